@@ -1,0 +1,398 @@
+"""Fetch the source page over HTTP: the only module that imports :mod:`requests`.
+
+One public call, :func:`fetch_page`, returns a :class:`FetchResult` or raises
+:class:`~resource_catalog.errors.FetchError` with the URL, a short human reason and
+the HTTP status when there was one. The session from :func:`make_session` is the one
+seam for tests and callers: it retries connection errors, 429 and 5xx with
+exponential backoff, honours ``Retry-After`` but caps it, so a fetch always ends in
+bounded time.
+
+Decoding follows the order browsers use, simplified: a byte-order mark, then the
+``charset`` of the ``Content-Type`` header, then a ``<meta charset>`` or
+``<meta http-equiv>`` in the first bytes, then UTF-8 if the bytes are valid UTF-8,
+then detection. Labels that mean Latin-1 or ASCII are read as windows-1252, as the
+HTML standard says, so a page's em dashes and curly quotes survive.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.message
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Final, Self
+from urllib.parse import SplitResult, urlsplit
+
+import charset_normalizer
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NameResolutionError, ReadTimeoutError
+from urllib3.util.retry import Retry
+
+from resource_catalog import __version__
+from resource_catalog.errors import FetchError
+
+__all__ = ["USER_AGENT", "FetchResult", "decode_html", "fetch_page", "make_session"]
+
+PROJECT_URL: Final = "https://github.com/mit-student-life/resource-catalog"
+#: Identifies the tool, its version and where to read about it (and complain).
+USER_AGENT: Final = f"resource-catalog/{__version__} (+{PROJECT_URL})"
+
+HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
+RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS: Final = 10
+#: How many leading bytes are searched for a ``<meta>`` charset declaration.
+META_SNIFF_BYTES: Final = 4096
+_CHUNK: Final = 64 * 1024
+
+_ACCEPT: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:\-]+)", re.IGNORECASE)
+_BOMS: Final = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+#: Labels the HTML standard decodes as windows-1252 (Python codec names after lookup).
+_AS_WINDOWS_1252: Final = frozenset({"latin_1", "iso8859-1", "ascii", "cp1252"})
+
+
+class _BoundedRetry(Retry):
+    """A urllib3 ``Retry`` whose ``Retry-After`` waits never exceed ``max_retry_after``.
+
+    Newer urllib3 has ``retry_after_max``; this works with every urllib3 that
+    requests supports, and the cap survives :meth:`new` (called on each retry).
+    """
+
+    def __init__(self, *args: Any, max_retry_after: float = 30.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_retry_after = max_retry_after
+
+    def new(self, **kw: Any) -> Self:
+        """Return the next retry state, keeping the cap."""
+        retry = super().new(**kw)
+        retry.max_retry_after = self.max_retry_after
+        return retry
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        """Seconds to wait for a ``Retry-After`` value, capped at ``max_retry_after``."""
+        return min(super().parse_retry_after(retry_after), self.max_retry_after)
+
+
+def make_session(
+    retries: int = 3,
+    backoff: float = 0.5,
+    *,
+    max_retry_after: float = 30.0,
+    max_backoff: float = 10.0,
+) -> requests.Session:
+    """Return a session that retries connection errors, 429 and 5xx, with our User-Agent.
+
+    ``backoff`` is urllib3's backoff factor (waits of ``backoff * 2**n`` seconds, at most
+    ``max_backoff``); ``Retry-After`` is honoured up to ``max_retry_after`` seconds. A run
+    therefore waits at most about ``retries * max(max_retry_after, max_backoff)`` seconds
+    on top of the request timeouts.
+    """
+    retry = _BoundedRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        backoff_factor=backoff,
+        backoff_max=max_backoff,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        max_retry_after=max_retry_after,
+    )
+    session = requests.Session()
+    session.max_redirects = MAX_REDIRECTS
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = _ACCEPT
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one fetch returned.
+
+    ``html`` is the decoded page, or ``None`` when the server answered 304 Not Modified.
+    ``moved`` is true when redirects ended on another host or path than requested
+    (the page moved); a change of scheme alone (http to https) or of a trailing slash
+    is a redirect but not a move. ``content`` holds the raw (undecoded) body, for
+    saving a snapshot byte for byte.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    html: str | None
+    encoding: str | None
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    redirected: bool
+    moved: bool
+    elapsed: float
+    content: bytes | None = field(default=None, repr=False)
+
+
+def fetch_page(
+    url: str,
+    *,
+    session: requests.Session | None = None,
+    timeout: tuple[float, float] = (5.0, 20.0),
+    max_bytes: int = 5_000_000,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    """Fetch an HTML page and decode it.
+
+    ``timeout`` is (connect, read) in seconds. ``etag`` / ``last_modified`` from a
+    previous fetch make the request conditional; an unchanged page comes back as a
+    result with ``not_modified=True`` and ``html=None``. Bodies larger than
+    ``max_bytes`` are refused without being read whole.
+
+    Raises:
+        FetchError: the URL is not http(s), or the page could not be fetched (DNS
+            failure, refused connection, timeout, HTTP error after retries, too many
+            redirects, too large, not HTML, truncated body).
+    """
+    if urlsplit(url).scheme.lower() not in {"http", "https"} or not urlsplit(url).hostname:
+        raise FetchError(url, "only http and https URLs can be fetched")
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    own_session = session is None
+    active = make_session() if session is None else session
+    started = time.monotonic()
+    try:
+        with active.get(
+            url, headers=headers, timeout=timeout, stream=True, allow_redirects=True
+        ) as response:
+            return _read_result(
+                url,
+                response,
+                max_bytes=max_bytes,
+                started=started,
+                etag=etag,
+                last_modified=last_modified,
+            )
+    except requests.TooManyRedirects as exc:
+        raise FetchError(url, "too many redirects") from exc
+    except requests.ConnectTimeout as exc:
+        raise FetchError(url, "timed out connecting") from exc
+    except requests.ReadTimeout as exc:
+        raise FetchError(url, "timed out waiting for the server") from exc
+    except (
+        requests.exceptions.ChunkedEncodingError,
+        requests.exceptions.ContentDecodingError,
+    ) as exc:
+        raise FetchError(url, f"truncated or corrupt body ({_innermost(exc)})") from exc
+    except requests.ConnectionError as exc:
+        raise FetchError(url, _connection_reason(exc)) from exc
+    except requests.RequestException as exc:
+        raise FetchError(url, f"request failed ({_innermost(exc)})") from exc
+    finally:
+        if own_session:
+            active.close()
+
+
+def _read_result(
+    url: str,
+    response: requests.Response,
+    *,
+    max_bytes: int,
+    started: float,
+    etag: str | None,
+    last_modified: str | None,
+) -> FetchResult:
+    status = response.status_code
+    final_url = response.url or url
+    if status == 304:  # noqa: PLR2004 - Not Modified
+        return FetchResult(
+            url=url,
+            final_url=final_url,
+            status=status,
+            html=None,
+            encoding=None,
+            etag=response.headers.get("ETag", etag),
+            last_modified=response.headers.get("Last-Modified", last_modified),
+            not_modified=True,
+            redirected=bool(response.history),
+            moved=_moved(url, final_url),
+            elapsed=time.monotonic() - started,
+        )
+    if not 200 <= status < 300:  # noqa: PLR2004 - the success range
+        raise FetchError(url, _status_reason(status), status)
+    content_type = response.headers.get("Content-Type")
+    media_type, header_charset = _parse_content_type(content_type)
+    if media_type is not None and media_type not in HTML_TYPES:
+        raise FetchError(url, f"not HTML (Content-Type {media_type})", status)
+    declared = response.headers.get("Content-Length", "")
+    if declared.strip().isdigit() and int(declared) > max_bytes:
+        raise FetchError(url, f"too large ({int(declared)} bytes > {max_bytes})", status)
+    body = _read_limited(url, response, max_bytes, status)
+    if media_type is None and not _looks_like_html(body):
+        raise FetchError(url, "not HTML (no Content-Type and no HTML markup)", status)
+    encoding = choose_encoding(body, header_charset)
+    return FetchResult(
+        url=url,
+        final_url=final_url,
+        status=status,
+        html=_decode(body, encoding),
+        encoding=encoding,
+        etag=response.headers.get("ETag"),
+        last_modified=response.headers.get("Last-Modified"),
+        not_modified=False,
+        redirected=bool(response.history),
+        moved=_moved(url, final_url),
+        elapsed=time.monotonic() - started,
+        content=body,
+    )
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """Decode a saved or fetched page the way :func:`fetch_page` does.
+
+    ``content_type`` is the HTTP ``Content-Type`` header, when there was one; without
+    it the charset comes from a byte-order mark, a ``<meta>`` declaration, or detection.
+    """
+    return _decode(data, choose_encoding(data, _parse_content_type(content_type)[1]))
+
+
+def _read_limited(url: str, response: requests.Response, max_bytes: int, status: int) -> bytes:
+    """Read the (decompressed) body, giving up as soon as it passes ``max_bytes``."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(chunk_size=_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(url, f"too large (more than {max_bytes} bytes)", status)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _status_reason(status: int) -> str:
+    reasons = {
+        404: "not found (404)",
+        410: "gone (410): the page was removed",
+        429: "rate limited (429), still refused after retries",
+    }
+    if status in reasons:
+        return reasons[status]
+    if status >= 500:  # noqa: PLR2004 - server errors
+        return f"server error ({status}) after retries"
+    return f"HTTP error {status}"
+
+
+def _connection_reason(exc: BaseException) -> str:
+    for cause in _chain(exc):
+        if isinstance(cause, NameResolutionError):
+            return "DNS lookup failed: host not found"
+        if isinstance(cause, ReadTimeoutError):
+            return "timed out waiting for the server"
+        if isinstance(cause, ConnectionRefusedError) or "refused" in str(cause).lower():
+            return "connection refused"
+    return f"connection failed ({_innermost(exc)})"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception, its causes/contexts and urllib3's ``reason``s, outermost first."""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        nexts = [getattr(current, "reason", None), current.__cause__, current.__context__]
+        nexts += list(current.args)
+        todo.extend(n for n in nexts if isinstance(n, BaseException))
+    return seen
+
+
+def _innermost(exc: BaseException) -> str:
+    inner = _chain(exc)[-1]
+    return f"{type(inner).__name__}: {inner}" if str(inner) else type(inner).__name__
+
+
+def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
+    """Media type (lowercase) and charset parameter of a Content-Type header."""
+    if not value or not value.strip():
+        return None, None
+    message = email.message.Message()
+    message["Content-Type"] = value
+    return message.get_content_type(), message.get_content_charset()
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:META_SNIFF_BYTES].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<!--")) or b"<body" in head
+
+
+def _normalise_encoding(label: str | None) -> str | None:
+    """Python codec name for an encoding label, or ``None`` if unknown."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return "cp1252" if name in _AS_WINDOWS_1252 else name
+
+
+def choose_encoding(body: bytes, header_charset: str | None = None) -> str:
+    """The Python codec to decode ``body`` with (see the module docstring for the order)."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name
+    from_header = _normalise_encoding(header_charset)
+    if from_header:
+        return from_header
+    match = _META_CHARSET.search(body[:META_SNIFF_BYTES])
+    from_meta = _normalise_encoding(match.group(1).decode("ascii")) if match else None
+    if from_meta:
+        # A page saved as UTF-16 cannot say so in ASCII-compatible markup.
+        return "utf-8" if from_meta.startswith("utf_16") else from_meta
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    best = charset_normalizer.from_bytes(body).best()
+    return _normalise_encoding(best.encoding if best else None) or "cp1252"
+
+
+def _decode(body: bytes, encoding: str) -> str:
+    text = body.decode(encoding, errors="replace")
+    return text.removeprefix("\ufeff")
+
+
+def _moved(requested: str, final: str) -> bool:
+    """True when ``final`` has another host (or port) or path than ``requested``."""
+    before, after = urlsplit(requested), urlsplit(final)
+    return _where(before.hostname, _port(before), before.path) != _where(
+        after.hostname, _port(after), after.path
+    )
+
+
+def _where(host: str | None, port: int | None, path: str) -> tuple[str, int | None, str]:
+    return (host or "").lower(), port, path.rstrip("/")
+
+
+def _port(parts: SplitResult) -> int | None:
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    defaults = {"http": 80, "https": 443}
+    return None if port == defaults.get(parts.scheme.lower()) else port
