@@ -1,0 +1,209 @@
+"""validate_catalog and load_catalog: every bad input becomes a finding naming file, field, value."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from resource_catalog.catalog import load_catalog
+from resource_catalog.errors import CatalogError
+from resource_catalog.models import Severity
+from resource_catalog.validate import validate_catalog
+
+from .conftest import CATALOG, read_record, write_record
+
+Edit = Callable[[str, Callable[[dict[str, Any]], None]], Path]
+
+
+def codes(directory: Path) -> list[tuple[str, str | None, str | None, str | None]]:
+    result = validate_catalog(directory)
+    return [(f.code, f.file, f.field, f.value) for f in result.errors]
+
+
+def test_bundled_catalog_is_valid_with_23_active_resources() -> None:
+    result = validate_catalog(CATALOG)
+    assert result.errors == ()
+    assert result.summary()["resources"] == 23
+    assert len(load_catalog(CATALOG).active) == 23
+
+
+def test_the_two_disability_services_records_are_flagged_as_one_office() -> None:
+    warnings = validate_catalog(CATALOG).warnings
+    flagged = {f.resource_id for f in warnings if f.code == "possible-duplicate"}
+    assert flagged & {"student-disability-services", "student-disability-services-office"}
+
+
+def test_malformed_json_is_reported_with_line_and_column(catalog_dir: Path) -> None:
+    (catalog_dir / "resources" / "broken.json").write_text('{"id": "broken",\n  "name": }')
+    [(code, file, _field, _value)] = codes(catalog_dir)
+    assert (code, file) == ("json", "resources/broken.json")
+    [finding] = validate_catalog(catalog_dir).errors
+    assert "line 2" in finding.message
+
+
+def test_truncated_file_is_reported(catalog_dir: Path) -> None:
+    path = catalog_dir / "resources" / "chaplaincy.json"
+    path.write_bytes(path.read_bytes()[:200])
+    [(code, file, _field, value)] = codes(catalog_dir)
+    assert (code, file) == ("json", "resources/chaplaincy.json")
+    assert value  # the text around the cut is shown
+
+
+def test_non_utf8_bytes_are_reported(catalog_dir: Path) -> None:
+    path = catalog_dir / "resources" / "chaplaincy.json"
+    path.write_bytes(path.read_bytes().replace(b"Chaplaincy", b"Chaplain\xe7y", 1))
+    [(code, file, _field, value)] = codes(catalog_dir)
+    assert (code, file) == ("encoding", "resources/chaplaincy.json")
+    assert value is not None
+    assert "\\xe7" in value
+
+
+def test_wrong_type_names_field_and_value(edit_record: Edit, catalog_dir: Path) -> None:
+    edit_record("chaplaincy", lambda d: d.update(phones="617-253-2983"))
+    assert codes(catalog_dir) == [("schema", "resources/chaplaincy.json", "phones", "617-253-2983")]
+
+
+def test_unknown_field_is_an_error(edit_record: Edit, catalog_dir: Path) -> None:
+    edit_record("chaplaincy", lambda d: d.update(phonez=[]))
+    [finding] = validate_catalog(catalog_dir).errors
+    assert (finding.code, finding.field, finding.value) == ("schema", "phonez", "[]")
+    assert "unknown field" in finding.message
+
+
+def test_invalid_phone_is_reported(edit_record: Edit, catalog_dir: Path) -> None:
+    def bad_phone(d: dict[str, Any]) -> None:
+        d["phones"][0]["number"] = "+16170000000"
+
+    edit_record("student-support-services", bad_phone)
+    assert codes(catalog_dir) == [
+        ("phone", "resources/student-support-services.json", "phones[0].number", "+16170000000")
+    ]
+
+
+def test_malformed_phone_fails_the_schema(edit_record: Edit, catalog_dir: Path) -> None:
+    def bad_phone(d: dict[str, Any]) -> None:
+        d["phones"][0]["number"] = "617-253-4861"
+
+    edit_record("student-support-services", bad_phone)
+    [(code, _file, field, value)] = codes(catalog_dir)
+    assert (code, field, value) == ("schema", "phones[0].number", "617-253-4861")
+
+
+def test_unknown_building_is_reported(edit_record: Edit, catalog_dir: Path) -> None:
+    def bad_building(d: dict[str, Any]) -> None:
+        d["locations"][0]["building"] = "E99"
+
+    edit_record("student-support-services", bad_building)
+    assert codes(catalog_dir) == [
+        ("building", "resources/student-support-services.json", "locations[0].building", "E99")
+    ]
+
+
+def test_two_files_with_one_id(catalog_dir: Path) -> None:
+    data = read_record(catalog_dir, "chaplaincy")
+    write_record(catalog_dir, "chaplaincy-copy", data)
+    found = codes(catalog_dir)
+    assert ("id-mismatch", "resources/chaplaincy-copy.json", "id", "chaplaincy") in found
+    assert ("duplicate-id", "resources/chaplaincy.json", "id", "chaplaincy") in found
+
+
+@pytest.mark.parametrize("bad_id", ["../etc/passwd", "a/b", "..", "Chaplaincy", "x y"])
+def test_unsafe_or_malformed_ids_are_rejected(
+    edit_record: Edit, catalog_dir: Path, bad_id: str
+) -> None:
+    edit_record("chaplaincy", lambda d: d.update(id=bad_id))
+    assert codes(catalog_dir) == [("schema", "resources/chaplaincy.json", "id", bad_id)]
+
+
+def test_unknown_source_section(edit_record: Edit, catalog_dir: Path) -> None:
+    edit_record("chaplaincy", lambda d: d["source"].update(section="Nowhere"))
+    assert codes(catalog_dir) == [
+        ("unknown-section", "resources/chaplaincy.json", "source.section", "Nowhere")
+    ]
+
+
+def test_two_bad_files_are_both_reported(edit_record: Edit, catalog_dir: Path) -> None:
+    edit_record("chaplaincy", lambda d: d.update(phonez=[]))
+    (catalog_dir / "resources" / "house-teams.json").write_text("{not json")
+    files = sorted(f[1] or "" for f in codes(catalog_dir))
+    assert files == ["resources/chaplaincy.json", "resources/house-teams.json"]
+
+
+def test_every_problem_in_one_file_is_reported(edit_record: Edit, catalog_dir: Path) -> None:
+    def many(d: dict[str, Any]) -> None:
+        d.update(phonez=[], status="gone", confidentiality="secret")
+        del d["name"]
+
+    edit_record("chaplaincy", many)
+    fields = sorted(f[2] or "" for f in codes(catalog_dir))
+    assert fields == ["confidentiality", "name", "phonez", "status"]
+
+
+def test_retired_records_are_excluded_from_counts_and_duplicates(
+    edit_record: Edit, catalog_dir: Path
+) -> None:
+    edit_record("student-disability-services", lambda d: d.update(status="retired"))
+    result = validate_catalog(catalog_dir)
+    assert result.summary()["resources"] == 22
+    assert not [f for f in result.warnings if f.code == "possible-duplicate"]
+
+
+def test_duplicate_phone_is_a_warning(edit_record: Edit, catalog_dir: Path) -> None:
+    s3 = read_record(catalog_dir, "student-support-services")
+    edit_record("chaplaincy", lambda d: d.update(phones=s3["phones"]))
+    result = validate_catalog(catalog_dir)
+    assert result.errors == ()
+    [dup] = [f for f in result.warnings if f.code == "duplicate-phone"]
+    assert dup.severity is Severity.WARNING
+    assert dup.value == "+16172534861"
+    assert not result.ok(strict=True)
+    assert result.ok()
+
+
+def test_load_catalog_raises_with_every_finding(edit_record: Edit, catalog_dir: Path) -> None:
+    edit_record("chaplaincy", lambda d: d.update(phonez=[]))
+    edit_record("house-teams", lambda d: d.update(id="../x"))
+    with pytest.raises(CatalogError) as info:
+        load_catalog(catalog_dir)
+    assert len(info.value.findings) == 2
+    assert "2 error(s)" in str(info.value)
+
+
+def test_missing_directory_cannot_run(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="not found"):
+        validate_catalog(tmp_path / "nope")
+
+
+def test_unreadable_catalog_json_cannot_run(catalog_dir: Path) -> None:
+    (catalog_dir / "catalog.json").write_text("{", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"catalog\.json"):
+        validate_catalog(catalog_dir)
+
+
+def test_missing_catalog_json_cannot_run(catalog_dir: Path) -> None:
+    (catalog_dir / "catalog.json").unlink()
+    with pytest.raises(CatalogError, match="cannot read"):
+        validate_catalog(catalog_dir)
+
+
+def test_catalog_without_own_registry_uses_the_bundled_one(catalog_dir: Path) -> None:
+    (catalog_dir / "buildings.csv").unlink()
+    assert validate_catalog(catalog_dir).errors == ()
+
+
+def test_findings_serialise_with_the_documented_keys(edit_record: Edit, catalog_dir: Path) -> None:
+    edit_record("chaplaincy", lambda d: d.update(phonez=[]))
+    [finding] = validate_catalog(catalog_dir).errors
+    assert set(json.loads(finding.model_dump_json())) == {
+        "severity",
+        "code",
+        "resource_id",
+        "file",
+        "field",
+        "value",
+        "message",
+    }
