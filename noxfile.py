@@ -1,0 +1,108 @@
+"""Maintainer sessions: ``nox -l`` lists them, ``nox`` runs the default ones.
+
+Dependencies come from pyproject's dependency groups; every session passes
+``*session.posargs`` through. Sessions that write files or need the network
+are not run by default.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["lint", "typecheck", "tests", "package"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PYTHON = "3.11"
+
+
+def _group(name: str) -> list[str]:
+    return list(nox.project.dependency_groups(PYPROJECT, name))
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Ruff: lint and check formatting."""
+    session.install(*_group("lint"))
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """Mypy --strict with the pydantic plugin over src, tests and this file."""
+    session.install("-e", ".", *_group("typecheck"), "nox")
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Pytest with branch coverage (hypothesis in its quick default profile)."""
+    session.install("-e", ".", *_group("test"))
+    session.run(
+        "pytest",
+        "--cov",
+        "--cov-report=term",
+        "--cov-report=xml",
+        *session.posargs,
+    )
+
+
+@nox.session(python=PYTHON)
+def package(session: nox.Session) -> None:
+    """Build sdist + wheel, check their contents, install the wheel in a fresh venv, run it."""
+    session.install(*_group("package"))
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(dist))
+    session.run("twine", "check", "--strict", *map(str, dist.iterdir()))
+    wheel = next(dist.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    wanted = [
+        "resource_catalog/py.typed",
+        "resource_catalog/data/catalog/catalog.json",
+        "resource_catalog/data/catalog/buildings.csv",
+        "resource_catalog/data/catalog/NOTICE.md",
+        "resource_catalog/data/schemas/resource.schema.json",
+    ]
+    missing = [n for n in wanted if n not in names]
+    if not any(n.startswith("resource_catalog/data/catalog/resources/") for n in names):
+        missing.append("resource_catalog/data/catalog/resources/*.json")
+    if missing:
+        session.error(f"wheel lacks {missing}")
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = Path(tmp) / "venv"
+        session.run(sys.executable, "-m", "venv", str(venv), external=True)
+        bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+        session.run(str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel), external=True)
+        session.chdir(tmp)  # no ./catalog here: the bundled one must be found
+        cli = str(bindir / "resource-catalog")
+        session.run(cli, "--version", external=True)
+        session.run(cli, "validate", external=True)
+        session.run(cli, "check", external=True)
+        session.run(
+            str(bindir / "python"),
+            "-c",
+            "import resource_catalog as rc; c = rc.load_catalog();"
+            " assert len(c.active) == 23, len(c.active); print(len(c.active), 'resources')",
+            external=True,
+        )
+        session.chdir(ROOT)
+
+
+@nox.session(python=PYTHON, default=False)
+def schemas(session: nox.Session) -> None:
+    """Regenerate schemas/ from the models (writes files)."""
+    session.install("-e", ".")
+    session.run("resource-catalog", "schema", "--dir", "schemas", *session.posargs)

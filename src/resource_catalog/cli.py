@@ -1,0 +1,453 @@
+"""The ``resource-catalog`` command line: a thin layer over the public functions.
+
+This is the only module that imports click, prints or exits. Exit codes:
+0 clean, 1 findings (invalid data, drift), 2 could not do the job. A library
+error becomes one line on stderr; ``--debug`` shows the traceback instead.
+Modules that need requests or bs4 are imported inside the commands that use
+them, so ``--help`` and offline commands start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from resource_catalog import __version__
+from resource_catalog._paths import default_catalog_dir
+from resource_catalog.errors import ResourceCatalogError
+
+if TYPE_CHECKING:
+    from resource_catalog.drift import DriftReport
+    from resource_catalog.models import Listing
+    from resource_catalog.validate import ValidationResult
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Group(click.Group):
+    """Turns library errors into one clear line and exit 2 (unless --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            code = super().invoke(ctx)
+        except (ResourceCatalogError, OSError) as exc:
+            if ctx.params.get("debug"):
+                raise
+            message = str(exc) if isinstance(exc, ResourceCatalogError) else _os_message(exc)
+            click.echo(f"error: {message}", err=True)
+            raise click.exceptions.Exit(EXIT_ERROR) from None
+        # Commands return their exit code; click itself would discard it.
+        if isinstance(code, int) and code:
+            raise click.exceptions.Exit(code)
+        return code
+
+
+def _os_message(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="resource-catalog")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def cli(debug: bool) -> None:
+    """Keep a campus's list of support resources true.
+
+    Exit codes: 0 clean, 1 findings (invalid data or drift), 2 could not run.
+    """
+
+
+# ----------------------------------------------------------------- shared options
+
+
+def catalog_option(func: F) -> F:
+    """``--catalog DIR``: ./catalog when present, else the catalog bundled in the package."""
+    return click.option(
+        "--catalog",
+        "catalog_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Catalog directory [default: ./catalog if present, else the bundled catalog].",
+    )(func)
+
+
+def page_options(func: F) -> F:
+    """``--url URL`` / ``--html FILE``: where the page comes from."""
+    func = click.option(
+        "--html",
+        "html_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Read the page from a saved HTML file instead of fetching it.",
+    )(func)
+    return click.option("--url", help="Fetch the page from this http(s) URL.")(func)
+
+
+def output_option(func: F) -> F:
+    """``-o/--output PATH``: a file (written atomically) or ``-`` for stdout."""
+    return click.option(
+        "-o",
+        "--output",
+        default="-",
+        show_default=True,
+        help="Write to this file ('-' for standard output).",
+    )(func)
+
+
+def _catalog_dir(given: Path | None) -> Path:
+    return given if given is not None else default_catalog_dir()
+
+
+def _emit(text: str, output: str) -> None:
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    from resource_catalog.export import write_text_atomic  # noqa: PLC0415
+
+    write_text_atomic(Path(output), text)
+
+
+# ----------------------------------------------------------------------- validate
+
+
+@cli.command()
+@catalog_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for workflow annotations.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
+    """Check the catalog: schema, phones, buildings, ids, duplicates.
+
+    Reports every problem at once, each naming the file, field and bad value.
+    """
+    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+
+    result = validate_catalog(_catalog_dir(catalog_dir))
+    click.echo(_render_validation(result, fmt), nl=False)
+    return EXIT_OK if result.ok(strict=strict) else EXIT_FINDINGS
+
+
+def _render_validation(result: ValidationResult, fmt: str) -> str:
+    summary = result.summary()
+    if fmt == "json":
+        payload = {
+            "summary": summary,
+            "findings": [f.model_dump(mode="json") for f in result.findings],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    for f in result.findings:
+        value = f" {f.value!r}" if f.value is not None else ""
+        if fmt == "github":
+            path = _display_path(result.directory / f.file) if f.file else ""
+            kind = "error" if f.severity == "error" else "warning"
+            msg = f"{f.field or ''}:{value} {f.message}".replace("%", "%25").replace("\n", "%0A")
+            lines.append(f"::{kind} file={path},title={f.code}::{msg}")
+        else:
+            lines.append(
+                f"{f.file or result.directory}: {f.field or '-'}:{value}: "
+                f"{f.severity}: {f.message} [{f.code}]"
+            )
+    if fmt == "text":
+        lines.append(
+            f"{summary['resources']} active resources, {summary['errors']} errors, "
+            f"{summary['warnings']} warnings in {_display_path(result.directory)}"
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ------------------------------------------------------------------------- schema
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Only check that the files are up to date.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Where the schema files live.",
+)
+def schema(check: bool, directory: Path) -> int:
+    """Write the JSON Schemas generated from the models (or --check them)."""
+    from resource_catalog.schemas import stale_schemas, write_schemas  # noqa: PLC0415
+
+    if check:
+        stale = stale_schemas(directory)
+        for name in stale:
+            click.echo(f"{directory / name}: stale; run `resource-catalog schema`", err=True)
+        return EXIT_FINDINGS if stale else EXIT_OK
+    for path in write_schemas(directory):
+        click.echo(f"wrote {path}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------- scrape / diff / sync
+
+
+def _read_page(
+    catalog_dir: Path | None, url: str | None, html_file: Path | None, *, need_catalog: bool
+) -> tuple[list[Listing], str, Any]:
+    """Fetch or read the page and parse it. Returns (listings, source label, fetch result)."""
+    from resource_catalog.parse import parse_page  # noqa: PLC0415
+
+    if url and html_file:
+        raise click.UsageError("give --url or --html, not both")
+    known: Sequence[str] | None = None
+    page_url: str | None = url
+    if need_catalog or not (url or html_file):
+        from resource_catalog.catalog import read_meta  # noqa: PLC0415
+
+        meta = read_meta(_catalog_dir(catalog_dir))
+        known = [s for page in meta.sources for s in page.sections]
+        page_url = page_url or meta.sources[0].url
+    fetched = None
+    if html_file is not None:
+        html = _read_html_file(html_file)
+        label = str(html_file)
+        base = page_url
+    else:
+        from resource_catalog.fetch import fetch_page  # noqa: PLC0415
+
+        assert page_url is not None  # noqa: S101 (set above from --url or catalog.json)
+        fetched = fetch_page(page_url)
+        html = fetched.html or ""
+        label = fetched.final_url
+        base = fetched.final_url
+        if fetched.moved:
+            click.echo(f"warning: the page moved: {page_url} -> {fetched.final_url}", err=True)
+    listings = parse_page(html, base_url=base, known_sections=known)
+    return listings, label, fetched
+
+
+def _read_html_file(path: Path) -> str:
+    from resource_catalog.fetch import decode_html  # noqa: PLC0415
+
+    return decode_html(path.read_bytes())
+
+
+@cli.command()
+@page_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json objects or csv rows of the listings as parsed.",
+)
+@output_option
+def scrape(url: str | None, html_file: Path | None, fmt: str, output: str) -> int:
+    """Fetch or read the page and print its listings as parsed."""
+    if not (url or html_file):
+        raise click.UsageError("scrape needs --url URL or --html FILE")
+    listings, _label, _ = _read_page(None, url, html_file, need_catalog=False)
+    from resource_catalog.export import listings_to_csv, listings_to_json  # noqa: PLC0415
+
+    _emit(listings_to_json(listings) if fmt == "json" else listings_to_csv(listings), output)
+    return EXIT_OK
+
+
+_SEVERITIES = ["critical", "major", "minor"]
+
+
+def _fail_on_option(func: F) -> F:
+    return click.option(
+        "--fail-on",
+        type=click.Choice(_SEVERITIES),
+        default="minor",
+        show_default=True,
+        help="Exit 1 only for drift at or above this severity.",
+    )(func)
+
+
+@cli.command()
+@catalog_option
+@page_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "html"]),
+    default="text",
+    show_default=True,
+)
+@_fail_on_option
+@output_option
+def diff(
+    catalog_dir: Path | None,
+    url: str | None,
+    html_file: Path | None,
+    fmt: str,
+    fail_on: str,
+    output: str,
+) -> int:
+    """Compare the page with the catalog and report drift that matters.
+
+    Without --url or --html the page is fetched from the URL in catalog.json.
+    """
+    from resource_catalog.catalog import load_catalog  # noqa: PLC0415
+    from resource_catalog.drift import compare  # noqa: PLC0415
+    from resource_catalog.report import render  # noqa: PLC0415
+
+    catalog = load_catalog(_catalog_dir(catalog_dir))
+    listings, label, _ = _read_page(catalog_dir, url, html_file, need_catalog=True)
+    report = compare(catalog, listings, source_url=label)
+    _emit(render(report, fmt), output)
+    return _drift_exit(report, fail_on)
+
+
+def _drift_exit(report: DriftReport, fail_on: str) -> int:
+    from resource_catalog.drift import DriftSeverity  # noqa: PLC0415
+
+    return EXIT_FINDINGS if report.has_drift(DriftSeverity(fail_on)) else EXIT_OK
+
+
+@cli.command()
+@catalog_option
+@page_options
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
+@click.option("--force", is_flag=True, help="Apply even if it would retire many records.")
+def sync(
+    catalog_dir: Path | None,
+    url: str | None,
+    html_file: Path | None,
+    dry_run: bool,
+    force: bool,
+) -> int:
+    """Apply the page's changes to the catalog without losing curated work.
+
+    A three-way merge per field; new listings need review, removed ones are
+    retired (never deleted); the page is saved in snapshots/ for offline checks.
+    """
+    from resource_catalog.catalog import (  # noqa: PLC0415
+        catalog_lock,
+        check_writable,
+        load_catalog,
+        mark_synced,
+        save_catalog,
+    )
+    from resource_catalog.sync import apply_plan, plan_sync  # noqa: PLC0415
+
+    directory = _catalog_dir(catalog_dir)
+    if dry_run:
+        catalog = load_catalog(directory)
+        listings, label, _ = _read_page(catalog_dir, url, html_file, need_catalog=True)
+        plan = plan_sync(catalog, listings, source_url=catalog.meta.sources[0].url, force=force)
+        for line in plan.summary():
+            click.echo(line)
+        click.echo("dry run: nothing written")
+        return EXIT_OK
+    check_writable(directory)
+    with catalog_lock(directory):
+        catalog = load_catalog(directory)
+        listings, label, fetched = _read_page(catalog_dir, url, html_file, need_catalog=True)
+        plan = plan_sync(catalog, listings, source_url=catalog.meta.sources[0].url, force=force)
+        for line in plan.summary():
+            click.echo(line)
+        new = mark_synced(
+            apply_plan(catalog, plan),
+            etag=fetched.etag if fetched else None,
+            last_modified=fetched.last_modified if fetched else None,
+        )
+        page = html_file.read_bytes() if html_file else (fetched.content if fetched else b"")
+        changed = save_catalog(
+            new, directory, snapshot=(new.meta.sources[0].snapshot or "page.html", page)
+        )
+    click.echo(f"synced {label}: {len(changed)} file(s) written")
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------------- check
+
+
+@cli.command()
+@catalog_option
+@click.option("--url", help="Diff against the live page at this URL instead of the snapshot.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="Format of the drift report.",
+)
+@_fail_on_option
+def check(catalog_dir: Path | None, url: str | None, fmt: str, fail_on: str) -> int:
+    """Validate the catalog, then diff it against the saved snapshot (offline) or --url."""
+    from resource_catalog.drift import compare  # noqa: PLC0415
+    from resource_catalog.report import render  # noqa: PLC0415
+    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+
+    directory = _catalog_dir(catalog_dir)
+    result = validate_catalog(directory)
+    click.echo(_render_validation(result, "text"), nl=False, err=fmt != "text")
+    if result.errors:
+        click.echo("check: the catalog is invalid; drift not checked", err=True)
+        return EXIT_FINDINGS
+    html_file = None
+    if url is None:
+        snapshot = result.catalog.meta.sources[0].snapshot
+        if snapshot is None:
+            raise click.UsageError("catalog.json names no snapshot; pass --url")
+        html_file = directory / "snapshots" / snapshot
+    listings, label, _ = _read_page(directory, url, html_file, need_catalog=True)
+    report = compare(result.catalog, listings, source_url=label)
+    click.echo(render(report, fmt), nl=False)
+    return _drift_exit(report, fail_on)
+
+
+# ------------------------------------------------------------------------- export
+
+
+@cli.command()
+@catalog_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "csv", "datapackage", "hsds"]),
+    required=True,
+    help="json, jsonl and csv write a file or stdout; datapackage and hsds a directory.",
+)
+@output_option
+@click.option("--include-retired", is_flag=True, help="Also export retired resources.")
+def export(catalog_dir: Path | None, fmt: str, output: str, include_retired: bool) -> int:
+    """Export the catalog as JSON, JSON Lines, CSV, a Data Package or Open Referral HSDS."""
+    from resource_catalog.catalog import load_catalog  # noqa: PLC0415
+    from resource_catalog.export import export as run_export  # noqa: PLC0415
+
+    catalog = load_catalog(_catalog_dir(catalog_dir))
+    if fmt in ("datapackage", "hsds"):
+        if output == "-":
+            raise click.UsageError(f"--format {fmt} writes a directory: pass -o DIR")
+        run_export(catalog, fmt, Path(output), include_retired=include_retired)
+        click.echo(f"wrote {fmt} to {output}", err=True)
+    elif output == "-":
+        run_export(catalog, fmt, sys.stdout, include_retired=include_retired)
+    else:
+        run_export(catalog, fmt, Path(output), include_retired=include_retired)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="resource-catalog")
