@@ -1,0 +1,355 @@
+"""Exports: json, jsonl, csv, datapackage and hsds writers.
+
+Every writer takes the resources (any iterable of :class:`Resource`, a
+:class:`~resource_catalog.catalog.Catalog` included), an output and
+``include_retired`` (default ``False``: retired resources are left out). Output is
+deterministic: records sorted by id, fields in model order, a trailing newline, so
+a diff of two exports shows only real change. Two resources with one id raise
+:class:`ExportError`.
+
+Outputs: ``json``, ``jsonl`` and ``csv`` write to a text stream or a
+:class:`~pathlib.Path`; ``datapackage`` and ``hsds`` write files into a directory
+(created if missing). A path is written atomically (temp file in the same
+directory, flushed and fsynced, then ``os.replace``; the temp file is removed on
+failure), so a reader sees the old file or the new one, never half of one.
+
+``json``
+    An array of records, ``Resource.model_dump(mode="json")``, indented by 2;
+    valid against ``schemas/resource.schema.json``.
+``jsonl``
+    One compact record per line.
+``csv``
+    For spreadsheets and scripts. UTF-8, RFC 4180 (``\\r\\n`` line ends; open a
+    stream with ``newline=""``), header first, one row per resource, columns
+    :data:`CSV_COLUMNS`:
+
+    ``id, name, acronym, section, description, phones, locations, links, emails,
+    topics, audience, confidentiality, availability, status, needs_review``
+
+    Absent values are empty cells; ``needs_review`` is ``true``/``false``.
+    Multi-valued cells join their items with ``"; "`` (:func:`join_multi`); inside
+    an item ``\\`` and ``;`` are escaped as ``\\\\`` and ``\\;`` (:func:`split_multi`
+    undoes it). Items: a phone is ``NUMBER[ xEXT][ [KIND]][ (LABEL)]`` with the
+    kind only when it is not ``voice`` (``+16172531212 x5 [tty] (Front desk)``);
+    a location ``CODE[ (LABEL)]`` (``5-104 (Counseling)``); a link
+    ``URL[ (LABEL)]``; emails, topics and audience are plain values.
+
+    Formula injection: a cell whose text starts with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return, or with ``'`` itself, gets one ``'`` prefixed
+    (:func:`neutralise`). The rule has no exception, so every ``phones`` cell
+    starts with ``'+``; a reader recovers the data by dropping one leading ``'``
+    from any cell that has one (:func:`unneutralise`).
+``datapackage``
+    A Frictionless Tabular Data Package for data tools, described in
+    :mod:`resource_catalog.datapackage`: ``datapackage.json``, ``resources.csv``,
+    ``phones.csv``, ``locations.csv``, ``links.csv``, typed and keyed.
+``hsds``
+    Open Referral HSDS 3.0, mapped in :mod:`resource_catalog.hsds`:
+    ``services.json`` and the tables of the official descriptor.
+
+The two directory formats hold exact values for data tools, so their cells are
+not formula-neutralised; use ``csv`` for spreadsheets. Each of their files is
+written atomically, the descriptor last.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TextIO
+
+from resource_catalog import hsds
+from resource_catalog.catalog import Catalog
+from resource_catalog.datapackage import (
+    csv_text,
+    datapackage_files,
+    join_multi,
+    json_text,
+    split_multi,
+)
+from resource_catalog.errors import ExportError
+from resource_catalog.models import Link, Location, Phone, PhoneKind, Resource, Status
+
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "export",
+    "join_multi",
+    "neutralise",
+    "select_resources",
+    "split_multi",
+    "to_csv",
+    "to_datapackage",
+    "to_hsds",
+    "to_json",
+    "to_jsonl",
+    "unneutralise",
+]
+
+FORMATS = ("json", "jsonl", "csv", "datapackage", "hsds")
+#: Formats that write a directory of files (``out`` must be a path).
+DIRECTORY_FORMATS = frozenset({"datapackage", "hsds"})
+
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "acronym",
+    "section",
+    "description",
+    "phones",
+    "locations",
+    "links",
+    "emails",
+    "topics",
+    "audience",
+    "confidentiality",
+    "availability",
+    "status",
+    "needs_review",
+)
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+Output = TextIO | Path
+
+
+# -- selection and low-level writing ---------------------------------------------
+
+
+def select_resources(
+    resources: Iterable[Resource] | Catalog, *, include_retired: bool = False
+) -> list[Resource]:
+    """The resources to export, sorted by id; retired ones only if asked.
+
+    Raises :class:`ExportError` when two resources share an id.
+    """
+    chosen = sorted(
+        (r for r in resources if include_retired or r.status is Status.ACTIVE),
+        key=lambda r: r.id,
+    )
+    dupes = sorted({a.id for a, b in itertools.pairwise(chosen) if a.id == b.id})
+    if dupes:
+        raise ExportError(f"duplicate resource ids: {', '.join(dupes)}")
+    return chosen
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8, atomically (no newline translation).
+
+    The new file gets the old file's permission bits, or ``0o644``.
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc}") from exc
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.chmod(mode)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _emit(out: Output, text: str) -> None:
+    if isinstance(out, Path):
+        write_atomic(out, text)
+    else:
+        out.write(text)
+
+
+def _directory(directory: Path) -> Path:
+    if not isinstance(directory, Path):
+        raise ExportError("this format writes a directory: give a Path, not a stream")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create {directory}: {exc}") from exc
+    return directory
+
+
+# -- json / jsonl ------------------------------------------------------------------
+
+
+def to_json(
+    resources: Iterable[Resource] | Catalog, out: Output, *, include_retired: bool = False
+) -> None:
+    """Write the resources as a JSON array of records, sorted by id."""
+    records = [
+        r.model_dump(mode="json")
+        for r in select_resources(resources, include_retired=include_retired)
+    ]
+    _emit(out, json_text(records))
+
+
+def to_jsonl(
+    resources: Iterable[Resource] | Catalog, out: Output, *, include_retired: bool = False
+) -> None:
+    """Write one compact JSON record per line, sorted by id."""
+    lines = [
+        json.dumps(r.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+        for r in select_resources(resources, include_retired=include_retired)
+    ]
+    _emit(out, "".join(lines))
+
+
+# -- csv ------------------------------------------------------------------------
+
+
+def neutralise(cell: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet could read as a formula (see module doc)."""
+    return "'" + cell if cell.startswith(_FORMULA_TRIGGERS) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """Undo :func:`neutralise`: drop one leading ``'``."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _labelled(value: str, label: str | None) -> str:
+    return f"{value} ({label})" if label else value
+
+
+def format_phone(phone: Phone) -> str:
+    """A phone as one CSV item: ``NUMBER[ xEXT][ [KIND]][ (LABEL)]``."""
+    text = phone.number
+    if phone.extension:
+        text += f" x{phone.extension}"
+    if phone.kind is not PhoneKind.VOICE:
+        text += f" [{phone.kind.value}]"
+    return _labelled(text, phone.label)
+
+
+def format_location(location: Location) -> str:
+    """A location as one CSV item: ``CODE[ (LABEL)]``."""
+    return _labelled(location.code, location.label)
+
+
+def format_link(link: Link) -> str:
+    """A link as one CSV item: ``URL[ (LABEL)]``."""
+    return _labelled(link.url, link.label)
+
+
+def csv_row(resource: Resource) -> list[str]:
+    """One resource as the cells of :data:`CSV_COLUMNS`, neutralised."""
+    cells = [
+        resource.id,
+        resource.name,
+        resource.acronym or "",
+        resource.section,
+        resource.description,
+        join_multi(format_phone(p) for p in resource.phones),
+        join_multi(format_location(loc) for loc in resource.locations),
+        join_multi(format_link(link) for link in resource.links),
+        join_multi(resource.emails),
+        join_multi(resource.topics),
+        join_multi(resource.audience),
+        resource.confidentiality.value,
+        resource.availability or "",
+        resource.status.value,
+        "true" if resource.review.needs_review else "false",
+    ]
+    return [neutralise(c) for c in cells]
+
+
+def to_csv(
+    resources: Iterable[Resource] | Catalog, out: Output, *, include_retired: bool = False
+) -> None:
+    """Write one CSV row per resource, columns :data:`CSV_COLUMNS` (see module doc)."""
+    rows = [csv_row(r) for r in select_resources(resources, include_retired=include_retired)]
+    _emit(out, csv_text(CSV_COLUMNS, rows))
+
+
+# -- directory formats -----------------------------------------------------------
+
+
+def _write_files(directory: Path, files: Mapping[str, str]) -> None:
+    directory = _directory(directory)
+    for name, text in files.items():
+        write_atomic(directory / name, text)
+
+
+def to_datapackage(
+    resources: Iterable[Resource] | Catalog, directory: Path, *, include_retired: bool = False
+) -> None:
+    """Write a Frictionless Tabular Data Package into ``directory`` (see module doc)."""
+    chosen = select_resources(resources, include_retired=include_retired)
+    title = resources.meta.name if isinstance(resources, Catalog) else "Support resources"
+    _write_files(directory, datapackage_files(chosen, title=title))
+
+
+def to_hsds(
+    resources: Iterable[Resource] | Catalog,
+    directory: Path,
+    *,
+    include_retired: bool = False,
+    organization_name: str = hsds.DEFAULT_ORGANIZATION,
+    organization_description: str | None = None,
+) -> None:
+    """Write Open Referral HSDS 3.0 into ``directory``: ``services.json`` and the tables.
+
+    Every service belongs to one organization, ``organization_name``;
+    ``organization_description`` (required by HSDS) defaults to a sentence naming it.
+    """
+    chosen = select_resources(resources, include_retired=include_retired)
+    files = hsds.hsds_files(
+        chosen,
+        organization_name=organization_name,
+        organization_description=organization_description,
+    )
+    _write_files(directory, files)
+
+
+# -- dispatch ------------------------------------------------------------------
+
+
+_STREAM_WRITERS: dict[str, Callable[..., None]] = {
+    "json": to_json,
+    "jsonl": to_jsonl,
+    "csv": to_csv,
+}
+
+
+def export(
+    resources: Iterable[Resource] | Catalog,
+    fmt: str,
+    out: Output,
+    *,
+    include_retired: bool = False,
+) -> None:
+    """Export in format ``fmt`` (one of :data:`FORMATS`) to ``out``.
+
+    ``datapackage`` and ``hsds`` need a directory :class:`Path`; the others take a
+    stream or a file path. Raises :class:`ExportError` for an unknown format.
+    """
+    if fmt == "datapackage":
+        to_datapackage(resources, _as_path(out, fmt), include_retired=include_retired)
+    elif fmt == "hsds":
+        to_hsds(resources, _as_path(out, fmt), include_retired=include_retired)
+    elif fmt in _STREAM_WRITERS:
+        _STREAM_WRITERS[fmt](resources, out, include_retired=include_retired)
+    else:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _as_path(out: Output, fmt: str) -> Path:
+    if not isinstance(out, Path):
+        raise ExportError(f"format {fmt!r} writes a directory: give a directory path")
+    return out
