@@ -361,7 +361,9 @@ def choose_encoding(body: bytes, header_charset: str | None = None) -> str:
     from_meta = _normalise_encoding(match.group(1).decode("ascii")) if match else None
     if from_meta:
         # A page saved as UTF-16 cannot say so in ASCII-compatible markup.
-        return "utf-8" if from_meta.startswith("utf_16") else from_meta
+        return (
+            "utf-8" if from_meta.replace("_", "-").startswith(("utf-16", "utf-32")) else from_meta
+        )
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
