@@ -72,13 +72,21 @@ from resource_catalog.datapackage import (
     split_multi,
 )
 from resource_catalog.errors import ExportError
-from resource_catalog.models import Link, Location, Phone, PhoneKind, Resource, Status
+from resource_catalog.models import Link, Listing, Location, Phone, PhoneKind, Resource, Status
 
 __all__ = [
     "CSV_COLUMNS",
+    "DIRECTORY_FORMATS",
     "FORMATS",
+    "LISTING_CSV_COLUMNS",
+    "csv_row",
     "export",
+    "format_link",
+    "format_location",
+    "format_phone",
     "join_multi",
+    "listings_to_csv",
+    "listings_to_json",
     "neutralise",
     "select_resources",
     "split_multi",
@@ -88,12 +96,15 @@ __all__ = [
     "to_json",
     "to_jsonl",
     "unneutralise",
+    "write_text_atomic",
 ]
 
 FORMATS = ("json", "jsonl", "csv", "datapackage", "hsds")
 #: Formats that write a directory of files (``out`` must be a path).
 DIRECTORY_FORMATS = frozenset({"datapackage", "hsds"})
 
+#: Columns of :func:`listings_to_csv`, encoded like the resource columns.
+LISTING_CSV_COLUMNS = ("name", "section", "description", "phones", "locations", "links")
 CSV_COLUMNS = (
     "id",
     "name",
@@ -136,10 +147,11 @@ def select_resources(
     return chosen
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` as UTF-8, atomically (no newline translation).
 
-    The new file gets the old file's permission bits, or ``0o644``.
+    The new file gets the old file's permission bits, or ``0o644``. Raises
+    :class:`ExportError` when it cannot be written; the old file is then intact.
     """
     path = Path(path)
     try:
@@ -169,8 +181,8 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _emit(out: Output, text: str) -> None:
-    if isinstance(out, Path):
-        write_atomic(out, text)
+    if isinstance(out, os.PathLike):
+        write_text_atomic(out, text)
     else:
         out.write(text)
 
@@ -255,9 +267,7 @@ def csv_row(resource: Resource) -> list[str]:
         resource.acronym or "",
         resource.section,
         resource.description,
-        join_multi(format_phone(p) for p in resource.phones),
-        join_multi(format_location(loc) for loc in resource.locations),
-        join_multi(format_link(link) for link in resource.links),
+        *_item_cells(resource),
         join_multi(resource.emails),
         join_multi(resource.topics),
         join_multi(resource.audience),
@@ -277,13 +287,38 @@ def to_csv(
     _emit(out, csv_text(CSV_COLUMNS, rows))
 
 
+def _item_cells(item: Listing | Resource) -> list[str]:
+    return [
+        join_multi(format_phone(p) for p in item.phones),
+        join_multi(format_location(loc) for loc in item.locations),
+        join_multi(format_link(link) for link in item.links),
+    ]
+
+
+def listings_to_csv(listings: Iterable[Listing]) -> str:
+    """Scraped listings as CSV text, in page order: :data:`LISTING_CSV_COLUMNS`.
+
+    Same encoding and formula neutralisation as :func:`to_csv`.
+    """
+    rows = [
+        [neutralise(c) for c in [li.name, li.section, li.description, *_item_cells(li)]]
+        for li in listings
+    ]
+    return csv_text(LISTING_CSV_COLUMNS, rows)
+
+
+def listings_to_json(listings: Iterable[Listing]) -> str:
+    """Scraped listings as a JSON array, in page order (they have no id yet)."""
+    return json_text([li.model_dump(mode="json") for li in listings])
+
+
 # -- directory formats -----------------------------------------------------------
 
 
 def _write_files(directory: Path, files: Mapping[str, str]) -> None:
     directory = _directory(directory)
     for name, text in files.items():
-        write_atomic(directory / name, text)
+        write_text_atomic(directory / name, text)
 
 
 def to_datapackage(
