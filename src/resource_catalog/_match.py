@@ -94,11 +94,17 @@ def _pair_group(
 
 
 def _pair_by_link(
-    records: list[Resource], indexes: list[int], scraped: Sequence[Listing]
+    records: list[Resource],
+    indexes: list[int],
+    scraped: Sequence[Listing],
+    rec_urls: Counter[str],
+    lst_urls: Counter[str],
 ) -> list[tuple[Resource, int]]:
-    """Pair by a link URL that exactly one leftover record and one leftover listing carry."""
-    rec_urls = Counter(u for r in records for u in {link.url for link in r.source.links})
-    lst_urls = Counter(u for i in indexes for u in {link.url for link in scraped[i].links})
+    """Pair leftovers by a link URL that one record and one listing carry, of them all.
+
+    ``rec_urls`` / ``lst_urls`` count URLs over *all* records and listings: a link
+    that several listings share (a common portal) identifies none of them.
+    """
     owner = {
         u: r
         for r in records
@@ -200,12 +206,17 @@ def match_listings(records: Sequence[Resource], scraped: Sequence[Listing]) -> M
             pairs.append((recs[0], idxs[0]))
         else:
             pairs += _pair_group(recs, idxs, scraped, named=bool(name))
-    for stage in (_pair_by_link, _pair_similar):
+    rec_urls = Counter(u for r in records for u in {link.url for link in r.source.links})
+    lst_urls = Counter(u for x in scraped for u in {link.url for link in x.links})
+    for stage in ("link", "similar"):
         done_r = {r.id for r, _ in pairs}
         done_i = {i for _, i in pairs}
         left_r = [r for r in records if r.id not in done_r]
         left_i = [i for i in range(len(scraped)) if i not in done_i]
-        pairs += stage(left_r, left_i, scraped)
+        if stage == "link":
+            pairs += _pair_by_link(left_r, left_i, scraped, rec_urls, lst_urls)
+        else:
+            pairs += _pair_similar(left_r, left_i, scraped)
     done_r = {r.id for r, _ in pairs}
     done_i = {i for _, i in pairs}
     return Matching(
