@@ -241,6 +241,7 @@ def test_parse_location_uses_the_given_registry() -> None:
         ("Visit Building 10 today", ["10"]),
         ("It is located in 10.", ["10"]),
         ("Office: 10-250", ["10-250"]),
+        ("Call us later. 10-250 is the office", ["10-250"]),  # the cue is in another sentence
         ("Building 5, Room 104", ["5-104"]),
         ("bldg. e23", ["E23"]),
         ("located in 5-1044", ["5-1044"]),

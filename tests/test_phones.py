@@ -192,6 +192,10 @@ def kind(number: str, phone_kind: PhoneKind) -> Phone:
         # Vanity numbers: once, not double-counted with the digits in brackets.
         ("Lifeline: 1-800-273-TALK (8255)", [voice("+18002738255")]),
         ("1-800-273-TALK (1-800-273-8255)", [voice("+18002738255")]),
+        (
+            "1-800-273-TALK (617-253-1212)",  # not an echo of the letters: a second number
+            [voice("+18002738255"), voice(CAMPUS_POLICE)],
+        ),
         # Campus extensions.
         ("Call x3-1212 after hours", [voice(CAMPUS_POLICE)]),
         ("call 3-1212", [voice(CAMPUS_POLICE)]),
@@ -253,6 +257,8 @@ def test_find_phones(text: str, expected: list[Phone]) -> None:
         "ID 61725312120",
         "0-1234 and 6-1234 and 9-1234 call",
         "context 741741",
+        "call 123-456-7890",  # no such area code
+        "617-2-5-3-1212",
     ],
 )
 def test_find_phones_false_positives(text: str) -> None:
