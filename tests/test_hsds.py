@@ -16,6 +16,7 @@ import pytest
 
 from resource_catalog import export as ex
 from resource_catalog import hsds
+from resource_catalog.locations import BuildingInfo, BuildingRegistry, load_buildings
 from resource_catalog.models import Link, Location, Phone, PhoneKind, Resource, Review, Status
 from tests.test_export import RESOURCE_FILES, make_resource, sample_resources
 
@@ -239,6 +240,34 @@ def test_location_without_room(tmp_path: Path) -> None:
     (sal,) = services_json(directory)[0]["service_at_locations"]
     assert sal["description"] == "Lobby"
     assert sal["location"]["name"] == "Building W20"
+
+
+def test_locations_take_name_and_coordinates_from_the_registry(tmp_path: Path) -> None:
+    registry = BuildingRegistry(
+        [
+            BuildingInfo("E23", name="Test Clinic", latitude=42.5, longitude=-71.25),
+            BuildingInfo("5"),
+        ]
+    )
+    directory = write_hsds(tmp_path, sample_resources(), buildings=registry)
+    rows = {loc["alternate_name"]: loc for loc in read_rows(directory / "locations.csv")}
+    assert (rows["E23-104"]["description"], rows["E23-104"]["latitude"]) == ("Test Clinic", "42.5")
+    assert rows["E23-104"]["longitude"] == "-71.25"
+    assert (rows["5"]["description"], rows["5"]["latitude"]) == ("", "")
+    nested = services_json(directory)[0]["service_at_locations"][0]["location"]
+    assert (nested["latitude"], nested["longitude"]) == (42.5, -71.25)
+    for service in services_json(directory):
+        service_validator().validate(service)
+    assert frictionless.validate(str(directory / "datapackage.json")).valid
+
+
+def test_bundled_registry_is_the_default(tmp_path: Path) -> None:
+    ex.to_hsds([make_resource("x", locations=[Location(building="E23")])], tmp_path)
+    (row,) = read_rows(tmp_path / "locations.csv")
+    info = load_buildings().get("E23")
+    assert info is not None
+    assert row["description"] == (info.name or "")
+    assert row["latitude"] == ("" if info.latitude is None else str(info.latitude))
 
 
 @pytest.mark.parametrize("path", RESOURCE_FILES, ids=[p.stem for p in RESOURCE_FILES])

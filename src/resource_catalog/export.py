@@ -72,6 +72,7 @@ from resource_catalog.datapackage import (
     split_multi,
 )
 from resource_catalog.errors import ExportError
+from resource_catalog.locations import BuildingRegistry, load_buildings
 from resource_catalog.models import Link, Listing, Location, Phone, PhoneKind, Resource, Status
 
 __all__ = [
@@ -337,17 +338,21 @@ def to_hsds(
     include_retired: bool = False,
     organization_name: str = hsds.DEFAULT_ORGANIZATION,
     organization_description: str | None = None,
+    buildings: BuildingRegistry | None = None,
 ) -> None:
     """Write Open Referral HSDS 3.0 into ``directory``: ``services.json`` and the tables.
 
     Every service belongs to one organization, ``organization_name``;
     ``organization_description`` (required by HSDS) defaults to a sentence naming it.
+    Locations take their building's name and coordinates from ``buildings``
+    (default: the bundled registry, :func:`~resource_catalog.locations.load_buildings`).
     """
     chosen = select_resources(resources, include_retired=include_retired)
     files = hsds.hsds_files(
         chosen,
         organization_name=organization_name,
         organization_description=organization_description,
+        buildings=buildings if buildings is not None else load_buildings(),
     )
     _write_files(directory, files)
 

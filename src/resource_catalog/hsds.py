@@ -26,6 +26,8 @@ How a :class:`~resource_catalog.models.Resource` maps::
     locations[]                location: physical, one per distinct building+room,
                                shared by services, named "Building 5" /
                                "Building 5, room 104", alternate_name = "5-104";
+                               with a building registry: description = the
+                               building's name, latitude / longitude from it
                                service_at_location links it, description = our label
     (all)                      one organization, ``organization_name``
 
@@ -44,6 +46,7 @@ from importlib import resources as importlib_resources
 from typing import Any
 
 from resource_catalog.datapackage import csv_text, json_text, plain
+from resource_catalog.locations import BuildingRegistry
 from resource_catalog.models import Location, Phone, PhoneKind, Resource, Status
 
 JsonObject = dict[str, Any]
@@ -167,8 +170,12 @@ def build_records(
     *,
     organization_name: str = DEFAULT_ORGANIZATION,
     organization_description: str | None = None,
+    buildings: BuildingRegistry | None = None,
 ) -> HsdsRecords:
-    """Map ``resources`` (all of them, sorted by id here) to :class:`HsdsRecords`."""
+    """Map ``resources`` (all of them, sorted by id here) to :class:`HsdsRecords`.
+
+    ``buildings``, when given, adds each location's building name and coordinates.
+    """
     org_id = hsds_id("organization", organization_name)
     records = HsdsRecords(
         organization=_drop_none(
@@ -190,7 +197,7 @@ def build_records(
             key = _unique(used, f"{resource.id}:{phone.number}:{phone.extension or ''}")
             records.phones.append(_phone(phone, hsds_id("phone", key), service_id))
         for loc in resource.locations:
-            location = locations.setdefault(loc.code, _location(loc, org_id))
+            location = locations.setdefault(loc.code, _location(loc, org_id, buildings))
             key = _unique(used, f"{resource.id}@{loc.code}")
             records.service_at_locations.append(
                 _drop_none(
@@ -219,6 +226,7 @@ def hsds_files(
     *,
     organization_name: str = DEFAULT_ORGANIZATION,
     organization_description: str | None = None,
+    buildings: BuildingRegistry | None = None,
 ) -> dict[str, str]:
     """Both HSDS forms as file name -> text: ``services.json``, the CSVs, the descriptor.
 
@@ -229,6 +237,7 @@ def hsds_files(
         resources,
         organization_name=organization_name,
         organization_description=organization_description,
+        buildings=buildings,
     )
     files = {"services.json": json_text(records.nested_services())}
     descriptor = package_descriptor(TABLES)
@@ -274,17 +283,23 @@ def _phone(phone: Phone, phone_id: str, service_id: str) -> JsonObject:
     )
 
 
-def _location(loc: Location, org_id: str) -> JsonObject:
+def _location(loc: Location, org_id: str, buildings: BuildingRegistry | None) -> JsonObject:
     name = f"Building {loc.building}"
     if loc.room:
         name += f", room {loc.room}"
-    return {
-        "id": hsds_id("location", loc.code),
-        "location_type": "physical",
-        "organization_id": org_id,
-        "name": name,
-        "alternate_name": loc.code,
-    }
+    info = buildings.get(loc.building) if buildings is not None else None
+    return _drop_none(
+        {
+            "id": hsds_id("location", loc.code),
+            "location_type": "physical",
+            "organization_id": org_id,
+            "name": name,
+            "alternate_name": loc.code,
+            "description": info.name if info else None,
+            "latitude": info.latitude if info else None,
+            "longitude": info.longitude if info else None,
+        }
+    )
 
 
 def _unique(used: set[str], key: str) -> str:
