@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -364,3 +365,18 @@ def test_sync_then_same_page_is_clean_and_second_sync_is_empty(
     assert compare(synced, page).status == "clean"
     assert plan_sync(synced, page, source_url=URL, force=True, today=TODAY).is_empty
     assert {r.id for r in cat} <= {r.id for r in synced}  # nothing is ever deleted
+
+
+def test_bundled_catalog_against_its_own_sources_is_clean_and_a_no_op() -> None:
+    root = Path(__file__).resolve().parents[1] / "catalog"
+    meta = CatalogMeta.model_validate_json((root / "catalog.json").read_text(encoding="utf-8"))
+    records = [
+        Resource.model_validate_json(p.read_text(encoding="utf-8"))
+        for p in sorted((root / "resources").glob("*.json"))
+    ]
+    bundled = Catalog(meta=meta, resources=tuple(records))
+    page = [Listing.model_validate(r.source.model_dump(exclude={"url"})) for r in bundled.active]
+    assert len(page) >= 20
+    url = meta.sources[0].url
+    assert compare(bundled, page, source_url=url).status == "clean"
+    assert plan_sync(bundled, page, source_url=url).is_empty
