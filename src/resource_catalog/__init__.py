@@ -1,5 +1,123 @@
-"""resource_catalog: a typed catalog of campus support resources."""
+"""resource_catalog: a typed catalog of campus support resources.
+
+>>> import resource_catalog as rc
+>>> catalog = rc.load_catalog()            # the bundled catalog, validated
+>>> s3 = catalog["student-support-services"]
+>>> s3.phones[0].number
+'+16172534861'
+
+Importing this package is cheap: it never imports requests or bs4. The
+network and HTML layers (:func:`fetch_page`, :func:`parse_page`) load on first use.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from resource_catalog.catalog import Catalog, load_catalog, save_catalog
+from resource_catalog.drift import DriftReport, DriftSeverity, compare
+from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
+from resource_catalog.errors import (
+    CatalogError,
+    ExportError,
+    FetchError,
+    InvalidLocationError,
+    InvalidPhoneError,
+    ParseError,
+    ResourceCatalogError,
+    SyncError,
+)
+from resource_catalog.export import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
+from resource_catalog.locations import (
+    BuildingRegistry,
+    find_locations,
+    load_buildings,
+    parse_location,
+)
+from resource_catalog.models import (
+    Confidentiality,
+    Finding,
+    Link,
+    Listing,
+    Location,
+    Phone,
+    PhoneKind,
+    Resource,
+    Severity,
+    Source,
+    Status,
+)
+from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
+from resource_catalog.validate import ValidationResult, validate_catalog
+
+if TYPE_CHECKING:
+    from resource_catalog.fetch import FetchResult, fetch_page
+    from resource_catalog.parse import parse_page
+
 __version__ = "0.1.0"
+
+_LAZY = {
+    "FetchResult": "resource_catalog.fetch",
+    "fetch_page": "resource_catalog.fetch",
+    "parse_page": "resource_catalog.parse",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the network and HTML layers only when they are asked for."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'resource_catalog' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "BuildingRegistry",
+    "Catalog",
+    "CatalogError",
+    "Confidentiality",
+    "DriftReport",
+    "DriftSeverity",
+    "ExportError",
+    "FetchError",
+    "FetchResult",
+    "Finding",
+    "InvalidLocationError",
+    "InvalidPhoneError",
+    "Link",
+    "Listing",
+    "Location",
+    "ParseError",
+    "Phone",
+    "PhoneKind",
+    "Resource",
+    "ResourceCatalogError",
+    "Severity",
+    "Source",
+    "Status",
+    "SyncError",
+    "SyncPlan",
+    "ValidationResult",
+    "__version__",
+    "apply_plan",
+    "compare",
+    "fetch_page",
+    "find_locations",
+    "find_phones",
+    "load_buildings",
+    "load_catalog",
+    "parse_location",
+    "parse_page",
+    "parse_phone",
+    "plan_sync",
+    "save_catalog",
+    "to_csv",
+    "to_datapackage",
+    "to_hsds",
+    "to_json",
+    "to_jsonl",
+    "validate_catalog",
+    "validate_phone_number",
+]

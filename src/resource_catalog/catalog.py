@@ -302,10 +302,14 @@ def _read_or_none(path: Path) -> bytes | None:
 
 def _write_temp(final: Path, data: bytes) -> Path:
     tmp = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return tmp
 
 
