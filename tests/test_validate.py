@@ -1,4 +1,4 @@
-"""validate_catalog and load_catalog: every bad input becomes a finding naming file, field, value."""
+"""validate_catalog and load_catalog: each bad input is a finding naming file, field, value."""
 
 from __future__ import annotations
 

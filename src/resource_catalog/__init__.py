@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from resource_catalog.catalog import Catalog, load_catalog, save_catalog
 from resource_catalog.drift import DriftReport, DriftSeverity, compare
-from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
 from resource_catalog.errors import (
     CatalogError,
     ExportError,
@@ -48,6 +47,7 @@ from resource_catalog.models import (
     Status,
 )
 from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
+from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
 from resource_catalog.validate import ValidationResult, validate_catalog
 
 if TYPE_CHECKING:

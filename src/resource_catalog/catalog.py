@@ -320,7 +320,7 @@ def _write_journal(directory: Path, temps: dict[Path, Path]) -> None:
     ]
     journal = directory / JOURNAL_FILE
     tmp = _write_temp(journal, json.dumps(entries, indent=1).encode())
-    os.replace(tmp, journal)
+    tmp.replace(journal)
     _fsync_dir(directory)
 
 
@@ -330,7 +330,7 @@ def _roll_forward(directory: Path) -> None:
     for entry in entries:
         tmp, final = directory / entry["temp"], directory / entry["final"]
         if tmp.exists():
-            os.replace(tmp, final)
+            tmp.replace(final)
     for sub in {(directory / e["final"]).parent for e in entries}:
         _fsync_dir(sub)
     journal.unlink()

@@ -91,9 +91,7 @@ class Location(_Model):
     """A campus location: building number from the registry, optional room."""
 
     building: Building
-    room: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")] | None = (
-        None
-    )
+    room: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")] | None = None
     label: str | None = None
 
     @property

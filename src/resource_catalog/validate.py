@@ -185,17 +185,17 @@ def _load_resource(file: Path, rel: str, findings: list[Finding]) -> Resource | 
         return Resource.model_validate(data)
     except ValidationError as exc:
         rid = data.get("id") if isinstance(data, dict) else None
-        for err in exc.errors(include_url=False):
-            findings.append(
-                _finding(
-                    "schema",
-                    _schema_message(err),
-                    rel,
-                    _field_path(err["loc"]),
-                    None if err["type"] == "missing" else _clip(_show(err.get("input"))),
-                    rid if isinstance(rid, str) else None,
-                )
+        findings.extend(
+            _finding(
+                "schema",
+                _schema_message(err),
+                rel,
+                _field_path(err["loc"]),
+                None if err["type"] == "missing" else _clip(_show(err.get("input"))),
+                rid if isinstance(rid, str) else None,
             )
+            for err in exc.errors(include_url=False)
+        )
         return None
 
 
