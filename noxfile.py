@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -106,3 +107,36 @@ def schemas(session: nox.Session) -> None:
     """Regenerate schemas/ from the models (writes files)."""
     session.install("-e", ".")
     session.run("resource-catalog", "schema", "--dir", "schemas", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def drift(session: nox.Session) -> None:
+    """Live drift check (needs the network): text on the console, reports in reports/.
+
+    Writes reports/drift.json, drift.md (for $GITHUB_STEP_SUMMARY), drift.html and
+    exit-code (0 clean, 1 drift at or above --fail-on, 2 could not check), so a
+    workflow can tell "drift found" from "could not fetch". Extra arguments go to
+    ``resource-catalog diff`` (default: ``--fail-on major``).
+    """
+    session.install(".")
+    reports = ROOT / "reports"
+    args = list(session.posargs) or ["--fail-on", "major"]
+    cli = Path(session.bin) / "resource-catalog"
+    reports.mkdir(exist_ok=True)
+    done = subprocess.run(  # nox's session.run cannot return the exit status
+        [str(cli), "diff", "--report-dir", str(reports), *args],
+        check=False,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    code = done.returncode
+    sys.stderr.write(done.stderr)
+    if code == 2:  # noqa: PLR2004 (the CLI's "could not check" status)
+        error = done.stderr.strip().splitlines()[-1:] or ["unknown error"]
+        (reports / "drift.md").write_text(
+            f"## Drift check could not run\n\n`{error[0]}`\n", encoding="utf-8"
+        )
+    (reports / "exit-code").write_text(f"{code}\n", encoding="utf-8")
+    if code:
+        meaning = {1: "drift found", 2: "could not check the page"}.get(code, "failed")
+        session.error(f"resource-catalog diff exited {code}: {meaning}")

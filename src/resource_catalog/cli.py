@@ -293,6 +293,11 @@ def _fail_on_option(func: F) -> F:
 )
 @_fail_on_option
 @output_option
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write drift.json, drift.md and drift.html into this directory.",
+)
 def diff(
     catalog_dir: Path | None,
     url: str | None,
@@ -300,6 +305,7 @@ def diff(
     fmt: str,
     fail_on: str,
     output: str,
+    report_dir: Path | None,
 ) -> int:
     """Compare the page with the catalog and report drift that matters.
 
@@ -313,7 +319,18 @@ def diff(
     listings, label, _ = _read_page(catalog_dir, url, html_file, need_catalog=True)
     report = compare(catalog, listings, source_url=label)
     _emit(render(report, fmt), output)
+    if report_dir is not None:
+        _write_reports(report, report_dir)
     return _drift_exit(report, fail_on)
+
+
+def _write_reports(report: DriftReport, directory: Path) -> None:
+    from resource_catalog.export import write_text_atomic  # noqa: PLC0415
+    from resource_catalog.report import render  # noqa: PLC0415
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for fmt, name in (("json", "drift.json"), ("markdown", "drift.md"), ("html", "drift.html")):
+        write_text_atomic(directory / name, render(report, fmt))
 
 
 def _drift_exit(report: DriftReport, fail_on: str) -> int:
