@@ -17,6 +17,7 @@ description minor. Reordering is reported as information only; it is not drift.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -238,14 +239,37 @@ def _records_for(catalog: Catalog, url: str) -> list[Resource]:
     return [r for r in active if _same_url(r.source.url, url)]
 
 
+#: Phone numbers and room codes as they appear in running text.
+_CONTACT_TEXT = re.compile(
+    r"\+?\d[\d\s().\-]{5,}\d"  # 617-253-4861, (617) 253 4861, +1 617 ...
+    r"|\b[A-Z]{0,2}\d+[A-Z]?-\d+[A-Z]?\b"  # 5-104, W20-549
+    r"|\b(?:NE|NW|WW|E|W|N)\d+[A-Z]?\b"  # E23, NW61
+)
+
+
+def _explained_by_contacts(old: str, new: str) -> bool:
+    """Whether two descriptions differ only in their phone numbers and room codes."""
+    return _CONTACT_TEXT.sub("#", old) == _CONTACT_TEXT.sub("#", new)
+
+
 def compare_fields(record_id: str, before: Listing, after: Listing) -> list[Changed]:
-    """The fields of ``after`` (the page now) that differ from ``before`` (the page then)."""
+    """The fields of ``after`` (the page now) that differ from ``before`` (the page then).
+
+    A description that differs only in the phone numbers or rooms already reported
+    as a critical change is not reported again: one change, one line.
+    """
     old, new = field_values(before), field_values(after)
-    return [
+    changed = [
         Changed(record_id, after.name, name, old[name], new[name], severity)
         for name, severity in FIELD_SEVERITY.items()
         if old[name] != new[name]
     ]
+    contacts_changed = any(c.field in ("phones", "locations") for c in changed)
+    if contacts_changed and _explained_by_contacts(
+        str(old["description"]), str(new["description"])
+    ):
+        changed = [c for c in changed if c.field != "description"]
+    return changed
 
 
 def _order(items: Sequence[str], keep: set[str]) -> tuple[str, ...]:

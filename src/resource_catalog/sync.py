@@ -131,9 +131,17 @@ def _merge(
             reason = f"{name}: the page now gives none; kept the curated value"
             conflicts.append(Conflict(rec.id, name, reason))
         elif key(ours) == key(base):
-            if name in _ITEM_KEYS:  # keep curated labels of items the page still lists
-                curated = {_ITEM_KEYS[name](x): x for x in ours}
-                theirs = [curated.get(_ITEM_KEYS[name](x), x) for x in theirs]
+            if name in _ITEM_KEYS:
+                theirs, relabelled = _carry_labels(ours, theirs, _ITEM_KEYS[name])
+                if relabelled:
+                    conflicts.append(
+                        Conflict(
+                            rec.id,
+                            name,
+                            f"{name}: changed on the page; the curated label(s) "
+                            f"{', '.join(map(repr, relabelled))} were carried over: check them",
+                        )
+                    )
             update[name] = normalize_text(theirs) if name in {"name", "section"} else theirs
             taken.append(FieldUpdate(rec.id, name))
         else:
@@ -148,6 +156,30 @@ def _merge(
     if reasons:
         update["review"] = _reviewed(rec.review, reasons)
     return Resource.model_validate({**dict(rec), **update}), taken, conflicts
+
+
+def _carry_labels(
+    ours: Sequence[Any], theirs: Sequence[Any], key: Callable[[Any], Any]
+) -> tuple[list[Any], list[str]]:
+    """The page's items with curated labels kept.
+
+    Items the page still lists keep their curated version. When the page replaced
+    as many items as it dropped (a phone number changed), the dropped items'
+    labels move to their replacements in order; those labels are returned so the
+    record can be flagged for a look.
+    """
+    curated = {key(x): x for x in ours}
+    kept = [curated.get(key(x), x) for x in theirs]
+    page_keys = {key(x) for x in theirs}
+    dropped = [x for x in ours if key(x) not in page_keys]
+    fresh = [i for i, x in enumerate(theirs) if key(x) not in curated]
+    relabelled: list[str] = []
+    if dropped and len(dropped) == len(fresh):
+        for old, i in zip(dropped, fresh, strict=True):
+            if old.label and not kept[i].label:
+                kept[i] = kept[i].model_copy(update={"label": old.label})
+                relabelled.append(old.label)
+    return kept, relabelled
 
 
 def slugify(text: str, max_length: int = _SLUG_MAX) -> str:
@@ -251,7 +283,7 @@ def plan_sync(
         raise SyncError(
             f"sync would retire {len(plan.retired)} of {active} active records "
             f"(more than {max_retire_share:.0%}); the page is more likely broken than "
-            "changed. Nothing was applied; force it if the page really lost them."
+            "changed. Nothing was applied; force it (--force) if the page really lost them."
         )
     return plan
 
