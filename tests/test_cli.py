@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
 from resource_catalog import __version__
-from resource_catalog.cli import cli
+from resource_catalog.cli import _Progress, cli
 
 from .conftest import CATALOG, ROOT
 
@@ -115,3 +118,30 @@ def test_schema_check(tmp_path: Path) -> None:
     assert run("schema", "--check", "--dir", tmp_path).exit_code == 1
     assert run("schema", "--dir", tmp_path).exit_code == 0
     assert run("schema", "--check", "--dir", tmp_path).exit_code == 0
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("quiet", "tty", "total", "shown"),
+    [
+        (False, True, 600, True),
+        (True, True, 600, False),  # --quiet
+        (False, False, 600, False),  # not a terminal: CI logs stay clean
+        (False, True, 10, False),  # small catalogs load too fast to need one
+    ],
+)
+def test_progress_only_on_a_terminal_for_large_catalogs(
+    monkeypatch: pytest.MonkeyPatch, quiet: bool, tty: bool, total: int, shown: bool
+) -> None:
+    stream = _Tty() if tty else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    with click.Context(cli, info_name="resource-catalog") as ctx:
+        ctx.params["quiet"] = quiet
+        with _Progress("Loading catalog") as progress:
+            for done in range(1, total + 1):
+                progress(done, total)
+    assert ("Loading catalog" in stream.getvalue()) is shown

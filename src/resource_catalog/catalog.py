@@ -19,7 +19,7 @@ import fcntl
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,16 +121,21 @@ class Catalog:
 # --------------------------------------------------------------------------- loading
 
 
-def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
+def load_catalog(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Catalog:
     """Load and validate a catalog directory (the bundled catalog by default).
 
     Raises :class:`CatalogError` when the directory cannot be read or when any
     record is invalid; ``err.findings`` then holds every problem, not only the first.
-    Warnings (possible duplicates) do not prevent loading.
+    Warnings (possible duplicates) do not prevent loading. ``progress(done,
+    total)`` is called as files are read.
     """
     from resource_catalog.validate import validate_catalog  # noqa: PLC0415 (cycle)
 
-    result = validate_catalog(path)
+    result = validate_catalog(path, progress=progress)
     if result.errors:
         first = result.errors[0]
         raise CatalogError(

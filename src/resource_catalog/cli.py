@@ -22,6 +22,7 @@ from resource_catalog._paths import default_catalog_dir
 from resource_catalog.errors import ResourceCatalogError
 
 if TYPE_CHECKING:
+    from resource_catalog.catalog import Catalog
     from resource_catalog.drift import DriftReport
     from resource_catalog.models import Listing
     from resource_catalog.validate import ValidationResult
@@ -57,7 +58,8 @@ def _os_message(exc: OSError) -> str:
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="resource-catalog")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def cli(debug: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars, even on a terminal.")
+def cli(debug: bool, quiet: bool) -> None:
     """Keep a campus's list of support resources true.
 
     Exit codes: 0 clean, 1 findings (invalid data or drift), 2 could not run.
@@ -100,6 +102,42 @@ def output_option(func: F) -> F:
     )(func)
 
 
+class _Progress:
+    """A progress bar on stderr for long loads; silent when stderr is not a terminal,
+    with ``--quiet``, or for small catalogs."""
+
+    MIN_TOTAL = 500
+
+    def __init__(self, label: str) -> None:
+        quiet = bool(click.get_current_context().find_root().params.get("quiet"))
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < self.MIN_TOTAL:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _load(catalog_dir: Path | None) -> Catalog:
+    """Load and validate the catalog, with a progress bar on a terminal."""
+    from resource_catalog.catalog import load_catalog  # noqa: PLC0415
+
+    with _Progress("Loading catalog") as progress:
+        return load_catalog(_catalog_dir(catalog_dir), progress=progress)
+
+
 def _catalog_dir(given: Path | None) -> Path:
     return given if given is not None else default_catalog_dir()
 
@@ -134,7 +172,8 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
     """
     from resource_catalog.validate import validate_catalog  # noqa: PLC0415
 
-    result = validate_catalog(_catalog_dir(catalog_dir))
+    with _Progress("Validating") as progress:
+        result = validate_catalog(_catalog_dir(catalog_dir), progress=progress)
     click.echo(_render_validation(result, fmt), nl=False)
     return EXIT_OK if result.ok(strict=strict) else EXIT_FINDINGS
 
@@ -311,11 +350,10 @@ def diff(
 
     Without --url or --html the page is fetched from the URL in catalog.json.
     """
-    from resource_catalog.catalog import load_catalog  # noqa: PLC0415
     from resource_catalog.drift import compare  # noqa: PLC0415
     from resource_catalog.report import render  # noqa: PLC0415
 
-    catalog = load_catalog(_catalog_dir(catalog_dir))
+    catalog = _load(catalog_dir)
     listings, label, _ = _read_page(catalog_dir, url, html_file, need_catalog=True)
     report = compare(catalog, listings, source_url=label)
     _emit(render(report, fmt), output)
@@ -359,7 +397,6 @@ def sync(
     from resource_catalog.catalog import (  # noqa: PLC0415
         catalog_lock,
         check_writable,
-        load_catalog,
         mark_synced,
         save_catalog,
     )
@@ -367,7 +404,7 @@ def sync(
 
     directory = _catalog_dir(catalog_dir)
     if dry_run:
-        catalog = load_catalog(directory)
+        catalog = _load(directory)
         listings, label, _ = _read_page(catalog_dir, url, html_file, need_catalog=True)
         plan = plan_sync(catalog, listings, source_url=catalog.meta.sources[0].url, force=force)
         for line in plan.summary():
@@ -376,7 +413,7 @@ def sync(
         return EXIT_OK
     check_writable(directory)
     with catalog_lock(directory):
-        catalog = load_catalog(directory)
+        catalog = _load(directory)
         listings, label, fetched = _read_page(catalog_dir, url, html_file, need_catalog=True)
         plan = plan_sync(catalog, listings, source_url=catalog.meta.sources[0].url, force=force)
         for line in plan.summary():
@@ -416,7 +453,8 @@ def check(catalog_dir: Path | None, url: str | None, fmt: str, fail_on: str) -> 
     from resource_catalog.validate import validate_catalog  # noqa: PLC0415
 
     directory = _catalog_dir(catalog_dir)
-    result = validate_catalog(directory)
+    with _Progress("Validating") as progress:
+        result = validate_catalog(directory, progress=progress)
     click.echo(_render_validation(result, "text"), nl=False, err=fmt != "text")
     if result.errors:
         click.echo("check: the catalog is invalid; drift not checked", err=True)
@@ -449,10 +487,9 @@ def check(catalog_dir: Path | None, url: str | None, fmt: str, fail_on: str) -> 
 @click.option("--include-retired", is_flag=True, help="Also export retired resources.")
 def export(catalog_dir: Path | None, fmt: str, output: str, include_retired: bool) -> int:
     """Export the catalog as JSON, JSON Lines, CSV, a Data Package or Open Referral HSDS."""
-    from resource_catalog.catalog import load_catalog  # noqa: PLC0415
     from resource_catalog.export import export as run_export  # noqa: PLC0415
 
-    catalog = load_catalog(_catalog_dir(catalog_dir))
+    catalog = _load(catalog_dir)
     if fmt in ("datapackage", "hsds"):
         if output == "-":
             raise click.UsageError(f"--format {fmt} writes a directory: pass -o DIR")

@@ -30,7 +30,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +89,7 @@ def validate_catalog(
     path: str | os.PathLike[str] | None = None,
     *,
     registry: BuildingRegistry | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidationResult:
     """Check a catalog directory and return every finding without raising.
 
@@ -96,6 +97,8 @@ def validate_catalog(
     the bundled catalog. Raises :class:`~resource_catalog.errors.CatalogError`
     only when the job cannot be done at all: the directory or its
     ``catalog.json`` is missing or unreadable, or the building registry is broken.
+    ``progress(done, total)`` is called as resource files are read (for a
+    progress bar over large catalogs).
     """
     directory = Path(path) if path is not None else default_catalog_dir()
     meta = read_meta(directory)
@@ -113,7 +116,10 @@ def validate_catalog(
         )
     resources: dict[str, Resource] = {}
     files: dict[str, str] = {}
-    for file in sorted((directory / RESOURCES_DIR).glob("*.json")):
+    paths = sorted((directory / RESOURCES_DIR).glob("*.json"))
+    for done, file in enumerate(paths, start=1):
+        if progress is not None:
+            progress(done, len(paths))
         rel = f"{RESOURCES_DIR}/{file.name}"
         resource = _load_resource(file, rel, findings)
         if resource is None:
