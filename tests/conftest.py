@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
@@ -48,3 +50,16 @@ def edit_record(catalog_dir: Path) -> Callable[[str, Callable[[dict[str, Any]], 
         return write_record(catalog_dir, resource_id, data)
 
     return edit
+
+
+# --------------------------------------------------------------- hypothesis profiles
+# "default" keeps every property test quick enough for the default test session;
+# HYPOTHESIS_PROFILE=deep runs many more examples (opt-in, e.g. a nightly job).
+settings.register_profile("default", max_examples=50, deadline=None)
+settings.register_profile(
+    "deep",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
