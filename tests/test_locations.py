@@ -32,7 +32,7 @@ def test_bundled_registry_loads_every_row() -> None:
     with BUNDLED.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     registry = load_buildings()
-    assert len(registry) == len(rows) == 127
+    assert len(registry) == len(rows) == 131
     assert [info.building for info in registry] == [row["building"] for row in rows]
 
 
@@ -53,7 +53,7 @@ def test_default_registry_is_cached() -> None:
         ("42", BuildingInfo("42", "Dickson Cogeneration Plant", "59, 71 Vassar Street",
                             42.361107, -71.093501)),
         ("S3", None),
-        ("W85ABC", None),
+        ("W85ABCD", None),
         ("", None),
     ],
 )  # fmt: skip
@@ -127,7 +127,7 @@ def test_load_buildings_accepts_a_bom(tmp_path: Path) -> None:
         (f"{HEADER}\n5,,,nan,-71.1\n", 2, "out of range"),
         (f"{HEADER}\n5,,,42.1,\n", 2, "given together"),
         (f"{HEADER}\nE 23,,,,\n", 2, "building 'E 23' is not a building number"),
-        (f"{HEADER}\nW85ABC,,,,\n", 2, "building 'W85ABC' is not a building number"),
+        (f"{HEADER}\nW85ABCD,,,,\n", 2, "building 'W85ABCD' is not a building number"),
         (f"{HEADER}\n,Nameless,,,\n", 2, "building '' is not"),
         (f"{HEADER}\n5,,,\n", 2, "expected 5 fields, found 4"),
         (f'{HEADER}\n5,"unclosed,,,\n', 2, "malformed CSV"),
@@ -200,7 +200,7 @@ def test_parse_location(text: str, building: str, room: str | None) -> None:
         ("Z99", "building Z99 is not in the building registry"),
         ("S3", "building S3 is not in the building registry"),
         ("NE45-100", "building NE45 is not in the building registry"),
-        ("W85ABC", "not a campus location"),
+        ("W85ABCD", "not a campus location"),
         ("room 10", "not a campus location"),
         ("hello", "not a campus location"),
         ("", "not a campus location"),

@@ -242,8 +242,8 @@ def _records_for(catalog: Catalog, url: str) -> list[Resource]:
 #: Phone numbers and room codes as they appear in running text.
 _CONTACT_TEXT = re.compile(
     r"\+?\d[\d\s().\-]{5,}\d"  # 617-253-4861, (617) 253 4861, +1 617 ...
-    r"|\b[A-Z]{0,2}\d+[A-Z]?-\d+[A-Z]?\b"  # 5-104, W20-549
-    r"|\b(?:NE|NW|WW|E|W|N)\d+[A-Z]?\b"  # E23, NW61
+    r"|\b[A-Z]{0,2}\d+[A-Z]{0,3}-\d+[A-Z]?\b"  # 5-104, W20-549
+    r"|\b(?:NE|NW|WW|E|W|N)\d+[A-Z]{0,3}\b"  # E23, NW61, W85ABC
 )
 
 

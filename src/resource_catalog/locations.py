@@ -221,7 +221,7 @@ def load_buildings(path: str | os.PathLike[str] | None = None) -> BuildingRegist
 
 # --- parsing ---------------------------------------------------------------
 
-_B = r"[A-Z]{0,2}[0-9]+[A-Z]?"
+_B = r"[A-Z]{0,2}[0-9]+[A-Z]{0,3}"
 _R = r"[0-9A-Z][0-9A-Z.]*"
 _ROOM_WORD = r"(?:ROOM|RM\.?)"
 _BUILDING_WORD = r"(?:BUILDING|BLDG\.?)"
@@ -277,16 +277,18 @@ _KEYWORD_RE = re.compile(
 )
 # "5-104", "W20-549", "32-G882": upper case only.
 _CODE_ROOM_RE = re.compile(
-    rf"{_NOT_BEFORE}(?P<b>[A-Z]{{0,2}}[0-9]+[A-Z]?)-(?P<r>[A-Z]?[0-9]{{3,4}}[A-Z]?){_NOT_AFTER}",
+    rf"{_NOT_BEFORE}(?P<b>[A-Z]{{0,2}}[0-9]+[A-Z]{{0,3}})-(?P<r>[A-Z]?[0-9]{{3,4}}[A-Z]?){_NOT_AFTER}",
     re.ASCII,
 )
 # "located in 10", "housed at building 7".
 _LOCATED_RE = re.compile(
-    rf"""\b(?:located|housed|based)[ \t]+(?:in|at)[ \t]+(?P<b>[0-9]+[A-Z]?){_NOT_AFTER}""",
+    rf"""\b(?:located|housed|based)[ \t]+(?:in|at)[ \t]+(?P<b>[0-9]+[A-Z]{{0,3}}){_NOT_AFTER}""",
     re.I | re.ASCII,
 )
 # "E23", "NW61": a lettered building on its own, upper case only.
-_LETTERED_RE = re.compile(rf"{_NOT_BEFORE}(?P<b>[A-Z]{{1,2}}[0-9]+[A-Z]?){_NOT_AFTER}", re.ASCII)
+_LETTERED_RE = re.compile(
+    rf"{_NOT_BEFORE}(?P<b>[A-Z]{{1,2}}[0-9]+[A-Z]{{0,3}}){_NOT_AFTER}", re.ASCII
+)
 
 _SENTENCE_END_RE = re.compile(r"[.!?;](?:\s|$)|\n")
 _CUE_RE = re.compile(

@@ -20,8 +20,8 @@ SCHEMA_VERSION = "1.0"
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 #: E.164 (``+16172534861``) or the digits of a short code (``911``, ``741741``).
 PHONE_NUMBER_PATTERN = r"^(?:\+[1-9][0-9]{6,14}|[0-9]{3,6})$"
-#: A building number from the registry: ``5``, ``E23``, ``W20``, ``NW61``, ``7A``.
-BUILDING_PATTERN = r"^[A-Z]{0,2}[0-9]+[A-Z]?$"
+#: A building number from the registry: ``5``, ``E23``, ``W20``, ``NW61``, ``7A``, ``W85ABC``.
+BUILDING_PATTERN = r"^[A-Z]{0,2}[0-9]+[A-Z]{0,3}$"
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 
 ResourceId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
