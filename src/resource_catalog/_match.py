@@ -3,7 +3,9 @@
 Records are matched by what the page said (``record.source``), in three stages:
 
 1. the same listing name (section-independent); duplicate names and the empty
-   name are paired by section and description, links, then text similarity;
+   name are paired by everything they say (section, description, links, phones,
+   locations), then by section and description, description, links, then text
+   similarity;
 2. a link URL that exactly one leftover record and one leftover listing carry;
 3. a very similar name and description, over the leftovers only: candidates come
    from a word index that ignores common words, and only the best few per listing
@@ -45,6 +47,17 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+def _identity(item: Listing) -> tuple[object, ...]:
+    """Everything a listing says, for pairing duplicates that are exactly alike."""
+    return (
+        normalize_text(item.section),
+        normalize_text(item.description),
+        tuple(sorted(link.url for link in item.links)),
+        tuple(sorted((p.number, p.extension or "", p.kind) for p in item.phones)),
+        tuple(sorted((x.building, x.room or "") for x in item.locations)),
+    )
+
+
 def _pair_group(
     records: list[Resource], indexes: list[int], scraped: Sequence[Listing], *, named: bool
 ) -> list[tuple[Resource, int]]:
@@ -52,6 +65,7 @@ def _pair_group(
     pairs: list[tuple[Resource, int]] = []
     recs, idxs = list(records), list(indexes)
     for key in (
+        _identity,  # exact first: same text, other links or phones must not pair by order
         lambda x: (normalize_text(x.section), normalize_text(x.description)),
         lambda x: normalize_text(x.description),
         lambda x: tuple(sorted(link.url for link in x.links)) or None,
