@@ -24,7 +24,7 @@ from resource_catalog.errors import ResourceCatalogError
 if TYPE_CHECKING:
     from resource_catalog.catalog import Catalog
     from resource_catalog.drift import DriftReport
-    from resource_catalog.models import Listing
+    from resource_catalog.page import ScrapedPage
     from resource_catalog.validate import ValidationResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -246,43 +246,41 @@ def schema(check: bool, directory: Path) -> int:
 
 def _read_page(
     catalog_dir: Path | None, url: str | None, html_file: Path | None, *, need_catalog: bool
-) -> tuple[list[Listing], str, Any]:
-    """Fetch or read the page and parse it. Returns (listings, source label, fetch result)."""
-    from resource_catalog.parse import parse_page  # noqa: PLC0415
+) -> ScrapedPage:
+    """The listings of the page given by --url / --html, or of the catalog's own URL.
+
+    When the catalog's own URL is fetched, the request is conditional on the last
+    sync's ETag / Last-Modified and a 304 reads the saved snapshot.
+    """
+    from resource_catalog.page import read_page, scrape_page  # noqa: PLC0415
 
     if url and html_file:
         raise click.UsageError("give --url or --html, not both")
-    known: Sequence[str] | None = None
-    page_url: str | None = url
+    known: list[str] | None = None
+    conditional: dict[str, Any] = {}
     if need_catalog or not (url or html_file):
-        from resource_catalog.catalog import read_meta  # noqa: PLC0415
+        from resource_catalog.catalog import SNAPSHOTS_DIR, read_meta  # noqa: PLC0415
 
-        meta = read_meta(_catalog_dir(catalog_dir))
+        directory = _catalog_dir(catalog_dir)
+        meta = read_meta(directory)
         known = [s for page in meta.sources for s in page.sections]
-        page_url = page_url or meta.sources[0].url
-    fetched = None
+        source = meta.sources[0]
+        if url is None or url == source.url:
+            url = source.url
+            if source.snapshot:
+                conditional = {
+                    "etag": source.etag,
+                    "last_modified": source.last_modified,
+                    "snapshot": directory / SNAPSHOTS_DIR / source.snapshot,
+                }
     if html_file is not None:
-        html = _read_html_file(html_file)
-        label = str(html_file)
-        base = page_url
-    else:
-        from resource_catalog.fetch import fetch_page  # noqa: PLC0415
-
-        assert page_url is not None  # noqa: S101 (set above from --url or catalog.json)
-        fetched = fetch_page(page_url)
-        html = fetched.html or ""
-        label = fetched.final_url
-        base = fetched.final_url
-        if fetched.moved:
-            click.echo(f"warning: the page moved: {page_url} -> {fetched.final_url}", err=True)
-    listings = parse_page(html, base_url=base, known_sections=known)
-    return listings, label, fetched
-
-
-def _read_html_file(path: Path) -> str:
-    from resource_catalog.fetch import decode_html  # noqa: PLC0415
-
-    return decode_html(path.read_bytes())
+        return read_page(html_file, base_url=url, known_sections=known)
+    if url is None:  # pragma: no cover (click usage checks come first)
+        raise click.UsageError("give --url URL or --html FILE")
+    page = scrape_page(url, known_sections=known, **conditional)
+    if page.moved_to:
+        click.echo(f"warning: the page moved: {url} -> {page.moved_to}", err=True)
+    return page
 
 
 @cli.command()
@@ -300,7 +298,7 @@ def scrape(url: str | None, html_file: Path | None, fmt: str, output: str) -> in
     """Fetch or read the page and print its listings as parsed."""
     if not (url or html_file):
         raise click.UsageError("scrape needs --url URL or --html FILE")
-    listings, _label, _ = _read_page(None, url, html_file, need_catalog=False)
+    listings = _read_page(None, url, html_file, need_catalog=False).listings
     from resource_catalog.export import listings_to_csv, listings_to_json  # noqa: PLC0415
 
     _emit(listings_to_json(listings) if fmt == "json" else listings_to_csv(listings), output)
@@ -354,8 +352,8 @@ def diff(
     from resource_catalog.report import render  # noqa: PLC0415
 
     catalog = _load(catalog_dir)
-    listings, label, _ = _read_page(catalog_dir, url, html_file, need_catalog=True)
-    report = compare(catalog, listings, source_url=label)
+    page = _read_page(catalog_dir, url, html_file, need_catalog=True)
+    report = compare(catalog, page.listings, source_url=page.origin)
     _emit(render(report, fmt), output)
     if report_dir is not None:
         _write_reports(report, report_dir)
@@ -405,8 +403,10 @@ def sync(
     directory = _catalog_dir(catalog_dir)
     if dry_run:
         catalog = _load(directory)
-        listings, label, _ = _read_page(catalog_dir, url, html_file, need_catalog=True)
-        plan = plan_sync(catalog, listings, source_url=catalog.meta.sources[0].url, force=force)
+        page = _read_page(catalog_dir, url, html_file, need_catalog=True)
+        plan = plan_sync(
+            catalog, page.listings, source_url=catalog.meta.sources[0].url, force=force
+        )
         for line in plan.summary():
             click.echo(line)
         click.echo("dry run: nothing written")
@@ -414,20 +414,21 @@ def sync(
     check_writable(directory)
     with catalog_lock(directory):
         catalog = _load(directory)
-        listings, label, fetched = _read_page(catalog_dir, url, html_file, need_catalog=True)
-        plan = plan_sync(catalog, listings, source_url=catalog.meta.sources[0].url, force=force)
+        page = _read_page(catalog_dir, url, html_file, need_catalog=True)
+        plan = plan_sync(
+            catalog, page.listings, source_url=catalog.meta.sources[0].url, force=force
+        )
         for line in plan.summary():
             click.echo(line)
+        fetched = page.fetched
         new = mark_synced(
             apply_plan(catalog, plan),
             etag=fetched.etag if fetched else None,
             last_modified=fetched.last_modified if fetched else None,
         )
-        page = html_file.read_bytes() if html_file else (fetched.content if fetched else b"")
-        changed = save_catalog(
-            new, directory, snapshot=(new.meta.sources[0].snapshot or "page.html", page)
-        )
-    click.echo(f"synced {label}: {len(changed)} file(s) written")
+        snapshot = new.meta.sources[0].snapshot or "page.html"
+        changed = save_catalog(new, directory, snapshot=(snapshot, page.content))
+    click.echo(f"synced {page.origin}: {len(changed)} file(s) written")
     return EXIT_OK
 
 
@@ -465,8 +466,8 @@ def check(catalog_dir: Path | None, url: str | None, fmt: str, fail_on: str) -> 
         if snapshot is None:
             raise click.UsageError("catalog.json names no snapshot; pass --url")
         html_file = directory / "snapshots" / snapshot
-    listings, label, _ = _read_page(directory, url, html_file, need_catalog=True)
-    report = compare(result.catalog, listings, source_url=label)
+    page = _read_page(directory, url, html_file, need_catalog=True)
+    report = compare(result.catalog, page.listings, source_url=page.origin)
     click.echo(render(report, fmt), nl=False)
     return _drift_exit(report, fail_on)
 
