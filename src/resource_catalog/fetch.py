@@ -163,7 +163,12 @@ def fetch_page(
             failure, refused connection, timeout, HTTP error after retries, too many
             redirects, too large, not HTML, truncated body).
     """
-    if urlsplit(url).scheme.lower() not in {"http", "https"} or not urlsplit(url).hostname:
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port  # both raise on a malformed netloc
+    except ValueError:  # "http://[::1", "http://host:99999": not a URL at all
+        raise FetchError(url, "not a valid URL") from None
+    if parts.scheme.lower() not in {"http", "https"} or not host:
         raise FetchError(url, "only http and https URLs can be fetched")
     headers: dict[str, str] = {}
     if etag:
