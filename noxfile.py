@@ -140,3 +140,14 @@ def drift(session: nox.Session) -> None:
     if code:
         meaning = {1: "drift found", 2: "could not check the page"}.get(code, "failed")
         session.error(f"resource-catalog diff exited {code}: {meaning}")
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks: regenerate benchmarks/results.md and scaling.png (writes files; minutes).
+
+    Times load + validate, parse, diff and exports at 1k-100k against their floors,
+    plus start-up. ``nox -s bench -- --quick`` is a smoke run into a temporary directory.
+    """
+    session.install(".", *_group("bench"))
+    session.run("python", "-m", "benchmarks.run", *session.posargs, env={"BENCH_VIA_NOX": "1"})

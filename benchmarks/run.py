@@ -1,0 +1,119 @@
+"""The benchmark runner: ``python -m benchmarks.run [--quick]`` (``nox -s bench``).
+
+Generates the synthetic data into a temporary directory, runs every step at every
+size in its own subprocess (:mod:`benchmarks.steps`), times start-up and checks
+import hygiene (:mod:`benchmarks.startup`), then writes ``results.md`` and
+``scaling.png``. A full run writes into ``benchmarks/``; ``--quick`` (tiny sizes, a
+smoke test) writes into a temporary directory unless ``--output-dir`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import generate, report, startup
+
+HERE = Path(__file__).resolve().parent
+CATALOG_SIZES = (1_000, 10_000, 100_000)
+PAGE_SIZES = (100, 1_000, 10_000)
+QUICK_CATALOG_SIZES = (100, 1_000)
+QUICK_PAGE_SIZES = (20, 200)
+CATALOG_STEPS = ("validate", "diff", "csv", "json")
+
+
+def prepare(data: Path, catalog_sizes: tuple[int, ...], page_sizes: tuple[int, ...]) -> None:
+    """Write every input once: catalog directories, one-file record arrays, pages."""
+    for n in catalog_sizes:
+        records = generate.make_records(n)
+        generate.write_catalog(data / f"catalog-{n}", records)
+        generate.write_single_file(data / f"records-{n}.json", records)
+    for n in page_sizes:
+        page = generate.page_html(generate.page_listings(n))
+        (data / f"page-{n}.html").write_text(page, encoding="utf-8")
+
+
+def run_step(step: str, n: int, data: Path, reps: int) -> dict[str, Any]:
+    """Run one step at one size in a fresh interpreter; its JSON result."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.steps", step, str(n), str(data), str(reps)],
+        check=True,
+        stdout=subprocess.PIPE,  # stderr passes through: a failing step shows its traceback
+        text=True,
+        cwd=HERE.parent,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The runner's options."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
+    parser.add_argument("--reps", type=int, help="repetitions per size (default 5; 3 at the top)")
+    parser.add_argument("--startup-reps", type=int, help="start-up repetitions (default 31)")
+    parser.add_argument("--output-dir", type=Path, help="where results.md and scaling.png go")
+    parser.add_argument("--data-dir", type=Path, help="keep the generated data here")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run everything and write the report; with ``--strict``, 1 when a target is missed."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    began = time.perf_counter()
+    catalog_sizes = QUICK_CATALOG_SIZES if args.quick else CATALOG_SIZES
+    page_sizes = QUICK_PAGE_SIZES if args.quick else PAGE_SIZES
+    startup_reps = args.startup_reps or (5 if args.quick else 31)
+    out = args.output_dir or (Path(tempfile.mkdtemp(prefix="bench-")) if args.quick else HERE)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-data-") as tmp:
+        data = args.data_dir or Path(tmp)
+        data.mkdir(parents=True, exist_ok=True)
+        print(f"generating data in {data} ...", flush=True)
+        prepare(data, catalog_sizes, page_sizes)
+        generated = time.perf_counter() - began
+        plan = [("parse", n) for n in page_sizes]
+        plan += [(step, n) for step in CATALOG_STEPS for n in catalog_sizes]
+        results: list[dict[str, Any]] = []
+        for step, n in plan:
+            sizes = page_sizes if step == "parse" else catalog_sizes
+            reps = args.reps or (2 if args.quick else (3 if n == sizes[-1] else 5))
+            result = run_step(step, n, data, reps)
+            results.append(result)
+            print(
+                f"{step:>8} n={n:>7,}  {result['time']:8.3f}s  floor {result['floor']:8.3f}s"
+                f"  x{result['time'] / result['floor']:.2f}"
+                f"  peak {result['peak_rss_kib'] / 1024:7.1f} MiB",
+                flush=True,
+            )
+    print("start-up ...", flush=True)
+    times = startup.time_startup(startup_reps)
+    hygiene = startup.import_hygiene()
+    wall = time.perf_counter() - began
+    run = report.RunInfo(
+        argv=["python", "-m", "benchmarks.run", *(argv if argv is not None else sys.argv[1:])],
+        wall_seconds=wall,
+        generate_seconds=generated,
+        quick=args.quick,
+        startup_reps=startup_reps,
+    )
+    targets = report.check_targets(results, times, hygiene)
+    report.write_plot(results, out / "scaling.png")
+    (out / "results.md").write_text(
+        report.render(results, times, hygiene, targets, run), encoding="utf-8"
+    )
+    for target in targets:
+        print(f"{'ok ' if target.met else 'MISS'} {target.name}: {target.measured}")
+    print(f"wrote {out / 'results.md'} and {out / 'scaling.png'} in {wall:.0f} s")
+    return 1 if args.strict and not all(t.met for t in targets) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+"""One benchmark step at one size, in its own process: ``python -m benchmarks.steps STEP N DATA``.
+
+Each step is timed against its floor in the same process, interleaved (step, floor,
+alternative floor, step, ...) so that a noisy neighbour slows both alike; the
+median of the repetitions is reported. Before the timed repetitions the step runs
+once untimed: that first run is where peak memory is read, as the process's
+``ru_maxrss`` (the peak resident set of the whole job: interpreter, inputs and the
+step), next to the resident set just before the step (``VmRSS`` from /proc), so
+the step's own share is the difference. The result is one JSON line on stdout.
+
+Floors (what the same work costs with no library code of ours):
+
+``validate``  ``TypeAdapter(list[Resource]).validate_json`` on one file holding the
+              same records; alt: read the N files and ``Resource.model_validate_json`` each.
+``parse``     ``BeautifulSoup(html, parser)`` with the parser ``parse_page`` uses.
+``diff``      reading both sides: ``model_dump()`` of every active record's ``source``
+              and of every listing; alt: that plus joining the two sides on the
+              name and comparing the dumped fields (a naive exact diff).
+``csv``       ``csv.writer`` writing rows prepared beforehand (same 15 columns, multi-valued
+              cells joined with "; "); alt: ``model_dump`` + the same rows + ``csv.writer``.
+``json``      ``json.dump(dicts, indent=2, ensure_ascii=False)`` on the records already
+              dumped (``model_dump(mode="json")``); alt: ``model_dump`` + ``json.dump``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import generate
+
+Thunk = Callable[[], object]
+
+
+@dataclass
+class Step:
+    """The callables of one step: the step itself, its floor, an optional second floor."""
+
+    run: Thunk
+    floor: Thunk
+    alt: Thunk | None = None
+    check: Callable[[object], None] | None = None
+
+
+def _expect(condition: object, detail: object) -> None:
+    """Stop the run when a step gives the wrong answer (a fast wrong step is no result)."""
+    if not condition:
+        raise RuntimeError(f"benchmark step gave a wrong result: {detail}")
+
+
+def _rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _records(data: Path, n: int) -> tuple[list[Any], list[dict[str, Any]]]:
+    from pydantic import TypeAdapter  # noqa: PLC0415
+
+    from resource_catalog.models import Resource  # noqa: PLC0415
+
+    raw = (data / f"records-{n}.json").read_bytes()
+    return TypeAdapter(list[Resource]).validate_json(raw), json.loads(raw)
+
+
+def setup_validate(data: Path, n: int) -> Step:
+    """Load + validate N resource files, against validating one file with the bare model."""
+    from pydantic import TypeAdapter  # noqa: PLC0415
+
+    from resource_catalog.models import Resource  # noqa: PLC0415
+    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+
+    directory = data / f"catalog-{n}"
+    single = data / f"records-{n}.json"
+    adapter = TypeAdapter(list[Resource])
+
+    def floor() -> object:
+        return adapter.validate_json(single.read_bytes())
+
+    def alt() -> object:
+        files = sorted((directory / "resources").glob("*.json"))
+        return [Resource.model_validate_json(f.read_bytes()) for f in files]
+
+    def check(result: Any) -> None:
+        _expect(not result.errors, result.errors[:3])
+        _expect(len(result.catalog) == n, len(result.catalog))
+
+    return Step(lambda: validate_catalog(directory), floor, alt, check)
+
+
+def setup_parse(data: Path, n: int) -> Step:
+    """parse_page on a page of N listings, against BeautifulSoup alone with the same parser."""
+    from bs4 import BeautifulSoup  # noqa: PLC0415
+
+    from resource_catalog.parse import DEFAULT_PARSER, parse_page  # noqa: PLC0415
+
+    page = (data / f"page-{n}.html").read_text(encoding="utf-8")
+
+    def check(result: Any) -> None:
+        _expect(len(result) == n, len(result))
+
+    return Step(
+        lambda: parse_page(page, base_url=generate.PAGE_URL),
+        lambda: BeautifulSoup(page, DEFAULT_PARSER),
+        check=check,
+    )
+
+
+def setup_diff(data: Path, n: int) -> Step:
+    """compare(catalog, page) with 1% changed, against reading both sides."""
+    from pydantic import TypeAdapter  # noqa: PLC0415
+
+    from resource_catalog.catalog import Catalog, read_meta  # noqa: PLC0415
+    from resource_catalog.drift import compare  # noqa: PLC0415
+    from resource_catalog.models import Listing  # noqa: PLC0415
+
+    resources, dicts = _records(data, n)
+    catalog = Catalog(meta=read_meta(data / f"catalog-{n}"), resources=tuple(resources))
+    changed = generate.changed_listings(generate.listings_of(dicts))
+    listings = TypeAdapter(list[Listing]).validate_python(changed)
+
+    def floor() -> object:
+        before = [r.source.model_dump() for r in catalog.active]
+        after = [x.model_dump() for x in listings]
+        return before, after
+
+    def alt() -> object:
+        before = {r.source.name: r.source.model_dump(exclude={"url"}) for r in catalog.active}
+        after = {x.name: x.model_dump() for x in listings}
+        return [name for name, fields in after.items() if before.get(name) != fields]
+
+    def check(report: Any) -> None:
+        changes = max(1, round(n * 0.01))
+        renames = (changes + 3) // 4  # every fourth change is a rename
+        _expect(len(report.renamed) == renames, len(report.renamed))
+        _expect(not report.added, f"added: {report.added[:2]}")
+        _expect(not report.removed, f"removed: {report.removed[:2]}")
+        _expect(report.changed or changes == renames, "no field changes found")
+
+    return Step(lambda: compare(catalog, listings), floor, alt, check)
+
+
+def _flat_row(d: dict[str, Any]) -> list[str]:
+    def items(key: str, value: str) -> str:
+        return "; ".join(str(x[value]) for x in d[key])
+
+    return [
+        d["id"],
+        d["name"],
+        d["acronym"] or "",
+        d["section"],
+        d["description"],
+        items("phones", "number"),
+        "; ".join(f"{x['building']}-{x['room']}" for x in d["locations"]),
+        items("links", "url"),
+        "; ".join(d["emails"]),
+        "; ".join(d["topics"]),
+        "; ".join(d["audience"]),
+        d["confidentiality"],
+        d["availability"] or "",
+        d["status"],
+        str(d["review"]["needs_review"]).lower(),
+    ]
+
+
+def setup_csv(data: Path, n: int) -> Step:
+    """to_csv against csv.writer on rows prepared beforehand."""
+    from resource_catalog.export import CSV_COLUMNS, to_csv  # noqa: PLC0415
+
+    resources, _ = _records(data, n)
+    rows = [_flat_row(r.model_dump(mode="json")) for r in resources]
+
+    def write(prepared: list[list[str]]) -> str:
+        buf = io.StringIO(newline="")
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(prepared)
+        return buf.getvalue()
+
+    def run() -> str:
+        buf = io.StringIO(newline="")
+        to_csv(resources, buf)
+        return buf.getvalue()
+
+    def check(text: Any) -> None:
+        _expect(text.count("\r\n") >= n + 1, text.count("\r\n"))
+
+    return Step(
+        run,
+        lambda: write(rows),
+        lambda: write([_flat_row(r.model_dump(mode="json")) for r in resources]),
+        check,
+    )
+
+
+def setup_json(data: Path, n: int) -> Step:
+    """to_json against json.dump of the records already dumped to dicts."""
+    from resource_catalog.export import to_json  # noqa: PLC0415
+
+    resources, _ = _records(data, n)
+    dicts = [r.model_dump(mode="json") for r in resources]
+
+    def dump(records: list[dict[str, Any]]) -> str:
+        buf = io.StringIO()
+        json.dump(records, buf, indent=2, ensure_ascii=False)
+        buf.write("\n")
+        return buf.getvalue()
+
+    def run() -> str:
+        buf = io.StringIO()
+        to_json(resources, buf)
+        return buf.getvalue()
+
+    def check(text: Any) -> None:
+        _expect(text == dump(dicts), "to_json output differs from the floor's")
+
+    return Step(
+        run,
+        lambda: dump(dicts),
+        lambda: dump([r.model_dump(mode="json") for r in resources]),
+        check,
+    )
+
+
+SETUPS: dict[str, Callable[[Path, int], Step]] = {
+    "validate": setup_validate,
+    "parse": setup_parse,
+    "diff": setup_diff,
+    "csv": setup_csv,
+    "json": setup_json,
+}
+
+
+def _timed(func: Thunk) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def measure(name: str, data: Path, n: int, reps: int) -> dict[str, Any]:
+    """Run step ``name`` at size ``n``: memory on the first run, then ``reps`` timed rounds."""
+    step = SETUPS[name](data, n)
+    gc.collect()
+    rss_before = _rss_kib()
+    start = time.perf_counter()
+    result = step.run()
+    first = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    if step.check is not None:
+        step.check(result)
+    del result
+    times: list[float] = []
+    floors: list[float] = []
+    alts: list[float] = []
+    for _ in range(reps):
+        times.append(_timed(step.run))
+        floors.append(_timed(step.floor))
+        if step.alt is not None:
+            alts.append(_timed(step.alt))
+    return {
+        "step": name,
+        "n": n,
+        "reps": reps,
+        "first": first,
+        "times": times,
+        "floors": floors,
+        "alts": alts,
+        "time": statistics.median(times),
+        "floor": statistics.median(floors),
+        "alt": statistics.median(alts) if alts else None,
+        "rss_before_kib": rss_before,
+        "peak_rss_kib": peak,
+    }
+
+
+def main(argv: list[str]) -> None:
+    """``STEP N DATA_DIR REPS``: print the measurement as one JSON line."""
+    name, n, data, reps = argv[0], int(argv[1]), Path(argv[2]), int(argv[3])
+    print(json.dumps(measure(name, data, n, reps)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,112 @@
+"""The benchmark code at tiny sizes, so that it cannot rot between benchmark runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmarks import generate, report, steps
+
+from resource_catalog.models import Listing
+from resource_catalog.parse import parse_page
+from resource_catalog.validate import validate_catalog
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A catalog of 60 records, its one-file array and a page of 40 listings."""
+    root = tmp_path_factory.mktemp("bench")
+    records = generate.make_records(60)
+    generate.write_catalog(root / "catalog-60", records)
+    generate.write_single_file(root / "records-60.json", records)
+    page = generate.page_html(generate.page_listings(40))
+    (root / "page-40.html").write_text(page, encoding="utf-8")
+    return root
+
+
+def test_records_are_deterministic_unique_and_realistic() -> None:
+    records = generate.make_records(300)
+    assert records == generate.make_records(300)
+    assert len({r["id"] for r in records}) == 300
+    assert [r["id"] for r in records] == sorted(r["id"] for r in records)
+    lengths = sorted(len(r["description"]) for r in records)
+    assert 150 <= lengths[150] <= 450  # the real catalog's median is about 220
+    phones = [p["number"] for r in records for p in r["phones"]]
+    assert len(phones) > 200
+    assert all(p.startswith("+1617253") for p in phones)
+    buildings = set(generate.load_buildings())
+    assert all(loc["building"] in buildings for r in records for loc in r["locations"])
+
+
+def test_generated_catalog_validates_clean(data: Path) -> None:
+    result = validate_catalog(data / "catalog-60")
+    assert result.errors == ()
+    assert len(result.catalog) == 60
+
+
+def test_generated_page_parses_to_its_listings(data: Path) -> None:
+    listings = generate.page_listings(40)
+    parsed = parse_page(
+        (data / "page-40.html").read_text(encoding="utf-8"), base_url=generate.PAGE_URL
+    )
+    assert [x.name for x in parsed] == [x["name"] for x in listings]
+    assert [x.section for x in parsed] == [x["section"] for x in listings]
+    expected = [[p["number"] for p in x["phones"]] for x in listings]
+    assert [[p.number for p in x.phones] for x in parsed] == expected
+    assert "617-555-0142" not in " ".join(x.description for x in parsed)  # chrome stays out
+
+
+def test_changed_listings_change_one_percent() -> None:
+    before = generate.listings_of(generate.make_records(400))
+    after = generate.changed_listings(before)
+    assert sum(a != b for a, b in zip(before, after, strict=True)) == 4
+    assert [Listing.model_validate(x) for x in after]  # still valid listings
+
+
+@pytest.mark.parametrize("step", sorted(steps.SETUPS))
+def test_every_step_runs_and_checks_its_answer(data: Path, step: str) -> None:
+    n = 40 if step == "parse" else 60
+    result = steps.measure(step, data, n, reps=1)
+    assert result["n"] == n
+    assert result["time"] > 0
+    assert result["floor"] > 0
+    assert result["peak_rss_kib"] > 0
+    assert result["rss_before_kib"] > 0
+
+
+def test_a_wrong_answer_stops_the_run(data: Path, tmp_path: Path) -> None:
+    (tmp_path / "catalog-61").symlink_to(data / "catalog-60")  # holds 60, not 61
+    with pytest.raises(RuntimeError, match="wrong result"):
+        steps.measure("validate", tmp_path, 61, reps=1)
+
+
+def test_report_judges_targets_and_renders(data: Path) -> None:
+    results = [
+        {"step": "csv", "n": n, "time": t, "floor": f, "alt": None, "reps": 1,
+         "peak_rss_kib": 2048, "rss_before_kib": 1024}
+        for n, t, f in ((10, 1.0, 1.0), (100, 13.0, 10.0))
+    ]  # fmt: skip
+    times = {
+        label: {"argv": ["x"], "times": [t], "median": t}
+        for label, t in (
+            ("python -c pass", 0.01),
+            ("python -c 'import pydantic'", 0.04),
+            ("python -c 'import resource_catalog'", 0.05),
+            ("resource-catalog --help", 0.07),
+        )
+    }
+    hygiene = {
+        "commands": {"resource-catalog --help": ["click"]},
+        "importtime_forbidden": [],
+        "importtime_total_us": 1000,
+        "importtime_top": [(500, 1000, "resource_catalog")],
+        "ok": True,
+    }
+    targets = {t.name: t for t in report.check_targets(results, times, hygiene)}
+    assert not targets["export CSV: time(100) / time(10)"].met  # 13 > 12
+    assert targets["export CSV at 100: time / floor"].met  # 1.3 <= 2
+    assert not targets["resource-catalog --help / python -c 'import pydantic'"].met  # 1.75
+    run = report.RunInfo(["python", "-m", "benchmarks.run"], 1.0, 0.5, quick=True, startup_reps=1)
+    text = report.render(results, times, hygiene, list(targets.values()), run)
+    assert "| export CSV | 100 | 13.00 s | 10.00 s | 1.30 |" in text
+    assert "AMD" in text or "CPU:" in text
