@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import json
 import socket
 import threading
 import time
@@ -349,11 +350,25 @@ def test_endless_body_with_a_small_limit_stops_at_the_limit(server: str) -> None
     assert Handler.sent["/endless"] < 100_000 + 8_000_000  # never the 30 s of streaming
 
 
-def test_304_to_an_unconditional_request_is_exit_2(server: str, catalog_dir: Path) -> None:
-    # The CLI sends no validators, so a 304 means a confused server: never "all removed".
+def test_304_without_a_snapshot_to_fall_back_on_is_exit_2(server: str, catalog_dir: Path) -> None:
+    # --url names another page than the catalog's: no snapshot of it, so nothing to
+    # read. It must say so, never parse an empty body into "23 resources removed".
     result, _ = run_diff(catalog_dir, server + "/304")
-    line = assert_one_error_line(result)
+    line = assert_one_error_line(result, "not modified (304)")
     assert "removed" not in line
+
+
+def test_304_for_the_catalogs_own_page_reads_the_snapshot(server: str, catalog_dir: Path) -> None:
+    meta_file = catalog_dir / "catalog.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["sources"][0]["url"] = server + "/304"
+    meta["sources"][0]["etag"] = '"v1"'
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", "--catalog", str(catalog_dir)])
+    assert result.exit_code == 0, result.output
+    assert Handler.hits["/304"] == 1
+    assert "not modified" in result.stdout.splitlines()[0]
+    assert result.stdout.splitlines()[0].endswith(": clean")
 
 
 # ----------------------------------------------------- rows: connection-level faults
