@@ -325,7 +325,11 @@ def _write_journal(directory: Path, temps: dict[Path, Path]) -> None:
     ]
     journal = directory / JOURNAL_FILE
     tmp = _write_temp(journal, json.dumps(entries, indent=1).encode())
-    tmp.replace(journal)
+    try:
+        tmp.replace(journal)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(directory)
 
 
