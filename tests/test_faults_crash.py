@@ -1,0 +1,349 @@
+"""Fault matrix: a sync interrupted at every file operation never loses the catalog.
+
+``resource-catalog sync --html campus-resources-edited.html`` writes five files (one
+changed record, one new, one retired, catalog.json, the snapshot) through a journal.
+For every N up to the number of operations of a clean run, the Nth write (failing
+half-way, as on a full disk), the Nth fsync or the Nth rename is made to fail:
+
+* with an ``OSError`` in-process: the CLI exits 2 with one ``error:`` line;
+* with a real crash (a forked child calls ``os._exit`` at that point, so no
+  ``except``/``finally`` runs, as after a power cut or SIGKILL).
+
+Afterwards (and after :func:`recover`, which the next sync runs by itself) the
+catalog validates, every file is byte for byte either all the old catalog or all
+the new one, no ``*.tmp`` file is left, and the next sync ends exactly where a clean
+sync ends. A second sync while the lock is held is refused.
+
+The library-level pieces (one failed fsync, one crash mid-rename, stray temp
+files, the lock) are also in ``test_catalog.py``; this module sweeps every point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import functools
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from resource_catalog import catalog as catalog_module
+from resource_catalog import sync as sync_module
+from resource_catalog.catalog import JOURNAL_FILE, catalog_lock, recover
+from resource_catalog.cli import cli
+from resource_catalog.validate import validate_catalog
+
+from .conftest import CATALOG, DATA
+
+EDITED = DATA / "campus-resources-edited.html"
+#: A fixed clock, so that two syncs of the same page write the same bytes.
+WHEN = dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.UTC)
+CRASH_STATUS = 70
+OPS = ("write", "fsync", "rename")
+
+Snapshot = dict[str, bytes]
+
+
+def files_of(directory: Path) -> Snapshot:
+    """Every file of a catalog directory but the lock file, by relative path."""
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.name != ".sync.lock"
+    }
+
+
+def fresh_copy(target: Path) -> Path:
+    shutil.copytree(CATALOG, target, ignore=shutil.ignore_patterns(".sync.lock", ".*.tmp"))
+    return target
+
+
+def run_sync(directory: Path) -> Result:
+    return CliRunner().invoke(cli, ["sync", "--catalog", str(directory), "--html", str(EDITED)])
+
+
+class Injector:
+    """Counts file operations and fails the ``at``-th one of ``kind``.
+
+    Writes are the writes of temp files (``*.tmp``); a failing write first writes
+    half its data. ``crash`` ends the process on the spot (``os._exit``) instead of
+    raising ``OSError``, so no cleanup code gets to run.
+    """
+
+    def __init__(self, kind: str | None = None, at: int = 0, *, crash: bool = False) -> None:
+        self.kind, self.at, self.crash = kind, at, crash
+        self.counts: dict[str, int] = dict.fromkeys(OPS, 0)
+
+    def hit(self, kind: str) -> bool:
+        self.counts[kind] += 1
+        return kind == self.kind and self.counts[kind] == self.at
+
+    def fail(self, kind: str) -> None:
+        if self.crash:
+            os._exit(CRASH_STATUS)
+        code = errno.ENOSPC if kind == "write" else errno.EIO
+        raise OSError(code, os.strerror(code))
+
+    def install(self, mp: pytest.MonkeyPatch) -> None:
+        real_fsync, real_replace, real_open = os.fsync, os.replace, Path.open
+
+        def fsync(fd: int) -> None:
+            if self.hit("fsync"):
+                self.fail("fsync")
+            real_fsync(fd)
+
+        def replace(src: Any, dst: Any, **kwargs: Any) -> None:
+            if self.hit("rename"):
+                self.fail("rename")
+            real_replace(src, dst, **kwargs)
+
+        def open_(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+            handle = real_open(path, mode, *args, **kwargs)
+            if "w" in mode and path.name.endswith(".tmp"):
+                return HalfWriter(handle, self)  # type: ignore[return-value]
+            return handle
+
+        mp.setattr(os, "fsync", fsync)
+        mp.setattr(os, "replace", replace)
+        mp.setattr(Path, "open", open_)
+
+
+class HalfWriter:
+    """A file whose failing write stores half the data first, as a full disk would."""
+
+    def __init__(self, handle: IO[Any], injector: Injector) -> None:
+        self.handle, self.injector = handle, injector
+
+    def __enter__(self) -> HalfWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def write(self, data: bytes) -> int:
+        if self.injector.hit("write"):
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            self.injector.fail("write")
+        return int(self.handle.write(data))
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def fileno(self) -> int:
+        return int(self.handle.fileno())
+
+
+def freeze_clock(mp: pytest.MonkeyPatch) -> None:
+    """The CLI imports these at call time, so patching the modules reaches it."""
+    mp.setattr(
+        catalog_module, "mark_synced", functools.partial(catalog_module.mark_synced, when=WHEN)
+    )
+    mp.setattr(
+        sync_module, "plan_sync", functools.partial(sync_module.plan_sync, today=WHEN.date())
+    )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The catalog before and after a clean sync, and the operations it took."""
+
+    before: Snapshot
+    after: Snapshot
+    counts: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    directory = fresh_copy(tmp_path_factory.mktemp("reference") / "catalog")
+    before = files_of(directory)
+    injector = Injector()
+    with pytest.MonkeyPatch.context() as mp:
+        freeze_clock(mp)
+        injector.install(mp)
+        result = run_sync(directory)
+    assert result.exit_code == 0, result.output
+    after = files_of(directory)
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert len(changed) == 5  # S3 updated, one added, Chaplaincy retired, meta, snapshot
+    return Reference(before=before, after=after, counts=injector.counts)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze_clock(monkeypatch)
+
+
+def assert_one_error_line(result: Result) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.output
+
+
+def assert_old_or_new(directory: Path, reference: Reference, where: str) -> None:
+    """After recover: valid, all old or all new, no temp files, no journal."""
+    recover(directory)
+    assert validate_catalog(directory).errors == (), where
+    state = files_of(directory)
+    assert state in (reference.before, reference.after), f"{where}: a mix of old and new"
+    assert not list(directory.rglob("*.tmp")), where
+    assert not (directory / JOURNAL_FILE).exists(), where
+
+
+def test_a_clean_sync_takes_several_operations_of_each_kind(reference: Reference) -> None:
+    # Guards the sweeps below: they must have points to fail at.
+    assert reference.counts["write"] == 6  # five files and the journal
+    assert reference.counts["rename"] == 6
+    assert reference.counts["fsync"] >= 6
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_failure_at_every_operation_keeps_old_or_new(
+    op: str, reference: Reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcomes = set()
+    for n in range(1, reference.counts[op] + 1):
+        where = f"{op} #{n} failed"
+        directory = fresh_copy(tmp_path / f"{op}-{n}")
+        with monkeypatch.context() as mp:
+            Injector(op, n).install(mp)
+            result = run_sync(directory)
+        assert_one_error_line(result)
+        if not (directory / JOURNAL_FILE).exists():
+            # Before the journal (or after the save completed) the failed sync itself
+            # leaves the old or the new catalog and cleans up its temp files.
+            assert files_of(directory) in (reference.before, reference.after), where
+            assert not list(directory.rglob("*.tmp")), where
+        copy = tmp_path / f"{op}-{n}-recovered"
+        shutil.copytree(directory, copy)
+        assert_old_or_new(copy, reference, where)
+        outcomes.add("new" if files_of(copy) == reference.after else "old")
+        # The next sync (recovering on its own) ends exactly where a clean sync ends.
+        assert run_sync(directory).exit_code == 0, where
+        assert files_of(directory) == reference.after, where
+        assert not list(directory.rglob("*.tmp")), where
+    if op == "rename":  # failing renames come both before and after the journal
+        assert outcomes == {"old", "new"}
+
+
+def crash_sync_in_child(directory: Path, op: str, at: int) -> int:
+    """Run the sync in a forked child that dies at the ``at``-th ``op``; its exit code."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            with pytest.MonkeyPatch.context() as mp:
+                Injector(op, at, crash=True).install(mp)
+                code = run_sync(directory).exit_code
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_crash_at_every_operation_keeps_old_or_new(
+    op: str, reference: Reference, tmp_path: Path
+) -> None:
+    outcomes = set()
+    for n in range(1, reference.counts[op] + 1):
+        where = f"crash at {op} #{n}"
+        directory = fresh_copy(tmp_path / f"{op}-{n}")
+        assert crash_sync_in_child(directory, op, n) == CRASH_STATUS, where
+        copy = tmp_path / f"{op}-{n}-recovered"
+        shutil.copytree(directory, copy)
+        assert_old_or_new(copy, reference, where)
+        outcomes.add("new" if files_of(copy) == reference.after else "old")
+        result = run_sync(directory)  # the next run finishes or redoes the save
+        assert result.exit_code == 0, f"{where}: {result.output}"
+        assert files_of(directory) == reference.after, where
+        assert not list(directory.rglob("*.tmp")), where
+    assert "old" in outcomes
+    if op == "rename":
+        assert outcomes == {"old", "new"}
+
+
+def test_interrupted_save_is_reported_until_the_next_sync(
+    reference: Reference, tmp_path: Path
+) -> None:
+    directory = fresh_copy(tmp_path / "catalog")
+    assert crash_sync_in_child(directory, "rename", 3) == CRASH_STATUS  # mid roll-forward
+    codes = {f.code for f in validate_catalog(directory).errors}
+    assert codes == {"interrupted-save"}
+    result = CliRunner().invoke(cli, ["validate", "--catalog", str(directory)])
+    assert result.exit_code == 1
+    assert "run sync again" in result.output
+    assert run_sync(directory).exit_code == 0
+    assert files_of(directory) == reference.after
+
+
+# ------------------------------------------------------------------------ the lock
+
+
+def test_second_sync_while_the_lock_is_held_is_refused(tmp_path: Path) -> None:
+    directory = fresh_copy(tmp_path / "catalog")
+    before = files_of(directory)
+    with catalog_lock(directory):
+        result = run_sync(directory)
+    assert_one_error_line(result)
+    assert "locked" in result.stderr
+    assert "try again" in result.stderr
+    assert files_of(directory) == before
+
+
+@pytest.fixture
+def lock_held_by_another_process(tmp_path: Path) -> Iterator[tuple[Path, int]]:
+    """A child process that holds the catalog's lock until told to exit."""
+    directory = fresh_copy(tmp_path / "catalog")
+    ready_r, ready_w = os.pipe()
+    done_r, done_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            with catalog_lock(directory):
+                os.write(ready_w, b"x")
+                os.read(done_r, 1)
+        finally:
+            os._exit(0)
+    os.read(ready_r, 1)
+    try:
+        yield directory, pid
+    finally:
+        os.write(done_w, b"x")
+        os.waitpid(pid, 0)
+        for fd in (ready_r, ready_w, done_r, done_w):
+            os.close(fd)
+
+
+def test_sync_refused_while_another_process_syncs(
+    lock_held_by_another_process: tuple[Path, int],
+) -> None:
+    directory, pid = lock_held_by_another_process
+    before = files_of(directory)
+    result = run_sync(directory)
+    assert_one_error_line(result)
+    assert f"locked by a running sync (pid {pid})" in result.stderr
+    assert files_of(directory) == before
+
+
+def test_a_crashed_sync_leaves_no_stale_lock(reference: Reference, tmp_path: Path) -> None:
+    directory = fresh_copy(tmp_path / "catalog")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            with catalog_lock(directory):
+                os._exit(CRASH_STATUS)  # dies holding the lock
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == CRASH_STATUS
+    assert run_sync(directory).exit_code == 0
+    assert files_of(directory) == reference.after
