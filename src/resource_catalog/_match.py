@@ -50,6 +50,7 @@ def _similarity(a: str, b: str) -> float:
 def _identity(item: Listing) -> tuple[object, ...]:
     """Everything a listing says, for pairing duplicates that are exactly alike."""
     return (
+        item.name,  # as written: "X" and "X " are one name, but pair each with its own
         normalize_text(item.section),
         normalize_text(item.description),
         tuple(sorted(link.url for link in item.links)),
