@@ -6,16 +6,16 @@
 >>> s3.phones[0].number
 '+16172534861'
 
-Importing this package is cheap: it never imports requests or bs4. The
-network and HTML layers (:func:`fetch_page`, :func:`parse_page`) load on first use.
+Importing this package is cheap: only ``__version__`` and the exceptions load at
+once. Every other public name loads its module on first use (PEP 562), so a tool
+that imports the package, or ``resource-catalog --help``, does not pay for pydantic
+models, phonenumbers, requests or bs4 it never uses.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from resource_catalog.catalog import Catalog, load_catalog, save_catalog
-from resource_catalog.drift import DriftReport, DriftSeverity, compare
 from resource_catalog.errors import (
     CatalogError,
     ExportError,
@@ -26,51 +26,84 @@ from resource_catalog.errors import (
     ResourceCatalogError,
     SyncError,
 )
-from resource_catalog.export import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
-from resource_catalog.locations import (
-    BuildingRegistry,
-    find_locations,
-    load_buildings,
-    parse_location,
-)
-from resource_catalog.models import (
-    Confidentiality,
-    Finding,
-    Link,
-    Listing,
-    Location,
-    Phone,
-    PhoneKind,
-    Resource,
-    Severity,
-    Source,
-    Status,
-)
-from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
-from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
-from resource_catalog.validate import ValidationResult, validate_catalog
 
 if TYPE_CHECKING:
+    from resource_catalog.catalog import Catalog, load_catalog, save_catalog
+    from resource_catalog.drift import DriftReport, DriftSeverity, compare
+    from resource_catalog.export import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
     from resource_catalog.fetch import FetchResult, fetch_page
+    from resource_catalog.locations import (
+        BuildingRegistry,
+        find_locations,
+        load_buildings,
+        parse_location,
+    )
+    from resource_catalog.models import (
+        Confidentiality,
+        Finding,
+        Link,
+        Listing,
+        Location,
+        Phone,
+        PhoneKind,
+        Resource,
+        Severity,
+        Source,
+        Status,
+    )
     from resource_catalog.parse import parse_page
+    from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
+    from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
+    from resource_catalog.validate import ValidationResult, validate_catalog
 
 __version__ = "0.1.0"
 
+# Public name -> the module that defines it; loaded on first attribute access.
 _LAZY = {
-    "FetchResult": "resource_catalog.fetch",
-    "fetch_page": "resource_catalog.fetch",
-    "parse_page": "resource_catalog.parse",
+    name: f"resource_catalog.{module}"
+    for module, names in {
+        "catalog": ("Catalog", "load_catalog", "save_catalog"),
+        "drift": ("DriftReport", "DriftSeverity", "compare"),
+        "export": ("to_csv", "to_datapackage", "to_hsds", "to_json", "to_jsonl"),
+        "fetch": ("FetchResult", "fetch_page"),
+        "locations": ("BuildingRegistry", "find_locations", "load_buildings", "parse_location"),
+        "models": (
+            "Confidentiality",
+            "Finding",
+            "Link",
+            "Listing",
+            "Location",
+            "Phone",
+            "PhoneKind",
+            "Resource",
+            "Severity",
+            "Source",
+            "Status",
+        ),
+        "parse": ("parse_page",),
+        "phones": ("find_phones", "parse_phone", "validate_phone_number"),
+        "sync": ("SyncPlan", "apply_plan", "plan_sync"),
+        "validate": ("ValidationResult", "validate_catalog"),
+    }.items()
+    for name in names
 }
 
 
 def __getattr__(name: str) -> Any:
-    """Load the network and HTML layers only when they are asked for."""
+    """Load a public name's module on first use, then keep the name here."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'resource_catalog' has no attribute {name!r}")
     import importlib  # noqa: PLC0415
 
-    return getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names, loaded or not."""
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [
