@@ -165,6 +165,8 @@ def make_records(n: int, *, seed: int = 7, sections: int | None = None) -> list[
     for i in range(n):
         name = _name(i)
         rid = slugify(name)
+        if len(rid) > 80:
+            rid = f"{rid[:72].rstrip('-')}-{i}"
         initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper())
         acronym = initials if len(initials) >= 3 and initials not in acronyms else None
         if acronym:
@@ -353,3 +355,21 @@ def page_listings(n: int, *, seed: int = 13) -> list[Record]:
     order = {name: k for k, name in enumerate(heads)}
     records = make_records(n, seed=seed, sections=len(heads))
     return sorted(listings_of(records), key=lambda x: order[x["section"]])
+
+
+def main(argv: Sequence[str]) -> None:
+    """``DATA_DIR CATALOG_SIZES PAGE_SIZES`` (sizes comma-separated): write every input."""
+    data = Path(argv[0])
+    for n in (int(x) for x in argv[1].split(",") if x):
+        records = make_records(n)
+        write_catalog(data / f"catalog-{n}", records)
+        write_single_file(data / f"records-{n}.json", records)
+        del records
+    for n in (int(x) for x in argv[2].split(",") if x):
+        (data / f"page-{n}.html").write_text(page_html(page_listings(n)), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

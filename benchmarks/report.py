@@ -283,7 +283,7 @@ def render(
         "## Steps",
         "",
         "Median of the repetitions; each ratio is to a floor timed in the same process,",
-        "interleaved with the step. Peak RSS is `ru_maxrss` of the step's own process",
+        "interleaved with the step. Peak RSS is `VmHWM` of the step's own process",
         '(interpreter + inputs + one run of the step); "RSS before step" is what the',
         "interpreter and the inputs already held, so the step's share is the difference.",
         "",

@@ -4,8 +4,9 @@ Each step is timed against its floor in the same process, interleaved (step, flo
 alternative floor, step, ...) so that a noisy neighbour slows both alike; the
 median of the repetitions is reported. Before the timed repetitions the step runs
 once untimed: that first run is where peak memory is read, as the process's
-``ru_maxrss`` (the peak resident set of the whole job: interpreter, inputs and the
-step), next to the resident set just before the step (``VmRSS`` from /proc), so
+``VmHWM`` of /proc/self/status (the peak resident set of the whole job: interpreter,
+inputs and the step; unlike ``ru_maxrss`` it does not inherit the parent's peak
+across fork + exec), next to the resident set just before the step (``VmRSS``), so
 the step's own share is the difference. The result is one JSON line on stdout.
 
 Floors (what the same work costs with no library code of ours):
@@ -28,7 +29,6 @@ import csv
 import gc
 import io
 import json
-import resource
 import statistics
 import sys
 import time
@@ -58,9 +58,10 @@ def _expect(condition: object, detail: object) -> None:
         raise RuntimeError(f"benchmark step gave a wrong result: {detail}")
 
 
-def _rss_kib() -> int:
+def _status_kib(field: str) -> int:
+    """A size from /proc/self/status (``VmRSS``: now, ``VmHWM``: peak), in KiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
 
@@ -253,11 +254,11 @@ def measure(name: str, data: Path, n: int, reps: int) -> dict[str, Any]:
     """Run step ``name`` at size ``n``: memory on the first run, then ``reps`` timed rounds."""
     step = SETUPS[name](data, n)
     gc.collect()
-    rss_before = _rss_kib()
+    rss_before = _status_kib("VmRSS")
     start = time.perf_counter()
     result = step.run()
     first = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak = _status_kib("VmHWM")
     if step.check is not None:
         step.check(result)
     del result
