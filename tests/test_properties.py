@@ -296,7 +296,7 @@ def test_jsonl_export_loads_back_equal(resources: list[Resource]) -> None:
 
 
 # Each example writes a catalog to disk: a fifth of the profile's examples (at least 20).
-@settings(max_examples=max(20, settings.default.max_examples // 5))
+@settings(max_examples=max(20, settings().max_examples // 5))
 @given(edited_resources())
 def test_saved_catalog_loads_back_equal(resources: list[Resource]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
