@@ -33,12 +33,6 @@ EXAMPLE = Path(__file__).resolve().parent / "consumer_example.py"
 PACKAGE_PARENT = str(Path(rc.__file__).resolve().parent.parent)
 LAZY_NAMES = ("FetchResult", "fetch_page", "parse_page")
 
-# Public classes the rule requires but __init__ does not export yet. Strict xfail:
-# once they are exported these cases XPASS and fail, so this list must shrink.
-NOT_YET_EXPORTED = frozenset(
-    {"CatalogLockedError", "CatalogMeta", "Review", "SchemaError", "SourcePage"}
-)
-
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
@@ -98,18 +92,7 @@ def test_the_rule_covers_both_modules() -> None:
     assert "_Model" not in REQUIRED
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(strict=True, reason=f"{n} is not exported yet"),
-        )
-        if n in NOT_YET_EXPORTED
-        else n
-        for n in REQUIRED
-    ],
-)
+@pytest.mark.parametrize("name", REQUIRED)
 def test_public_surface_is_complete(name: str) -> None:
     assert name in rc.__all__
     defined_in = errors if hasattr(errors, name) else models
@@ -225,11 +208,6 @@ def test_mypy_rejects_each_mistake_of_a_wrong_consumer(tmp_path: Path) -> None:
     assert {n for n, _ in errors_at} == {n for n, _ in expected}, done.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="module __getattr__ returns Any, so mypy accepts any rc.<typo>; "
-    "define it under `if not TYPE_CHECKING:` in __init__.py",
-)
 def test_mypy_rejects_a_misspelt_public_name(tmp_path: Path) -> None:
     wrong = tmp_path / "typo_consumer.py"
     wrong.write_text("import resource_catalog as rc\nrc.lod_catalog()\n", encoding="utf-8")

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from resource_catalog.errors import (
     CatalogError,
+    CatalogLockedError,
     ExportError,
     FetchError,
     InvalidLocationError,
     InvalidPhoneError,
     ParseError,
     ResourceCatalogError,
+    SchemaError,
     SyncError,
 )
 
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
         parse_location,
     )
     from resource_catalog.models import (
+        CatalogMeta,
         Confidentiality,
         Finding,
         Link,
@@ -47,8 +50,10 @@ if TYPE_CHECKING:
         Phone,
         PhoneKind,
         Resource,
+        Review,
         Severity,
         Source,
+        SourcePage,
         Status,
     )
     from resource_catalog.parse import parse_page
@@ -68,6 +73,7 @@ _LAZY = {
         "fetch": ("FetchResult", "fetch_page"),
         "locations": ("BuildingRegistry", "find_locations", "load_buildings", "parse_location"),
         "models": (
+            "CatalogMeta",
             "Confidentiality",
             "Finding",
             "Link",
@@ -76,8 +82,10 @@ _LAZY = {
             "Phone",
             "PhoneKind",
             "Resource",
+            "Review",
             "Severity",
             "Source",
+            "SourcePage",
             "Status",
         ),
         "parse": ("parse_page",),
@@ -89,16 +97,18 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Load a public name's module on first use, then keep the name here."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'resource_catalog' has no attribute {name!r}")
-    import importlib  # noqa: PLC0415
+if not TYPE_CHECKING:  # mypy sees the imports above, so it still rejects a misspelt name
 
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        """Load a public name's module on first use, then keep the name here."""
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'resource_catalog' has no attribute {name!r}")
+        import importlib  # noqa: PLC0415
+
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
@@ -110,6 +120,8 @@ __all__ = [
     "BuildingRegistry",
     "Catalog",
     "CatalogError",
+    "CatalogLockedError",
+    "CatalogMeta",
     "Confidentiality",
     "DriftReport",
     "DriftSeverity",
@@ -127,8 +139,11 @@ __all__ = [
     "PhoneKind",
     "Resource",
     "ResourceCatalogError",
+    "Review",
+    "SchemaError",
     "Severity",
     "Source",
+    "SourcePage",
     "Status",
     "SyncError",
     "SyncPlan",
