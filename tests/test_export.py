@@ -473,3 +473,14 @@ def test_catalog_datapackage_is_valid(tmp_path: Path) -> None:
     assert resources, "the repository's catalog has resources"
     ex.to_datapackage(resources, tmp_path, include_retired=True)
     assert validate_package(tmp_path / "datapackage.json") == []
+
+
+def test_jsonl_keeps_one_record_per_line_whatever_the_text() -> None:
+    # str.splitlines() also breaks on NEL, LINE and PARAGRAPH SEPARATOR, which
+    # json.dumps leaves raw; a record containing them must still be one line.
+    tricky = make_resource(description="one\x85two\u2028three\u2029four")
+    out = io.StringIO()
+    ex.to_jsonl([tricky], out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["description"] == tricky.description

@@ -208,3 +208,13 @@ def test_findings_serialise_with_the_documented_keys(edit_record: Edit, catalog_
         "value",
         "message",
     }
+
+
+@pytest.mark.parametrize("name", ["../outside.html", "a/b.html", ".hidden", ""])
+def test_snapshot_names_cannot_leave_the_snapshots_directory(catalog_dir: Path, name: str) -> None:
+    meta_path = catalog_dir / "catalog.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["sources"][0]["snapshot"] = name
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(CatalogError, match="snapshot"):
+        validate_catalog(catalog_dir)

@@ -217,10 +217,19 @@ def to_jsonl(
 ) -> None:
     """Write one compact JSON record per line, sorted by id."""
     lines = [
-        json.dumps(r.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+        _one_line(json.dumps(r.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")))
         for r in select_resources(resources, include_retired=include_retired)
     ]
     _emit(out, "".join(lines))
+
+
+#: Characters json.dumps leaves raw that ``str.splitlines`` (and some JSON Lines
+#: readers) treat as line breaks; escaping them keeps one record per line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _one_line(text: str) -> str:
+    return text.translate(_LINE_BREAKS) + "\n"
 
 
 # -- csv ------------------------------------------------------------------------

@@ -163,8 +163,11 @@ class SourcePage(_Model):
     url: Url
     title: str
     sections: list[NonEmpty]
-    snapshot: str | None = Field(
-        default=None, description="File name of the saved page under catalog/snapshots/."
+    snapshot: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")] | None
+    ) = Field(
+        default=None,
+        description="File name (no directories) of the saved page under catalog/snapshots/.",
     )
     etag: str | None = None
     last_modified: str | None = None
