@@ -24,13 +24,21 @@ from __future__ import annotations
 import gc
 import importlib.util
 import re
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Final
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, FeatureNotFound, NavigableString, Tag
+from bs4 import (
+    BeautifulSoup,
+    FeatureNotFound,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 from bs4.exceptions import ParserRejectedMarkup
 
 from resource_catalog.errors import ParseError
@@ -142,8 +150,15 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _soup(html: str, parser: str) -> BeautifulSoup:
+    # Lone surrogates cannot be encoded; read them as U+FFFD like a browser would.
+    html = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     try:
-        return BeautifulSoup(html, parser)
+        with warnings.catch_warnings():
+            # bs4 warns when markup looks like a URL or file name, or like XML; a page
+            # is what it is, and the caller gets a ParseError if it is not ours.
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            return BeautifulSoup(html, parser)
     except FeatureNotFound as exc:
         raise ValueError(f"unknown or missing HTML parser {parser!r}") from exc
     except (ParserRejectedMarkup, AssertionError, RecursionError) as exc:
