@@ -96,6 +96,13 @@ def test_user_agent_names_tool_version_and_project_url() -> None:
     assert "https://github.com/mit-student-life/resource-catalog" in sent
 
 
+@responses.activate
+def test_a_plain_session_of_the_caller_still_sends_our_user_agent() -> None:
+    responses.get(URL, body=PAGE, content_type=HTML_UTF8)
+    fetch_page(URL, session=requests.Session())
+    assert responses.calls[0].request.headers["User-Agent"] == USER_AGENT
+
+
 @pytest.mark.parametrize(
     "url", ["ftp://studentlife.mit.edu/x", "file:///etc/passwd", "javascript:alert(1)", "nope", ""]
 )

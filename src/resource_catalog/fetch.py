@@ -170,13 +170,9 @@ def fetch_page(
         raise FetchError(url, "not a valid URL") from None
     if parts.scheme.lower() not in {"http", "https"} or not host:
         raise FetchError(url, "only http and https URLs can be fetched")
-    headers: dict[str, str] = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
     own_session = session is None
     active = make_session() if session is None else session
+    headers = _request_headers(active, etag, last_modified)
     started = time.monotonic()
     try:
         with active.get(
@@ -208,6 +204,19 @@ def fetch_page(
     finally:
         if own_session:
             active.close()
+
+
+def _request_headers(
+    session: requests.Session, etag: str | None, last_modified: str | None
+) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    if str(session.headers.get("User-Agent", "")).startswith("python-requests"):
+        headers["User-Agent"] = USER_AGENT  # a caller's plain session still names us
+    return headers
 
 
 def _read_result(
