@@ -145,3 +145,15 @@ def test_progress_only_on_a_terminal_for_large_catalogs(
             for done in range(1, total + 1):
                 progress(done, total)
     assert ("Loading catalog" in stream.getvalue()) is shown
+
+
+def test_interrupt_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resource_catalog.validate as validate_module  # noqa: PLC0415
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate_module, "validate_catalog", interrupted)
+    result = run("validate", "--catalog", CATALOG)
+    assert result.exit_code == 2
+    assert result.output == "error: interrupted\n"

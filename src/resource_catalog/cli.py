@@ -9,9 +9,9 @@ them, so ``--help`` and offline commands start fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from resource_catalog.catalog import Catalog
     from resource_catalog.drift import DriftReport
     from resource_catalog.page import ScrapedPage
-    from resource_catalog.validate import ValidationResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +37,11 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             code = super().invoke(ctx)
+        except KeyboardInterrupt:
+            if ctx.params.get("debug"):
+                raise
+            click.echo("error: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_ERROR) from None
         except (ResourceCatalogError, OSError) as exc:
             if ctx.params.get("debug"):
                 raise
@@ -170,48 +174,13 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
 
     Reports every problem at once, each naming the file, field and bad value.
     """
+    from resource_catalog.report import render_validation  # noqa: PLC0415
     from resource_catalog.validate import validate_catalog  # noqa: PLC0415
 
     with _Progress("Validating") as progress:
         result = validate_catalog(_catalog_dir(catalog_dir), progress=progress)
-    click.echo(_render_validation(result, fmt), nl=False)
+    click.echo(render_validation(result, fmt), nl=False)
     return EXIT_OK if result.ok(strict=strict) else EXIT_FINDINGS
-
-
-def _render_validation(result: ValidationResult, fmt: str) -> str:
-    summary = result.summary()
-    if fmt == "json":
-        payload = {
-            "summary": summary,
-            "findings": [f.model_dump(mode="json") for f in result.findings],
-        }
-        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-    lines = []
-    for f in result.findings:
-        value = f" {f.value!r}" if f.value is not None else ""
-        if fmt == "github":
-            path = _display_path(result.directory / f.file) if f.file else ""
-            kind = "error" if f.severity == "error" else "warning"
-            msg = f"{f.field or ''}:{value} {f.message}".replace("%", "%25").replace("\n", "%0A")
-            lines.append(f"::{kind} file={path},title={f.code}::{msg}")
-        else:
-            lines.append(
-                f"{f.file or result.directory}: {f.field or '-'}:{value}: "
-                f"{f.severity}: {f.message} [{f.code}]"
-            )
-    if fmt == "text":
-        lines.append(
-            f"{summary['resources']} active resources, {summary['errors']} errors, "
-            f"{summary['warnings']} warnings in {_display_path(result.directory)}"
-        )
-    return "".join(line + "\n" for line in lines)
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 # ------------------------------------------------------------------------- schema
@@ -247,39 +216,22 @@ def schema(check: bool, directory: Path) -> int:
 def _read_page(
     catalog_dir: Path | None, url: str | None, html_file: Path | None, *, need_catalog: bool
 ) -> ScrapedPage:
-    """The listings of the page given by --url / --html, or of the catalog's own URL.
-
-    When the catalog's own URL is fetched, the request is conditional on the last
-    sync's ETag / Last-Modified and a 304 reads the saved snapshot.
-    """
-    from resource_catalog.page import read_page, scrape_page  # noqa: PLC0415
+    """The listings of the page given by --url / --html, or of the catalog's own URL."""
+    from resource_catalog.page import page_for_catalog, read_page, scrape_page  # noqa: PLC0415
 
     if url and html_file:
         raise click.UsageError("give --url or --html, not both")
-    known: list[str] | None = None
-    conditional: dict[str, Any] = {}
-    if need_catalog or not (url or html_file):
-        from resource_catalog.catalog import SNAPSHOTS_DIR, read_meta  # noqa: PLC0415
-
-        directory = _catalog_dir(catalog_dir)
-        meta = read_meta(directory)
-        known = [s for page in meta.sources for s in page.sections]
-        source = meta.sources[0]
-        if url is None or url == source.url:
-            url = source.url
-            if source.snapshot:
-                conditional = {
-                    "etag": source.etag,
-                    "last_modified": source.last_modified,
-                    "snapshot": directory / SNAPSHOTS_DIR / source.snapshot,
-                }
-    if html_file is not None:
-        return read_page(html_file, base_url=url, known_sections=known)
-    if url is None:  # pragma: no cover (click usage checks come first)
+    if need_catalog:
+        page = page_for_catalog(_catalog_dir(catalog_dir), url=url, html_file=html_file)
+    elif html_file is not None:
+        page = read_page(html_file, base_url=url)
+    elif url is not None:
+        page = scrape_page(url)
+    else:
         raise click.UsageError("give --url URL or --html FILE")
-    page = scrape_page(url, known_sections=known, **conditional)
-    if page.moved_to:
-        click.echo(f"warning: the page moved: {url} -> {page.moved_to}", err=True)
+    if page.fetched is not None and page.fetched.moved:
+        moved = page.fetched
+        click.echo(f"warning: the page moved: {moved.url} -> {moved.final_url}", err=True)
     return page
 
 
@@ -296,8 +248,6 @@ def _read_page(
 @output_option
 def scrape(url: str | None, html_file: Path | None, fmt: str, output: str) -> int:
     """Fetch or read the page and print its listings as parsed."""
-    if not (url or html_file):
-        raise click.UsageError("scrape needs --url URL or --html FILE")
     listings = _read_page(None, url, html_file, need_catalog=False).listings
     from resource_catalog.export import listings_to_csv, listings_to_json  # noqa: PLC0415
 
@@ -401,7 +351,9 @@ def sync(
     from resource_catalog.sync import apply_plan, plan_sync  # noqa: PLC0415
 
     directory = _catalog_dir(catalog_dir)
-    if dry_run:
+    if not dry_run:
+        check_writable(directory)
+    with nullcontext() if dry_run else catalog_lock(directory):
         catalog = _load(directory)
         page = _read_page(catalog_dir, url, html_file, need_catalog=True)
         plan = plan_sync(
@@ -409,17 +361,9 @@ def sync(
         )
         for line in plan.summary():
             click.echo(line)
-        click.echo("dry run: nothing written")
-        return EXIT_OK
-    check_writable(directory)
-    with catalog_lock(directory):
-        catalog = _load(directory)
-        page = _read_page(catalog_dir, url, html_file, need_catalog=True)
-        plan = plan_sync(
-            catalog, page.listings, source_url=catalog.meta.sources[0].url, force=force
-        )
-        for line in plan.summary():
-            click.echo(line)
+        if dry_run:
+            click.echo("dry run: nothing written")
+            return EXIT_OK
         fetched = page.fetched
         new = mark_synced(
             apply_plan(catalog, plan),
@@ -450,13 +394,13 @@ def sync(
 def check(catalog_dir: Path | None, url: str | None, fmt: str, fail_on: str) -> int:
     """Validate the catalog, then diff it against the saved snapshot (offline) or --url."""
     from resource_catalog.drift import compare  # noqa: PLC0415
-    from resource_catalog.report import render  # noqa: PLC0415
+    from resource_catalog.report import render, render_validation  # noqa: PLC0415
     from resource_catalog.validate import validate_catalog  # noqa: PLC0415
 
     directory = _catalog_dir(catalog_dir)
     with _Progress("Validating") as progress:
         result = validate_catalog(directory, progress=progress)
-    click.echo(_render_validation(result, "text"), nl=False, err=fmt != "text")
+    click.echo(render_validation(result, "text"), nl=False, err=fmt != "text")
     if result.errors:
         click.echo("check: the catalog is invalid; drift not checked", err=True)
         return EXIT_FINDINGS

@@ -104,3 +104,39 @@ def scrape_page(
         content=fetched.content or b"",
         fetched=fetched,
     )
+
+
+def page_for_catalog(
+    directory: str | os.PathLike[str],
+    *,
+    url: str | None = None,
+    html_file: str | os.PathLike[str] | None = None,
+    session: requests.Session | None = None,
+) -> ScrapedPage:
+    """The listings to compare with the catalog in ``directory``.
+
+    From ``html_file`` if given, else from ``url``, else from the URL recorded in
+    ``catalog.json``. The catalog's sections decide whether the page is recognised.
+    Fetching the catalog's own URL is conditional on the last sync's ETag /
+    Last-Modified, and a 304 reads the saved snapshot.
+    """
+    from resource_catalog.catalog import SNAPSHOTS_DIR, read_meta  # noqa: PLC0415
+
+    directory = Path(directory)
+    meta = read_meta(directory)
+    known = [s for page in meta.sources for s in page.sections]
+    source = meta.sources[0]
+    own = url is None or url == source.url
+    url = source.url if url is None else url
+    if html_file is not None:
+        return read_page(html_file, base_url=url, known_sections=known)
+    if own and source.snapshot:
+        return scrape_page(
+            url,
+            known_sections=known,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            snapshot=directory / SNAPSHOTS_DIR / source.snapshot,
+            session=session,
+        )
+    return scrape_page(url, known_sections=known, session=session)
