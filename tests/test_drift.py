@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
 
 import pytest
 
@@ -35,9 +34,8 @@ from resource_catalog.models import (
     Status,
 )
 
-URL = "http://studentlife.mit.edu/citizenship/resources"
-SUPPORT = "Support Resources"
-PARTNERS = "Additional Institute Partners and Resources"
+from .factories import PARTNERS, SUPPORT, URL, catalog, listing, record
+
 S3_TEXT = (
     "Student Support Services, S3, is a low-key, safe place that makes asking for help a "
     "little easier. S3 is located in 5-104 and may be reached at 617-253-4861."
@@ -59,48 +57,6 @@ VPR_TEXT = (
     "The Program for Violence Prevention and Response (VPR) is here to help anyone dealing "
     "with issues around sexual assault, intimate partner violence, and stalking at MIT."
 )
-
-
-def listing(
-    name: str,
-    description: str,
-    section: str = SUPPORT,
-    *,
-    phones: Sequence[str] = (),
-    locations: Sequence[tuple[str, str | None]] = (),
-    links: Sequence[str] = (),
-) -> Listing:
-    """A scraped listing built directly (no parser)."""
-    return Listing(
-        name=name,
-        section=section,
-        description=description,
-        phones=[Phone(number=p) for p in phones],
-        locations=[Location(building=b, room=r) for b, r in locations],
-        links=[Link(url=u) for u in links],
-    )
-
-
-def record(rid: str, page: Listing, *, name: str | None = None, **curated: object) -> Resource:
-    """A record whose source is ``page``; curated fields copy it unless overridden."""
-    data: dict[str, object] = {
-        "id": rid,
-        "name": name or page.name or "Unnamed",
-        "section": page.section,
-        "description": page.description,
-        "phones": page.phones,
-        "locations": page.locations,
-        "links": page.links,
-        "source": Source.model_validate({**page.model_dump(), "url": URL}),
-        **curated,
-    }
-    return Resource.model_validate(data)
-
-
-def catalog(*records: Resource, sections: Sequence[str] = (SUPPORT, PARTNERS)) -> Catalog:
-    """A catalog of ``records`` from the one campus page."""
-    page = SourcePage(url=URL, title="Campus Resources", sections=list(sections))
-    return Catalog(meta=CatalogMeta(name="test", sources=[page]), resources=records)
 
 
 S3 = listing(

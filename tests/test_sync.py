@@ -21,12 +21,10 @@ from resource_catalog.models import (
     CatalogMeta,
     Link,
     Listing,
-    Location,
     Phone,
     Resource,
     Review,
     Source,
-    SourcePage,
     Status,
 )
 from resource_catalog.sync import (
@@ -38,56 +36,13 @@ from resource_catalog.sync import (
     slugify,
 )
 
-URL = "http://studentlife.mit.edu/citizenship/resources"
-SUPPORT = "Support Resources"
-PARTNERS = "Additional Institute Partners and Resources"
+from .factories import PARTNERS, SUPPORT, URL, catalog, listing, record
+
 TODAY = dt.date(2026, 11, 27)
 S3_TEXT = "S3 is located in 5-104 and may be reached at 617-253-4861."
 MH_TEXT = "Mental Health is located in E23 and may be contacted 617-253-2916."
 DOC_TEXT = "To reach him or her for any reason, call Campus Police (617-253-1212)."
 POLICE_TEXT = "MIT Police are sworn law enforcement officers who protect people and property."
-
-
-def listing(
-    name: str,
-    description: str,
-    section: str = SUPPORT,
-    *,
-    phones: Sequence[str] = (),
-    locations: Sequence[tuple[str, str | None]] = (),
-    links: Sequence[str] = (),
-) -> Listing:
-    """A scraped listing built directly (no parser)."""
-    return Listing(
-        name=name,
-        section=section,
-        description=description,
-        phones=[Phone(number=p) for p in phones],
-        locations=[Location(building=b, room=r) for b, r in locations],
-        links=[Link(url=u) for u in links],
-    )
-
-
-def record(rid: str, page: Listing, **curated: object) -> Resource:
-    """A record whose source is ``page``; curated fields copy it unless overridden."""
-    data: dict[str, object] = {
-        "id": rid,
-        "name": page.name or "Unnamed",
-        "section": page.section,
-        "description": page.description,
-        "phones": page.phones,
-        "locations": page.locations,
-        "links": page.links,
-        "source": Source.model_validate({**page.model_dump(), "url": URL}),
-        **curated,
-    }
-    return Resource.model_validate(data)
-
-
-def catalog(*records: Resource) -> Catalog:
-    """A catalog of ``records`` from the one campus page."""
-    page = SourcePage(url=URL, title="Campus Resources", sections=[SUPPORT, PARTNERS])
-    return Catalog(meta=CatalogMeta(name="test", sources=[page]), resources=records)
 
 
 S3 = listing(
