@@ -268,16 +268,21 @@ def _fail_on_option(func: F) -> F:
     )(func)
 
 
+def _report_format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "markdown", "json", "html"]),
+        default="text",
+        show_default=True,
+        help="Format of the drift report.",
+    )(func)
+
+
 @cli.command()
 @catalog_option
 @page_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json", "html"]),
-    default="text",
-    show_default=True,
-)
+@_report_format_option
 @_fail_on_option
 @output_option
 @click.option(
@@ -382,14 +387,7 @@ def sync(
 @cli.command()
 @catalog_option
 @click.option("--url", help="Diff against the live page at this URL instead of the snapshot.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json", "html"]),
-    default="text",
-    show_default=True,
-    help="Format of the drift report.",
-)
+@_report_format_option
 @_fail_on_option
 def check(catalog_dir: Path | None, url: str | None, fmt: str, fail_on: str) -> int:
     """Validate the catalog, then diff it against the saved snapshot (offline) or --url."""
