@@ -6,6 +6,8 @@ import gzip
 import http.server
 import io
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -449,6 +451,32 @@ def test_decode_html_order_bom_header_meta_detection() -> None:
     assert choose_encoding(b"<p>plain ascii</p>") == "utf-8"
     assert choose_encoding(b"<meta charset='utf-16'>") == "utf-8"
     assert choose_encoding(b"x", "Shift_JIS") == "shift_jis"
+
+
+def test_decoding_is_re_exported_from_fetch() -> None:
+    from resource_catalog import _encoding  # noqa: PLC0415
+
+    assert decode_html is _encoding.decode_html
+    assert choose_encoding is _encoding.choose_encoding
+
+
+def test_reading_a_saved_page_imports_neither_requests_nor_the_detector() -> None:
+    code = (
+        "import sys\n"
+        "from resource_catalog.page import read_page\n"
+        f"pages = read_page({str(DATA / 'campus-resources.html')!r})\n"
+        "assert pages.listings\n"
+        "print(sorted({'requests', 'urllib3', 'charset_normalizer'} & set(sys.modules)))\n"
+    )
+    src = str(Path(__file__).parents[1] / "src")
+    done = subprocess.run(  # noqa: S603 - our own interpreter, our own code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": src},
+    )
+    assert done.stdout.strip() == "[]"
 
 
 # ------------------------------------------------------------------ a real local server

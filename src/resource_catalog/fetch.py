@@ -7,33 +7,40 @@ seam for tests and callers: it retries connection errors, 429 and 5xx with
 exponential backoff, honours ``Retry-After`` but caps it, so a fetch always ends in
 bounded time.
 
-Decoding follows the order browsers use, simplified: a byte-order mark, then the
-``charset`` of the ``Content-Type`` header, then a ``<meta charset>`` or
-``<meta http-equiv>`` in the first bytes, then UTF-8 if the bytes are valid UTF-8,
-then detection. Labels that mean Latin-1 or ASCII are read as windows-1252, as the
-HTML standard says, so a page's em dashes and curly quotes survive.
+Decoding lives in :mod:`resource_catalog._encoding` (no network needed);
+:func:`decode_html` and :func:`choose_encoding` are re-exported here.
 """
 
 from __future__ import annotations
 
-import codecs
-import email.message
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Final, Self
 from urllib.parse import SplitResult, urlsplit
 
-import charset_normalizer
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NameResolutionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from resource_catalog import __version__
+from resource_catalog._encoding import (
+    choose_encoding,
+    decode_html,
+    decode_with,
+    looks_like_html,
+    parse_content_type,
+)
 from resource_catalog.errors import FetchError
 
-__all__ = ["USER_AGENT", "FetchResult", "decode_html", "fetch_page", "make_session"]
+__all__ = [
+    "USER_AGENT",
+    "FetchResult",
+    "choose_encoding",
+    "decode_html",
+    "fetch_page",
+    "make_session",
+]
 
 PROJECT_URL: Final = "https://github.com/mit-student-life/resource-catalog"
 #: Identifies the tool, its version and where to read about it (and complain).
@@ -42,19 +49,9 @@ USER_AGENT: Final = f"resource-catalog/{__version__} (+{PROJECT_URL})"
 HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
 RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS: Final = 10
-#: How many leading bytes are searched for a ``<meta>`` charset declaration.
-META_SNIFF_BYTES: Final = 4096
 _CHUNK: Final = 64 * 1024
 
 _ACCEPT: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
-_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:\-]+)", re.IGNORECASE)
-_BOMS: Final = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-#: Labels the HTML standard decodes as windows-1252 (Python codec names after lookup).
-_AS_WINDOWS_1252: Final = frozenset({"latin_1", "iso8859-1", "ascii", "cp1252"})
 
 
 class _BoundedRetry(Retry):
@@ -247,21 +244,21 @@ def _read_result(
     if not 200 <= status < 300:  # noqa: PLR2004 - the success range
         raise FetchError(url, _status_reason(status), status)
     content_type = response.headers.get("Content-Type")
-    media_type, header_charset = _parse_content_type(content_type)
+    media_type, header_charset = parse_content_type(content_type)
     if media_type is not None and media_type not in HTML_TYPES:
         raise FetchError(url, f"not HTML (Content-Type {media_type})", status)
     declared = response.headers.get("Content-Length", "")
     if declared.strip().isdigit() and int(declared) > max_bytes:
         raise FetchError(url, f"too large ({int(declared)} bytes > {max_bytes})", status)
     body = _read_limited(url, response, max_bytes, status)
-    if media_type is None and not _looks_like_html(body):
+    if media_type is None and not looks_like_html(body):
         raise FetchError(url, "not HTML (no Content-Type and no HTML markup)", status)
     encoding = choose_encoding(body, header_charset)
     return FetchResult(
         url=url,
         final_url=final_url,
         status=status,
-        html=_decode(body, encoding),
+        html=decode_with(body, encoding),
         encoding=encoding,
         etag=response.headers.get("ETag"),
         last_modified=response.headers.get("Last-Modified"),
@@ -271,15 +268,6 @@ def _read_result(
         elapsed=time.monotonic() - started,
         content=body,
     )
-
-
-def decode_html(data: bytes, content_type: str | None = None) -> str:
-    """Decode a saved or fetched page the way :func:`fetch_page` does.
-
-    ``content_type`` is the HTTP ``Content-Type`` header, when there was one; without
-    it the charset comes from a byte-order mark, a ``<meta>`` declaration, or detection.
-    """
-    return _decode(data, choose_encoding(data, _parse_content_type(content_type)[1]))
 
 
 def _read_limited(url: str, response: requests.Response, max_bytes: int, status: int) -> bytes:
@@ -336,61 +324,6 @@ def _chain(exc: BaseException) -> list[BaseException]:
 def _innermost(exc: BaseException) -> str:
     inner = _chain(exc)[-1]
     return f"{type(inner).__name__}: {inner}" if str(inner) else type(inner).__name__
-
-
-def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
-    """Media type (lowercase) and charset parameter of a Content-Type header."""
-    if not value or not value.strip():
-        return None, None
-    message = email.message.Message()
-    message["Content-Type"] = value
-    return message.get_content_type(), message.get_content_charset()
-
-
-def _looks_like_html(body: bytes) -> bool:
-    head = body[:META_SNIFF_BYTES].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<!--")) or b"<body" in head
-
-
-def _normalise_encoding(label: str | None) -> str | None:
-    """Python codec name for an encoding label, or ``None`` if unknown."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    return "cp1252" if name in _AS_WINDOWS_1252 else name
-
-
-def choose_encoding(body: bytes, header_charset: str | None = None) -> str:
-    """The Python codec to decode ``body`` with (see the module docstring for the order)."""
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name
-    from_header = _normalise_encoding(header_charset)
-    if from_header:
-        return from_header
-    match = _META_CHARSET.search(body[:META_SNIFF_BYTES])
-    from_meta = _normalise_encoding(match.group(1).decode("ascii")) if match else None
-    if from_meta:
-        # A page saved as UTF-16 cannot say so in ASCII-compatible markup.
-        return (
-            "utf-8" if from_meta.replace("_", "-").startswith(("utf-16", "utf-32")) else from_meta
-        )
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    best = charset_normalizer.from_bytes(body).best()
-    return _normalise_encoding(best.encoding if best else None) or "cp1252"
-
-
-def _decode(body: bytes, encoding: str) -> str:
-    text = body.decode(encoding, errors="replace")
-    return text.removeprefix("\ufeff")
 
 
 def _moved(requested: str, final: str) -> bool:

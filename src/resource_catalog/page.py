@@ -57,7 +57,7 @@ def read_page(
     Raises :class:`~resource_catalog.errors.ParseError` when it is not the resource
     page, and :class:`OSError` when it cannot be read.
     """
-    from resource_catalog.fetch import decode_html  # noqa: PLC0415 (keeps import cheap)
+    from resource_catalog._encoding import decode_html  # noqa: PLC0415 (no requests for a file)
     from resource_catalog.parse import parse_page  # noqa: PLC0415
 
     content = Path(path).read_bytes()
