@@ -21,13 +21,11 @@ which the catalog's ``source`` fields are written by:
 
 from __future__ import annotations
 
-import gc
 import importlib.util
 import re
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Final
 from urllib.parse import urljoin, urlsplit
 
@@ -41,6 +39,7 @@ from bs4 import (
 )
 from bs4.exceptions import ParserRejectedMarkup
 
+from resource_catalog._gc import gc_paused
 from resource_catalog.errors import ParseError
 from resource_catalog.locations import find_locations
 from resource_catalog.models import URL_PATTERN, Link, Listing
@@ -114,7 +113,7 @@ def parse_page(
     """
     if not isinstance(html, str):
         raise TypeError(f"parse_page() takes the decoded page as str, not {type(html).__name__}")
-    with _gc_paused():
+    with gc_paused():  # a large page is a tree of hundreds of thousands of objects
         soup = _soup(html.replace(_MARK, ""), parser or DEFAULT_PARSER)
         known = {_fold(s) for s in known_sections} if known_sections else None
         main = _main_content(soup, known)
@@ -128,25 +127,6 @@ def parse_page(
     if not listings:
         raise ParseError("page not recognised: no listings found under a section heading")
     return listings
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a page's tree is built and read.
-
-    A large page is hundreds of thousands of linked objects, and every full
-    collection during the parse rescans all of them: a third of the time of a
-    10,000-listing page. Nothing is leaked: the collector is switched back on
-    (if it was on) when the parse ends, and collects the tree as usual.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _soup(html: str, parser: str) -> BeautifulSoup:
