@@ -130,16 +130,25 @@ def section_names(count: int) -> list[str]:
     return names[:count]
 
 
+GROUPS = (
+    "", "for Graduate Students", "for Undergraduates", "for Postdocs", "for Families",
+    "for Transfer Students", "for Veterans", "for Athletes", "for Commuters", "for Researchers",
+)  # fmt: skip
+
+
 def _name(i: int) -> str:
-    """A unique office name for record ``i``."""
+    """A unique office name for record ``i``; no two share all their significant words."""
     dept = DEPARTMENTS[i % len(DEPARTMENTS)]
     service = SERVICES[(i // len(DEPARTMENTS)) % len(SERVICES)]
-    rounds = i // (len(DEPARTMENTS) * len(SERVICES))
-    if not rounds:
-        return f"{dept} {service}"
-    site = SITES[(rounds - 1) % len(SITES)]
-    again = (rounds - 1) // len(SITES)
-    return f"{dept} {service} ({site}{f' {again + 1}' if again else ''})"
+    rest = i // (len(DEPARTMENTS) * len(SERVICES))
+    group = GROUPS[rest % len(GROUPS)]
+    rounds = rest // len(GROUPS)
+    name = f"{dept} {service} {group}".strip()
+    if rounds:
+        name += f" ({SITES[(rounds - 1) % len(SITES)]})"
+    if rounds > len(SITES):
+        raise ValueError(f"at most {len(GROUPS) * (len(SITES) + 1) * 1500:,} distinct names")
+    return name
 
 
 def _location(rng: random.Random, buildings: Sequence[str]) -> tuple[str, Record]:
