@@ -21,6 +21,7 @@ from responses import registries
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
 from resource_catalog import __version__
+from resource_catalog._deadline import Watchdog
 from resource_catalog.errors import FetchError
 from resource_catalog.fetch import (
     USER_AGENT,
@@ -203,7 +204,15 @@ def test_429_forever_is_rate_limited() -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "reason"), [(404, "not found"), (410, "gone"), (403, "HTTP error 403")]
+    ("status", "reason"),
+    [
+        (401, r"unauthorized \(401\): the page now needs a login"),
+        (403, r"forbidden \(403\): the server refuses to serve the page"),
+        (404, r"not found \(404\)"),
+        (410, r"gone \(410\)"),
+        (413, r"refused as too large \(413\) by the server"),
+        (418, "HTTP error 418"),
+    ],
 )
 @responses.activate
 def test_client_errors_are_not_retried(status: int, reason: str) -> None:
@@ -214,6 +223,18 @@ def test_client_errors_are_not_retried(status: int, reason: str) -> None:
     assert excinfo.value.url == URL
     assert f"(HTTP {status})" in str(excinfo.value)
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_413_with_retry_after_is_retried_then_refused_in_bounded_time() -> None:
+    # urllib3 retries 413 when the server names a Retry-After; the wait is capped too.
+    responses.get(URL, status=413, headers={"Retry-After": "3600"})
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"refused as too large \(413\)") as excinfo:
+        fetch()
+    assert time.monotonic() - started < 2.0
+    assert excinfo.value.status == 413
+    assert len(responses.calls) == 3  # first try + 2 retries
 
 
 def test_retry_after_is_capped_and_the_cap_survives_each_retry() -> None:
@@ -533,3 +554,161 @@ def test_real_server_truncated_body(server: str) -> None:
     _Handler.mode = "truncated"
     with pytest.raises(FetchError, match="truncated"):
         fetch_page(server, session=fast_session(retries=0), timeout=(1.0, 2.0))
+
+
+# ------------------------------------------------------------------ the deadline
+
+#: Each byte comes just inside the read timeout, so only the deadline can end these.
+DRIP_EVERY = 0.45
+READ_TIMEOUT = 1.0
+DEADLINE = 1.0
+#: Without the watchdog a read blocked on the next byte would end up to DRIP_EVERY late.
+MARGIN = 0.3
+TOO_SLOW = r"took longer than 1 s in total \(server too slow\)"
+
+
+class _Dripping(http.server.BaseHTTPRequestHandler):
+    """Sends one byte every DRIP_EVERY seconds, for ten seconds at most."""
+
+    protocol_version = "HTTP/1.1"
+    mode = "body"
+
+    def do_GET(self) -> None:
+        if self.mode == "headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+        else:
+            self.send_response(200)
+            self.send_header("Content-Type", HTML_UTF8)
+            if self.mode == "body":
+                self.send_header("Content-Length", "5000")
+            else:  # "until-close": the end of the stream is the end of the body
+                self.send_header("Connection", "close")
+            self.end_headers()
+        self._drip(b"<html><body>" + b"x" * 5000)
+        self.close_connection = True
+
+    def _drip(self, data: bytes) -> None:
+        started = time.monotonic()
+        for byte in data:
+            if time.monotonic() - started > 10:  # the client must have hung up long before
+                return
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:  # the client hung up: what we want
+                return
+            time.sleep(DRIP_EVERY)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Keep the test output quiet."""
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """The client hanging up mid-drip is the point of these tests."""
+
+
+@pytest.fixture
+def dripping() -> Iterator[str]:
+    httpd = _QuietServer(("127.0.0.1", 0), _Dripping)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def timed_fetch(url: str, session: requests.Session | None = None) -> float:
+    """Seconds until fetch_page gave up on the dripping server with the deadline error."""
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=TOO_SLOW) as excinfo:
+        fetch_page(
+            url,
+            session=session or make_session(retries=0),
+            timeout=(READ_TIMEOUT, READ_TIMEOUT),
+            deadline=DEADLINE,
+        )
+    assert excinfo.value.url == url
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("mode", ["body", "until-close", "headers"])
+def test_a_dripping_server_is_cut_off_at_the_deadline(
+    dripping: str, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "until-close": the watchdog's shutdown reads as an end of stream, and must not
+    # pass for the end of the page. "headers": cut before there is any response.
+    monkeypatch.setattr(_Dripping, "mode", mode)
+    elapsed = timed_fetch(dripping)
+    assert DEADLINE <= elapsed < DEADLINE + MARGIN
+
+
+def test_the_deadline_cuts_the_body_read_of_a_callers_own_session(dripping: str) -> None:
+    # A plain requests.Session has none of our watched connections; the socket under
+    # its response is watched once the headers are in.
+    with requests.Session() as session:
+        elapsed = timed_fetch(dripping, session)
+    assert DEADLINE <= elapsed < DEADLINE + MARGIN
+
+
+def test_without_a_deadline_the_read_timeout_alone_would_not_end_it(dripping: str) -> None:
+    # The fault the deadline exists for: every read is inside the read timeout, so a
+    # fetch with a long deadline is still reading well past it.
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"took longer than 3 s"):
+        fetch_page(dripping, session=make_session(retries=0), timeout=(1.0, 1.0), deadline=3.0)
+    assert time.monotonic() - started >= 3.0
+
+
+def test_retry_waits_never_pass_the_deadline(server: str) -> None:
+    # 503 with Retry-After: 3600 under the real caps (30 s): the wait ends at the
+    # deadline, and no request is made after it.
+    _Handler.mode, _Handler.hits = "500", 0
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=TOO_SLOW) as excinfo:
+        fetch_page(server, timeout=(1.0, 1.0), deadline=DEADLINE)
+    assert DEADLINE <= time.monotonic() - started < DEADLINE + MARGIN
+    assert excinfo.value.status is None
+    assert _Handler.hits == 1
+
+
+@pytest.mark.parametrize("deadline", [0.0, -1.0, float("nan"), float("inf")])
+def test_deadline_must_be_positive_and_finite(deadline: float) -> None:
+    with pytest.raises(ValueError, match="deadline must be a positive number"):
+        fetch_page(URL, deadline=deadline)
+
+
+@responses.activate
+def test_no_watchdog_outlives_a_fetch() -> None:
+    responses.get(URL, body=PAGE, content_type=HTML_UTF8)
+    assert fetch().html == PAGE
+    timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
+    for timer in timers:
+        timer.join(timeout=1.0)
+    assert not [t for t in timers if t.is_alive()]
+
+
+def test_watchdog_wakes_a_blocked_read_and_a_stopped_one_never_fires() -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        left.settimeout(5.0)
+        dog = Watchdog(0.2)
+        dog.watch(left)
+        started = time.monotonic()
+        assert left.recv(1) == b""  # woken by the shutdown, long before the 5 s timeout
+        assert 0.2 <= time.monotonic() - started < 1.0
+        assert dog.expired
+        assert dog.stop() is True
+    left, right = socket.socketpair()
+    with left, right:
+        dog = Watchdog(0.05)
+        dog.watch(left)
+        assert dog.stop() is False
+        time.sleep(0.15)
+        right.sendall(b"x")
+        assert left.recv(1) == b"x"  # still open: the stopped watchdog did nothing

@@ -4,8 +4,10 @@ One public call, :func:`fetch_page`, returns a :class:`FetchResult` or raises
 :class:`~resource_catalog.errors.FetchError` with the URL, a short human reason and
 the HTTP status when there was one. The session from :func:`make_session` is the one
 seam for tests and callers: it retries connection errors, 429 and 5xx with
-exponential backoff, honours ``Retry-After`` but caps it, so a fetch always ends in
-bounded time.
+exponential backoff, honours ``Retry-After`` but caps it. Above the per-read
+timeouts, a ``deadline`` bounds the whole fetch (connect, redirects, retries and
+body): a watchdog (:mod:`resource_catalog._watchdog`) shuts the socket down when it
+passes, so even a server that drips one byte at a time cannot hold a fetch open.
 
 Decoding lives in :mod:`resource_catalog._encoding` (no network needed);
 :func:`decode_html` and :func:`choose_encoding` are re-exported here.
@@ -13,17 +15,24 @@ Decoding lives in :mod:`resource_catalog._encoding` (no network needed);
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Final, Self
+from typing import Any, Final
 from urllib.parse import SplitResult, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NameResolutionError, ReadTimeoutError
-from urllib3.util.retry import Retry
+from requests.adapters import DEFAULT_POOLBLOCK, HTTPAdapter
+from urllib3.exceptions import (
+    DecodeError,
+    HTTPError,
+    NameResolutionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from resource_catalog import __version__
+from resource_catalog._deadline import ACTIVE, WATCHED_POOLS, BoundedRetry, Watchdog
 from resource_catalog._encoding import (
     choose_encoding,
     decode_html,
@@ -54,26 +63,15 @@ _CHUNK: Final = 64 * 1024
 _ACCEPT: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 
 
-class _BoundedRetry(Retry):
-    """A urllib3 ``Retry`` whose ``Retry-After`` waits never exceed ``max_retry_after``.
+class _WatchedAdapter(HTTPAdapter):
+    """An adapter whose connections register their sockets with the fetch's watchdog."""
 
-    Newer urllib3 has ``retry_after_max``; this works with every urllib3 that
-    requests supports, and the cap survives :meth:`new` (called on each retry).
-    """
-
-    def __init__(self, *args: Any, max_retry_after: float = 30.0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.max_retry_after = max_retry_after
-
-    def new(self, **kw: Any) -> Self:
-        """Return the next retry state, keeping the cap."""
-        retry = super().new(**kw)
-        retry.max_retry_after = self.max_retry_after
-        return retry
-
-    def parse_retry_after(self, retry_after: str) -> float:
-        """Seconds to wait for a ``Retry-After`` value, capped at ``max_retry_after``."""
-        return min(super().parse_retry_after(retry_after), self.max_retry_after)
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = DEFAULT_POOLBLOCK, **pool_kwargs: Any
+    ) -> None:
+        """Make the pool manager as requests does, with watched connection pools."""
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(WATCHED_POOLS)
 
 
 def make_session(
@@ -90,7 +88,7 @@ def make_session(
     therefore waits at most about ``retries * max(max_retry_after, max_backoff)`` seconds
     on top of the request timeouts.
     """
-    retry = _BoundedRetry(
+    retry = BoundedRetry(
         total=retries,
         connect=retries,
         read=retries,
@@ -108,7 +106,7 @@ def make_session(
     session.max_redirects = MAX_REDIRECTS
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = _ACCEPT
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = _WatchedAdapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -144,22 +142,31 @@ def fetch_page(
     *,
     session: requests.Session | None = None,
     timeout: tuple[float, float] = (5.0, 20.0),
+    deadline: float = 60.0,
     max_bytes: int = 5_000_000,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> FetchResult:
     """Fetch an HTML page and decode it.
 
-    ``timeout`` is (connect, read) in seconds. ``etag`` / ``last_modified`` from a
-    previous fetch make the request conditional; an unchanged page comes back as a
-    result with ``not_modified=True`` and ``html=None``. Bodies larger than
-    ``max_bytes`` are refused without being read whole.
+    ``timeout`` is (connect, read) in seconds, for each socket operation; ``deadline``
+    bounds the whole fetch in seconds: connecting, redirects, retries and their waits,
+    and reading the body. A server that keeps every read inside the read timeout but
+    never finishes is cut off at the deadline. (With a caller's session that does not
+    come from :func:`make_session`, the deadline is checked between body chunks and
+    interrupts the body read, but not the request before the response headers.)
+    ``etag`` / ``last_modified`` from a previous fetch make the request conditional;
+    an unchanged page comes back as a result with ``not_modified=True`` and
+    ``html=None``. Bodies larger than ``max_bytes`` are refused without being read whole.
 
     Raises:
         FetchError: the URL is not http(s), or the page could not be fetched (DNS
-            failure, refused connection, timeout, HTTP error after retries, too many
-            redirects, too large, not HTML, truncated body).
+            failure, refused connection, timeout, past the deadline, HTTP error after
+            retries, too many redirects, too large, not HTML, truncated body).
+        ValueError: ``deadline`` is not a positive, finite number of seconds.
     """
+    if not 0 < deadline < math.inf:
+        raise ValueError(f"deadline must be a positive number of seconds, not {deadline!r}")
     try:
         parts = urlsplit(url)
         host, _port = parts.hostname, parts.port  # both raise on a malformed netloc
@@ -171,34 +178,33 @@ def fetch_page(
     active = make_session() if session is None else session
     headers = _request_headers(active, etag, last_modified)
     started = time.monotonic()
+    watchdog = Watchdog(deadline)
+    token = ACTIVE.set(watchdog)
     try:
         with active.get(
-            url, headers=headers, timeout=timeout, stream=True, allow_redirects=True
+            url,
+            headers=headers,
+            timeout=(min(timeout[0], deadline), min(timeout[1], deadline)),
+            stream=True,
+            allow_redirects=True,
         ) as response:
             return _read_result(
                 url,
                 response,
+                watchdog,
                 max_bytes=max_bytes,
                 started=started,
                 etag=etag,
                 last_modified=last_modified,
             )
-    except requests.TooManyRedirects as exc:
-        raise FetchError(url, "too many redirects") from exc
-    except requests.ConnectTimeout as exc:
-        raise FetchError(url, "timed out connecting") from exc
-    except requests.ReadTimeout as exc:
-        raise FetchError(url, "timed out waiting for the server") from exc
-    except (
-        requests.exceptions.ChunkedEncodingError,
-        requests.exceptions.ContentDecodingError,
-    ) as exc:
-        raise FetchError(url, f"truncated or corrupt body ({_innermost(exc)})") from exc
-    except requests.ConnectionError as exc:
-        raise FetchError(url, _connection_reason(exc)) from exc
-    except requests.RequestException as exc:
-        raise FetchError(url, f"request failed ({_innermost(exc)})") from exc
+    except (requests.RequestException, HTTPError) as exc:
+        watchdog.stop()
+        if watchdog.expired:
+            raise _too_slow(url, watchdog) from exc
+        raise _request_error(url, exc) from exc
     finally:
+        watchdog.stop()
+        ACTIVE.reset(token)
         if own_session:
             active.close()
 
@@ -219,6 +225,7 @@ def _request_headers(
 def _read_result(
     url: str,
     response: requests.Response,
+    watchdog: Watchdog,
     *,
     max_bytes: int,
     started: float,
@@ -250,7 +257,7 @@ def _read_result(
     declared = response.headers.get("Content-Length", "")
     if declared.strip().isdigit() and int(declared) > max_bytes:
         raise FetchError(url, f"too large ({int(declared)} bytes > {max_bytes})", status)
-    body = _read_limited(url, response, max_bytes, status)
+    body = _read_limited(url, response, watchdog, max_bytes, status)
     if media_type is None and not looks_like_html(body):
         raise FetchError(url, "not HTML (no Content-Type and no HTML markup)", status)
     encoding = choose_encoding(body, header_charset)
@@ -270,22 +277,66 @@ def _read_result(
     )
 
 
-def _read_limited(url: str, response: requests.Response, max_bytes: int, status: int) -> bytes:
-    """Read the (decompressed) body, giving up as soon as it passes ``max_bytes``."""
+def _read_limited(
+    url: str, response: requests.Response, watchdog: Watchdog, max_bytes: int, status: int
+) -> bytes:
+    """Read the (decompressed) body, giving up past ``max_bytes`` or the deadline.
+
+    Each ``read1`` returns what one socket read brought, so a read blocks at most the
+    read timeout and the clock is checked between reads; the watchdog cuts a blocked
+    read short at the deadline.
+    """
+    raw = response.raw
+    watchdog.watch_response(raw)  # a caller's session: its connection was not watched
+    # an older urllib3 has no read1: its read fills the chunk, still cut by the watchdog
+    read = getattr(raw, "read1", None) or raw.read
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(chunk_size=_CHUNK):
+    while not watchdog.expired:
+        chunk = read(_CHUNK, decode_content=True)
+        if not chunk:
+            break
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(url, f"too large (more than {max_bytes} bytes)", status)
         chunks.append(chunk)
+    if watchdog.stop() or watchdog.expired:  # a shut-down socket reads as the end
+        raise _too_slow(url, watchdog)
     return b"".join(chunks)
+
+
+def _too_slow(url: str, watchdog: Watchdog) -> FetchError:
+    return FetchError(url, f"took longer than {watchdog.seconds:g} s in total (server too slow)")
+
+
+def _request_error(url: str, exc: Exception) -> FetchError:
+    """The FetchError for an exception of requests or of urllib3 (reading the body)."""
+    if isinstance(exc, requests.TooManyRedirects):
+        return FetchError(url, "too many redirects")
+    if isinstance(exc, requests.ConnectTimeout):
+        return FetchError(url, "timed out connecting")
+    if isinstance(exc, requests.ReadTimeout | ReadTimeoutError):
+        return FetchError(url, "timed out waiting for the server")
+    corrupt = (
+        requests.exceptions.ChunkedEncodingError,
+        requests.exceptions.ContentDecodingError,
+        ProtocolError,
+        DecodeError,
+    )
+    if isinstance(exc, corrupt):
+        return FetchError(url, f"truncated or corrupt body ({_innermost(exc)})")
+    if isinstance(exc, requests.ConnectionError):
+        return FetchError(url, _connection_reason(exc))
+    return FetchError(url, f"request failed ({_innermost(exc)})")
 
 
 def _status_reason(status: int) -> str:
     reasons = {
+        401: "unauthorized (401): the page now needs a login",
+        403: "forbidden (403): the server refuses to serve the page",
         404: "not found (404)",
         410: "gone (410): the page was removed",
+        413: "refused as too large (413) by the server",
         429: "rate limited (429), still refused after retries",
     }
     if status in reasons:
