@@ -41,6 +41,8 @@ PAGE_CP1252 = (DATA / "campus-resources-cp1252.html").read_bytes()
 BOUND_SECONDS = 5.0
 #: Short timeouts for the rows (connect, read); the defaults are tested once below.
 TIMEOUT = (0.5, 0.5)
+#: The drip route sends a byte this often, inside the read timeout.
+DRIP_EVERY = 0.2
 
 
 # ------------------------------------------------------------------ the local server
@@ -160,6 +162,26 @@ def _endless(h: Handler, _: int) -> None:
     h.close_connection = True
 
 
+def _drip(h: Handler, _: int) -> None:
+    """The page one byte at a time, each inside the read timeout: only a deadline ends it."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html; charset=utf-8")
+    h.send_header("Content-Length", str(len(PAGE)))
+    h.end_headers()
+    started = time.monotonic()
+    try:
+        for byte in PAGE:
+            if time.monotonic() - started > 10:  # the client must hang up long before
+                break
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+            Handler.sent[h.path] += 1
+            time.sleep(DRIP_EVERY)
+    except OSError:  # the client hung up: what we want
+        pass
+    h.close_connection = True
+
+
 def _slow_headers(h: Handler, _: int) -> None:
     time.sleep(3 * TIMEOUT[1])
     h._send(200, PAGE)
@@ -187,12 +209,16 @@ ROUTES: dict[str, Callable[[Handler, int], None]] = {
     "/loop-a": _redirect("/loop-b"),
     "/loop-b": _redirect("/loop-a"),
     "/to-other-host": _redirect("http://localhost:{port}/page"),
+    "/401": _status(401),
+    "/403": _status(403),
     "/404": _status(404),
+    "/413": _status(413),
     "/410": _status(410),
     "/json": _json,
     "/truncated": _truncated,
     "/huge-declared": _huge_declared,
     "/endless": _endless,
+    "/drip": _drip,
     "/slow-headers": _slow_headers,
     "/stalled-body": _stalled_body,
 }
@@ -304,7 +330,10 @@ def test_redirect_to_another_host_is_followed_and_reported_as_moved(
 
 FAILING = {
     "/500-forever": ("server error (500) after retries", "HTTP 500"),
+    "/401": ("unauthorized (401)", "HTTP 401"),
+    "/403": ("forbidden (403)", "HTTP 403"),
     "/404": ("not found (404)",),
+    "/413": ("refused as too large (413)", "HTTP 413"),
     "/410": ("gone (410)",),
     "/loop-a": ("too many redirects",),
     "/json": ("not HTML (Content-Type application/json)",),
@@ -348,6 +377,30 @@ def test_endless_body_with_a_small_limit_stops_at_the_limit(server: str) -> None
     assert time.monotonic() - started < BOUND_SECONDS
     time.sleep(0.2)
     assert Handler.sent["/endless"] < 100_000 + 8_000_000  # never the 30 s of streaming
+
+
+def test_a_dripping_server_is_cut_off_at_the_deadline(
+    server: str, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One byte every 0.2 s never trips the 0.5 s read timeout; 66 bytes took 6.5 s
+    # before the deadline existed, and the whole page would take over an hour.
+    monkeypatch.setattr(fetch, "fetch_page", functools.partial(fetch.fetch_page, deadline=1.0))
+    result, elapsed = run_diff(catalog_dir, server + "/drip")
+    assert_one_error_line(
+        result, server + "/drip", "took longer than 1 s in total (server too slow)"
+    )
+    assert 1.0 <= elapsed < 2.0
+    time.sleep(0.3)  # let the server notice the hang-up
+    assert Handler.sent["/drip"] < 20  # about 1 s of bytes, then the client hung up
+
+
+def test_the_deadline_bounds_connect_attempts_and_their_retries(full_backlog: int) -> None:
+    # Connect timeout 5 s and 2 retries would take over 15 s; the deadline ends it at 1 s.
+    url = f"http://127.0.0.1:{full_backlog}/"
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"took longer than 1 s in total"):
+        fetch.fetch_page(url, timeout=(5.0, 5.0), deadline=1.0)
+    assert 1.0 <= time.monotonic() - started < 1.5
 
 
 def test_304_without_a_snapshot_to_fall_back_on_is_exit_2(server: str, catalog_dir: Path) -> None:
