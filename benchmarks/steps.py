@@ -76,9 +76,10 @@ def _resources(data: Path, n: int) -> list[Any]:
     gc.disable()
     try:
         files = sorted((data / f"catalog-{n}" / "resources").glob("*.json"))
-        return [Resource.model_validate_json(f.read_bytes()) for f in files]
+        records = [Resource.model_validate_json(f.read_bytes()) for f in files]
     finally:
         gc.enable()
+    return sorted(records, key=lambda r: str(r.id))  # the catalog's order
 
 
 def setup_validate(data: Path, n: int) -> Step:
