@@ -7,7 +7,9 @@ once untimed: that first run is where peak memory is read, as the process's
 ``VmHWM`` of /proc/self/status (the peak resident set of the whole job: interpreter,
 inputs and the step; unlike ``ru_maxrss`` it does not inherit the parent's peak
 across fork + exec), next to the resident set just before the step (``VmRSS``), so
-the step's own share is the difference. The result is one JSON line on stdout.
+the step's own share is the difference. The library's memo caches (phones,
+locations) are emptied before every run of the step, as in a fresh process.
+The result is one JSON line on stdout.
 
 Floors (what the same work costs with no library code of ours):
 
@@ -272,7 +274,24 @@ SETUPS: dict[str, Callable[[Path, int], Step]] = {
 }
 
 
-def _timed(func: Thunk) -> float:
+def clear_caches() -> None:
+    """Empty the library's memo caches, so every timed run starts as a fresh process does.
+
+    Without this a repeated run of a small page or catalog is served from the phone
+    and location caches the first run filled (1,024 texts), and looks much cheaper
+    than a first run; a large one does not fit, which made growth look superlinear.
+    """
+    for name, module in list(sys.modules.items()):
+        if name == "resource_catalog" or name.startswith("resource_catalog."):
+            for value in list(vars(module).values()):
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear) and getattr(value, "__module__", None) == name:
+                    clear()
+
+
+def _timed(func: Thunk, *, cold: bool = False) -> float:
+    if cold:
+        clear_caches()
     gc.collect()
     start = time.perf_counter()
     func()
@@ -282,6 +301,7 @@ def _timed(func: Thunk) -> float:
 def measure(name: str, data: Path, n: int, reps: int) -> dict[str, Any]:
     """Run step ``name`` at size ``n``: memory on the first run, then ``reps`` timed rounds."""
     step = SETUPS[name](data, n)
+    clear_caches()
     gc.collect()
     rss_before = _status_kib("VmRSS")
     start = time.perf_counter()
@@ -300,7 +320,7 @@ def measure(name: str, data: Path, n: int, reps: int) -> dict[str, Any]:
     floors: list[float] = []
     alts: list[float] = []
     for _ in range(reps):
-        times.append(_timed(step.run))
+        times.append(_timed(step.run, cold=True))
         floors.append(_timed(step.floor))
         if step.alt is not None:
             alts.append(_timed(step.alt))
