@@ -33,10 +33,10 @@ from bs4 import (
     BeautifulSoup,
     FeatureNotFound,
     MarkupResemblesLocatorWarning,
-    NavigableString,
     Tag,
     XMLParsedAsHTMLWarning,
 )
+from bs4.element import NavigableString
 from bs4.exceptions import ParserRejectedMarkup
 
 from resource_catalog._gc import gc_paused
