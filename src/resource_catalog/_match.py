@@ -201,6 +201,16 @@ class Matching:
     unmatched_listings: tuple[int, ...]
 
 
+def _url_counts(items: Sequence[Listing], wanted: set[str]) -> Counter[str]:
+    """How many of ``items`` carry each URL in ``wanted`` (each item counted once)."""
+    counts: Counter[str] = Counter()
+    for item in items:
+        links = item.links
+        if links:
+            counts.update({link.url for link in links} & wanted)
+    return counts
+
+
 def match_listings(records: Sequence[Resource], scraped: Sequence[Listing]) -> Matching:
     """Pair records (by their ``source``) with scraped listings (by index).
 
@@ -221,21 +231,38 @@ def match_listings(records: Sequence[Resource], scraped: Sequence[Listing]) -> M
             pairs.append((recs[0], idxs[0]))
         else:
             pairs += _pair_group(recs, idxs, scraped, named=bool(name))
-    rec_urls = Counter(u for r in records for u in {link.url for link in r.source.links})
-    lst_urls = Counter(u for x in scraped for u in {link.url for link in x.links})
-    for stage in ("link", "similar"):
-        done_r = {r.id for r, _ in pairs}
-        done_i = {i for _, i in pairs}
-        left_r = [r for r in records if r.id not in done_r]
-        left_i = [i for i in range(len(scraped)) if i not in done_i]
-        if stage == "link":
-            pairs += _pair_by_link(left_r, left_i, scraped, rec_urls, lst_urls)
-        else:
-            pairs += _pair_similar(left_r, left_i, scraped)
+    # The later stages only see the leftovers, usually a few: track them, not the pairs.
     done_r = {r.id for r, _ in pairs}
-    done_i = {i for _, i in pairs}
+    left_r = [r for r in records if r.id not in done_r]
+    done_i = bytearray(len(scraped))
+    for _, i in pairs:
+        done_i[i] = 1
+    left_i = [i for i, done in enumerate(done_i) if not done]
+    del done_r, done_i
+    if left_r and left_i:
+        # A link identifies a pair only if no other record / listing carries it, so
+        # the leftovers' URLs are counted over all of them (and only those URLs).
+        wanted = {link.url for r in left_r for link in r.source.links}
+        wanted &= {link.url for i in left_i for link in scraped[i].links}
+        sources = [r.source for r in records]
+        by_link = _pair_by_link(
+            left_r, left_i, scraped, _url_counts(sources, wanted), _url_counts(scraped, wanted)
+        )
+        left_r, left_i = _without(left_r, left_i, by_link)
+        similar = _pair_similar(left_r, left_i, scraped)
+        left_r, left_i = _without(left_r, left_i, similar)
+        pairs += by_link + similar
     return Matching(
         pairs=tuple(sorted(pairs, key=lambda p: p[0].id)),
-        unmatched_records=tuple(r for r in records if r.id not in done_r),
-        unmatched_listings=tuple(i for i in range(len(scraped)) if i not in done_i),
+        unmatched_records=tuple(left_r),
+        unmatched_listings=tuple(left_i),
     )
+
+
+def _without(
+    records: list[Resource], indexes: list[int], pairs: list[tuple[Resource, int]]
+) -> tuple[list[Resource], list[int]]:
+    """``records`` and ``indexes`` without the ones ``pairs`` took (order kept)."""
+    taken_r = {r.id for r, _ in pairs}
+    taken_i = {i for _, i in pairs}
+    return [r for r in records if r.id not in taken_r], [i for i in indexes if i not in taken_i]
