@@ -252,12 +252,29 @@ def _explained_by_contacts(old: str, new: str) -> bool:
     return _CONTACT_TEXT.sub("#", old) == _CONTACT_TEXT.sub("#", new)
 
 
+def _same_as_written(before: Listing, after: Listing) -> bool:
+    """Whether the compared fields are equal as written, so their report values are too.
+
+    Most pairs are unchanged: this is a few equality tests where :func:`field_values`
+    would format and sort every phone, location and link of both sides.
+    """
+    return (
+        before.description == after.description
+        and before.section == after.section
+        and before.phones == after.phones
+        and before.locations == after.locations
+        and before.links == after.links
+    )
+
+
 def compare_fields(record_id: str, before: Listing, after: Listing) -> list[Changed]:
     """The fields of ``after`` (the page now) that differ from ``before`` (the page then).
 
     A description that differs only in the phone numbers or rooms already reported
     as a critical change is not reported again: one change, one line.
     """
+    if _same_as_written(before, after):
+        return []
     old, new = field_values(before), field_values(after)
     changed = [
         Changed(record_id, after.name, name, old[name], new[name], severity)
@@ -292,7 +309,8 @@ def compute_reorders(
     Only items present both times are compared, so additions are not reorders.
     """
     result: list[Reordered] = []
-    now_sections = [normalize_text(x.section) for x in scraped]
+    folded = {s: normalize_text(s) for s in {x.section for x in scraped}}  # a few sections
+    now_sections = [folded[x.section] for x in scraped]
     known = [normalize_text(s) for s in known_sections]
     common = set(known) & set(now_sections)
     if _order(known, common) != _order(now_sections, common):
@@ -342,8 +360,9 @@ def compare(
     changed: list[Changed] = []
     for rec, i in matching.pairs:
         listing = scraped[i]
-        if normalize_text(rec.source.name) != normalize_text(listing.name):
-            renamed.append(Renamed(rec.id, rec.source.name, listing.name))
+        old_name = rec.source.name
+        if old_name != listing.name and normalize_text(old_name) != normalize_text(listing.name):
+            renamed.append(Renamed(rec.id, old_name, listing.name))
         changed += compare_fields(rec.id, rec.source, listing)
     return DriftReport(
         source=url,
