@@ -290,6 +290,12 @@ _LETTERED_RE = re.compile(
     rf"{_NOT_BEFORE}(?P<b>[A-Z]{{1,2}}[0-9]+[A-Z]{{0,3}}){_NOT_AFTER}", re.ASCII
 )
 
+# Cheap necessary conditions for the patterns above, tested first: a pattern that starts
+# with a look-behind or an optional part is tried at every position of the text.
+_CODE_ROOM_HINT_RE = re.compile(r"-[A-Z]?[0-9]{3}", re.ASCII)
+_LETTERED_HINT_RE = re.compile(r"[A-Z][0-9]", re.ASCII)
+_DIGIT_RE = re.compile(r"[0-9]", re.ASCII)
+
 _SENTENCE_END_RE = re.compile(r"[.!?;](?:\s|$)|\n")
 _CUE_RE = re.compile(
     r"""\b(?P<phone>call(?:ing)?|phone|telephone|tel|dial|contact(?:ed)?|reach(?:ed)?
@@ -333,9 +339,24 @@ def _plausible(text: str, match: re.Match[str], *, numeric_context: bool) -> boo
 _Candidate = tuple[int, int, Location]
 
 
+def _patterns(text: str) -> list[re.Pattern[str]]:
+    """The patterns that can match ``text``, the most specific first."""
+    if not _DIGIT_RE.search(text):
+        return []  # every form has a building number
+    lowered = text.lower()
+    hints = (
+        "building" in lowered or "bldg" in lowered,
+        _CODE_ROOM_HINT_RE.search(text) is not None,
+        "located" in lowered or "housed" in lowered or "based" in lowered,
+        _LETTERED_HINT_RE.search(text) is not None,
+    )
+    regexes = (_KEYWORD_RE, _CODE_ROOM_RE, _LOCATED_RE, _LETTERED_RE)
+    return [regex for regex, hint in zip(regexes, hints, strict=True) if hint]
+
+
 def _candidates(text: str, registry: BuildingRegistry) -> Iterator[list[_Candidate]]:
     """Candidates per pattern, the most specific pattern first."""
-    for regex in (_KEYWORD_RE, _CODE_ROOM_RE, _LOCATED_RE, _LETTERED_RE):
+    for regex in _patterns(text):
         found: list[_Candidate] = []
         for m in regex.finditer(text):
             building = m["b"].upper()
