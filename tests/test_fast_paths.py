@@ -8,11 +8,19 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from resource_catalog import locations, phones
 from resource_catalog.catalog import Catalog, load_catalog
 from resource_catalog.datapackage import json_text
+from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.export import to_json
 from resource_catalog.models import Resource
-from resource_catalog.parse import CHROME_SELECTORS, CHROME_TAGS, MAIN_SELECTORS, _select_each
+from resource_catalog.parse import (
+    CHROME_SELECTORS,
+    CHROME_TAGS,
+    MAIN_SELECTORS,
+    _select_each,
+    parse_page,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGES = sorted(p.name for p in DATA.glob("*.html") if "cp1252" not in p.name)
@@ -61,3 +69,74 @@ def test_one_walk_selects_what_soupsieve_selects(page: str) -> None:
 def bundled() -> Catalog:
     """The repository's catalog."""
     return load_catalog(Path(__file__).resolve().parent.parent / "catalog")
+
+
+# -- phones and locations: cheap necessary conditions before the patterns -----------
+
+_TRICKY = [
+    "Call 617-253-1212 or (617) 253 1213, +1 617 253 1214, 1-800-273-TALK (8255).",
+    "Fax: 617.253.9999; TTY 617-253-0000 (TTY); ext. 5 or x3-1212, EXT 4-5678, Ext.8-1234.",
+    "From a campus phone dial 3-4357; room 3-4357 is not a phone. Extension 7-1234.",
+    "Text HOME to 741741, TEXTING 12345 works; call 9-1-1 or 911, 988, relay 711.",
+    "Room 711, 911 Main Street, page 988; International: +44 20 7946 0958.",
+    "Building 10, bldg. E23, BUILDING 32-G882, Bldg 7 rm 104; located in 10; housed at 7.",
+    "Offices W20-549, NW61, E23, 5-104, 10-250, N52-3rd; 24-hour line; 5-10 minutes; S3.",
+    "Numbers 555-123-4567, 123-456-7890, 011-44-20-7946, 212 555 0100 and 1 617 253 1212.",
+    "Non-ASCII: \u0130stanbul x3\u20131212, 617\u2011253\u20111212, \u00a0617 253 1212.",
+    "The office is located in 10.",
+    "Services are housed at 7; the team is based in 4.",
+    "Text 741741 for help. Call x3-1212. Dial 9-1-1.",
+    "No digits here at all.",
+    "",
+]
+
+
+def _corpus() -> list[str]:
+    texts = list(_TRICKY)
+    for name in ("campus-resources.html", "campus-resources-edited.html"):
+        page = (DATA / name).read_text(encoding="utf-8")
+        texts += [x.description for x in parse_page(page)]
+    return texts
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "617-253-1212", "(617) 253-1212", "617.253.1212", "+1 617 253 1212", "1-617-253-1212",
+        "6172531212", "16172531212", "800-273-8255", "212-555-0100", "555-123-4567",
+        "100-253-1212", "011-253-1212", "617-053-1212", "911-253-1212", "888 555 1212",
+    ],
+)  # fmt: skip
+def test_nanp_digits_give_what_phonenumbers_parse_gives(written: str) -> None:
+    try:
+        reference: str | None = phones._parse(written)[0]
+    except InvalidPhoneError:
+        reference = None
+    assert phones._nanp_e164(written) == reference
+
+
+def test_phone_hints_skip_only_patterns_that_cannot_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = _corpus()
+    hinted = [phones._find.__wrapped__(t) for t in texts]
+    monkeypatch.setattr(phones, "_HINTS", {})
+    assert [phones._find.__wrapped__(t) for t in texts] == hinted
+    assert sum(map(len, hinted)) > 20  # the corpus does hold phones
+
+
+def test_location_hints_skip_only_patterns_that_cannot_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registry = locations.load_buildings()
+    texts = _corpus()
+    hinted = [locations._find.__wrapped__(t, registry) for t in texts]
+    every = [
+        locations._KEYWORD_RE,
+        locations._CODE_ROOM_RE,
+        locations._LOCATED_RE,
+        locations._LETTERED_RE,
+    ]
+    monkeypatch.setattr(locations, "_patterns", lambda text: every)
+    assert [locations._find.__wrapped__(t, registry) for t in texts] == hinted
+    assert sum(map(len, hinted)) > 10  # the corpus does hold locations

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 import phonenumbers
@@ -149,6 +149,28 @@ _STREET_AFTER_RE = re.compile(
 )
 _SENTENCE_END_RE = re.compile(r"[.!?;](?:\s|$)|\n")
 _TEL_URI_RE = re.compile(r"^tel:", re.I | re.ASCII)
+# Cheap necessary conditions, tested before the patterns above: a pattern that starts
+# with a look-behind is tried at every position of the text, which was most of the
+# cost of a listing; these start with a literal or a class and skip ahead in C.
+_CAMPUS_BARE_HINT_RE = re.compile(rf"\d{_DASH}\d{{4}}", re.ASCII)
+_SHORT_HINT_RE = re.compile(r"911|988|711|9-1-1")
+_NON_DIGIT_RE = re.compile(r"\D", re.ASCII)
+#: Per pattern, a necessary condition on (text, lower-cased text): when it is false
+#: the pattern cannot match and is not run.
+_HINTS: dict[re.Pattern[str], Callable[[str, str], bool]] = {
+    _INTL_RE: lambda text, _: "+" in text,
+    _CAMPUS_X_RE: lambda _, lowered: "x" in lowered,  # x, ext, extension
+    _CAMPUS_BARE_RE: lambda text, _: _CAMPUS_BARE_HINT_RE.search(text) is not None,
+    _SMS_RE: lambda _, lowered: "text" in lowered,
+    _SHORT_RE: lambda text, _: _SHORT_HINT_RE.search(text) is not None,
+}
+
+
+def _may_match(regex: re.Pattern[str], text: str, lowered: str) -> bool:
+    hint = _HINTS.get(regex)
+    return hint is None or hint(text, lowered)
+
+
 _CAMPUS_TEXT_RE = re.compile(
     rf"(?:{_EXT_WORD}[ \t]*(?P<xprefix>\d){_DASH}?|(?P<prefix>\d){_DASH})"
     r"(?P<rest>[0-9A-Za-z]{4})",
@@ -189,6 +211,31 @@ def _parse(text: str) -> tuple[str, str | None]:
         raise InvalidPhoneError(text, "not a valid phone number")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return str(e164), (str(number.extension) if number.extension else None)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _nanp(digits: str) -> str | None:
+    """Ten NANP digits (area code 2-9) -> E.164, or None when not a valid number. Cached.
+
+    What ``phonenumbers.parse(written, "US")`` gives for any way of writing these
+    digits (``617-253-1212``, ``(617) 253 1212``, ``+1 617...``), without parsing the
+    text again; validity is still decided by ``phonenumbers``.
+    """
+    number = phonenumbers.PhoneNumber(country_code=1, national_number=int(digits))
+    return f"+1{digits}" if phonenumbers.is_valid_number(number) else None
+
+
+def _nanp_e164(num: str) -> str | None:
+    """A number ``_NANP_RE`` matched (digits only) -> E.164, or None when not valid."""
+    digits = _NON_DIGIT_RE.sub("", num)
+    if len(digits) == 11 and digits[0] == "1":  # noqa: PLR2004
+        digits = digits[1:]
+    if len(digits) == 10 and digits[0] in "23456789":  # noqa: PLR2004
+        return _nanp(digits)
+    try:
+        return _parse(num)[0]
+    except InvalidPhoneError:
+        return None
 
 
 def parse_phone(text: str) -> str:
@@ -264,18 +311,26 @@ def _nearest_cue_is_phone(text: str, start: int) -> bool:
 _Candidate = tuple[int, int, Phone]
 
 
-def _numbers(text: str) -> list[_Candidate]:
+def _numbers(text: str, lowered: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for regex in (_NANP_RE, _INTL_RE):
+        if not _may_match(regex, text, lowered):
+            continue
         for m in regex.finditer(text):
             num = m["num"]
             vanity = m.groupdict().get("vanity")
             if vanity is not None and not any(c.isalpha() for c in vanity):
                 continue  # digits split oddly ("617-2-5-3-1212"), not a written number
-            try:
-                e164, _ = _parse(num)
-            except InvalidPhoneError:
-                continue
+            if regex is _NANP_RE and vanity is None:
+                nanp = _nanp_e164(num)
+                if nanp is None:
+                    continue
+                e164 = nanp
+            else:
+                try:
+                    e164, _ = _parse(num)
+                except InvalidPhoneError:
+                    continue
             end = m.end()
             if vanity is not None:
                 echo = _ECHO_RE.match(text, end)
@@ -287,9 +342,11 @@ def _numbers(text: str) -> list[_Candidate]:
     return found
 
 
-def _campus(text: str) -> list[_Candidate]:
+def _campus(text: str, lowered: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for regex in (_CAMPUS_X_RE, _CAMPUS_BARE_RE):
+        if not _may_match(regex, text, lowered):
+            continue
         for m in regex.finditer(text):
             if regex is _CAMPUS_BARE_RE and not _nearest_cue_is_phone(text, m.start()):
                 continue
@@ -302,11 +359,15 @@ def _campus(text: str) -> list[_Candidate]:
     return found
 
 
-def _short_codes(text: str) -> list[_Candidate]:
-    found: list[_Candidate] = [
-        (m.start(), m.end(), Phone(number=m["code"], kind=PhoneKind.SMS))
-        for m in _SMS_RE.finditer(text)
-    ]
+def _short_codes(text: str, lowered: str) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    if _may_match(_SMS_RE, text, lowered):
+        found += (
+            (m.start(), m.end(), Phone(number=m["code"], kind=PhoneKind.SMS))
+            for m in _SMS_RE.finditer(text)
+        )
+    if not _may_match(_SHORT_RE, text, lowered):
+        return found
     for m in _SHORT_RE.finditer(text):
         code = m["code"].replace("-", "")
         before = text[max(0, m.start() - 12) : m.start()]
@@ -324,7 +385,8 @@ def _find(text: str) -> tuple[Phone, ...]:
     accepted: list[_Candidate] = []
     # Earlier groups win overlaps: a full number beats the campus extension or
     # short code inside it.
-    for group in (_numbers(text), _campus(text), _short_codes(text)):
+    lowered = text.lower()
+    for group in (_numbers(text, lowered), _campus(text, lowered), _short_codes(text, lowered)):
         for start, end, phone in group:
             if 1 in taken[start:end]:
                 continue
