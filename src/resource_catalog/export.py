@@ -67,6 +67,14 @@ from pydantic_core import PydanticSerializationError
 
 from resource_catalog import hsds
 from resource_catalog.catalog import Catalog
+from resource_catalog.cells import (
+    format_link,
+    format_location,
+    format_phone,
+    item_cells,
+    neutralise,
+    unneutralise,
+)
 from resource_catalog.datapackage import (
     csv_text,
     datapackage_files,
@@ -76,7 +84,7 @@ from resource_catalog.datapackage import (
 )
 from resource_catalog.errors import ExportError
 from resource_catalog.locations import BuildingRegistry, load_buildings
-from resource_catalog.models import Link, Listing, Location, Phone, PhoneKind, Resource, Status
+from resource_catalog.models import Listing, Resource, Status
 
 __all__ = [
     "CSV_COLUMNS",
@@ -126,7 +134,6 @@ CSV_COLUMNS = (
     "status",
     "needs_review",
 )
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 Output = TextIO | Path
 _RESOURCE_LIST = TypeAdapter(list[Resource])
@@ -242,40 +249,6 @@ def _one_line(text: str) -> str:
 # -- csv ------------------------------------------------------------------------
 
 
-def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet could read as a formula (see module doc)."""
-    return "'" + cell if cell.startswith(_FORMULA_TRIGGERS) else cell
-
-
-def unneutralise(cell: str) -> str:
-    """Undo :func:`neutralise`: drop one leading ``'``."""
-    return cell[1:] if cell.startswith("'") else cell
-
-
-def _labelled(value: str, label: str | None) -> str:
-    return f"{value} ({label})" if label else value
-
-
-def format_phone(phone: Phone) -> str:
-    """A phone as one CSV item: ``NUMBER[ xEXT][ [KIND]][ (LABEL)]``."""
-    text = phone.number
-    if phone.extension:
-        text += f" x{phone.extension}"
-    if phone.kind is not PhoneKind.VOICE:
-        text += f" [{phone.kind.value}]"
-    return _labelled(text, phone.label)
-
-
-def format_location(location: Location) -> str:
-    """A location as one CSV item: ``CODE[ (LABEL)]``."""
-    return _labelled(location.code, location.label)
-
-
-def format_link(link: Link) -> str:
-    """A link as one CSV item: ``URL[ (LABEL)]``."""
-    return _labelled(link.url, link.label)
-
-
 def csv_row(resource: Resource) -> list[str]:
     """One resource as the cells of :data:`CSV_COLUMNS`, neutralised."""
     cells = [
@@ -284,7 +257,7 @@ def csv_row(resource: Resource) -> list[str]:
         resource.acronym or "",
         resource.section,
         resource.description,
-        *_item_cells(resource),
+        *item_cells(resource),
         join_multi(resource.emails),
         join_multi(resource.topics),
         join_multi(resource.audience),
@@ -304,21 +277,13 @@ def to_csv(
     _emit(out, csv_text(CSV_COLUMNS, rows))
 
 
-def _item_cells(item: Listing | Resource) -> list[str]:
-    return [
-        join_multi(format_phone(p) for p in item.phones),
-        join_multi(format_location(loc) for loc in item.locations),
-        join_multi(format_link(link) for link in item.links),
-    ]
-
-
 def listings_to_csv(listings: Iterable[Listing]) -> str:
     """Scraped listings as CSV text, in page order: :data:`LISTING_CSV_COLUMNS`.
 
     Same encoding and formula neutralisation as :func:`to_csv`.
     """
     rows = [
-        [neutralise(c) for c in [li.name, li.section, li.description, *_item_cells(li)]]
+        [neutralise(c) for c in [li.name, li.section, li.description, *item_cells(li)]]
         for li in listings
     ]
     return csv_text(LISTING_CSV_COLUMNS, rows)
