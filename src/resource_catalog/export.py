@@ -273,8 +273,8 @@ def to_csv(
     resources: Iterable[Resource] | Catalog, out: Output, *, include_retired: bool = False
 ) -> None:
     """Write one CSV row per resource, columns :data:`CSV_COLUMNS` (see module doc)."""
-    rows = [csv_row(r) for r in select_resources(resources, include_retired=include_retired)]
-    _emit(out, csv_text(CSV_COLUMNS, rows))
+    chosen = select_resources(resources, include_retired=include_retired)
+    _emit(out, csv_text(CSV_COLUMNS, map(csv_row, chosen)))  # rows written as made, not held
 
 
 def listings_to_csv(listings: Iterable[Listing]) -> str:
