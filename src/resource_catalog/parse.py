@@ -27,7 +27,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from bs4 import (
     BeautifulSoup,
@@ -355,9 +355,9 @@ def _absolute(href: str, base_url: str | None) -> str | None:
         return None
     try:
         url = urljoin(base_url or "", href)
-        scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return None
-    if scheme not in {"http", "https"} or not _URL.match(url) or len(url) > 2048:  # noqa: PLR2004
+    # _URL starts with "https?://": it is the scheme check too (no second urlsplit).
+    if not _URL.match(url) or len(url) > 2048:  # noqa: PLR2004
         return None
     return url
