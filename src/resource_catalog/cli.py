@@ -404,10 +404,11 @@ def check(catalog_dir: Path | None, url: str | None, fmt: str, fail_on: str) -> 
         return EXIT_FINDINGS
     html_file = None
     if url is None:
-        snapshot = result.catalog.meta.sources[0].snapshot
-        if snapshot is None:
+        from resource_catalog.page import snapshot_path  # noqa: PLC0415
+
+        html_file = snapshot_path(directory, result.catalog.meta)
+        if html_file is None:
             raise click.UsageError("catalog.json names no snapshot; pass --url")
-        html_file = directory / "snapshots" / snapshot
     page = _read_page(directory, url, html_file, need_catalog=True)
     report = compare(result.catalog, page.listings, source_url=page.origin)
     click.echo(render(report, fmt), nl=False)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from resource_catalog.errors import FetchError
-from resource_catalog.models import Listing
+from resource_catalog.models import CatalogMeta, Listing
 
 if TYPE_CHECKING:
     import requests
@@ -106,6 +106,14 @@ def scrape_page(
     )
 
 
+def snapshot_path(directory: str | os.PathLike[str], meta: CatalogMeta) -> Path | None:
+    """Where the catalog keeps the saved copy of its first source page, if it names one."""
+    from resource_catalog.catalog import SNAPSHOTS_DIR  # noqa: PLC0415
+
+    name = meta.sources[0].snapshot
+    return Path(directory) / SNAPSHOTS_DIR / name if name else None
+
+
 def page_for_catalog(
     directory: str | os.PathLike[str],
     *,
@@ -120,7 +128,7 @@ def page_for_catalog(
     Fetching the catalog's own URL is conditional on the last sync's ETag /
     Last-Modified, and a 304 reads the saved snapshot.
     """
-    from resource_catalog.catalog import SNAPSHOTS_DIR, read_meta  # noqa: PLC0415
+    from resource_catalog.catalog import read_meta  # noqa: PLC0415
 
     directory = Path(directory)
     meta = read_meta(directory)
@@ -130,13 +138,14 @@ def page_for_catalog(
     url = source.url if url is None else url
     if html_file is not None:
         return read_page(html_file, base_url=url, known_sections=known)
-    if own and source.snapshot:
+    snapshot = snapshot_path(directory, meta)
+    if own and snapshot is not None:
         return scrape_page(
             url,
             known_sections=known,
             etag=source.etag,
             last_modified=source.last_modified,
-            snapshot=directory / SNAPSHOTS_DIR / source.snapshot,
+            snapshot=snapshot,
             session=session,
         )
     return scrape_page(url, known_sections=known, session=session)
