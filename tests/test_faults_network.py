@@ -19,7 +19,6 @@ import gzip
 import http.server
 import json
 import socket
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from resource_catalog.cli import cli
 from resource_catalog.errors import FetchError
 
 from .conftest import DATA
+from .localserver import serve
 
 PAGE = (DATA / "campus-resources.html").read_bytes()
 PAGE_CP1252 = (DATA / "campus-resources-cp1252.html").read_bytes()
@@ -224,26 +224,10 @@ ROUTES: dict[str, Callable[[Handler, int], None]] = {
 }
 
 
-class QuietServer(http.server.ThreadingHTTPServer):
-    """A server that does not print the client's hang-ups (broken pipes) to stderr."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients hanging up early is what half of these tests are about."""
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve(Handler) as base:
+        yield base
 
 
 @pytest.fixture(autouse=True)

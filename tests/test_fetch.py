@@ -32,6 +32,8 @@ from resource_catalog.fetch import (
     make_session,
 )
 
+from .localserver import serve
+
 DATA = Path(__file__).parent / "data"
 URL = "http://studentlife.mit.edu/citizenship/resources"
 HTML_UTF8 = "text/html; charset=utf-8"
@@ -528,15 +530,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve(_Handler) as base:
+        yield base + "/"
 
 
 def test_real_server_503_forever_with_long_retry_after_ends_in_bounded_time(server: str) -> None:
@@ -603,24 +598,10 @@ class _Dripping(http.server.BaseHTTPRequestHandler):
         """Keep the test output quiet."""
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """The client hanging up mid-drip is the point of these tests."""
-
-
 @pytest.fixture
 def dripping() -> Iterator[str]:
-    httpd = _QuietServer(("127.0.0.1", 0), _Dripping)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve(_Dripping) as base:
+        yield base + "/"
 
 
 def timed_fetch(url: str, session: requests.Session | None = None) -> float:
