@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
 SNAPSHOT = CATALOG / "snapshots" / "campus-resources.html"
 PAGE_URL = "http://studentlife.mit.edu/citizenship/resources"
+SOURCE_ID = "osc-campus-resources"
 LINK_BASE = "https://www.example.edu"
 REVIEWED = "2026-11-26"
 
@@ -225,6 +226,8 @@ def make_records(n: int, *, seed: int = 7, sections: int | None = None) -> list[
             "locations": locations,
             "links": links,
             "url": PAGE_URL,
+            "source_id": SOURCE_ID,
+            "listed": True,
         }
         records.append(
             {
@@ -242,16 +245,23 @@ def make_records(n: int, *, seed: int = 7, sections: int | None = None) -> list[
                 "confidentiality": rng.choice(CONFIDENTIALITY),
                 "availability": rng.choice(AVAILABILITY),
                 "status": "active",
-                "source": source,
-                "review": {"needs_review": False, "reasons": [], "last_reviewed": REVIEWED},
+                "sources": [source],
+                "review": {
+                    "needs_review": False,
+                    "reasons": [],
+                    "conflicts": [],
+                    "flagged_at": None,
+                    "last_reviewed": REVIEWED,
+                },
             }
         )
     return sorted(records, key=lambda r: str(r["id"]))  # the catalog's order
 
 
 def listings_of(records: Sequence[Record]) -> list[Record]:
-    """What the page shows for each record: its ``source`` without the URL."""
-    return [{k: v for k, v in r["source"].items() if k != "url"} for r in records]
+    """What the page shows for each record: its observation without the URL and id."""
+    hidden = ("url", "source_id", "listed")
+    return [{k: v for k, v in r["sources"][0].items() if k not in hidden} for r in records]
 
 
 def changed_listings(
@@ -296,7 +306,10 @@ def write_catalog(directory: Path, records: Sequence[Record]) -> Path:
     (directory / "resources").mkdir(parents=True, exist_ok=True)
     meta = json.loads((CATALOG / "catalog.json").read_text(encoding="utf-8"))
     meta["name"] = "Synthetic benchmark catalog"
-    meta["sources"][0]["sections"] = list(dict.fromkeys(r["source"]["section"] for r in records))
+    meta["sources"] = meta["sources"][:1]
+    meta["sources"][0]["sections"] = list(
+        dict.fromkeys(r["sources"][0]["section"] for r in records)
+    )
     meta["sources"][0]["snapshot"] = None
     (directory / "catalog.json").write_text(canonical_json(meta), encoding="utf-8")
     registry = (CATALOG / "buildings.csv").read_text(encoding="utf-8")

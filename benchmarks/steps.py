@@ -127,7 +127,7 @@ def setup_parse(data: Path, n: int) -> Step:
     """parse_page on a page of N listings, against BeautifulSoup alone with the same parser."""
     from bs4 import BeautifulSoup  # noqa: PLC0415
 
-    from resource_catalog.parse import DEFAULT_PARSER, parse_page  # noqa: PLC0415
+    from resource_catalog.pages.parse import DEFAULT_PARSER, parse_page  # noqa: PLC0415
 
     page = (data / f"page-{n}.html").read_text(encoding="utf-8")
 
@@ -153,13 +153,16 @@ def setup_diff(data: Path, n: int) -> Step:
     """compare(catalog, page) with 1% changed, against reading both sides."""
     from pydantic import TypeAdapter  # noqa: PLC0415
 
-    from resource_catalog.catalog import Catalog, read_meta  # noqa: PLC0415
+    from resource_catalog.catalog import Catalog  # noqa: PLC0415
     from resource_catalog.drift import compare  # noqa: PLC0415
     from resource_catalog.models import Listing  # noqa: PLC0415
+    from resource_catalog.store import read_meta  # noqa: PLC0415
 
     resources = _resources(data, n)
     catalog = Catalog(meta=read_meta(data / f"catalog-{n}"), resources=tuple(resources))
-    dumped = [r.source.model_dump(mode="json", exclude={"url"}) for r in resources]
+    dumped = [
+        r.source.model_dump(mode="json", exclude={"url", "source_id", "listed"}) for r in resources
+    ]
     listings = TypeAdapter(list[Listing]).validate_python(generate.changed_listings(dumped))
     del dumped
 
@@ -169,7 +172,8 @@ def setup_diff(data: Path, n: int) -> Step:
         return before, after
 
     def alt() -> object:
-        before = {r.source.name: r.source.model_dump(exclude={"url"}) for r in catalog.active}
+        hidden = {"url", "source_id", "listed"}
+        before = {r.source.name: r.source.model_dump(exclude=hidden) for r in catalog.active}
         after = {x.name: x.model_dump() for x in listings}
         return [name for name, fields in after.items() if before.get(name) != fields]
 

@@ -10,13 +10,14 @@ from resource_catalog.models import (
     Link,
     Listing,
     Location,
+    Observation,
     Phone,
     Resource,
-    Source,
     SourcePage,
 )
 
 URL = "http://studentlife.mit.edu/citizenship/resources"
+SOURCE_ID = "osc-campus-resources"
 SUPPORT = "Support Resources"
 PARTNERS = "Additional Institute Partners and Resources"
 
@@ -41,8 +42,17 @@ def listing(
     )
 
 
+def observation(
+    page: Listing, source_id: str = SOURCE_ID, url: str = URL, *, listed: bool = True
+) -> Observation:
+    """What the page ``source_id`` said: ``page`` as an observation."""
+    return Observation.model_validate(
+        {**page.model_dump(), "url": url, "source_id": source_id, "listed": listed}
+    )
+
+
 def record(rid: str, page: Listing, *, name: str | None = None, **curated: object) -> Resource:
-    """A record whose source is ``page``; curated fields copy it unless overridden."""
+    """A record the first page lists as ``page``; curated fields copy it unless overridden."""
     data: dict[str, object] = {
         "id": rid,
         "name": name or page.name or "Unnamed",
@@ -51,7 +61,7 @@ def record(rid: str, page: Listing, *, name: str | None = None, **curated: objec
         "phones": page.phones,
         "locations": page.locations,
         "links": page.links,
-        "source": Source.model_validate({**page.model_dump(), "url": URL}),
+        "sources": [observation(page)],
         **curated,
     }
     return Resource.model_validate(data)
@@ -59,5 +69,5 @@ def record(rid: str, page: Listing, *, name: str | None = None, **curated: objec
 
 def catalog(*records: Resource, sections: Sequence[str] = (SUPPORT, PARTNERS)) -> Catalog:
     """A catalog of ``records`` from the one campus page."""
-    page = SourcePage(url=URL, title="Campus Resources", sections=list(sections))
+    page = SourcePage(id=SOURCE_ID, url=URL, title="Campus Resources", sections=list(sections))
     return Catalog(meta=CatalogMeta(name="test", sources=[page]), resources=records)

@@ -69,7 +69,9 @@ def test_every_exported_name_resolves(name: str) -> None:
 @pytest.mark.parametrize("name", LAZY_NAMES)
 def test_lazy_names_are_exported_and_are_the_real_objects(name: str) -> None:
     assert name in rc.__all__
-    module = "resource_catalog.parse" if name == "parse_page" else "resource_catalog.fetch"
+    module = (
+        "resource_catalog.pages.parse" if name == "parse_page" else "resource_catalog.pages.fetch"
+    )
     assert getattr(rc, name) is getattr(importlib.import_module(module), name)
 
 
@@ -180,7 +182,7 @@ def _mistakes() -> tuple[str, list[tuple[int, str]]]:
         ("found.name  # may be None", "union-attr"),
         ("number: int = hotline.phones[0].number", "assignment"),
         ("catalog.search(42)", "arg-type"),
-        ("rc.to_csv(catalog, 'resources.csv')  # a str is not a path", "arg-type"),
+        ("rc.to_csv(catalog, 42)  # neither a stream nor a path", "arg-type"),
         ("rc.Phone(number='+16172534861', kind='voicemail')", "arg-type"),
         ("catalog.filter('Support Resources')  # keyword-only", "call-arg"),
         ("hotline.name = 'Renamed'  # records are frozen", "misc"),

@@ -8,7 +8,7 @@ import pytest
 from benchmarks import generate, report, steps
 
 from resource_catalog.models import Listing
-from resource_catalog.parse import parse_page
+from resource_catalog.pages.parse import parse_page
 from resource_catalog.validate import validate_catalog
 
 

@@ -7,19 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from resource_catalog.catalog import (
+from resource_catalog.catalog import Catalog
+from resource_catalog.errors import CatalogError, CatalogLockedError
+from resource_catalog.models import Status
+from resource_catalog.store import (
     JOURNAL_FILE,
-    Catalog,
     catalog_lock,
-    load_catalog,
-    mark_synced,
     recover,
     resource_path,
     save_catalog,
-    to_json_text,
+    to_json_bytes,
 )
-from resource_catalog.errors import CatalogError, CatalogLockedError
-from resource_catalog.models import Status
+from resource_catalog.validate import load_catalog
 
 from .conftest import CATALOG
 
@@ -62,7 +61,7 @@ def test_save_roundtrips_byte_identical(bundled: Catalog, catalog_dir: Path) -> 
     assert save_catalog(load_catalog(catalog_dir)) == []  # nothing changed, nothing written
     for resource in bundled:
         path = CATALOG / "resources" / f"{resource.id}.json"
-        assert path.read_text(encoding="utf-8") == to_json_text(resource)
+        assert path.read_bytes() == to_json_bytes(resource)
 
 
 def test_save_writes_only_changed_files(catalog_dir: Path) -> None:
@@ -159,8 +158,7 @@ def test_unsafe_ids_are_refused_before_writing(tmp_path: Path, bad: str) -> None
 
 def test_snapshot_is_saved_and_names_are_checked(catalog_dir: Path) -> None:
     catalog = load_catalog(catalog_dir)
-    save_catalog(mark_synced(catalog), snapshot=("page.html", b"<html></html>"))
+    save_catalog(catalog, snapshots={"page.html": b"<html></html>"})
     assert (catalog_dir / "snapshots" / "page.html").read_bytes() == b"<html></html>"
-    assert load_catalog(catalog_dir).meta.sources[0].last_sync is not None
     with pytest.raises(CatalogError, match="snapshot"):
-        save_catalog(catalog, snapshot=("../evil.html", b""))
+        save_catalog(catalog, snapshots={"../evil.html": b""})

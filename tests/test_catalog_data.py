@@ -164,7 +164,7 @@ def ids(paths: list[Path]) -> list[str]:
 
 def test_catalog_meta() -> None:
     meta = load_meta()
-    assert meta.schema_version == "1.0"
+    assert meta.schema_version == "2.0"
     assert meta.name
     [page] = meta.sources
     assert page.url == PAGE_URL

@@ -59,7 +59,9 @@ def test_validate_json_format_has_the_documented_shape(
     edit_record("chaplaincy", lambda d: d.update(phonez=[]))
     result = run("validate", "--catalog", catalog_dir, "--format", "json")
     assert result.exit_code == 1
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
+    assert payload["catalog"] == str(catalog_dir)
+    assert f"checked the catalog in {catalog_dir}" in result.stderr
     assert payload["summary"]["resources"] == 22
     assert payload["summary"]["errors"] == 1
     errors = [f for f in payload["findings"] if f["severity"] == "error"]

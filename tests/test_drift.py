@@ -27,14 +27,14 @@ from resource_catalog.models import (
     Link,
     Listing,
     Location,
+    Observation,
     Phone,
     Resource,
-    Source,
     SourcePage,
     Status,
 )
 
-from .factories import PARTNERS, SUPPORT, URL, catalog, listing, record
+from .factories import PARTNERS, SOURCE_ID, SUPPORT, URL, catalog, listing, observation, record
 
 S3_TEXT = (
     "Student Support Services, S3, is a low-key, safe place that makes asking for help a "
@@ -92,6 +92,17 @@ def test_same_page_is_clean() -> None:
         "renamed": [],
         "changed": [],
         "reordered": [],
+        "sources": [
+            {
+                "id": SOURCE_ID,
+                "url": URL,
+                "status": "clean",
+                "error": None,
+                "counts": {"added": 0, "removed": 0, "renamed": 0, "changed": 0},
+                "sections_added": [],
+                "sections_removed": [],
+            }
+        ],
     }
 
 
@@ -107,6 +118,7 @@ def test_one_phone_changed_is_critical_naming_the_record() -> None:
             before=("+16172534861",),
             after=("+16175550123",),
             severity=DriftSeverity.CRITICAL,
+            source_id=SOURCE_ID,
         ),
     )
     assert report.to_dict()["changed"] == [
@@ -117,6 +129,7 @@ def test_one_phone_changed_is_critical_naming_the_record() -> None:
             "before": ["+16172534861"],
             "after": ["+16175550123"],
             "severity": "critical",
+            "source_id": SOURCE_ID,
         }
     ]
     assert report.max_severity is DriftSeverity.CRITICAL
@@ -155,6 +168,7 @@ def test_field_severities(
             "before": list(before) if isinstance(before, tuple) else before,
             "after": list(after) if isinstance(after, tuple) else after,
             "severity": severity,
+            "source_id": SOURCE_ID,
         }
     ]
     assert report.max_severity == DriftSeverity(severity)
@@ -180,24 +194,35 @@ def test_reordered_listings_are_information_only() -> None:
     assert report.status == "clean"
     assert not report.has_drift(DriftSeverity.MINOR)
     assert report.reordered == (
-        Reordered(SUPPORT, (MH.name, DOC.name, S3.name), (S3.name, DOC.name, MH.name)),
+        Reordered(
+            SUPPORT,
+            (MH.name, DOC.name, S3.name),
+            (S3.name, DOC.name, MH.name),
+            source_id=SOURCE_ID,
+        ),
     )
     before, after = [MH.name, DOC.name, S3.name], [S3.name, DOC.name, MH.name]
-    assert report.to_dict()["reordered"] == [{"section": SUPPORT, "before": before, "after": after}]
+    assert report.to_dict()["reordered"] == [
+        {"section": SUPPORT, "before": before, "after": after, "source_id": SOURCE_ID}
+    ]
     assert compare(cat, PAGE, previous=PAGE).reordered == ()
 
 
 def test_reordered_sections_are_information_only() -> None:
     report = compare(base_catalog(), [POLICE, MH, DOC, S3])
     assert report.status == "clean"
-    assert report.reordered == (Reordered(None, (SUPPORT, PARTNERS), (PARTNERS, SUPPORT)),)
+    assert report.reordered == (
+        Reordered(None, (SUPPORT, PARTNERS), (PARTNERS, SUPPORT), source_id=SOURCE_ID),
+    )
 
 
 def test_added_and_removed() -> None:
     new = listing("Chaplaincy", "MIT Religious Life has representatives from most major religions.")
     report = compare(base_catalog(), [MH, S3, POLICE, new])
-    assert report.removed == (Removed("dean-on-call", "Dean On Call"),)
-    assert report.to_dict()["added"] == [{"name": "Chaplaincy", "section": SUPPORT}]
+    assert report.removed == (Removed("dean-on-call", "Dean On Call", SOURCE_ID),)
+    assert report.to_dict()["added"] == [
+        {"name": "Chaplaincy", "section": SUPPORT, "source_id": SOURCE_ID, "relisted": None}
+    ]
     assert report.added[0].listing == new
     assert report.max_severity is DriftSeverity.CRITICAL  # a listing gone takes its phone
     assert report.has_drift(DriftSeverity.MAJOR)
@@ -208,12 +233,30 @@ def test_retired_records_are_not_reported_removed() -> None:
     assert compare(cat, [S3]).status == "clean"
 
 
+def test_a_listing_of_a_record_its_curators_retired_is_not_an_addition() -> None:
+    cat = catalog(record("s3", S3), record("dean-on-call", DOC, status=Status.RETIRED))
+    report = compare(cat, [S3, DOC.model_copy(update={"phones": []})])
+    assert report.status == "clean"
+    assert set(report.matches) == {"s3", "dean-on-call"}
+
+
+def test_a_listing_the_page_had_dropped_is_added_again_naming_its_record() -> None:
+    dropped = record(
+        "dean-on-call", DOC, status=Status.RETIRED, sources=[observation(DOC, listed=False)]
+    )
+    report = compare(catalog(record("s3", S3), dropped), [S3, DOC])
+    assert [(a.name, a.relisted) for a in report.added] == [(DOC.name, "dean-on-call")]
+    assert report.has_drift(DriftSeverity.MAJOR)
+
+
 def test_rename_by_same_link() -> None:
     renamed = POLICE.model_copy(
         update={"name": "MIT Police Department", "description": "Sworn officers on campus."}
     )
     report = compare(base_catalog(), [MH, DOC, S3, renamed])
-    assert report.renamed == (Renamed("mit-police", "MIT Police", "MIT Police Department"),)
+    assert report.renamed == (
+        Renamed("mit-police", "MIT Police", "MIT Police Department", SOURCE_ID),
+    )
     assert report.added == ()
     assert report.removed == ()
     assert [c.field for c in report.changed] == ["description"]
@@ -237,7 +280,9 @@ def test_rename_by_similar_name_and_text() -> None:
     fixed = typo.model_copy(update={"name": "Violence Prevention and Response"})
     report = compare(cat, [fixed])
     assert report.renamed == (
-        Renamed("vpr", "Violence Prevetion and Response", "Violence Prevention and Response"),
+        Renamed(
+            "vpr", "Violence Prevetion and Response", "Violence Prevention and Response", SOURCE_ID
+        ),
     )
     assert (report.added, report.removed, report.changed) == ((), (), ())
 
@@ -275,19 +320,25 @@ def test_empty_name_matched_by_description_not_by_emptiness() -> None:
 
 def test_only_records_of_the_compared_page_with_several_sources() -> None:
     other_url = "https://example.org/other-page"
-    other = Resource.model_validate(
-        {
-            **record("chaplaincy", listing("Chaplaincy", "Religious Life.")).model_dump(),
-            "source": {**listing("Chaplaincy", "x").model_dump(), "url": other_url},
-        }
+    chaplaincy = listing("Chaplaincy", "Religious Life.")
+    other = record(
+        "chaplaincy", chaplaincy, sources=[observation(chaplaincy, "other-page", other_url)]
+    )
+    both = record(
+        "s3-both", S3, sources=[observation(S3), observation(S3, "other-page", other_url)]
     )
     pages = [
-        SourcePage(url=URL, title="Campus Resources", sections=[SUPPORT]),
-        SourcePage(url=other_url, title="Other", sections=[SUPPORT]),
+        SourcePage(id=SOURCE_ID, url=URL, title="Campus Resources", sections=[SUPPORT]),
+        SourcePage(id="other-page", url=other_url, title="Other", sections=[SUPPORT]),
     ]
-    cat = Catalog(meta=CatalogMeta(name="t", sources=pages), resources=(record("s3", S3), other))
-    assert compare(cat, [S3], source_url=URL).status == "clean"
-    assert [r.id for r in compare(cat, [], source_url=other_url).removed] == ["chaplaincy"]
+    records = (record("s3", S3), other, both)
+    cat = Catalog(meta=CatalogMeta(name="t", sources=pages), resources=records)
+    report = compare(cat, [S3], source_id=SOURCE_ID)
+    assert report.source == URL
+    assert [r.id for r in report.removed] == ["s3-both"]  # two records, one listing
+    other_report = compare(cat, [], source_id="other-page")
+    assert other_report.source == other_url
+    assert [r.id for r in other_report.removed] == ["chaplaincy", "s3-both"]
 
 
 def test_output_is_deterministic_whatever_the_input_order() -> None:
@@ -327,11 +378,37 @@ def test_report_shape_keys_are_exact() -> None:
     renamed = POLICE.model_copy(update={"name": "MIT Police Department"})
     page = [MH, S3.model_copy(update={"section": PARTNERS}), renamed, listing("New", "x")]
     data = compare(base_catalog(), page).to_dict()
-    assert list(data) == ["status", "source", "added", "removed", "renamed", "changed", "reordered"]
-    assert set(data["added"][0]) == {"name", "section"}
-    assert set(data["removed"][0]) == {"id", "name"}
-    assert set(data["renamed"][0]) == {"id", "old_name", "new_name"}
-    assert set(data["changed"][0]) == {"id", "name", "field", "before", "after", "severity"}
+    assert list(data) == [
+        "status",
+        "source",
+        "added",
+        "removed",
+        "renamed",
+        "changed",
+        "reordered",
+        "sources",
+    ]
+    assert set(data["added"][0]) == {"name", "section", "source_id", "relisted"}
+    assert set(data["removed"][0]) == {"id", "name", "source_id"}
+    assert set(data["renamed"][0]) == {"id", "old_name", "new_name", "source_id"}
+    assert set(data["changed"][0]) == {
+        "id",
+        "name",
+        "field",
+        "before",
+        "after",
+        "severity",
+        "source_id",
+    }
+    assert set(data["sources"][0]) == {
+        "id",
+        "url",
+        "status",
+        "error",
+        "counts",
+        "sections_added",
+        "sections_removed",
+    }
 
 
 def _synthetic(n: int) -> list[Listing]:
@@ -349,9 +426,9 @@ def _synthetic(n: int) -> list[Listing]:
 
 def _fast_record(rid: str, page: Listing) -> Resource:
     """Like :func:`record` without re-validation, to build 100,000 records quickly."""
-    source = Source.model_construct(**dict(page), url=URL)
+    seen = Observation.model_construct(**dict(page), url=URL, source_id=SOURCE_ID, listed=True)
     fields = {k: v for k, v in dict(page).items() if k != "name"}
-    return Resource.model_construct(id=rid, name=page.name, source=source, **fields)
+    return Resource.model_construct(id=rid, name=page.name, sources=[seen], **fields)
 
 
 def test_large_catalog_is_near_linear() -> None:

@@ -49,12 +49,15 @@ def make_resource(rid: str = "plain", **fields: Any) -> Resource:
         "name": rid.replace("-", " ").title(),
         "section": "Support Resources",
         "description": f"About {rid}.",
-        "source": {
-            "name": rid,
-            "section": "Support Resources",
-            "description": f"About {rid}.",
-            "url": SOURCE_URL,
-        },
+        "sources": [
+            {
+                "source_id": "example-resources",
+                "name": rid,
+                "section": "Support Resources",
+                "description": f"About {rid}.",
+                "url": SOURCE_URL,
+            }
+        ],
     }
     data.update(fields)
     return Resource.model_validate(data)
@@ -299,7 +302,10 @@ def test_jsonl_one_record_per_line(tmp_path: Path) -> None:
 
 
 def test_json_accepts_a_catalog() -> None:
-    meta = CatalogMeta(name="Test", sources=[SourcePage(url=SOURCE_URL, title="T", sections=["S"])])
+    meta = CatalogMeta(
+        name="Test",
+        sources=[SourcePage(id="example-resources", url=SOURCE_URL, title="T", sections=["S"])],
+    )
     catalog = Catalog(meta=meta, resources=tuple(sample_resources()))
     from_catalog, from_list = io.StringIO(), io.StringIO()
     ex.to_json(catalog, from_catalog)
@@ -439,7 +445,8 @@ def test_datapackage_schema_catches_bad_rows(
 
 def test_datapackage_title_from_catalog(tmp_path: Path) -> None:
     meta = CatalogMeta(
-        name="Campus resources", sources=[SourcePage(url=SOURCE_URL, title="T", sections=["S"])]
+        name="Campus resources",
+        sources=[SourcePage(id="example-resources", url=SOURCE_URL, title="T", sections=["S"])],
     )
     ex.to_datapackage(Catalog(meta=meta, resources=tuple(sample_resources())), tmp_path)
     descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))

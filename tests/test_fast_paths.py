@@ -9,18 +9,15 @@ import pytest
 from bs4 import BeautifulSoup
 
 from resource_catalog import locations, phones
-from resource_catalog.catalog import Catalog, load_catalog
+from resource_catalog.catalog import Catalog
 from resource_catalog.datapackage import json_text
 from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.export import to_json
 from resource_catalog.models import Resource
-from resource_catalog.parse import (
-    CHROME_SELECTORS,
-    CHROME_TAGS,
-    MAIN_SELECTORS,
-    _select_each,
-    parse_page,
-)
+from resource_catalog.pages.parse import parse_page
+from resource_catalog.pages.profiles import CHROME_SELECTORS, CHROME_TAGS, select_each
+from resource_catalog.profile import DEFAULT_CONTENT
+from resource_catalog.validate import load_catalog
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGES = sorted(p.name for p in DATA.glob("*.html") if "cp1252" not in p.name)
@@ -58,8 +55,8 @@ def test_to_json_escapes_like_the_reference(bundled: Catalog, text: str) -> None
 @pytest.mark.parametrize("page", PAGES)
 def test_one_walk_selects_what_soupsieve_selects(page: str) -> None:
     soup = BeautifulSoup((DATA / page).read_text(encoding="utf-8"), "html.parser")
-    selectors = (*MAIN_SELECTORS, *CHROME_TAGS, *CHROME_SELECTORS, "div > ul", "li:first-child")
-    found = _select_each(soup, selectors)
+    selectors = (*DEFAULT_CONTENT, *CHROME_TAGS, *CHROME_SELECTORS, "div > ul", "li:first-child")
+    found = select_each(soup, selectors)
     for selector, tags in zip(selectors, found, strict=True):
         assert [id(t) for t in tags] == [id(t) for t in soup.select(selector)], selector
     assert any(found), "the pages have chrome and main content to find"

@@ -25,12 +25,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from resource_catalog.catalog import Catalog, load_catalog, resource_path, save_catalog
+from resource_catalog.catalog import Catalog
 from resource_catalog.cli import cli
 from resource_catalog.drift import compare
 from resource_catalog.errors import CatalogError
 from resource_catalog.models import ID_PATTERN, Resource
-from resource_catalog.parse import parse_page
+from resource_catalog.pages.parse import parse_page
+from resource_catalog.store import resource_path, save_catalog
+from resource_catalog.validate import load_catalog
 
 from .conftest import CATALOG, DATA
 
@@ -95,7 +97,17 @@ def test_script_text_never_reaches_a_report_unescaped(
     tmp_path: Path, catalog_dir: Path, fmt: str
 ) -> None:
     page = write_page(tmp_path, page_with(HOSTILE))
-    result = invoke("diff", "--catalog", str(catalog_dir), "--html", str(page), "--format", fmt)
+    result = invoke(
+        "diff",
+        "--catalog",
+        str(catalog_dir),
+        "--source",
+        "osc-campus-resources",
+        "--html",
+        str(page),
+        "--format",
+        fmt,
+    )
     assert result.exit_code == 1, result.output  # the description changed: minor drift
     out = result.stdout
     assert "alert(1)" in out  # the change is reported ...
@@ -113,7 +125,16 @@ def test_script_text_never_reaches_a_report_unescaped(
 def test_report_dir_html_is_escaped_too(tmp_path: Path, catalog_dir: Path) -> None:
     page = write_page(tmp_path, page_with(HOSTILE))
     reports = tmp_path / "reports"
-    args = ["--catalog", str(catalog_dir), "--html", str(page), "--report-dir", str(reports)]
+    args = [
+        "--catalog",
+        str(catalog_dir),
+        "--source",
+        "osc-campus-resources",
+        "--html",
+        str(page),
+        "--report-dir",
+        str(reports),
+    ]
     invoke("diff", *args)
     html = (reports / "drift.html").read_text(encoding="utf-8")
     assert "alert(1)" in html
@@ -122,11 +143,22 @@ def test_report_dir_html_is_escaped_too(tmp_path: Path, catalog_dir: Path) -> No
 
 def test_sync_stores_script_text_as_text(tmp_path: Path, catalog_dir: Path) -> None:
     page = write_page(tmp_path, page_with(HOSTILE))
-    assert invoke("sync", "--catalog", str(catalog_dir), "--html", str(page)).exit_code == 0
+    assert (
+        invoke(
+            "sync",
+            "--catalog",
+            str(catalog_dir),
+            "--source",
+            "osc-campus-resources",
+            "--html",
+            str(page),
+        ).exit_code
+        == 0
+    )
     record = load_catalog(catalog_dir)["student-support-services"]
     assert SCRIPT_TEXT in record.source.description
     raw = (catalog_dir / "resources" / "student-support-services.json").read_text("utf-8")
-    assert SCRIPT_TEXT in json.loads(raw)["source"]["description"]
+    assert SCRIPT_TEXT in json.loads(raw)["sources"][0]["description"]
 
 
 # ------------------------------------------------------------------ formula cells
@@ -163,7 +195,18 @@ def test_page_formula_synced_then_exported_to_csv_is_neutralised(
     tmp_path: Path, catalog_dir: Path
 ) -> None:
     page = write_page(tmp_path, formula_page())
-    assert invoke("sync", "--catalog", str(catalog_dir), "--html", str(page)).exit_code == 0
+    assert (
+        invoke(
+            "sync",
+            "--catalog",
+            str(catalog_dir),
+            "--source",
+            "osc-campus-resources",
+            "--html",
+            str(page),
+        ).exit_code
+        == 0
+    )
     assert any(r.name == FORMULA_NAME for r in load_catalog(catalog_dir))  # stored as is
     out = tmp_path / "out.csv"
     result = invoke("export", "--catalog", str(catalog_dir), "--format", "csv", "-o", str(out))
@@ -213,7 +256,15 @@ def test_page_listing_names_never_become_paths(
     first = PAGE.index("<li>", PAGE.index("Support Resources</h2>"))
     page = write_page(tmp_path, PAGE[:first] + item + PAGE[first:])
     outside = {p for p in tmp_path.rglob("*") if catalog_dir not in p.parents}
-    result = invoke("sync", "--catalog", str(catalog_dir), "--html", str(page))
+    result = invoke(
+        "sync",
+        "--catalog",
+        str(catalog_dir),
+        "--source",
+        "osc-campus-resources",
+        "--html",
+        str(page),
+    )
     assert result.exit_code == 0, result.output
     added = [line for line in result.stdout.splitlines() if line.startswith("add ")]
     assert len(added) == 1
@@ -232,7 +283,15 @@ def test_snapshot_name_climbing_out_is_refused_and_nothing_written(
     meta_file.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     before = catalog_files(catalog_dir)
     page = DATA / "campus-resources-edited.html"
-    result = invoke("sync", "--catalog", str(catalog_dir), "--html", str(page))
+    result = invoke(
+        "sync",
+        "--catalog",
+        str(catalog_dir),
+        "--source",
+        "osc-campus-resources",
+        "--html",
+        str(page),
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
     assert "snapshot" in result.stderr

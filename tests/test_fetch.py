@@ -21,9 +21,9 @@ from responses import registries
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
 from resource_catalog import __version__
-from resource_catalog._deadline import Watchdog
 from resource_catalog.errors import FetchError
-from resource_catalog.fetch import (
+from resource_catalog.pages._deadline import Watchdog
+from resource_catalog.pages.fetch import (
     USER_AGENT,
     FetchResult,
     choose_encoding,
@@ -477,7 +477,7 @@ def test_decode_html_order_bom_header_meta_detection() -> None:
 
 
 def test_decoding_is_re_exported_from_fetch() -> None:
-    from resource_catalog import _encoding  # noqa: PLC0415
+    from resource_catalog.pages import _encoding  # noqa: PLC0415
 
     assert decode_html is _encoding.decode_html
     assert choose_encoding is _encoding.choose_encoding
@@ -486,7 +486,7 @@ def test_decoding_is_re_exported_from_fetch() -> None:
 def test_reading_a_saved_page_imports_neither_requests_nor_the_detector() -> None:
     code = (
         "import sys\n"
-        "from resource_catalog.page import read_page\n"
+        "from resource_catalog.pages.read import read_page\n"
         f"pages = read_page({str(DATA / 'campus-resources.html')!r})\n"
         "assert pages.listings\n"
         "print(sorted({'requests', 'urllib3', 'charset_normalizer'} & set(sys.modules)))\n"

@@ -11,13 +11,17 @@ from click.testing import CliRunner
 
 from resource_catalog.cli import cli
 from resource_catalog.errors import FetchError, ParseError
-from resource_catalog.page import read_page, scrape_page
+from resource_catalog.models import SourcePage
+from resource_catalog.pages.read import read_page, scrape_page
 
 from .conftest import DATA
 
 PAGE = DATA / "campus-resources.html"
 URL = "http://studentlife.mit.edu/citizenship/resources"
 HTML = "text/html; charset=utf-8"
+SOURCE = SourcePage(
+    id="osc-campus-resources", url=URL, title="Campus Resources", sections=["Support Resources"]
+)
 
 
 def test_read_page_keeps_the_raw_bytes() -> None:
@@ -30,7 +34,7 @@ def test_read_page_keeps_the_raw_bytes() -> None:
 
 def test_read_page_of_an_unrelated_page() -> None:
     with pytest.raises(ParseError):
-        read_page(DATA / "unrelated-news.html", known_sections=["Support Resources"])
+        read_page(DATA / "unrelated-news.html", source=SOURCE)
 
 
 @responses.activate
@@ -52,7 +56,7 @@ def test_not_modified_reads_the_snapshot() -> None:
         status=304,
         match=[responses.matchers.header_matcher({"If-None-Match": '"v1"'})],
     )
-    page = scrape_page(URL, etag='"v1"', snapshot=PAGE)
+    page = scrape_page(URL, source=SOURCE.model_copy(update={"etag": '"v1"'}), snapshot=PAGE)
     assert page.not_modified
     assert len(page.listings) == 23
     assert "not modified" in page.origin
@@ -61,8 +65,9 @@ def test_not_modified_reads_the_snapshot() -> None:
 @responses.activate
 def test_not_modified_without_snapshot_is_an_error(tmp_path: Path) -> None:
     responses.get(URL, status=304)
+    source = SOURCE.model_copy(update={"etag": '"v1"'})
     with pytest.raises(FetchError, match="no saved snapshot"):
-        scrape_page(URL, etag='"v1"', snapshot=tmp_path / "missing.html")
+        scrape_page(URL, source=source, snapshot=tmp_path / "missing.html")
 
 
 @responses.activate

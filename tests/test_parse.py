@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from resource_catalog.errors import ParseError
-from resource_catalog.fetch import decode_html
 from resource_catalog.models import Link, Listing
-from resource_catalog.parse import DEFAULT_PARSER, parse_page
+from resource_catalog.pages.fetch import decode_html
+from resource_catalog.pages.parse import DEFAULT_PARSER, parse_page
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -130,10 +130,9 @@ def test_matches_the_catalog_source_fields() -> None:
     records = [
         json.loads(p.read_text("utf-8")) for p in (ROOT / "catalog/resources").glob("*.json")
     ]
-    assert len(records) == 23
-    expected = sorted(
-        (r["source"]["name"], r["source"]["section"], r["source"]["description"]) for r in records
-    )
+    seen = [o for r in records for o in r["sources"] if o["source_id"] == "osc-campus-resources"]
+    assert len(seen) == 23
+    expected = sorted((o["name"], o["section"], o["description"]) for o in seen)
     got = sorted((x.name, x.section, x.description) for x in parse(page("campus-resources.html")))
     assert got == expected
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from resource_catalog.catalog import Catalog, load_catalog, save_catalog
+from resource_catalog.catalog import Catalog
 from resource_catalog.drift import compare
 from resource_catalog.errors import InvalidPhoneError, ParseError
 from resource_catalog.export import to_json, to_jsonl
@@ -37,18 +37,21 @@ from resource_catalog.models import (
     CatalogMeta,
     Link,
     Listing,
+    Observation,
     Phone,
     Resource,
-    Source,
     SourcePage,
 )
-from resource_catalog.parse import parse_page
+from resource_catalog.pages.parse import parse_page
 from resource_catalog.phones import parse_phone
+from resource_catalog.store import save_catalog
 from resource_catalog.sync import apply_plan, plan_sync
+from resource_catalog.validate import load_catalog
 
 from .conftest import CATALOG, DATA
 
 URL = "http://studentlife.mit.edu/citizenship/resources"
+SOURCE_ID = "osc-campus-resources"
 SECTIONS = ["Support Resources", "Additional Institute Partners and Resources"]
 TODAY = dt.date(2026, 11, 27)
 PAGE = (DATA / "campus-resources.html").read_text(encoding="utf-8")
@@ -169,7 +172,8 @@ PAGES = st.lists(listings(), min_size=1, max_size=12)
 
 
 def empty_catalog() -> Catalog:
-    meta = CatalogMeta(name="test", sources=[SourcePage(url=URL, title="t", sections=SECTIONS)])
+    page = SourcePage(id=SOURCE_ID, url=URL, title="t", sections=SECTIONS)
+    meta = CatalogMeta(name="test", sources=[page])
     return Catalog(meta=meta, resources=())
 
 
@@ -183,7 +187,9 @@ def catalog_from(page: list[Listing]) -> Catalog:
             description=x.description,
             phones=x.phones,
             links=x.links,
-            source=Source.model_validate({**x.model_dump(), "url": URL}),
+            sources=[
+                Observation.model_validate({**x.model_dump(), "url": URL, "source_id": SOURCE_ID})
+            ],
         )
         for i, x in enumerate(page)
     ]

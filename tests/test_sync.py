@@ -24,19 +24,18 @@ from resource_catalog.models import (
     Phone,
     Resource,
     Review,
-    Source,
     Status,
 )
 from resource_catalog.sync import (
     NEW_LISTING_REASON,
-    Conflict,
+    FieldConflict,
     SyncPlan,
     apply_plan,
     plan_sync,
     slugify,
 )
 
-from .factories import PARTNERS, SUPPORT, URL, catalog, listing, record
+from .factories import PARTNERS, SOURCE_ID, SUPPORT, URL, catalog, listing, observation, record
 
 TODAY = dt.date(2026, 11, 27)
 S3_TEXT = "S3 is located in 5-104 and may be reached at 617-253-4861."
@@ -77,7 +76,7 @@ def replace(page: Sequence[Listing], old: Listing, new: Listing) -> list[Listing
 def test_same_page_is_an_empty_plan() -> None:
     result = plan(base_catalog(), PAGE)
     assert result.is_empty
-    assert result.summary() == [f"nothing to do: the catalog matches {URL}"]
+    assert result.summary() == [f"nothing to do: the catalog matches {SOURCE_ID} ({URL})"]
 
 
 def test_page_value_taken_when_curated_equals_old_source() -> None:
@@ -114,10 +113,16 @@ def test_both_changed_keeps_curated_and_flags_review() -> None:
     assert updated.source.phones == NEW_PHONE  # the new source is always recorded
     assert updated.review.needs_review
     (conflict,) = result.conflicts
-    assert isinstance(conflict, Conflict)
+    assert isinstance(conflict, FieldConflict)
     assert (conflict.id, conflict.field) == ("student-support-services", "phones")
     assert "+16175550123" in conflict.reason
     assert updated.review.reasons == [conflict.reason]
+    (stored,) = updated.review.conflicts
+    assert (stored.field, stored.source_id) == ("phones", SOURCE_ID)
+    assert stored.catalog == [p.model_dump(mode="json") for p in curated_phone]
+    assert stored.page == [p.model_dump(mode="json") for p in NEW_PHONE]
+    assert stored.base == [p.model_dump(mode="json") for p in S3.phones]
+    assert updated.review.flagged_at == TODAY
     assert any(
         line.startswith("conflict student-support-services phones") for line in result.summary()
     )
@@ -179,7 +184,7 @@ def test_new_listing_becomes_a_record_needing_review() -> None:
     assert new.status is Status.ACTIVE
     assert new.review.needs_review
     assert new.review.reasons == [NEW_LISTING_REASON]
-    assert new.source == Source.model_validate({**chaplaincy.model_dump(), "url": URL})
+    assert new.sources == [observation(chaplaincy)]
     assert result.summary() == [f"add chaplaincy ({SUPPORT}): Chaplaincy"]
 
 
@@ -211,7 +216,8 @@ def test_removed_listing_is_retired_not_deleted() -> None:
     assert retired.id == "dean-on-call"
     assert retired.status is Status.RETIRED
     assert retired.review.needs_review
-    assert retired.review.reasons == [f"no longer listed on {URL} (sync on 2026-11-27)"]
+    assert retired.review.reasons == [f"no longer listed on {SOURCE_ID} (sync on 2026-11-27)"]
+    assert retired.sources == [observation(DOC, listed=False)]
     after = apply_plan(cat, result)
     assert len(after) == len(cat)
     assert after["dean-on-call"].status is Status.RETIRED
@@ -219,7 +225,10 @@ def test_removed_listing_is_retired_not_deleted() -> None:
 
 
 def test_retired_listing_back_on_the_page_is_reactivated() -> None:
-    cat = catalog(record("dean-on-call", DOC, status=Status.RETIRED), record("x-s3", S3))
+    dropped = record(
+        "dean-on-call", DOC, status=Status.RETIRED, sources=[observation(DOC, listed=False)]
+    )
+    cat = catalog(dropped, record("x-s3", S3))
     back = DOC.model_copy(update={"phones": NEW_PHONE})
     result = plan(cat, [S3, back])
     assert result.added == []
@@ -227,6 +236,22 @@ def test_retired_listing_back_on_the_page_is_reactivated() -> None:
     assert (updated.id, updated.status) == ("dean-on-call", Status.ACTIVE)
     assert updated.phones == NEW_PHONE
     assert updated.review.needs_review
+    assert updated.sources[0].listed
+
+
+def test_curated_retirement_holds_while_the_page_still_lists_it() -> None:
+    cat = catalog(record("dean-on-call", DOC, status=Status.RETIRED), record("x-s3", S3))
+    back = DOC.model_copy(update={"phones": NEW_PHONE})
+    result = plan(cat, [S3, back])
+    assert result.added == []
+    (updated,) = result.updated  # the page is recorded; the record stays retired
+    assert (updated.id, updated.status) == ("dean-on-call", Status.RETIRED)
+    assert updated.sources[0].phones == NEW_PHONE
+    assert updated.phones == DOC.phones
+    assert not updated.review.needs_review
+    again = apply_plan(cat, result)
+    assert compare(again, [S3, back]).status == "clean"
+    assert plan(again, [S3, back]).is_empty
 
 
 def test_retire_guard_refuses_unless_forced() -> None:
@@ -330,8 +355,12 @@ def test_bundled_catalog_against_its_own_sources_is_clean_and_a_no_op() -> None:
         for p in sorted((root / "resources").glob("*.json"))
     ]
     bundled = Catalog(meta=meta, resources=tuple(records))
-    page = [Listing.model_validate(r.source.model_dump(exclude={"url"})) for r in bundled.active]
-    assert len(page) >= 20
-    url = meta.sources[0].url
-    assert compare(bundled, page, source_url=url).status == "clean"
-    assert plan_sync(bundled, page, source_url=url).is_empty
+    for source in meta.sources:
+        page = [
+            Listing.model_validate(obs.model_dump(exclude={"url", "source_id", "listed"}))
+            for r in bundled.active
+            if (obs := r.observation(source.id)) is not None and obs.listed
+        ]
+        assert page
+        assert compare(bundled, page, source_id=source.id).status == "clean"
+        assert plan_sync(bundled, page, source_id=source.id).is_empty

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from resource_catalog.catalog import load_catalog
 from resource_catalog.errors import CatalogError
 from resource_catalog.models import Severity
-from resource_catalog.validate import validate_catalog
+from resource_catalog.validate import load_catalog, validate_catalog
 
 from .conftest import CATALOG, read_record, write_record
 
@@ -120,9 +119,27 @@ def test_unsafe_or_malformed_ids_are_rejected(
 
 
 def test_unknown_source_section(edit_record: Edit, catalog_dir: Path) -> None:
-    edit_record("chaplaincy", lambda d: d["source"].update(section="Nowhere"))
+    edit_record("chaplaincy", lambda d: d["sources"][0].update(section="Nowhere"))
     assert codes(catalog_dir) == [
-        ("unknown-section", "resources/chaplaincy.json", "source.section", "Nowhere")
+        ("unknown-section", "resources/chaplaincy.json", "sources[0].section", "Nowhere")
+    ]
+
+
+def test_a_section_spelt_differently_is_the_same_section(
+    edit_record: Edit, catalog_dir: Path
+) -> None:
+    edit_record("chaplaincy", lambda d: d["sources"][0].update(section="support  RESOURCES"))
+    edit_record(
+        "ombuds-office",
+        lambda d: d["sources"][0].update(section="Additional Institute Partners & Resources"),
+    )
+    assert codes(catalog_dir) == []
+
+
+def test_unknown_source_id(edit_record: Edit, catalog_dir: Path) -> None:
+    edit_record("chaplaincy", lambda d: d["sources"][0].update(source_id="elsewhere"))
+    assert codes(catalog_dir) == [
+        ("unknown-source", "resources/chaplaincy.json", "sources[0].source_id", "elsewhere")
     ]
 
 
@@ -179,10 +196,13 @@ def test_missing_directory_cannot_run(tmp_path: Path) -> None:
         validate_catalog(tmp_path / "nope")
 
 
-def test_unreadable_catalog_json_cannot_run(catalog_dir: Path) -> None:
+def test_invalid_catalog_json_is_a_finding_and_refuses_to_load(catalog_dir: Path) -> None:
     (catalog_dir / "catalog.json").write_text("{", encoding="utf-8")
+    [finding] = validate_catalog(catalog_dir).errors
+    assert (finding.code, finding.file) == ("catalog-json", "catalog.json")
+    assert "not valid JSON" in finding.message
     with pytest.raises(CatalogError, match=r"catalog\.json"):
-        validate_catalog(catalog_dir)
+        load_catalog(catalog_dir)
 
 
 def test_missing_catalog_json_cannot_run(catalog_dir: Path) -> None:
@@ -216,5 +236,8 @@ def test_snapshot_names_cannot_leave_the_snapshots_directory(catalog_dir: Path, 
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["sources"][0]["snapshot"] = name
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    [finding] = validate_catalog(catalog_dir).errors
+    assert finding.code == "catalog-json"
+    assert "snapshot" in finding.message
     with pytest.raises(CatalogError, match="snapshot"):
-        validate_catalog(catalog_dir)
+        load_catalog(catalog_dir)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from resource_catalog._version import __version__
 from resource_catalog.errors import (
     CatalogError,
     CatalogLockedError,
@@ -24,16 +25,17 @@ from resource_catalog.errors import (
     InvalidLocationError,
     InvalidPhoneError,
     ParseError,
+    ProfileMismatchError,
     ResourceCatalogError,
     SchemaError,
     SyncError,
 )
 
 if TYPE_CHECKING:
-    from resource_catalog.catalog import Catalog, load_catalog, save_catalog
-    from resource_catalog.drift import DriftReport, DriftSeverity, compare
+    from resource_catalog.catalog import Catalog
+    from resource_catalog.drift import CatalogDrift, DriftReport, DriftSeverity, compare
     from resource_catalog.export import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
-    from resource_catalog.fetch import FetchResult, fetch_page
+    from resource_catalog.history import Change, Event
     from resource_catalog.locations import (
         BuildingRegistry,
         find_locations,
@@ -43,10 +45,12 @@ if TYPE_CHECKING:
     from resource_catalog.models import (
         CatalogMeta,
         Confidentiality,
+        Conflict,
         Finding,
         Link,
         Listing,
         Location,
+        Observation,
         Phone,
         PhoneKind,
         Resource,
@@ -56,29 +60,39 @@ if TYPE_CHECKING:
         SourcePage,
         Status,
     )
-    from resource_catalog.parse import parse_page
+    from resource_catalog.pages.fetch import FetchResult, fetch_page
+    from resource_catalog.pages.parse import parse_page
     from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
+    from resource_catalog.profile import Profile
+    from resource_catalog.store import save_catalog
     from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
-    from resource_catalog.validate import ValidationResult, validate_catalog
-
-__version__ = "0.1.0"
+    from resource_catalog.validate import ValidationResult, load_catalog, validate_catalog
+    from resource_catalog.workflows import (
+        check_catalog,
+        diff_catalog,
+        migrate_catalog,
+        scrape_pages,
+        sync_catalog,
+    )
 
 # Public name -> the module that defines it; loaded on first attribute access.
 _LAZY = {
     name: f"resource_catalog.{module}"
     for module, names in {
-        "catalog": ("Catalog", "load_catalog", "save_catalog"),
-        "drift": ("DriftReport", "DriftSeverity", "compare"),
+        "catalog": ("Catalog",),
+        "drift": ("CatalogDrift", "DriftReport", "DriftSeverity", "compare"),
         "export": ("to_csv", "to_datapackage", "to_hsds", "to_json", "to_jsonl"),
-        "fetch": ("FetchResult", "fetch_page"),
+        "history": ("Change", "Event"),
         "locations": ("BuildingRegistry", "find_locations", "load_buildings", "parse_location"),
         "models": (
             "CatalogMeta",
             "Confidentiality",
+            "Conflict",
             "Finding",
             "Link",
             "Listing",
             "Location",
+            "Observation",
             "Phone",
             "PhoneKind",
             "Resource",
@@ -88,10 +102,20 @@ _LAZY = {
             "SourcePage",
             "Status",
         ),
-        "parse": ("parse_page",),
+        "pages.fetch": ("FetchResult", "fetch_page"),
+        "pages.parse": ("parse_page",),
         "phones": ("find_phones", "parse_phone", "validate_phone_number"),
+        "profile": ("Profile",),
+        "store": ("save_catalog",),
         "sync": ("SyncPlan", "apply_plan", "plan_sync"),
-        "validate": ("ValidationResult", "validate_catalog"),
+        "validate": ("ValidationResult", "load_catalog", "validate_catalog"),
+        "workflows": (
+            "check_catalog",
+            "diff_catalog",
+            "migrate_catalog",
+            "scrape_pages",
+            "sync_catalog",
+        ),
     }.items()
     for name in names
 }
@@ -119,12 +143,16 @@ def __dir__() -> list[str]:
 __all__ = [
     "BuildingRegistry",
     "Catalog",
+    "CatalogDrift",
     "CatalogError",
     "CatalogLockedError",
     "CatalogMeta",
+    "Change",
     "Confidentiality",
+    "Conflict",
     "DriftReport",
     "DriftSeverity",
+    "Event",
     "ExportError",
     "FetchError",
     "FetchResult",
@@ -134,9 +162,12 @@ __all__ = [
     "Link",
     "Listing",
     "Location",
+    "Observation",
     "ParseError",
     "Phone",
     "PhoneKind",
+    "Profile",
+    "ProfileMismatchError",
     "Resource",
     "ResourceCatalogError",
     "Review",
@@ -150,17 +181,22 @@ __all__ = [
     "ValidationResult",
     "__version__",
     "apply_plan",
+    "check_catalog",
     "compare",
+    "diff_catalog",
     "fetch_page",
     "find_locations",
     "find_phones",
     "load_buildings",
     "load_catalog",
+    "migrate_catalog",
     "parse_location",
     "parse_page",
     "parse_phone",
     "plan_sync",
     "save_catalog",
+    "scrape_pages",
+    "sync_catalog",
     "to_csv",
     "to_datapackage",
     "to_hsds",

@@ -1,6 +1,7 @@
 """Pairing scraped listings with catalog records: the matching half of drift.
 
-Records are matched by what the page said (``record.source``), in three stages:
+Records are matched by what the page said about them last time (their observation of
+this page), in three stages:
 
 1. the same listing name (section-independent); duplicate names and the empty
    name are paired by everything they say (section, description, links, phones,
@@ -18,8 +19,18 @@ import difflib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from resource_catalog.models import Listing, Resource
+from resource_catalog._fold import normalize_text
+from resource_catalog.models import Listing
+
+
+class Known(NamedTuple):
+    """A record as matching sees it: its id and what this page said about it last time."""
+
+    id: str
+    source: Listing
+
 
 #: Minimum similarity (difflib ratio of name + description) for a rename.
 SIMILARITY_THRESHOLD = 0.75
@@ -27,11 +38,6 @@ _GROUP_PAIR_LIMIT = 2_500  # all-pairs scoring inside one duplicate-name group
 _CANDIDATES = 8  # fuzzy stage: best token-overlap candidates scored per listing
 _MAX_POSTING = 32  # fuzzy stage: tokens carried by more leftovers are too common
 _MIN_TOKEN = 3  # shorter words carry no identity
-
-
-def normalize_text(text: str) -> str:
-    """``text`` with runs of whitespace collapsed and the ends stripped."""
-    return " ".join(text.split())
 
 
 def _text(item: Listing) -> str:
@@ -60,10 +66,10 @@ def _identity(item: Listing) -> tuple[object, ...]:
 
 
 def _pair_group(
-    records: list[Resource], indexes: list[int], scraped: Sequence[Listing], *, named: bool
-) -> list[tuple[Resource, int]]:
+    records: list[Known], indexes: list[int], scraped: Sequence[Listing], *, named: bool
+) -> list[tuple[Known, int]]:
     """Pair records and listings that share one name (duplicates or the empty name)."""
-    pairs: list[tuple[Resource, int]] = []
+    pairs: list[tuple[Known, int]] = []
     recs, idxs = list(records), list(indexes)
     for key in (
         _identity,  # exact first: same text, other links or phones must not pair by order
@@ -71,7 +77,7 @@ def _pair_group(
         lambda x: normalize_text(x.description),
         lambda x: tuple(sorted(link.url for link in x.links)) or None,
     ):
-        by_key: dict[object, list[Resource]] = defaultdict(list)
+        by_key: dict[object, list[Known]] = defaultdict(list)
         for rec in recs:
             if (k := key(rec.source)) is not None:
                 by_key[k].append(rec)
@@ -109,12 +115,12 @@ def _pair_group(
 
 
 def _pair_by_link(
-    records: list[Resource],
+    records: list[Known],
     indexes: list[int],
     scraped: Sequence[Listing],
     rec_urls: Counter[str],
     lst_urls: Counter[str],
-) -> list[tuple[Resource, int]]:
+) -> list[tuple[Known, int]]:
     """Pair leftovers by a link URL that one record and one listing carry, of them all.
 
     ``rec_urls`` / ``lst_urls`` count URLs over *all* records and listings: a link
@@ -126,7 +132,7 @@ def _pair_by_link(
         for u in {link.url for link in r.source.links}
         if rec_urls[u] == 1 and lst_urls[u] == 1
     }
-    pairs: list[tuple[Resource, int]] = []
+    pairs: list[tuple[Known, int]] = []
     used: set[str] = set()
     for i in indexes:
         candidates = {
@@ -147,8 +153,8 @@ def _tokens(text: str) -> set[str]:
 
 
 def _pair_similar(
-    records: list[Resource], indexes: list[int], scraped: Sequence[Listing]
-) -> list[tuple[Resource, int]]:
+    records: list[Known], indexes: list[int], scraped: Sequence[Listing]
+) -> list[tuple[Known, int]]:
     """Pair leftovers whose name and description are very similar (renames).
 
     Candidates come from an index of the leftover records' words; words that many
@@ -181,7 +187,7 @@ def _pair_similar(
             if score >= SIMILARITY_THRESHOLD:
                 scored.append((-score, rid, i))
     by_id = {r.id: r for r in records}
-    pairs: list[tuple[Resource, int]] = []
+    pairs: list[tuple[Known, int]] = []
     used_r: set[str] = set()
     used_i: set[int] = set()
     for _, rid, i in sorted(scored):
@@ -196,8 +202,8 @@ def _pair_similar(
 class Matching:
     """How :func:`match_listings` paired records with listings."""
 
-    pairs: tuple[tuple[Resource, int], ...]
-    unmatched_records: tuple[Resource, ...]
+    pairs: tuple[tuple[Known, int], ...]
+    unmatched_records: tuple[Known, ...]
     unmatched_listings: tuple[int, ...]
 
 
@@ -211,18 +217,18 @@ def _url_counts(items: Sequence[Listing], wanted: set[str]) -> Counter[str]:
     return counts
 
 
-def match_listings(records: Sequence[Resource], scraped: Sequence[Listing]) -> Matching:
+def match_listings(records: Sequence[Known], scraped: Sequence[Listing]) -> Matching:
     """Pair records (by their ``source``) with scraped listings (by index).
 
     Stages: same name, then a link only they carry, then very similar text.
     """
-    by_name: dict[str, list[Resource]] = defaultdict(list)
+    by_name: dict[str, list[Known]] = defaultdict(list)
     for rec in records:
         by_name[normalize_text(rec.source.name)].append(rec)
     listings_by_name: dict[str, list[int]] = defaultdict(list)
     for i, listing in enumerate(scraped):
         listings_by_name[normalize_text(listing.name)].append(i)
-    pairs: list[tuple[Resource, int]] = []
+    pairs: list[tuple[Known, int]] = []
     for name, idxs in listings_by_name.items():
         recs = by_name.get(name)
         if not recs:
@@ -260,8 +266,8 @@ def match_listings(records: Sequence[Resource], scraped: Sequence[Listing]) -> M
 
 
 def _without(
-    records: list[Resource], indexes: list[int], pairs: list[tuple[Resource, int]]
-) -> tuple[list[Resource], list[int]]:
+    records: list[Known], indexes: list[int], pairs: list[tuple[Known, int]]
+) -> tuple[list[Known], list[int]]:
     """``records`` and ``indexes`` without the ones ``pairs`` took (order kept)."""
     taken_r = {r.id for r, _ in pairs}
     taken_i = {i for _, i in pairs}

@@ -37,8 +37,10 @@ def is_bundled(path: Path) -> bool:
 
 
 def default_catalog_dir(cwd: Path | None = None) -> Path:
-    """``./catalog`` when the working directory has one, else the bundled catalog."""
-    here = (cwd or Path.cwd()) / "catalog"
-    if (here / "catalog.json").is_file():
-        return here
+    """The working directory when it is a catalog, else ``./catalog`` when it has one,
+    else the bundled catalog."""
+    here = cwd or Path.cwd()
+    for candidate in (here, here / "catalog"):
+        if (candidate / "catalog.json").is_file():
+            return candidate
     return bundled_catalog_dir()

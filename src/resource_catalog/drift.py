@@ -1,8 +1,11 @@
-"""Drift between the catalog and its source page: ``compare(catalog, scraped)``.
+"""Drift between the catalog and its source pages: ``compare(catalog, scraped)``.
 
 Pure and deterministic: no I/O, and the same inputs always give the same report.
-Listings are matched to the catalog's *active* records by what the page said last
-time (``record.source``), never by curated names, so curation causes no noise:
+Each page is compared on its own (:func:`compare` gives one :class:`DriftReport`);
+:class:`CatalogDrift` gathers the reports of every source checked, with the sources
+that could not be read. Listings are matched to the records that page listed, by
+what the page said last time (the record's observation of that source), never by
+curated names, so curation causes no noise:
 
 1. the same listing name (section-independent); duplicate names and the empty
    name are paired by description, links and text similarity;
@@ -10,9 +13,13 @@ time (``record.source``), never by curated names, so curation causes no noise:
 3. then a very similar name and description (over the few leftovers only,
    through a token index, so 100,000 listings stay near-linear) -> ``renamed``.
 
-Unmatched listings are ``added``, unmatched records ``removed``. For each pair the
-fields are compared: phones and locations are critical, section and links major,
-description minor. Reordering is reported as information only; it is not drift.
+Unmatched listings are ``added`` (a listing that matches a record the page had
+dropped is added again, ``relisted``); unmatched records ``removed``. A record its
+curators retired stays retired: its listing is that record, not an addition. For
+each pair the fields are compared: phones and locations are critical, section and
+links major, description minor; section headings are compared as a reader would
+(case, spacing and "&"/"and" aside). A page that gained or lost section headings is
+minor drift. Reordering is reported as information only; it is not drift.
 """
 
 from __future__ import annotations
@@ -20,13 +27,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from resource_catalog._match import match_listings, normalize_text
+from resource_catalog._fold import fold, normalize_text
+from resource_catalog._match import Known, match_listings
 from resource_catalog.catalog import Catalog
-from resource_catalog.models import Listing, PhoneKind, Resource
+from resource_catalog.models import Listing, PhoneKind, Status
 
 #: A before/after value in a report: a string or a sorted list of strings.
 FieldValue = str | tuple[str, ...]
@@ -69,31 +77,43 @@ FIELD_SEVERITY: Mapping[str, DriftSeverity] = {
 REMOVED_SEVERITY = DriftSeverity.CRITICAL
 ADDED_SEVERITY = DriftSeverity.MAJOR
 RENAMED_SEVERITY = DriftSeverity.MAJOR
+SECTIONS_SEVERITY = DriftSeverity.MINOR
 
 
 @dataclass(frozen=True)
 class Added:
-    """A listing on the page that no record matches."""
+    """A listing on the page that no record listed there matches.
+
+    ``relisted`` names the record when the listing is one the page had dropped.
+    """
 
     name: str
     section: str
     listing: Listing
+    source_id: str = ""
+    relisted: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: ``{"name", "section"}``."""
-        return {"name": self.name, "section": self.section}
+        """The JSON form: ``{"name", "section", "source_id", "relisted"}``."""
+        return {
+            "name": self.name,
+            "section": self.section,
+            "source_id": self.source_id,
+            "relisted": self.relisted,
+        }
 
 
 @dataclass(frozen=True)
 class Removed:
-    """An active record that no listing on the page matches."""
+    """An active record that no listing on the page matches any more."""
 
     id: str
     name: str
+    source_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: ``{"id", "name"}``."""
-        return {"id": self.id, "name": self.name}
+        """The JSON form: ``{"id", "name", "source_id"}``."""
+        return {"id": self.id, "name": self.name, "source_id": self.source_id}
 
 
 @dataclass(frozen=True)
@@ -103,10 +123,16 @@ class Renamed:
     id: str
     old_name: str
     new_name: str
+    source_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: ``{"id", "old_name", "new_name"}``."""
-        return {"id": self.id, "old_name": self.old_name, "new_name": self.new_name}
+        """The JSON form: ``{"id", "old_name", "new_name", "source_id"}``."""
+        return {
+            "id": self.id,
+            "old_name": self.old_name,
+            "new_name": self.new_name,
+            "source_id": self.source_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -119,6 +145,7 @@ class Changed:
     before: FieldValue
     after: FieldValue
     severity: DriftSeverity
+    source_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form; list values become JSON arrays."""
@@ -129,6 +156,7 @@ class Changed:
             "before": _jsonable(self.before),
             "after": _jsonable(self.after),
             "severity": str(self.severity),
+            "source_id": self.source_id,
         }
 
 
@@ -144,18 +172,26 @@ class Reordered:
     before: tuple[str, ...]
     after: tuple[str, ...]
     severity: DriftSeverity = DriftSeverity.INFO
+    source_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: ``{"section", "before", "after"}``."""
-        return {"section": self.section, "before": list(self.before), "after": list(self.after)}
+        """The JSON form: ``{"section", "before", "after", "source_id"}``."""
+        return {
+            "section": self.section,
+            "before": list(self.before),
+            "after": list(self.after),
+            "source_id": self.source_id,
+        }
 
 
 @dataclass(frozen=True)
 class DriftReport:
-    """The differences between a catalog and one scrape of its source page.
+    """The differences between a catalog and one scrape of one source page.
 
-    ``matches`` (record id -> listing) is what :func:`compare` paired; sync uses it.
-    It is not part of the JSON form.
+    ``source`` is the page's URL and ``source_id`` its id. ``matches`` (record id ->
+    listing) is what :func:`compare` paired, retired and dropped records included;
+    sync uses it. ``sections_added`` / ``sections_removed`` are the section headings
+    the page gained or lost. ``matches`` is not part of the JSON form.
     """
 
     source: str
@@ -164,6 +200,9 @@ class DriftReport:
     renamed: tuple[Renamed, ...] = ()
     changed: tuple[Changed, ...] = ()
     reordered: tuple[Reordered, ...] = ()
+    source_id: str = ""
+    sections_added: tuple[str, ...] = ()
+    sections_removed: tuple[str, ...] = ()
     matches: Mapping[str, Listing] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -178,7 +217,17 @@ class DriftReport:
         found += [ADDED_SEVERITY] if self.added else []
         found += [REMOVED_SEVERITY] if self.removed else []
         found += [RENAMED_SEVERITY] if self.renamed else []
+        found += [SECTIONS_SEVERITY] if self.sections_added or self.sections_removed else []
         return max(found, key=lambda s: s.rank, default=None)
+
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of difference: ``{"added", "removed", "renamed", "changed"}``."""
+        return {
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "renamed": len(self.renamed),
+            "changed": len(self.changed),
+        }
 
     def has_drift(self, fail_on: DriftSeverity = DriftSeverity.MINOR) -> bool:
         """Whether there is drift at ``fail_on`` severity or worse."""
@@ -186,15 +235,117 @@ class DriftReport:
         return worst is not None and worst.at_least(fail_on)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form other tools read (keys are a contract)."""
+        """The JSON form of one source's report (as :class:`CatalogDrift` gives it)."""
+        return CatalogDrift((SourceDrift(self.source_id, self.source, self),)).to_dict()
+
+
+@dataclass(frozen=True)
+class SourceDrift:
+    """One source as a drift check saw it: its report, or why it could not be checked."""
+
+    id: str
+    url: str
+    report: DriftReport | None = None
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        """``"clean"``, ``"drift"`` or ``"error"`` (the page could not be read or recognised)."""
+        if self.report is None:
+            return "error"
+        return self.report.status
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"id", "url", "status", "error", "counts", "sections_added", "sections_removed"}``."""
+        report = self.report
+        return {
+            "id": self.id,
+            "url": self.url,
+            "status": self.status,
+            "error": self.error,
+            "counts": report.counts() if report is not None else None,
+            "sections_added": list(report.sections_added) if report is not None else [],
+            "sections_removed": list(report.sections_removed) if report is not None else [],
+        }
+
+
+@dataclass(frozen=True)
+class CatalogDrift:
+    """The drift of every source checked: per source, and gathered.
+
+    The gathered lists (``added``, ``changed``...) hold every source's items, each
+    carrying its ``source_id``. The status is the worst: ``"error"`` when a source
+    could not be checked, else ``"drift"`` when any source drifted, else ``"clean"``.
+    """
+
+    sources: tuple[SourceDrift, ...]
+
+    @property
+    def reports(self) -> tuple[DriftReport, ...]:
+        """The reports of the sources that could be checked."""
+        return tuple(s.report for s in self.sources if s.report is not None)
+
+    @property
+    def errors(self) -> tuple[SourceDrift, ...]:
+        """The sources that could not be checked."""
+        return tuple(s for s in self.sources if s.report is None)
+
+    @property
+    def added(self) -> tuple[Added, ...]:
+        """Every source's added listings."""
+        return tuple(a for r in self.reports for a in r.added)
+
+    @property
+    def removed(self) -> tuple[Removed, ...]:
+        """Every source's removed records."""
+        return tuple(x for r in self.reports for x in r.removed)
+
+    @property
+    def renamed(self) -> tuple[Renamed, ...]:
+        """Every source's renamed listings."""
+        return tuple(x for r in self.reports for x in r.renamed)
+
+    @property
+    def changed(self) -> tuple[Changed, ...]:
+        """Every source's changed fields."""
+        return tuple(x for r in self.reports for x in r.changed)
+
+    @property
+    def reordered(self) -> tuple[Reordered, ...]:
+        """Every source's order changes (information only)."""
+        return tuple(x for r in self.reports for x in r.reordered)
+
+    @property
+    def max_severity(self) -> DriftSeverity | None:
+        """The worst drift of any source checked, ``None`` when all are clean."""
+        found = [r.max_severity for r in self.reports]
+        return max((s for s in found if s is not None), key=lambda s: s.rank, default=None)
+
+    @property
+    def status(self) -> str:
+        """``"error"``, ``"drift"`` or ``"clean"`` (the worst of the sources)."""
+        if self.errors:
+            return "error"
+        return "drift" if self.max_severity is not None else "clean"
+
+    def has_drift(self, fail_on: DriftSeverity = DriftSeverity.MINOR) -> bool:
+        """Whether any source drifted at ``fail_on`` severity or worse."""
+        return any(r.has_drift(fail_on) for r in self.reports)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form other tools read (keys are a contract).
+
+        ``source`` is the URL when one source was checked, else ``None``.
+        """
         return {
             "status": self.status,
-            "source": self.source,
+            "source": self.sources[0].url if len(self.sources) == 1 else None,
             "added": [a.to_dict() for a in self.added],
             "removed": [r.to_dict() for r in self.removed],
             "renamed": [r.to_dict() for r in self.renamed],
             "changed": [c.to_dict() for c in self.changed],
             "reordered": [r.to_dict() for r in self.reordered],
+            "sources": [s.to_dict() for s in self.sources],
         }
 
 
@@ -222,21 +373,6 @@ def field_values(item: Listing) -> dict[str, FieldValue]:
         "links": tuple(sorted({link.url for link in item.links})),
         "description": normalize_text(item.description),
     }
-
-
-def _same_url(a: str, b: str) -> bool:
-    def key(url: str) -> str:
-        return url.split("://", 1)[-1].rstrip("/").lower()
-
-    return key(a) == key(b)
-
-
-def _records_for(catalog: Catalog, url: str) -> list[Resource]:
-    """The active records that come from the page at ``url``."""
-    active = list(catalog.active)
-    if len(catalog.meta.sources) <= 1:
-        return active
-    return [r for r in active if _same_url(r.source.url, url)]
 
 
 #: Phone numbers and room codes as they appear in running text.
@@ -267,7 +403,9 @@ def _same_as_written(before: Listing, after: Listing) -> bool:
     )
 
 
-def compare_fields(record_id: str, before: Listing, after: Listing) -> list[Changed]:
+def compare_fields(
+    record_id: str, before: Listing, after: Listing, source_id: str = ""
+) -> list[Changed]:
     """The fields of ``after`` (the page now) that differ from ``before`` (the page then).
 
     A description that differs only in the phone numbers or rooms already reported
@@ -277,9 +415,10 @@ def compare_fields(record_id: str, before: Listing, after: Listing) -> list[Chan
         return []
     old, new = field_values(before), field_values(after)
     changed = [
-        Changed(record_id, after.name, name, old[name], new[name], severity)
+        Changed(record_id, after.name, name, old[name], new[name], severity, source_id)
         for name, severity in FIELD_SEVERITY.items()
         if old[name] != new[name]
+        and not (name == "section" and fold(str(old[name])) == fold(str(new[name])))
     ]
     contacts_changed = any(c.field in ("phones", "locations") for c in changed)
     if contacts_changed and _explained_by_contacts(
@@ -309,24 +448,30 @@ def compute_reorders(
     Only items present both times are compared, so additions are not reorders.
     """
     result: list[Reordered] = []
-    folded = {s: normalize_text(s) for s in {x.section for x in scraped}}  # a few sections
+    shown: dict[str, str] = {}  # folded -> as first written (the catalog's, then the page's)
+    for name in (*known_sections, *(x.section for x in scraped)):
+        shown.setdefault(fold(name), normalize_text(name))
+    folded = {s: fold(s) for s in {x.section for x in scraped}}  # a few sections
     now_sections = [folded[x.section] for x in scraped]
-    known = [normalize_text(s) for s in known_sections]
+    known = [fold(s) for s in known_sections]
     common = set(known) & set(now_sections)
-    if _order(known, common) != _order(now_sections, common):
-        result.append(Reordered(None, _order(known, common), _order(now_sections, common)))
+    old, new = _order(known, common), _order(now_sections, common)
+    if old != new:
+        result.append(Reordered(None, tuple(shown[s] for s in old), tuple(shown[s] for s in new)))
     if previous is None:
         return result
     before: dict[str, list[str]] = defaultdict(list)
     after: dict[str, list[str]] = defaultdict(list)
     for items, into in ((previous, before), (scraped, after)):
         for x in items:
-            into[normalize_text(x.section)].append(normalize_text(x.name))
+            key = fold(x.section)
+            shown.setdefault(key, normalize_text(x.section))
+            into[key].append(normalize_text(x.name))
     for section in sorted(before.keys() & after.keys()):
         both = set(before[section]) & set(after[section])
         old, new = _order(before[section], both), _order(after[section], both)
         if old != new:
-            result.append(Reordered(section, old, new))
+            result.append(Reordered(shown[section], old, new))
     return result
 
 
@@ -334,42 +479,75 @@ def compare(
     catalog: Catalog,
     scraped: Sequence[Listing],
     *,
+    source_id: str | None = None,
     source_url: str | None = None,
     previous: Sequence[Listing] | None = None,
+    page_sections: Sequence[str] | None = None,
 ) -> DriftReport:
-    """Compare the catalog with a scrape of its source page.
+    """Compare the catalog with a scrape of one of its source pages.
 
-    ``source_url`` defaults to the catalog's first source page; with several source
-    pages only the records from that page are compared. ``previous`` (the last
-    scrape, e.g. the parsed snapshot) lets listing order changes be reported too.
+    ``source_id`` names the page (default: the catalog's first source); only the
+    records that page listed are compared. ``source_url`` is the URL reported
+    (default: the source's). ``previous`` (the last scrape, e.g. the parsed snapshot)
+    lets listing order changes be reported too. ``page_sections`` are the section
+    headings found on the page, compared with the source's list.
     """
-    url = source_url or catalog.meta.sources[0].url
-    page = next((p for p in catalog.meta.sources if _same_url(p.url, url)), None)
-    matching = match_listings(_records_for(catalog, url), scraped)
-    added = sorted(
-        (
-            Added(scraped[i].name, scraped[i].section, scraped[i])
-            for i in matching.unmatched_listings
-        ),
-        key=lambda a: (a.section, a.name, a.listing.description),
-    )
-    removed = sorted(
-        (Removed(r.id, r.source.name) for r in matching.unmatched_records), key=lambda r: r.id
-    )
+    page = catalog.meta.source(source_id) if source_id else catalog.meta.sources[0]
+    sid = page.id
+    known = [Known(r.id, obs) for r in catalog.resources if (obs := r.observation(sid)) is not None]
+    by_id = {r.id: r for r in catalog.resources}
+    matching = match_listings(known, scraped)
+    added = [
+        Added(scraped[i].name, scraped[i].section, scraped[i], sid)
+        for i in matching.unmatched_listings
+    ]
+    removed = [
+        Removed(k.id, k.source.name, sid)
+        for k in matching.unmatched_records
+        if by_id[k.id].status is Status.ACTIVE and _listed(k)
+    ]
     renamed: list[Renamed] = []
     changed: list[Changed] = []
-    for rec, i in matching.pairs:
-        listing = scraped[i]
-        old_name = rec.source.name
+    for k, i in matching.pairs:
+        listing, record = scraped[i], by_id[k.id]
+        if not _listed(k):
+            added.append(Added(listing.name, listing.section, listing, sid, relisted=k.id))
+            continue
+        if record.status is not Status.ACTIVE:
+            continue  # retired by its curators while still listed: that retirement holds
+        old_name = k.source.name
         if old_name != listing.name and normalize_text(old_name) != normalize_text(listing.name):
-            renamed.append(Renamed(rec.id, old_name, listing.name))
-        changed += compare_fields(rec.id, rec.source, listing)
+            renamed.append(Renamed(k.id, old_name, listing.name, sid))
+        changed += compare_fields(k.id, k.source, listing, sid)
+    sections_added, sections_removed = _section_changes(page.sections, page_sections)
     return DriftReport(
-        source=url,
-        added=tuple(added),
-        removed=tuple(removed),
+        source=source_url or page.url,
+        source_id=sid,
+        added=tuple(sorted(added, key=lambda a: (a.section, a.name, a.listing.description))),
+        removed=tuple(sorted(removed, key=lambda r: r.id)),
         renamed=tuple(renamed),
         changed=tuple(changed),
-        reordered=tuple(compute_reorders(page.sections if page else (), scraped, previous)),
-        matches={rec.id: scraped[i] for rec, i in matching.pairs},
+        reordered=tuple(
+            replace(r, source_id=sid) for r in compute_reorders(page.sections, scraped, previous)
+        ),
+        sections_added=sections_added,
+        sections_removed=sections_removed,
+        matches={k.id: scraped[i] for k, i in matching.pairs},
     )
+
+
+def _listed(known: Known) -> bool:
+    return getattr(known.source, "listed", True) is not False
+
+
+def _section_changes(
+    before: Sequence[str], now: Sequence[str] | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Headings the page gained and lost, compared as a reader would."""
+    if now is None or not before:
+        return (), ()
+    old = {fold(s) for s in before}
+    new = {fold(s) for s in now}
+    gained = tuple(s for s in now if fold(s) not in old)
+    lost = tuple(s for s in before if fold(s) not in new)
+    return gained, lost

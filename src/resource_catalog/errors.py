@@ -13,6 +13,7 @@ leaked::
     ├── SchemaError                         schemas/ is missing or stale
     ├── FetchError                          the page could not be fetched
     ├── ParseError(ValueError)              the page is not the resource page
+    │   └── ProfileMismatchError            its profile found no listings on the page
     ├── SyncError                           sync refused (would retire too much, ...)
     └── ExportError                         an export could not be written
 
@@ -83,6 +84,13 @@ class FetchError(ResourceCatalogError):
 
 class ParseError(ResourceCatalogError, ValueError):
     """A page is not the resource page (no known sections, no listings)."""
+
+
+class ProfileMismatchError(ParseError):
+    """A source's profile no longer matches its page: no listings, or most of them gone.
+
+    The message says which part of the profile found nothing.
+    """
 
 
 class SyncError(ResourceCatalogError):

@@ -7,11 +7,13 @@ deterministic: records sorted by id, fields in model order, a trailing newline, 
 a diff of two exports shows only real change. Two resources with one id raise
 :class:`ExportError`.
 
-Outputs: ``json``, ``jsonl`` and ``csv`` write to a text stream or a
-:class:`~pathlib.Path`; ``datapackage`` and ``hsds`` write files into a directory
-(created if missing). A path is written atomically (temp file in the same
-directory, flushed and fsynced, then ``os.replace``; the temp file is removed on
-failure), so a reader sees the old file or the new one, never half of one.
+Outputs: ``json``, ``jsonl`` and ``csv`` write to a text stream or a file path
+(``str`` or path-like); ``datapackage`` and ``hsds`` write files into a directory
+path (created if missing). A regular file is written atomically (temp file in the
+same directory, flushed and fsynced, then ``os.replace``; the temp file is removed
+on failure), so a reader sees the old file or the new one, never half of one; a
+symlink's target is replaced and the link kept, and a FIFO or device is written
+through (:mod:`resource_catalog._atomic`).
 
 ``json``
     An array of records, ``Resource.model_dump(mode="json")``, indented by 2;
@@ -57,8 +59,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -66,6 +67,7 @@ from pydantic import TypeAdapter
 from pydantic_core import PydanticSerializationError
 
 from resource_catalog import hsds
+from resource_catalog._atomic import write_atomic
 from resource_catalog.catalog import Catalog
 from resource_catalog.cells import (
     format_link,
@@ -135,7 +137,8 @@ CSV_COLUMNS = (
     "needs_review",
 )
 
-Output = TextIO | Path
+#: Where a stream format goes: a text stream, or a file path (``str`` or path-like).
+Output = TextIO | str | os.PathLike[str]
 _RESOURCE_LIST = TypeAdapter(list[Resource])
 
 
@@ -160,48 +163,30 @@ def select_resources(
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8, atomically (no newline translation).
+    """Write ``text`` to ``path`` as UTF-8 (no newline translation), atomically.
 
-    The new file gets the old file's permission bits, or ``0o644``. Raises
+    A regular file is replaced atomically and keeps its permission bits (a new one gets
+    ``0o644``); a symlink's target is replaced and the link kept; a FIFO or a device
+    (``/dev/stdout``) is written through (:mod:`resource_catalog._atomic`). Raises
     :class:`ExportError` when it cannot be written; the old file is then intact.
     """
-    path = Path(path)
     try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
+        write_atomic(path, text)
     except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc}") from exc
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc}") from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.chmod(mode)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _emit(out: Output, text: str) -> None:
-    if isinstance(out, os.PathLike):
+    if isinstance(out, str | os.PathLike):
         write_text_atomic(out, text)
     else:
         out.write(text)
 
 
-def _directory(directory: Path) -> Path:
-    if not isinstance(directory, Path):
-        raise ExportError("this format writes a directory: give a Path, not a stream")
+def _directory(directory: str | os.PathLike[str]) -> Path:
+    if not isinstance(directory, str | os.PathLike):
+        raise ExportError("this format writes a directory: give a path, not a stream")
+    directory = Path(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -289,22 +274,34 @@ def listings_to_csv(listings: Iterable[Listing]) -> str:
     return csv_text(LISTING_CSV_COLUMNS, rows)
 
 
-def listings_to_json(listings: Iterable[Listing]) -> str:
-    """Scraped listings as a JSON array, in page order (they have no id yet)."""
-    return json_text([li.model_dump(mode="json") for li in listings])
+def listings_to_json(
+    listings: Iterable[Listing], source_ids: Sequence[str | None] | None = None
+) -> str:
+    """Scraped listings as a JSON array, in page order (they have no id yet).
+
+    With ``source_ids`` (one per listing, from several pages) each object also says
+    which source it came from (``"source_id"``).
+    """
+    rows = [li.model_dump(mode="json") for li in listings]
+    if source_ids is not None:
+        rows = [{"source_id": sid, **row} for sid, row in zip(source_ids, rows, strict=True)]
+    return json_text(rows)
 
 
 # -- directory formats -----------------------------------------------------------
 
 
-def _write_files(directory: Path, files: Mapping[str, str]) -> None:
+def _write_files(directory: str | os.PathLike[str], files: Mapping[str, str]) -> None:
     directory = _directory(directory)
     for name, text in files.items():
         write_text_atomic(directory / name, text)
 
 
 def to_datapackage(
-    resources: Iterable[Resource] | Catalog, directory: Path, *, include_retired: bool = False
+    resources: Iterable[Resource] | Catalog,
+    directory: str | os.PathLike[str],
+    *,
+    include_retired: bool = False,
 ) -> None:
     """Write a Frictionless Tabular Data Package into ``directory`` (see module doc)."""
     chosen = select_resources(resources, include_retired=include_retired)
@@ -314,7 +311,7 @@ def to_datapackage(
 
 def to_hsds(
     resources: Iterable[Resource] | Catalog,
-    directory: Path,
+    directory: str | os.PathLike[str],
     *,
     include_retired: bool = False,
     organization_name: str = hsds.DEFAULT_ORGANIZATION,
@@ -357,8 +354,8 @@ def export(
 ) -> None:
     """Export in format ``fmt`` (one of :data:`FORMATS`) to ``out``.
 
-    ``datapackage`` and ``hsds`` need a directory :class:`Path`; the others take a
-    stream or a file path. Raises :class:`ExportError` for an unknown format.
+    ``datapackage`` and ``hsds`` need a directory path; the others take a stream
+    or a file path (``str`` or path-like). Raises :class:`ExportError` for an unknown format.
     """
     if fmt == "datapackage":
         to_datapackage(resources, _as_path(out, fmt), include_retired=include_retired)
@@ -371,6 +368,6 @@ def export(
 
 
 def _as_path(out: Output, fmt: str) -> Path:
-    if not isinstance(out, Path):
+    if not isinstance(out, str | os.PathLike):
         raise ExportError(f"format {fmt!r} writes a directory: give a directory path")
-    return out
+    return Path(out)

@@ -1,5 +1,12 @@
 """Pydantic models of the catalog: pure data, no I/O.
 
+Schema version 2.0: a catalog follows several source pages (``CatalogMeta.sources``,
+each with an ``id`` and an optional reading :class:`~resource_catalog.profile.Profile`),
+and a record keeps what each page said about it in ``Resource.sources`` (one
+:class:`Observation` per page), so one office listed on several pages is one record.
+Version 1.0 (one source page, the record field ``source``) is read by
+:mod:`resource_catalog.migrate`.
+
 JSON keys equal the field names. Every model forbids unknown fields so a typo such
 as ``phonez`` is an error, not silently ignored. Domain checks that need the
 building registry or the phone library (is this building real? is this number
@@ -12,9 +19,21 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StringConstraints,
+    field_serializer,
+    model_validator,
+)
 
-SCHEMA_VERSION = "1.0"
+from resource_catalog.profile import Profile
+
+SCHEMA_VERSION = "2.0"
+#: The versions this code reads; older ones are migrated (``resource-catalog migrate``).
+READABLE_VERSIONS = ("1.0", "2.0")
 
 #: A stable resource identifier: lowercase words joined by single hyphens.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -23,6 +42,8 @@ PHONE_NUMBER_PATTERN = r"^(?:\+[1-9][0-9]{6,14}|[0-9]{3,6})$"
 #: A building number from the registry: ``5``, ``E23``, ``W20``, ``NW61``, ``7A``, ``W85ABC``.
 BUILDING_PATTERN = r"^[A-Z]{0,2}[0-9]+[A-Z]{0,3}$"
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+#: A snapshot's file name under ``snapshots/``: no directories, no leading dot.
+SNAPSHOT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 ResourceId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 PhoneNumber = Annotated[
@@ -128,11 +149,38 @@ class Source(Listing):
     url: Url
 
 
+class Observation(Source):
+    """What one source page said about a resource: a :class:`Source` and whose page it was.
+
+    ``listed`` is false once the page no longer lists the resource; the observation is
+    kept as the base of the next merge should the listing come back.
+    """
+
+    source_id: Slug
+    listed: bool = True
+
+
+class Conflict(_Model):
+    """A field that a page and the curators both changed: the curated value was kept.
+
+    ``base`` is what the page said before, ``page`` what it says now and ``catalog``
+    the curated value (each as the field's JSON value).
+    """
+
+    field: str
+    source_id: str
+    base: JsonValue = None
+    page: JsonValue = None
+    catalog: JsonValue = None
+
+
 class Review(_Model):
     """Curation state of a record."""
 
     needs_review: bool = False
     reasons: list[str] = []
+    conflicts: list[Conflict] = []
+    flagged_at: dt.date | None = None
     last_reviewed: dt.date | None = None
 
 
@@ -153,25 +201,64 @@ class Resource(_Model):
     confidentiality: Confidentiality = Confidentiality.NOT_STATED
     availability: str | None = None
     status: Status = Status.ACTIVE
-    source: Source
+    sources: list[Observation] = Field(
+        min_length=1, description="What each source page said about the resource, one per page."
+    )
     review: Review = Review()
+
+    @property
+    def source(self) -> Observation:
+        """The observation of the first page that lists the record (else its first one).
+
+        Schema 1.0 had one ``source`` per record; this keeps ``record.source.name``
+        working for single-page catalogs. Use :attr:`sources` for every page.
+        """
+        return next((o for o in self.sources if o.listed), self.sources[0])
+
+    def observation(self, source_id: str) -> Observation | None:
+        """What the page ``source_id`` said about this resource, if it ever listed it."""
+        return next((o for o in self.sources if o.source_id == source_id), None)
+
+    @property
+    def listed_on(self) -> tuple[str, ...]:
+        """The ids of the sources that list this resource now."""
+        return tuple(o.source_id for o in self.sources if o.listed)
+
+    @model_validator(mode="after")
+    def _one_observation_per_source(self) -> Resource:
+        ids = [o.source_id for o in self.sources]
+        if len(ids) != len(set(ids)):
+            raise ValueError("sources: one observation per source id")
+        return self
 
 
 class SourcePage(_Model):
-    """A page the catalog is scraped from."""
+    """A page the catalog is scraped from, and how to read it."""
 
+    id: Slug
     url: Url
     title: str
-    sections: list[NonEmpty]
-    snapshot: (
-        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")] | None
-    ) = Field(
+    sections: list[NonEmpty] = []
+    profile: Profile | None = Field(
+        default=None, description="How to read the page (default: the first page's rules)."
+    )
+    snapshot: Annotated[str, StringConstraints(pattern=SNAPSHOT_PATTERN)] | None = Field(
         default=None,
         description="File name (no directories) of the saved page under catalog/snapshots/.",
     )
     etag: str | None = None
     last_modified: str | None = None
     last_sync: dt.datetime | None = None
+
+    @field_serializer("profile")
+    def _profile_as_written(self, profile: Profile | None) -> dict[str, JsonValue] | None:
+        """A profile is stored as what differs from the default rules (plus its version)."""
+        if profile is None:
+            return None
+        return {
+            "version": profile.version,
+            **profile.model_dump(mode="json", exclude_defaults=True),
+        }
 
 
 class CatalogMeta(_Model):
@@ -180,7 +267,30 @@ class CatalogMeta(_Model):
     schema_version: str = SCHEMA_VERSION
     name: str
     description: str = ""
+    review_interval_days: int = Field(
+        default=365, ge=1, description="Active records are re-verified at least this often."
+    )
     sources: list[SourcePage] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_source_ids(self) -> CatalogMeta:
+        ids = [s.id for s in self.sources]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"sources: duplicate id(s) {', '.join(dupes)}")
+        names = [s.snapshot for s in self.sources if s.snapshot]
+        shared = sorted({n for n in names if names.count(n) > 1})
+        if shared:
+            raise ValueError(f"sources: two sources share the snapshot file {', '.join(shared)}")
+        return self
+
+    def source(self, source_id: str) -> SourcePage:
+        """The source with this id; :class:`KeyError` naming the known ids when none."""
+        for page in self.sources:
+            if page.id == source_id:
+                return page
+        known = ", ".join(s.id for s in self.sources)
+        raise KeyError(f"no source {source_id!r} in this catalog (its sources: {known})")
 
 
 class Finding(_Model):

@@ -1,17 +1,23 @@
-"""Renderings of a :class:`~resource_catalog.drift.DriftReport`: text, markdown, json, html.
+"""Renderings of drift: text, markdown, json, html; and of validation results.
 
 * ``text``: for a terminal.
-* ``markdown``: for ``$GITHUB_STEP_SUMMARY`` or an issue body; a table of changes,
-  severity first, then added / removed / renamed, reorders as a note. Cells are
-  escaped (pipes, markdown and HTML markup) so page text cannot break the table.
-* ``json``: :meth:`DriftReport.to_dict`, keys sorted, indented, newline-terminated.
+* ``markdown``: for ``$GITHUB_STEP_SUMMARY`` or a pull request body; a table of the
+  sources, then per source a table of changes, severity first, then added / removed /
+  renamed, reorders as a note. Cells are escaped (pipes, markdown and HTML markup) so
+  page text cannot break the table.
+* ``json``: :meth:`CatalogDrift.to_dict`, keys sorted, indented, newline-terminated.
+  The JSON form always holds every value in full.
 * ``html``: one self-contained page (inline CSS, no scripts, no external assets),
   before and after side by side with the differing parts highlighted. Every piece
   of text from the page or the catalog goes through :func:`html.escape`.
 
-All renderers are pure functions of the report. :func:`render_validation` renders
-a :class:`~resource_catalog.validate.ValidationResult` as text, json or GitHub
-workflow annotations.
+Reports for people are bounded: a value longer than :data:`MAX_VALUE` characters is cut
+(and says so), a table longer than :data:`MAX_ROWS` rows stops with a count of the rest,
+so a 4 MB description cannot make a 4 MB step summary. Control characters from a page
+never reach a terminal or a report raw: they are shown as ``\\x1b``-style escapes.
+
+All renderers are pure functions of the report. A single-source
+:class:`~resource_catalog.drift.DriftReport` renders as a check of that one source.
 """
 
 from __future__ import annotations
@@ -20,22 +26,56 @@ import difflib
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from resource_catalog.drift import FIELD_SEVERITY, Changed, DriftReport, FieldValue, Reordered
+from resource_catalog.drift import (
+    FIELD_SEVERITY,
+    CatalogDrift,
+    Changed,
+    DriftReport,
+    FieldValue,
+    Reordered,
+    SourceDrift,
+)
 
 if TYPE_CHECKING:
     from resource_catalog.validate import ValidationResult
 
 FORMATS = ("text", "markdown", "json", "html")
+#: Longest value shown in a text, markdown or html report (the JSON keeps it whole).
+MAX_VALUE = 300
+#: Most rows of one table in a text, markdown or html report.
+MAX_ROWS = 200
 _FIELD_ORDER = {name: i for i, name in enumerate(FIELD_SEVERITY)}
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+Drift = DriftReport | CatalogDrift
 
 
-def _severity_first(report: DriftReport) -> list[Changed]:
+def _as_catalog(report: Drift) -> CatalogDrift:
+    if isinstance(report, CatalogDrift):
+        return report
+    return CatalogDrift((SourceDrift(report.source_id, report.source, report),))
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``ESC`` -> ``\\x1b``)."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shorten(text: str, limit: int = MAX_VALUE) -> str:
+    """``text`` printable and at most about ``limit`` characters, saying what was cut."""
+    text = printable(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters; the JSON report has them all)"
+
+
+def _severity_first(changed: Sequence[Changed]) -> list[Changed]:
     return sorted(
-        report.changed,
+        changed,
         key=lambda c: (-c.severity.rank, c.id, _FIELD_ORDER.get(c.field, 99), c.field),
     )
 
@@ -53,12 +93,12 @@ _CONTEXT = 5  # words of context either side of the change
 def excerpts(before: FieldValue, after: FieldValue) -> tuple[str, str]:
     """Plain ``before`` and ``after``; long texts cut to the changed words and some context."""
     if isinstance(before, tuple) or isinstance(after, tuple) or len(before) + len(after) <= _LONG:
-        return _plain(before), _plain(after)
+        return shorten(_plain(before)), shorten(_plain(after))
     a, b = before.split(), after.split()
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     changed = [op for op in ops if op[0] != "equal"]
     if not changed:
-        return _plain(before), _plain(after)
+        return shorten(_plain(before)), shorten(_plain(after))
     i1, j1 = changed[0][1] - _CONTEXT, changed[0][3] - _CONTEXT
     i2, j2 = changed[-1][2] + _CONTEXT, changed[-1][4] + _CONTEXT
 
@@ -67,16 +107,16 @@ def excerpts(before: FieldValue, after: FieldValue) -> tuple[str, str]:
         text = " ".join(words[start:end])
         return ("... " if start > 0 else "") + text + (" ..." if end < len(words) else "")
 
-    return cut(a, i1, i2), cut(b, j1, j2)
+    return shorten(cut(a, i1, i2)), shorten(cut(b, j1, j2))
 
 
 def _name(name: str) -> str:
-    return name or "(no name)"
+    return shorten(name, 120) or "(no name)"
 
 
-def _headline(report: DriftReport) -> str:
-    worst = report.max_severity
-    return f"{report.status}" + (f" (worst: {worst})" if worst is not None else "")
+def _headline(drift: CatalogDrift | DriftReport) -> str:
+    worst = drift.max_severity
+    return f"{drift.status}" + (f" (worst: {worst})" if worst is not None else "")
 
 
 def _counts(report: DriftReport) -> str:
@@ -88,106 +128,204 @@ def _counts(report: DriftReport) -> str:
 
 def _reorder_note(item: Reordered) -> str:
     where = "the sections" if item.section is None else f"the listings of {item.section!r}"
-    return f"the page shows {where} in another order: {', '.join(item.after)}"
+    return shorten(f"the page shows {where} in another order: {', '.join(item.after)}")
 
 
-def render_text(report: DriftReport) -> str:
-    """The report for a terminal: a headline, then one line per difference."""
-    lines = [f"Drift check of {report.source}: {_headline(report)}", f"  {_counts(report)}"]
-    if report.changed:
-        lines += ["", "Changed (severity first):"]
-        lines += [
-            f"  [{c.severity}] {c.id} ({_name(c.name)}) {c.field}: {{}} -> {{}}".format(
-                *excerpts(c.before, c.after)
-            )
-            for c in _severity_first(report)
-        ]
-    if report.added:
-        lines += ["", "Added:"] + [f"  + {_name(a.name)} ({a.section})" for a in report.added]
-    if report.removed:
-        lines += ["", "Removed:"] + [f"  - {r.id} ({_name(r.name)})" for r in report.removed]
-    if report.renamed:
-        lines += ["", "Renamed:"]
-        lines += [f"  ~ {r.id}: {_name(r.old_name)} -> {_name(r.new_name)}" for r in report.renamed]
-    if report.reordered:
-        lines += ["", "Order (information only, not drift):"]
-        lines += [f"  {_reorder_note(r)}" for r in report.reordered]
+def _sections_note(report: DriftReport) -> list[str]:
+    notes = []
+    if report.sections_added:
+        notes.append(f"new section heading(s): {', '.join(report.sections_added)}")
+    if report.sections_removed:
+        notes.append(f"section heading(s) gone: {', '.join(report.sections_removed)}")
+    return [shorten(n) for n in notes]
+
+
+def _count_cells(entry: SourceDrift) -> list[str]:
+    report = entry.report
+    if report is None:
+        return ["-", "-", "-", "-"]
+    counts = (report.changed, report.added, report.removed, report.renamed)
+    return [str(len(items)) for items in counts]
+
+
+def _limited(rows: Sequence[str], more: Callable[[int], str]) -> list[str]:
+    """At most :data:`MAX_ROWS` rows, then one saying how many were left out."""
+    if len(rows) <= MAX_ROWS:
+        return list(rows)
+    return [*rows[:MAX_ROWS], more(len(rows) - MAX_ROWS)]
+
+
+def _source_title(entry: SourceDrift) -> str:
+    return f"{entry.id} ({shorten(entry.url, 200)})" if entry.id else shorten(entry.url, 200)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def render_text(report: Drift) -> str:
+    """The drift for a terminal: a headline, then per source one line per difference."""
+    drift = _as_catalog(report)
+    lines = [f"Drift check of {len(drift.sources)} source(s): {_headline(drift)}"]
+    for entry in drift.sources:
+        lines += ["", f"{_source_title(entry)}: {entry.status}"]
+        if entry.report is None:
+            lines.append(f"  error: {shorten(entry.error or 'could not be checked')}")
+            continue
+        if entry.report.source != entry.url:
+            lines.append(f"  read from: {shorten(entry.report.source, 300)}")
+        lines += _text_body(entry.report)
     return "\n".join(lines) + "\n"
 
+
+def _text_body(report: DriftReport) -> list[str]:
+    lines = [f"  {_counts(report)}"]
+
+    def more(n: int) -> str:
+        return f"    ... and {n} more (see the JSON report)"
+
+    if report.changed:
+        lines += ["  Changed (severity first):"]
+        lines += _limited(
+            [
+                f"    [{c.severity}] {c.id} ({_name(c.name)}) {c.field}: {{}} -> {{}}".format(
+                    *excerpts(c.before, c.after)
+                )
+                for c in _severity_first(report.changed)
+            ],
+            more,
+        )
+    if report.added:
+        rows = [
+            f"    + {_name(a.name)} ({shorten(a.section, 120)})"
+            + (f" [listed again: {a.relisted}]" if a.relisted else "")
+            for a in report.added
+        ]
+        lines += ["  Added:", *_limited(rows, more)]
+    if report.removed:
+        rows = [f"    - {r.id} ({_name(r.name)})" for r in report.removed]
+        lines += ["  Removed:", *_limited(rows, more)]
+    if report.renamed:
+        rows = [f"    ~ {r.id}: {_name(r.old_name)} -> {_name(r.new_name)}" for r in report.renamed]
+        lines += ["  Renamed:", *_limited(rows, more)]
+    lines += [f"  Sections: {note}" for note in _sections_note(report)]
+    if report.reordered:
+        lines += ["  Order (information only, not drift):"]
+        lines += [f"    {_reorder_note(r)}" for r in report.reordered]
+    return lines
+
+
+# --------------------------------------------------------------------------- markdown
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~!])")
 
 
 def md_cell(text: str) -> str:
     """``text`` safe inside a markdown table cell: one line, markup and pipes escaped."""
-    one_line = " ".join(text.split())
+    one_line = " ".join(printable(text).split())
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
-    return lines
+    body = ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
+    return lines + _limited(
+        body, lambda n: f"| … {n} more rows (see drift.json) |" + " |" * (len(header) - 1)
+    )
 
 
-def render_markdown(report: DriftReport) -> str:
-    """The report as GitHub-flavoured markdown: a status heading, then tables."""
-    lines = [
-        f"## Drift check: {md_cell(_headline(report))}",
-        "",
-        f"Source: {md_cell(report.source)}  ",
-        md_cell(_counts(report)),
-    ]
+def render_markdown(report: Drift) -> str:
+    """The drift as GitHub-flavoured markdown: a status heading, the sources, then tables."""
+    drift = _as_catalog(report)
+    lines = [f"## Drift check: {md_cell(_headline(drift))}", ""]
+    lines += _md_table(
+        ["Source", "URL", "Status", "Changed", "Added", "Removed", "Renamed"],
+        [
+            [
+                e.id,
+                shorten(e.url, 200),
+                e.status,
+                *_count_cells(e),
+            ]
+            for e in drift.sources
+        ],
+    )
+    for entry in drift.sources:
+        lines += ["", f"### {md_cell(entry.id or entry.url)}: {md_cell(entry.status)}", ""]
+        if entry.report is None:
+            lines.append(f"Could not be checked: `{md_cell(shorten(entry.error or ''))}`")
+            continue
+        lines += _markdown_body(entry.report)
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_body(report: DriftReport) -> list[str]:
+    lines = [f"Source: {md_cell(shorten(report.source, 200))}  ", md_cell(_counts(report))]
     if report.changed:
-        lines += ["", "### Changes (severity first)", ""]
+        lines += ["", "#### Changes (severity first)", ""]
         lines += _md_table(
             ["Severity", "Resource", "Listing", "Field", "Before", "After"],
             [
                 [str(c.severity), c.id, _name(c.name), c.field, *excerpts(c.before, c.after)]
-                for c in _severity_first(report)
+                for c in _severity_first(report.changed)
             ],
         )
     if report.added:
-        lines += ["", f"### Added ({len(report.added)})", ""]
+        lines += ["", f"#### Added ({len(report.added)})", ""]
         lines += _md_table(
-            ["Listing", "Section"], [[_name(a.name), a.section] for a in report.added]
+            ["Listing", "Section", "Listed again"],
+            [[_name(a.name), shorten(a.section, 120), a.relisted or ""] for a in report.added],
         )
     if report.removed:
-        lines += ["", f"### Removed ({len(report.removed)})", ""]
+        lines += ["", f"#### Removed ({len(report.removed)})", ""]
         lines += _md_table(["Resource", "Listing"], [[r.id, _name(r.name)] for r in report.removed])
     if report.renamed:
-        lines += ["", f"### Renamed ({len(report.renamed)})", ""]
+        lines += ["", f"#### Renamed ({len(report.renamed)})", ""]
         lines += _md_table(
             ["Resource", "Old name", "New name"],
             [[r.id, _name(r.old_name), _name(r.new_name)] for r in report.renamed],
         )
-    if report.reordered:
+    notes = _sections_note(report) + [_reorder_note(r) for r in report.reordered]
+    if notes:
         lines.append("")
-        lines += [f"> Note (not drift): {md_cell(_reorder_note(r))}." for r in report.reordered]
-    return "\n".join(lines) + "\n"
+        lines += [f"> Note: {md_cell(n)}." for n in notes]
+    return lines
 
 
-def render_json(report: DriftReport) -> str:
-    """The report's JSON form: sorted keys, indent 2, a trailing newline."""
-    return json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+# --------------------------------------------------------------------------- json
+
+
+def render_json(report: Drift) -> str:
+    """The drift's JSON form: sorted keys, indent 2, a trailing newline (values whole)."""
+    data = _as_catalog(report).to_dict()
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- html
 
 
 def highlight(before: FieldValue, after: FieldValue) -> tuple[str, str]:
     """Escaped HTML of ``before`` and ``after`` with the differing parts marked.
 
     Text is compared word by word (``<del>`` in before, ``<ins>`` in after); lists
-    item by item. Every piece of text is escaped.
+    item by item. Every piece of text is escaped; long values are shortened.
     """
+
+    def esc(text: str) -> str:
+        return html.escape(shorten(text))
+
     if isinstance(before, tuple) or isinstance(after, tuple):
         old = before if isinstance(before, tuple) else (before,)
         new = after if isinstance(after, tuple) else (after,)
-        left = [f"<del>{html.escape(x)}</del>" if x not in new else html.escape(x) for x in old]
-        right = [f"<ins>{html.escape(x)}</ins>" if x not in old else html.escape(x) for x in new]
+        left = [f"<del>{esc(x)}</del>" if x not in new else esc(x) for x in old]
+        right = [f"<ins>{esc(x)}</ins>" if x not in old else esc(x) for x in new]
         return "<br>".join(left) or "<em>(none)</em>", "<br>".join(right) or "<em>(none)</em>"
+    if len(before) + len(after) > 4 * MAX_VALUE:
+        before, after = excerpts(before, after)
     a, b = before.split(), after.split()
     left, right = [], []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        old_text, new_text = html.escape(" ".join(a[i1:i2])), html.escape(" ".join(b[j1:j2]))
+        old_text = html.escape(printable(" ".join(a[i1:i2])))
+        new_text = html.escape(printable(" ".join(b[j1:j2])))
         if op == "equal":
             left.append(old_text)
             right.append(new_text)
@@ -201,64 +339,47 @@ def highlight(before: FieldValue, after: FieldValue) -> tuple[str, str]:
 
 _CSS = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}
-h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
+h1{font-size:1.4em}h2{font-size:1.2em;margin-top:1.8em}h3{font-size:1.05em;margin-top:1.4em}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.35em .5em;
 vertical-align:top;text-align:left}th{background:#f3f3f3}
 del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}
 .sev{font-weight:bold;text-transform:uppercase;font-size:.85em}
 .critical{color:#a00}.major{color:#b60}.minor{color:#666}.clean{color:#070}.drift{color:#a00}
-.note{color:#555;font-style:italic}
+.error{color:#a00}.note{color:#555;font-style:italic}
 """.strip()
+
+
+def _esc(text: str) -> str:
+    return html.escape(printable(text))
 
 
 def _h_table(header: list[str], rows: list[list[str]]) -> list[str]:
     """An HTML table; ``rows`` cells must already be escaped HTML."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
+    body = _limited(
+        body,
+        lambda n: f'<tr><td colspan="{len(header)}">… {n} more rows (see drift.json)</td></tr>',
+    )
     return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody></table>"]
 
 
-def render_html(report: DriftReport) -> str:
-    """The report as one self-contained HTML page (inline CSS, nothing external)."""
-    esc = html.escape
-    status = esc(report.status)
-    body = [
-        f'<h1>Drift check: <span class="{status}">{esc(_headline(report))}</span></h1>',
-        f"<p>Source: <code>{esc(report.source)}</code><br>{esc(_counts(report))}</p>",
-    ]
-    if report.changed:
-        rows = []
-        for c in _severity_first(report):
-            before, after = highlight(c.before, c.after)
-            sev = esc(str(c.severity))
-            rows.append(
-                [f'<span class="sev {sev}">{sev}</span>', esc(c.id), esc(_name(c.name)),
-                 esc(c.field), before, after]
-            )  # fmt: skip
-        body += ["<h2>Changes (severity first)</h2>"]
-        body += _h_table(["Severity", "Resource", "Listing", "Field", "Before", "After"], rows)
-    if report.added:
-        body += [f"<h2>Added ({len(report.added)})</h2>"]
-        body += _h_table(
-            ["Listing", "Section", "Text"],
-            [
-                [esc(_name(a.name)), esc(a.section), esc(a.listing.description)]
-                for a in report.added
-            ],
-        )
-    if report.removed:
-        body += [f"<h2>Removed ({len(report.removed)})</h2>"]
-        body += _h_table(
-            ["Resource", "Listing"], [[esc(r.id), esc(_name(r.name))] for r in report.removed]
-        )
-    if report.renamed:
-        body += [f"<h2>Renamed ({len(report.renamed)})</h2>"]
-        rows = []
-        for r in report.renamed:
-            old, new = highlight(_name(r.old_name), _name(r.new_name))
-            rows.append([esc(r.id), old, new])
-        body += _h_table(["Resource", "Old name", "New name"], rows)
-    body += [f'<p class="note">Not drift: {esc(_reorder_note(r))}.</p>' for r in report.reordered]
+def render_html(report: Drift) -> str:
+    """The drift as one self-contained HTML page (inline CSS, nothing external)."""
+    drift = _as_catalog(report)
+    esc = _esc
+    status = esc(drift.status)
+    body = [f'<h1>Drift check: <span class="{status}">{esc(_headline(drift))}</span></h1>']
+    for entry in drift.sources:
+        st = esc(entry.status)
+        body.append(f'<h2>{esc(entry.id or entry.url)}: <span class="{st}">{st}</span></h2>')
+        if entry.report is None:
+            body.append(
+                f'<p class="error">Could not be checked: {esc(shorten(entry.error or ""))}</p>'
+            )
+            continue
+        body += _html_body(entry.report)
+    title = drift.sources[0].url if len(drift.sources) == 1 else f"{len(drift.sources)} sources"
     return (
         "\n".join(
             [
@@ -266,7 +387,7 @@ def render_html(report: DriftReport) -> str:
                 '<html lang="en">',
                 "<head>",
                 '<meta charset="utf-8">',
-                f"<title>Drift check: {esc(report.status)} - {esc(report.source)}</title>",
+                f"<title>Drift check: {esc(drift.status)} - {esc(shorten(title, 200))}</title>",
                 f"<style>{_CSS}</style>",
                 "</head>",
                 "<body>",
@@ -279,7 +400,53 @@ def render_html(report: DriftReport) -> str:
     )
 
 
-_RENDERERS: dict[str, Callable[[DriftReport], str]] = {
+def _html_body(report: DriftReport) -> list[str]:
+    esc = _esc
+    body = [
+        f"<p>Source: <code>{esc(shorten(report.source, 200))}</code><br>{esc(_counts(report))}</p>"
+    ]
+    if report.changed:
+        rows = []
+        for c in _severity_first(report.changed):
+            before, after = highlight(c.before, c.after)
+            sev = esc(str(c.severity))
+            rows.append(
+                [f'<span class="sev {sev}">{sev}</span>', esc(c.id), esc(_name(c.name)),
+                 esc(c.field), before, after]
+            )  # fmt: skip
+        body += ["<h3>Changes (severity first)</h3>"]
+        body += _h_table(["Severity", "Resource", "Listing", "Field", "Before", "After"], rows)
+    if report.added:
+        body += [f"<h3>Added ({len(report.added)})</h3>"]
+        body += _h_table(
+            ["Listing", "Section", "Text"],
+            [
+                [
+                    esc(_name(a.name)),
+                    esc(shorten(a.section, 120)),
+                    esc(shorten(a.listing.description)),
+                ]
+                for a in report.added
+            ],
+        )
+    if report.removed:
+        body += [f"<h3>Removed ({len(report.removed)})</h3>"]
+        body += _h_table(
+            ["Resource", "Listing"], [[esc(r.id), esc(_name(r.name))] for r in report.removed]
+        )
+    if report.renamed:
+        body += [f"<h3>Renamed ({len(report.renamed)})</h3>"]
+        rows = []
+        for r in report.renamed:
+            old, new = highlight(_name(r.old_name), _name(r.new_name))
+            rows.append([esc(r.id), old, new])
+        body += _h_table(["Resource", "Old name", "New name"], rows)
+    notes = _sections_note(report) + [_reorder_note(r) for r in report.reordered]
+    body += [f'<p class="note">Note: {esc(n)}.</p>' for n in notes]
+    return body
+
+
+_RENDERERS: dict[str, Callable[[Drift], str]] = {
     "text": render_text,
     "markdown": render_markdown,
     "json": render_json,
@@ -287,8 +454,8 @@ _RENDERERS: dict[str, Callable[[DriftReport], str]] = {
 }
 
 
-def render(report: DriftReport, fmt: str) -> str:
-    """The report in format ``fmt`` (one of :data:`FORMATS`); ``ValueError`` otherwise."""
+def render(report: Drift, fmt: str) -> str:
+    """The drift in format ``fmt`` (one of :data:`FORMATS`); ``ValueError`` otherwise."""
     try:
         renderer = _RENDERERS[fmt]
     except KeyError:
@@ -304,27 +471,28 @@ VALIDATION_FORMATS = ("text", "json", "github")
 def render_validation(
     result: ValidationResult, fmt: str, *, relative_to: Path | None = None
 ) -> str:
-    """A validation result as ``text`` (one line per finding and a summary line),
-    ``json`` (``{"summary": {...}, "findings": [...]}``) or ``github`` (workflow
-    annotations). Paths are shown relative to ``relative_to`` (default: the
-    working directory) when they are inside it.
+    """A validation result as ``text`` (one line per finding and a summary line naming the
+    catalog checked), ``json`` (``{"summary": {...}, "catalog": DIR, "findings": [...]}``)
+    or ``github`` (workflow annotations). Paths are shown relative to ``relative_to``
+    (default: the working directory) when they are inside it.
     """
     summary = result.summary()
+    base = relative_to or Path.cwd()
     if fmt == "json":
         payload = {
             "summary": summary,
+            "catalog": str(result.directory),
             "findings": [f.model_dump(mode="json") for f in result.findings],
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     if fmt not in VALIDATION_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(VALIDATION_FORMATS)}")
-    base = relative_to or Path.cwd()
     lines = []
     for f in result.findings:
-        value = f" {f.value!r}" if f.value is not None else ""
+        value = f" {printable(f.value)!r}" if f.value is not None else ""
         if fmt == "github":
             path = _shown_path(result.directory / f.file, base) if f.file else ""
-            message = f"{f.field or ''}:{value} {f.message}"
+            message = f"{f.field or ''}:{value} {printable(f.message)}"
             lines.append(
                 f"::{f.severity.value} file={_gh_property(path)},title={_gh_property(f.code)}"
                 f"::{_gh_data(message)}"
@@ -332,7 +500,7 @@ def render_validation(
         else:
             lines.append(
                 f"{f.file or result.directory}: {f.field or '-'}:{value}: "
-                f"{f.severity.value}: {f.message} [{f.code}]"
+                f"{f.severity.value}: {printable(f.message)} [{f.code}]"
             )
     if fmt == "text":
         lines.append(

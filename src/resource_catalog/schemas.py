@@ -15,16 +15,24 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from resource_catalog._atomic import write_atomic
 from resource_catalog._paths import bundled_schemas_dir
 from resource_catalog.errors import SchemaError
+from resource_catalog.history import Event
 from resource_catalog.models import SCHEMA_VERSION, CatalogMeta, Listing, Resource
+from resource_catalog.profile import Profile
 
 SCHEMA_BASE_URL = "https://github.com/mit-student-life/resource-catalog/schemas/"
 
 #: file name -> (model, title)
 SCHEMA_MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "catalog.schema.json": (CatalogMeta, "catalog/catalog.json: the catalog's metadata"),
-    "listing.schema.json": (Listing, "One listing as scraped from the source page"),
+    "event.schema.json": (Event, "catalog/history.jsonl: one change event per line"),
+    "listing.schema.json": (Listing, "One listing as scraped from a source page"),
+    "profile.schema.json": (
+        Profile,
+        "How to read one source page (catalog.json sources[].profile)",
+    ),
     "resource.schema.json": (Resource, "catalog/resources/<id>.json: one campus resource"),
 }
 
@@ -55,9 +63,10 @@ def write_schemas(directory: str | os.PathLike[str]) -> list[Path]:
     for name, text in render_schemas().items():
         path = target / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            tmp = path.with_name(f".{name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            try:
+                write_atomic(path, text)
+            except OSError as exc:
+                raise SchemaError(f"cannot write {path}: {exc.strerror or exc}") from exc
             changed.append(path)
     return changed
 

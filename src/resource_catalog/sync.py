@@ -1,47 +1,68 @@
-"""Sync the catalog with its source page: a three-way merge per field, in memory.
+"""Sync the catalog with one source page: a three-way merge per field, in memory.
 
-For every record the page still lists, and for each of ``name``, ``section``,
+For every record the page lists, and for each of ``name``, ``section``,
 ``description``, ``phones``, ``locations`` and ``links``:
 
-* base   = what the page said last time (``record.source``),
+* base   = what this page said last time (the record's observation of the source),
 * theirs = what the page says now (the scraped listing),
 * ours   = the curated value.
 
 Curated equal to base: take the page's value. Page equal to base: keep the curated
-value. Both changed (and differently): keep curated and flag ``review.needs_review``
-with a reason naming the field. The record's ``source`` always becomes the new
-listing, so the next sync against the same page is a no-op. New listings become new
-records needing review; records the page no longer lists are retired, never deleted.
+value. Curated equal to what *another* page says (the record follows that page): keep
+it; ``validate`` reports pages that contradict each other. Otherwise both changed:
+keep curated, flag ``review.needs_review`` and record a :class:`~resource_catalog.models.Conflict`
+(base, page and catalog values). The observation always becomes the new listing, so
+the next sync against the same page is a no-op.
+
+New listings become records needing review, unless the office is already in the
+catalog from another page (the same name, a leading "The"/"MIT" and a trailing
+"(ACRONYM)" aside): then the listing joins that record as another observation, also
+flagged. A record the page no longer lists loses that observation's ``listed`` flag
+and is retired, never deleted, when no page lists it any more. A record its curators
+retired stays retired while its page still lists it.
 
 :func:`plan_sync` only plans and :func:`apply_plan` returns a new :class:`Catalog`;
-writing it (atomically, under the lock, with a snapshot) is the caller's job.
+writing it (atomically, under the lock, with the snapshot and the history) is
+:func:`resource_catalog.workflows.sync_catalog`'s job.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from resource_catalog._match import normalize_text
+from pydantic import BaseModel
+
+from resource_catalog._fold import fold, normalize_text, slugify
 from resource_catalog.catalog import Catalog
+from resource_catalog.checks import NEW_LISTING_REASON
 from resource_catalog.drift import DriftReport, compare, field_values
 from resource_catalog.errors import SyncError
-from resource_catalog.models import Listing, Resource, Review, Source, Status
+from resource_catalog.history import Action, Event
+from resource_catalog.models import Conflict, Listing, Observation, Resource, Review, Status
+
+__all__ = [
+    "MERGED_FIELDS",
+    "NEW_LISTING_REASON",
+    "FieldConflict",
+    "FieldUpdate",
+    "SyncPlan",
+    "apply_plan",
+    "plan_sync",
+    "slugify",
+]
 
 #: The fields merged from the page, in the order reports name them.
 MERGED_FIELDS = ("name", "section", "description", "phones", "locations", "links")
-NEW_LISTING_REASON = "new listing on the page"
 _SLUG_WORDS = 6  # a nameless listing's id comes from its description's first words
 _NAME_WORDS = 8  # ... and its provisional name from a few more
-_SLUG_MAX = 60  # leaves room for a "-2" suffix under the 80-character id limit
 
 _KEYS: dict[str, Callable[[Any], Hashable]] = {
     "name": normalize_text,
-    "section": normalize_text,
+    "section": fold,
     "description": normalize_text,
     "phones": lambda items: frozenset((p.number, p.extension, p.kind) for p in items),
     "locations": lambda items: frozenset((x.building, x.room) for x in items),
@@ -54,7 +75,7 @@ _ITEM_KEYS: dict[str, Callable[[Any], Hashable]] = {
 }
 
 
-class Conflict(NamedTuple):
+class FieldConflict(NamedTuple):
     """A field both the page and the curator changed: the curated value was kept."""
 
     id: str
@@ -71,32 +92,45 @@ class FieldUpdate(NamedTuple):
 
 @dataclass
 class SyncPlan:
-    """What a sync would do; :func:`apply_plan` carries it out in memory."""
+    """What a sync of one source would do; :func:`apply_plan` carries it out in memory."""
 
     source_url: str
+    source_id: str = ""
     updated: list[Resource] = field(default_factory=list)
     added: list[Resource] = field(default_factory=list)
     retired: list[Resource] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[FieldConflict] = field(default_factory=list)
     taken: list[FieldUpdate] = field(default_factory=list)
+    attached: list[tuple[str, str]] = field(default_factory=list)  # (record id, listing name)
+    sections: list[str] | None = None  # the source's new section headings, when they change
+    events: list[Event] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         """Whether the sync would change nothing."""
-        return not (self.updated or self.added or self.retired)
+        return not (self.updated or self.added or self.retired or self.sections is not None)
 
     def summary(self) -> list[str]:
         """One line per planned change, for ``sync --dry-run``."""
+        where = f"{self.source_id} ({self.source_url})" if self.source_id else self.source_url
         if self.is_empty:
-            return [f"nothing to do: the catalog matches {self.source_url}"]
+            return [f"nothing to do: the catalog matches {where}"]
         lines = []
+        attached = dict(self.attached)
         for rec in self.updated:
             fields = [u.field for u in self.taken if u.id == rec.id]
-            what = f"took {', '.join(fields)} from the page" if fields else "recorded the page"
+            if rec.id in attached:
+                what = f"the listing {attached[rec.id]!r} joins this record"
+            elif fields:
+                what = f"took {', '.join(fields)} from the page"
+            else:
+                what = "recorded the page"
             lines.append(f"update {rec.id}: {what}")
         lines += [f"conflict {c.id} {c.field}: {c.reason}" for c in self.conflicts]
         lines += [f"add {r.id} ({r.section}): {r.name}" for r in self.added]
         lines += [f"retire {r.id}: {r.name}" for r in self.retired]
+        if self.sections is not None:
+            lines.append(f"sections of {self.source_id}: {', '.join(self.sections)}")
         return lines
 
 
@@ -105,57 +139,139 @@ def _show(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."  # noqa: PLR2004 - display width
 
 
-def _reviewed(review: Review, reasons: Sequence[str]) -> Review:
+def _json(value: Any) -> Any:
+    """A field value as JSON data (models dumped, everything else as it is)."""
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
+
+
+def _flag(
+    review: Review,
+    reasons: Sequence[str],
+    today: dt.date,
+    conflicts: Sequence[Conflict] = (),
+) -> Review:
     merged = list(review.reasons) + [r for r in reasons if r not in review.reasons]
-    return review.model_copy(update={"needs_review": True, "reasons": merged})
+    kept = [
+        c
+        for c in review.conflicts
+        if (c.field, c.source_id) not in {(n.field, n.source_id) for n in conflicts}
+    ]
+    return review.model_copy(
+        update={
+            "needs_review": True,
+            "reasons": merged,
+            "conflicts": [*kept, *conflicts],
+            "flagged_at": review.flagged_at if review.needs_review and review.flagged_at else today,
+        }
+    )
 
 
-def _as_source(listing: Listing, url: str) -> Source:
-    return Source.model_validate({**listing.model_dump(), "url": url})
+def _observation(listing: Listing, url: str, source_id: str) -> Observation:
+    return Observation.model_validate(
+        {**listing.model_dump(), "url": url, "source_id": source_id, "listed": True}
+    )
+
+
+def _with_observation(sources: Sequence[Observation], obs: Observation) -> list[Observation]:
+    replaced = [obs if o.source_id == obs.source_id else o for o in sources]
+    return replaced if obs in replaced else [*sources, obs]
+
+
+@dataclass
+class _Context:
+    source_id: str
+    url: str
+    today: dt.date
+    at: dt.datetime
+    snapshot: str | None
 
 
 def _merge(
-    rec: Resource, listing: Listing, url: str, extra_reasons: Sequence[str] = ()
-) -> tuple[Resource, list[FieldUpdate], list[Conflict]]:
-    """Three-way merge of one record with its listing; returns the new record."""
+    rec: Resource, listing: Listing, ctx: _Context, extra_reasons: Sequence[str] = ()
+) -> tuple[Resource, list[FieldUpdate], list[FieldConflict], list[Event]]:
+    """Three-way merge of one record with its listing on the page; returns the new record."""
     update: dict[str, Any] = {}
     taken: list[FieldUpdate] = []
-    conflicts: list[Conflict] = []
+    conflicts: list[FieldConflict] = []
+    recorded: list[Conflict] = []
+    events: list[Event] = []
+    base_obs = rec.observation(ctx.source_id)
+    others = [o for o in rec.sources if o.source_id != ctx.source_id and o.listed]
     shown = field_values(listing)
     for name in MERGED_FIELDS:
         key = _KEYS[name]
-        base, theirs, ours = (getattr(x, name) for x in (rec.source, listing, rec))
+        ours, theirs = getattr(rec, name), getattr(listing, name)
+        base = getattr(base_obs, name) if base_obs is not None else ours
         if key(theirs) == key(base) or key(theirs) == key(ours):
             continue
         if name in {"name", "section"} and not normalize_text(theirs):
             reason = f"{name}: the page now gives none; kept the curated value"
-            conflicts.append(Conflict(rec.id, name, reason))
+            conflicts.append(FieldConflict(rec.id, name, reason))
         elif key(ours) == key(base):
             if name in _ITEM_KEYS:
                 theirs, relabelled = _carry_labels(ours, theirs, _ITEM_KEYS[name])
                 if relabelled:
+                    labels = ", ".join(map(repr, relabelled))
                     conflicts.append(
-                        Conflict(
+                        FieldConflict(
                             rec.id,
                             name,
-                            f"{name}: changed on the page; the curated label(s) "
-                            f"{', '.join(map(repr, relabelled))} were carried over: check them",
+                            f"{name}: changed on the page; the curated label(s) {labels} "
+                            "were carried over: check them",
                         )
                     )
             update[name] = normalize_text(theirs) if name in {"name", "section"} else theirs
             taken.append(FieldUpdate(rec.id, name))
+            events.append(_event(Action.UPDATED, rec.id, ctx, name, ours, update[name]))
+            continue
+        elif any(key(getattr(o, name)) == key(ours) for o in others):
+            continue  # the curated value follows another page; validate reports contradictions
         else:
             shown_value = shown.get(name, normalize_text(str(theirs)))
             reason = (
-                f"{name}: changed both on the page (now {_show(shown_value)!r}) "
+                f"{name}: changed both on the page {ctx.source_id} (now {_show(shown_value)!r}) "
                 "and in the catalog; kept the curated value"
             )
-            conflicts.append(Conflict(rec.id, name, reason))
-    update["source"] = _as_source(listing, url)
+            conflicts.append(FieldConflict(rec.id, name, reason))
+        recorded.append(
+            Conflict(
+                field=name,
+                source_id=ctx.source_id,
+                base=_json(base),
+                page=_json(theirs),
+                catalog=_json(ours),
+            )
+        )
+        events.append(_event(Action.CONFLICT, rec.id, ctx, name, ours, theirs))
+    obs = _observation(listing, ctx.url, ctx.source_id)
+    if base_obs is not None and base_obs != obs:
+        events.append(
+            _event(Action.UPDATED, rec.id, ctx, "sources", _json([base_obs]), _json([obs]))
+        )
+    update["sources"] = _with_observation(rec.sources, obs)
     reasons = [*extra_reasons, *(c.reason for c in conflicts)]
     if reasons:
-        update["review"] = _reviewed(rec.review, reasons)
-    return Resource.model_validate({**dict(rec), **update}), taken, conflicts
+        update["review"] = _flag(rec.review, reasons, ctx.today, recorded)
+    return Resource.model_validate({**dict(rec), **update}), taken, conflicts, events
+
+
+def _event(
+    action: Action, rid: str, ctx: _Context, name: str | None, before: Any, after: Any
+) -> Event:
+    return Event(
+        at=ctx.at,
+        action=action,
+        resource_id=rid,
+        source_id=ctx.source_id,
+        field=name,
+        before=_json(before),
+        after=_json(after),
+        snapshot_sha256=ctx.snapshot,
+    )
 
 
 def _carry_labels(
@@ -182,21 +298,6 @@ def _carry_labels(
     return kept, relabelled
 
 
-def slugify(text: str, max_length: int = _SLUG_MAX) -> str:
-    """A resource id from free text.
-
-    ``"Student Support Services (S3)"`` becomes ``student-support-services-s3``;
-    text without letters or digits becomes ``listing``.
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > max_length:
-        slug = (
-            slug[:max_length].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
-        )
-    return slug or "listing"
-
-
 def _unique(slug: str, taken: set[str]) -> str:
     candidate, n = slug, 2
     while candidate in taken:
@@ -205,7 +306,7 @@ def _unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def _new_record(listing: Listing, url: str, ids: set[str]) -> Resource:
+def _new_record(listing: Listing, ctx: _Context, ids: set[str]) -> Resource:
     """A new record for a listing no record matched, flagged for review."""
     name = normalize_text(listing.name)
     words = listing.description.split()
@@ -214,7 +315,7 @@ def _new_record(listing: Listing, url: str, ids: set[str]) -> Resource:
         name = " ".join(words[:_NAME_WORDS]) or "(unnamed listing)"
         reasons.append("the listing has no name on the page; the name is its first words")
     if not normalize_text(listing.section):
-        raise SyncError(f"listing {name!r} on {url} has no section")
+        raise SyncError(f"listing {name!r} on {ctx.url} has no section")
     slug = slugify(listing.name if normalize_text(listing.name) else " ".join(words[:_SLUG_WORDS]))
     return Resource(
         id=_unique(slug, ids),
@@ -224,9 +325,34 @@ def _new_record(listing: Listing, url: str, ids: set[str]) -> Resource:
         phones=listing.phones,
         locations=listing.locations,
         links=listing.links,
-        source=_as_source(listing, url),
-        review=Review(needs_review=True, reasons=reasons),
+        sources=[_observation(listing, ctx.url, ctx.source_id)],
+        review=Review(needs_review=True, reasons=reasons, flagged_at=ctx.today),
     )
+
+
+_ACRONYM_TAIL = re.compile(r"\s*\([^()]{1,12}\)\s*$")
+_LEADING_WORDS = re.compile(r"^(?:the|mit)\s+")
+
+
+def office_key(name: str) -> str:
+    """How two pages' names for one office compare: fold, then without a leading
+    "The"/"MIT" and a trailing "(ACRONYM)"."""
+    key = fold(_ACRONYM_TAIL.sub("", name))
+    while (shorter := _LEADING_WORDS.sub("", key)) != key:
+        key = shorter
+    return key
+
+
+def _attachable(catalog: Catalog, source_id: str) -> dict[str, list[Resource]]:
+    """Records not yet seen on ``source_id``, by the office keys of their names."""
+    by_key: dict[str, list[Resource]] = {}
+    for rec in catalog.resources:
+        if rec.observation(source_id) is not None:
+            continue
+        keys = {office_key(rec.name)} | {office_key(o.name) for o in rec.sources if o.name}
+        for key in keys - {""}:
+            by_key.setdefault(key, []).append(rec)
+    return by_key
 
 
 def plan_sync(
@@ -234,58 +360,125 @@ def plan_sync(
     scraped: Sequence[Listing],
     report: DriftReport | None = None,
     *,
-    source_url: str,
+    source_id: str | None = None,
+    source_url: str | None = None,
+    page_sections: Sequence[str] | None = None,
     max_retire_share: float = 0.5,
     force: bool = False,
     today: dt.date | None = None,
+    at: dt.datetime | None = None,
+    snapshot_sha256: str | None = None,
 ) -> SyncPlan:
-    """Plan a sync of ``catalog`` with the listings scraped from ``source_url``.
+    """Plan a sync of ``catalog`` with the listings scraped from one of its sources.
 
-    ``report`` must be ``compare(catalog, scraped, source_url=...)`` when given (it is
-    computed otherwise). Raises :class:`SyncError` when the plan would retire more
-    than ``max_retire_share`` of the page's active records, unless ``force``.
+    ``source_id`` defaults to the catalog's first source. ``report`` must be
+    ``compare(catalog, scraped, source_id=...)`` when given (it is computed otherwise).
+    ``page_sections`` are the section headings found on the page; when they differ
+    from the source's, the plan updates them. Raises :class:`SyncError` when the plan
+    would take more than ``max_retire_share`` of the page's listed records off it,
+    unless ``force``.
     """
+    page = catalog.meta.source(source_id) if source_id else catalog.meta.sources[0]
     if report is None:
-        report = compare(catalog, scraped, source_url=source_url)
-    if len(report.matches) + len(report.added) != len(scraped):
+        report = compare(catalog, scraped, source_id=page.id, page_sections=page_sections)
+    if len(report.matches) + len([a for a in report.added if a.relisted is None]) != len(scraped):
         raise SyncError("the drift report was not computed from these listings")
-    day = today or dt.datetime.now(tz=dt.UTC).date()
-    plan = SyncPlan(source_url=source_url)
+    now = at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    ctx = _Context(page.id, source_url or page.url, today or now.date(), now, snapshot_sha256)
+    plan = SyncPlan(source_url=ctx.url, source_id=page.id)
     for rid, listing in sorted(report.matches.items()):
-        new, taken, conflicts = _merge(catalog[rid], listing, source_url)
-        plan.taken += taken
-        plan.conflicts += conflicts
-        if new != catalog[rid]:
-            plan.updated.append(new)
-    retired_by_name: dict[str, list[Resource]] = {}
-    for rec in catalog.resources:
-        if rec.status is Status.RETIRED and normalize_text(rec.source.name):
-            retired_by_name.setdefault(normalize_text(rec.source.name), []).append(rec)
+        _plan_match(plan, catalog[rid], listing, ctx)
+    attach = _attachable(catalog, page.id)
     ids = {r.id for r in catalog.resources}
     for item in report.added:
-        again = retired_by_name.get(normalize_text(item.listing.name))
-        if again and len(again) == 1:
-            reason = f"listed on the page again (sync on {day.isoformat()})"
-            rec = again.pop().model_copy(update={"status": Status.ACTIVE})
-            new, taken, conflicts = _merge(rec, item.listing, source_url, [reason])
-            plan.updated.append(new)
-            plan.taken += taken
-            plan.conflicts += conflicts
+        if item.relisted is not None:
+            continue
+        candidates = attach.get(office_key(item.listing.name), []) if item.listing.name else []
+        if len(candidates) == 1 and candidates[0].id not in {r.id for r in plan.updated}:
+            _plan_attach(plan, candidates[0], item.listing, ctx)
         else:
-            plan.added.append(_new_record(item.listing, source_url, ids))
-    for gone in report.removed:
-        rec = catalog[gone.id]
-        reason = f"no longer listed on {source_url} (sync on {day.isoformat()})"
-        update = {"status": Status.RETIRED, "review": _reviewed(rec.review, [reason])}
-        plan.retired.append(rec.model_copy(update=update))
-    active = len(report.matches) + len(report.removed)
-    if active and not force and len(plan.retired) > max_retire_share * active:
+            new = _new_record(item.listing, ctx, ids)
+            plan.added.append(new)
+            plan.events.append(_event(Action.CREATED, new.id, ctx, None, None, new.name))
+    _plan_removals(plan, catalog, report, ctx)
+    listed = sum(1 for r in catalog.resources if (o := r.observation(page.id)) and o.listed)
+    gone = len(report.removed)
+    if listed and not force and gone > max_retire_share * listed:
         raise SyncError(
-            f"sync would retire {len(plan.retired)} of {active} active records "
+            f"sync would retire {gone} of {listed} records listed on {page.id} "
             f"(more than {max_retire_share:.0%}); the page is more likely broken than "
             "changed. Nothing was applied; force it (--force) if the page really lost them."
         )
+    if page_sections is not None and list(page_sections) != list(page.sections):
+        plan.sections = list(page_sections)
     return plan
+
+
+def _plan_match(plan: SyncPlan, rec: Resource, listing: Listing, ctx: _Context) -> None:
+    obs = rec.observation(ctx.source_id)
+    reasons: list[str] = []
+    if obs is not None and not obs.listed and rec.status is Status.RETIRED:
+        others = [o for o in rec.sources if o.listed]
+        if not others:
+            reasons.append(f"listed on {ctx.source_id} again (sync on {ctx.today.isoformat()})")
+            rec = rec.model_copy(update={"status": Status.ACTIVE})
+            plan.events.append(_event(Action.RELISTED, rec.id, ctx, "status", "retired", "active"))
+    elif rec.status is Status.RETIRED:
+        # Retired by its curators while the page still lists it: record the page only.
+        new_obs = _observation(listing, ctx.url, ctx.source_id)
+        if obs != new_obs:
+            sources = _with_observation(rec.sources, new_obs)
+            plan.updated.append(rec.model_copy(update={"sources": sources}))
+        return
+    new, taken, conflicts, events = _merge(rec, listing, ctx, reasons)
+    plan.taken += taken
+    plan.conflicts += conflicts
+    plan.events += events
+    if new != rec or reasons:
+        plan.updated.append(new)
+
+
+def _plan_attach(plan: SyncPlan, rec: Resource, listing: Listing, ctx: _Context) -> None:
+    """A new listing that names an office the catalog has from another page joins it."""
+    obs = _observation(listing, ctx.url, ctx.source_id)
+    update: dict[str, Any] = {"sources": [*rec.sources, obs]}
+    for name in ("phones", "locations", "links"):
+        if not getattr(rec, name) and getattr(listing, name):
+            update[name] = getattr(listing, name)  # nothing curated is lost
+            plan.taken.append(FieldUpdate(rec.id, name))
+    reason = (
+        f"also listed on {ctx.source_id} as {listing.name!r}: joined to this record; "
+        "check that it is the same office"
+    )
+    update["review"] = _flag(rec.review, [reason], ctx.today)
+    new = Resource.model_validate({**dict(rec), **update})
+    plan.updated.append(new)
+    plan.attached.append((rec.id, listing.name))
+    plan.events.append(_event(Action.UPDATED, rec.id, ctx, "sources", None, _json([obs])))
+
+
+def _plan_removals(plan: SyncPlan, catalog: Catalog, report: DriftReport, ctx: _Context) -> None:
+    """Records the page no longer lists: the observation is unlisted, the record retired
+    when no page lists it any more."""
+    matched = set(report.matches)
+    for rec in catalog.resources:
+        obs = rec.observation(ctx.source_id)
+        if obs is None or not obs.listed or rec.id in matched:
+            continue
+        sources = _with_observation(rec.sources, obs.model_copy(update={"listed": False}))
+        still = [o.source_id for o in sources if o.listed]
+        update: dict[str, Any] = {"sources": sources}
+        if rec.status is Status.ACTIVE and not still:
+            reason = f"no longer listed on {ctx.source_id} (sync on {ctx.today.isoformat()})"
+            update |= {"status": Status.RETIRED, "review": _flag(rec.review, [reason], ctx.today)}
+            plan.retired.append(rec.model_copy(update=update))
+            plan.events.append(_event(Action.RETIRED, rec.id, ctx, "status", "active", "retired"))
+        else:
+            if rec.status is Status.ACTIVE:
+                reason = f"no longer listed on {ctx.source_id}; still listed on {', '.join(still)}"
+                update["review"] = _flag(rec.review, [reason], ctx.today)
+            plan.updated.append(rec.model_copy(update=update))
+            plan.events.append(_event(Action.UPDATED, rec.id, ctx, "sources", None, None))
 
 
 def apply_plan(catalog: Catalog, plan: SyncPlan) -> Catalog:
@@ -299,4 +492,13 @@ def apply_plan(catalog: Catalog, plan: SyncPlan) -> Catalog:
         if rec.id in by_id:
             raise SyncError(f"the plan adds {rec.id!r}, which is already in the catalog")
         by_id[rec.id] = rec
-    return catalog.replace(list(by_id.values()))
+    result = catalog.replace(list(by_id.values()))
+    if plan.sections is not None:
+        sources = [
+            page.model_copy(update={"sections": plan.sections})
+            if page.id == plan.source_id
+            else page
+            for page in catalog.meta.sources
+        ]
+        result = result.with_meta(catalog.meta.model_copy(update={"sources": sources}))
+    return result

@@ -1,13 +1,14 @@
-"""Validate a catalog directory and report every problem at once.
+"""Validate a catalog directory and report every problem at once; load a valid one.
 
 Lenient first, strict second (as pypa/packaging does it): each file is read and
 checked on its own, so one broken file never hides the problems of another, and
-then the records are checked against each other. Every problem is a
-:class:`~resource_catalog.models.Finding` naming the file, the field path and the
-bad value.
+then the records are checked against each other (:mod:`resource_catalog.checks`).
+Every problem is a :class:`~resource_catalog.models.Finding` naming the file, the
+field path and the bad value.
 
 Finding codes (stable: tools filter on them)::
 
+    error    catalog-json         catalog.json is not valid (every problem listed)
     error    unreadable           the file cannot be read
     error    encoding             the file is not UTF-8
     error    json                 the file is not JSON (line and column given)
@@ -16,23 +17,30 @@ Finding codes (stable: tools filter on them)::
     error    duplicate-id         two files carry one id
     error    phone                a phone number is not a valid number
     error    building             a location's building is not in the registry
-    error    unknown-section      source.section is not a section of catalog.json
-    error    interrupted-save     a save was interrupted; the next sync finishes it
+    error    unknown-source       an observation names a source catalog.json lacks
+    error    unknown-section      an observation's section is not one of its source's
+    error    profile              a source's profile has a CSS selector that does not parse
+    error    symlink              a resource file is a link to a file outside the catalog
+    error    unsafe-journal       the save journal is corrupt or names files outside the layout
+    error    history              a line of history.jsonl is malformed or names no record
+    warning  interrupted-save     a save was interrupted; readers see it finished, sync finishes it
+    warning  old-schema           catalog.json is an older schema version; run migrate
     warning  duplicate-name       two active records share a name
     warning  duplicate-phone      two active records list the same phone
     warning  duplicate-link       two active records list the same link
     warning  possible-duplicate   two active records look like the same office
+    warning  sources-disagree-*   two pages list one office with contradicting phones,
+                                  locations or links (phones, locations, links)
+    warning  stale-review         an active record was not reviewed within the interval
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
-import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +48,25 @@ from pydantic import ValidationError
 
 from resource_catalog._gc import gc_paused
 from resource_catalog._paths import default_catalog_dir
-from resource_catalog.catalog import (
-    BUILDINGS_FILE,
-    JOURNAL_FILE,
-    RESOURCES_DIR,
-    Catalog,
-    read_meta,
-)
-from resource_catalog.errors import InvalidPhoneError
+from resource_catalog.catalog import Catalog
+from resource_catalog.checks import check_across, check_record, clip, finding
+from resource_catalog.errors import CatalogError
+from resource_catalog.history import Event, parse_history
 from resource_catalog.locations import BuildingRegistry, load_buildings
-from resource_catalog.models import CatalogMeta, Finding, Resource, Severity, Status
-from resource_catalog.phones import validate_phone_number
+from resource_catalog.migrate import V1, source_ids_by_url, upgrade_meta, upgrade_resource
+from resource_catalog.models import CatalogMeta, Finding, Resource, Severity
+from resource_catalog.store import (
+    BUILDINGS_FILE,
+    HISTORY_FILE,
+    JOURNAL_FILE,
+    META_FILE,
+    RESOURCES_DIR,
+    Refused,
+    parse_meta,
+    read_files,
+)
 
-_MAX_VALUE = 120
+__all__ = ["ValidationResult", "check_catalog_value", "load_catalog", "validate_catalog"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,7 @@ class ValidationResult:
     directory: Path
     catalog: Catalog
     findings: tuple[Finding, ...]
+    schema_version: str = "2.0"
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -86,138 +101,236 @@ class ValidationResult:
         }
 
 
+def load_catalog(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Catalog:
+    """Load and validate a catalog directory (the bundled catalog by default).
+
+    Raises :class:`CatalogError` when the directory cannot be read or when any
+    record is invalid; ``err.findings`` then holds every problem, not only the first.
+    Warnings (possible duplicates, an older schema version) do not prevent loading.
+    ``progress(done, total)`` is called as files are read.
+    """
+    result = validate_catalog(path, progress=progress)
+    if result.errors:
+        first = result.errors[0]
+        raise CatalogError(
+            f"catalog {result.directory} has {len(result.errors)} error(s); first: "
+            f"{first.file}: {first.field or first.code}: {first.message}",
+            result.findings,
+        )
+    return result.catalog
+
+
 def validate_catalog(
     path: str | os.PathLike[str] | None = None,
     *,
     registry: BuildingRegistry | None = None,
     progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
 ) -> ValidationResult:
     """Check a catalog directory and return every finding without raising.
 
-    ``path`` defaults to ``./catalog`` when the working directory has one, else
-    the bundled catalog. Raises :class:`~resource_catalog.errors.CatalogError`
-    only when the job cannot be done at all: the directory or its
-    ``catalog.json`` is missing or unreadable, or the building registry is broken.
-    ``progress(done, total)`` is called as resource files are read (for a
-    progress bar over large catalogs).
+    ``path`` defaults to the current directory when it is a catalog, else ``./catalog``
+    when the working directory has one, else the bundled catalog. Raises
+    :class:`~resource_catalog.errors.CatalogError` only when the job cannot be done at
+    all: the directory or its ``catalog.json`` is missing or unreadable, or the building
+    registry is broken. ``progress(done, total)`` is called as resource files are read.
     """
     directory = Path(path) if path is not None else default_catalog_dir()
-    meta = read_meta(directory)
+    files = read_files(directory, progress=progress)
+    if isinstance(files.meta, OSError):
+        exc = files.meta
+        raise CatalogError(f"cannot read {directory / META_FILE}: {exc.strerror or exc}")
+    findings: list[Finding] = []
+    try:
+        meta, version = parse_meta(files.meta, META_FILE)
+    except CatalogError as exc:
+        return _invalid_meta(directory, str(exc))
+    if version == V1:
+        findings.append(
+            finding(
+                "old-schema",
+                f"catalog.json is schema {V1}; it was read as 2.0 in memory. Run "
+                "`resource-catalog migrate` to rewrite it",
+                META_FILE,
+                "schema_version",
+                V1,
+                severity=Severity.WARNING,
+            )
+        )
     if registry is None:
         own = directory / BUILDINGS_FILE
         registry = load_buildings(own if own.is_file() else None)
-    findings: list[Finding] = []
-    if (directory / JOURNAL_FILE).exists():
+    if files.journal_error is not None:
+        findings.append(finding("unsafe-journal", files.journal_error, JOURNAL_FILE))
+    elif files.interrupted:
         findings.append(
-            _finding(
+            finding(
                 "interrupted-save",
-                "a save was interrupted; run sync again (it finishes the save first)",
-                file=JOURNAL_FILE,
+                "a save was interrupted; it is read as finished, and the next sync finishes it",
+                JOURNAL_FILE,
+                severity=Severity.WARNING,
             )
         )
+    findings.extend(_profile_findings(meta))
+    upgrade = _v1_upgrader(files.meta) if version == V1 else None
     with gc_paused():  # a large catalog is millions of objects that all survive
-        resources, files = _load_all(directory, _sections_of(meta), registry, findings, progress)
-        active = [r for r in resources.values() if r.status is Status.ACTIVE]
-        findings.extend(_check_across(active, files))
-        catalog = Catalog(meta=meta, resources=tuple(resources.values()), path=directory)
-    return ValidationResult(directory=directory, catalog=catalog, findings=tuple(findings))
+        records: dict[str, Resource] = {}
+        where: dict[str, str] = {}
+        for name, raw in files.resources.items():
+            rel = f"{RESOURCES_DIR}/{name}"
+            resource = _load_resource(raw, rel, findings, upgrade)
+            if resource is None:
+                continue
+            _check_identity(resource, name, rel, records, where, findings)
+            if resource.id in records and where[resource.id] != rel:
+                continue
+            records[resource.id] = resource
+            where[resource.id] = rel
+            findings.extend(check_record(resource, rel, meta, registry))
+        history = _history(files.history, records, findings)
+        findings.extend(
+            check_across(
+                list(records.values()),
+                where,
+                today=today,
+                review_interval_days=meta.review_interval_days,
+            )
+        )
+        catalog = Catalog(
+            meta=meta, resources=tuple(records.values()), path=directory, history=tuple(history)
+        )
+    return ValidationResult(
+        directory=directory, catalog=catalog, findings=tuple(findings), schema_version=version
+    )
 
 
-def _sections_of(meta: CatalogMeta) -> frozenset[str]:
-    """Every section named by the catalog's source pages."""
-    return frozenset(s for page in meta.sources for s in page.sections)
+def check_catalog_value(
+    catalog: Catalog, registry: BuildingRegistry | None = None, *, today: dt.date | None = None
+) -> list[Finding]:
+    """The findings ``validate`` would report for ``catalog`` saved as is (no I/O but the
+    registry). Used before a save, so a command never writes a catalog it would reject."""
+    registry = load_buildings() if registry is None else registry
+    files = {r.id: f"{RESOURCES_DIR}/{r.id}.json" for r in catalog.resources}
+    findings = list(_profile_findings(catalog.meta))
+    for resource in catalog.resources:
+        findings.extend(check_record(resource, files[resource.id], catalog.meta, registry))
+    findings.extend(
+        check_across(
+            catalog.resources,
+            files,
+            today=today,
+            review_interval_days=catalog.meta.review_interval_days,
+        )
+    )
+    return findings
 
 
-def _load_all(
-    directory: Path,
-    sections: frozenset[str],
-    registry: BuildingRegistry,
+# --------------------------------------------------------------------------- pieces
+
+
+def _invalid_meta(directory: Path, message: str) -> ValidationResult:
+    """A result for a catalog whose catalog.json cannot be used: one finding, no records."""
+    placeholder = CatalogMeta.model_construct(name="(invalid catalog.json)", sources=[])
+    return ValidationResult(
+        directory=directory,
+        catalog=Catalog(meta=placeholder, resources=(), path=directory),
+        findings=(finding("catalog-json", message, META_FILE),),
+    )
+
+
+def _profile_findings(meta: CatalogMeta) -> list[Finding]:
+    """A CSS selector of a profile that soupsieve cannot parse is an error, found before use."""
+    if all(page.profile is None for page in meta.sources):
+        return []
+    from resource_catalog.pages.profiles import selector_problems  # noqa: PLC0415 (soupsieve)
+
+    return [
+        finding("profile", problem, META_FILE, f"sources[{i}].profile.{where}", selector)
+        for i, page in enumerate(meta.sources)
+        if page.profile is not None
+        for where, selector, problem in selector_problems(page.profile)
+    ]
+
+
+def _v1_upgrader(meta_raw: bytes) -> Callable[[Any], Any]:
+    data = json.loads(meta_raw.decode("utf-8-sig"))
+    upgraded = upgrade_meta(data)
+    ids = source_ids_by_url(upgraded)
+    default = next(iter(ids.values()), "source")
+    return lambda record: upgrade_resource(record, ids, default)
+
+
+def _check_identity(
+    resource: Resource,
+    name: str,
+    rel: str,
+    records: dict[str, Resource],
+    where: dict[str, str],
     findings: list[Finding],
-    progress: Callable[[int, int], None] | None,
-) -> tuple[dict[str, Resource], dict[str, str]]:
-    """Read and check every resource file: the records by id, and their files by id."""
-    resources: dict[str, Resource] = {}
-    files: dict[str, str] = {}
-    # By name: the same order as sorting the paths, without Path.__lt__'s cost.
-    paths = sorted((directory / RESOURCES_DIR).glob("*.json"), key=lambda p: p.name)
-    for done, file in enumerate(paths, start=1):
-        if progress is not None:
-            progress(done, len(paths))
-        rel = f"{RESOURCES_DIR}/{file.name}"
-        resource = _load_resource(file, rel, findings)
-        if resource is None:
-            continue
-        if resource.id != file.stem:
-            findings.append(
-                _finding(
-                    "id-mismatch",
-                    f"id must equal the file name {file.stem!r}",
-                    rel,
-                    "id",
-                    resource.id,
-                    resource.id,
-                )
-            )
-        if resource.id in resources:
-            findings.append(
-                _finding(
-                    "duplicate-id",
-                    f"id is also used by {files[resource.id]}",
-                    rel,
-                    "id",
-                    resource.id,
-                    resource.id,
-                )
-            )
-            continue
-        resources[resource.id] = resource
-        files[resource.id] = rel
-        findings.extend(_check_record(resource, rel, sections, registry))
-    return resources, files
-
-
-def _load_resource(file: Path, rel: str, findings: list[Finding]) -> Resource | None:
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        findings.append(_finding("unreadable", f"cannot read: {exc.strerror or exc}", rel))
-        return None
-    try:
-        # The fast path: one pass in pydantic-core, no Python-level JSON tree.
-        return Resource.model_validate_json(raw)
-    except ValidationError:
-        pass
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = raw[exc.start : exc.start + 8]
+) -> None:
+    stem = name[: -len(".json")]
+    if resource.id != stem:
         findings.append(
-            _finding("encoding", f"not UTF-8 at byte {exc.start}", rel, value=repr(bad))
-        )
-        return None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        findings.append(
-            _finding(
-                "json",
-                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            finding(
+                "id-mismatch",
+                f"id must equal the file name {stem!r}",
                 rel,
-                value=_clip(text[max(0, exc.pos - 20) : exc.pos + 20]),
+                "id",
+                resource.id,
+                resource.id,
             )
         )
+    if resource.id in records:
+        findings.append(
+            finding(
+                "duplicate-id",
+                f"id is also used by {where[resource.id]}",
+                rel,
+                "id",
+                resource.id,
+                resource.id,
+            )
+        )
+
+
+def _load_resource(
+    raw: bytes | OSError | Refused,
+    rel: str,
+    findings: list[Finding],
+    upgrade: Callable[[Any], Any] | None,
+) -> Resource | None:
+    if isinstance(raw, Refused):
+        findings.append(finding("symlink", str(raw), rel))
         return None
+    if isinstance(raw, OSError):
+        findings.append(finding("unreadable", f"cannot read: {raw.strerror or raw}", rel))
+        return None
+    if upgrade is None:
+        try:
+            # The fast path: one pass in pydantic-core, no Python-level JSON tree.
+            return Resource.model_validate_json(raw)
+        except (ValidationError, RecursionError):
+            pass
+    data = _json_data(raw, rel, findings)
+    if data is _INVALID:
+        return None
+    if upgrade is not None:
+        data = upgrade(data)
     try:
         return Resource.model_validate(data)
     except ValidationError as exc:
         rid = data.get("id") if isinstance(data, dict) else None
         findings.extend(
-            _finding(
+            finding(
                 "schema",
                 _schema_message(err),
                 rel,
                 _field_path(err["loc"]),
-                None if err["type"] == "missing" else _clip(_show(err.get("input"))),
+                None if err["type"] == "missing" else _show(err.get("input")),
                 rid if isinstance(rid, str) else None,
             )
             for err in exc.errors(include_url=False)
@@ -225,129 +338,56 @@ def _load_resource(file: Path, rel: str, findings: list[Finding]) -> Resource | 
         return None
 
 
-def _check_record(
-    resource: Resource, rel: str, sections: frozenset[str], registry: BuildingRegistry
-) -> Iterable[Finding]:
-    rid = resource.id
-    for prefix, phones in (("phones", resource.phones), ("source.phones", resource.source.phones)):
-        for i, phone in enumerate(phones):
-            reason = _phone_problem(phone.number)
-            if reason is not None:
-                yield _finding("phone", reason, rel, f"{prefix}[{i}].number", phone.number, rid)
-    for i, location in enumerate(resource.locations):
-        if location.building not in registry:
-            yield _finding(
-                "building",
-                "building is not in the building registry (buildings.csv)",
+_INVALID = object()
+
+
+def _json_data(raw: bytes, rel: str, findings: list[Finding]) -> Any:
+    """The JSON data of a resource file (a UTF-8 BOM accepted), or ``_INVALID`` with a finding."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 8]
+        findings.append(finding("encoding", f"not UTF-8 at byte {exc.start}", rel, value=repr(bad)))
+        return _INVALID
+    try:
+        return json.loads(text)
+    except RecursionError:
+        findings.append(finding("json", "nested too deeply to be a resource record", rel))
+    except json.JSONDecodeError as exc:
+        findings.append(
+            finding(
+                "json",
+                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                 rel,
-                f"locations[{i}].building",
-                location.building,
-                rid,
+                value=text[max(0, exc.pos - 20) : exc.pos + 20],
             )
-    if resource.source.section not in sections:
-        yield _finding(
-            "unknown-section",
-            "section is not one of the sections listed in catalog.json",
-            rel,
-            "source.section",
-            resource.source.section,
+        )
+    return _INVALID
+
+
+def _history(
+    raw: bytes | None, records: dict[str, Resource], findings: list[Finding]
+) -> list[Event]:
+    if raw is None:
+        return []
+    events, problems = parse_history(raw)
+    findings.extend(
+        finding("history", f"line {n}: {why}", HISTORY_FILE, f"line {n}") for n, why in problems
+    )
+    unknown = sorted(
+        {e.resource_id for e in events if e.resource_id and e.resource_id not in records}
+    )
+    findings.extend(
+        finding(
+            "history",
+            "an event names a resource id that no record has (records are never deleted)",
+            HISTORY_FILE,
+            "resource_id",
             rid,
         )
-
-
-@lru_cache(maxsize=65536)
-def _phone_problem(number: str) -> str | None:
-    try:
-        validate_phone_number(number)
-    except InvalidPhoneError as exc:
-        return exc.reason
-    return None
-
-
-def _check_across(active: Sequence[Resource], files: dict[str, str]) -> Iterable[Finding]:
-    """Warnings about records that look like each other (retired ones excluded)."""
-    checks: list[tuple[str, str, Any]] = [
-        ("duplicate-name", "name", lambda r: [_norm(r.name)]),
-        ("duplicate-phone", "phones", lambda r: [p.number + (p.extension or "") for p in r.phones]),
-        ("duplicate-link", "links", lambda r: [link.url.rstrip("/") for link in r.links]),
-    ]
-    for code, field, keys in checks:
-        seen: dict[str, list[Resource]] = defaultdict(list)
-        for resource in active:
-            for key in dict.fromkeys(keys(resource)):
-                seen[key].append(resource)
-        for key, owners in sorted(seen.items()):
-            for later in owners[1:]:
-                yield _finding(
-                    code,
-                    f"same {field.rstrip('s')} as {files[owners[0].id]}",
-                    files[later.id],
-                    field,
-                    key,
-                    later.id,
-                    Severity.WARNING,
-                )
-    yield from _similar_offices(active, files)
-
-
-def _similar_offices(active: Sequence[Resource], files: dict[str, str]) -> Iterable[Finding]:
-    """Records that share an acronym, or whose names share all significant words."""
-    by_key: dict[str, list[Resource]] = defaultdict(list)
-    for resource in active:
-        keys = {_name_key(resource.name)}
-        if resource.acronym:
-            keys.add(f"acronym:{resource.acronym.upper()}")
-        for key in keys:
-            by_key[key].append(resource)
-    reported: set[tuple[str, str]] = set()
-    for owners in by_key.values():
-        for later in owners[1:]:
-            pair = (owners[0].id, later.id)
-            if pair in reported or _norm(owners[0].name) == _norm(later.name):
-                continue  # identical names are already a duplicate-name warning
-            reported.add(pair)
-            yield _finding(
-                "possible-duplicate",
-                f"looks like the same office as {files[owners[0].id]} "
-                f"({owners[0].name!r}); merge them or say why both exist",
-                files[later.id],
-                "name",
-                later.name,
-                later.id,
-                Severity.WARNING,
-            )
-
-
-_STOP = frozenset({"the", "of", "for", "and", "office", "mit", "a", "an", "s"})
-
-
-def _name_key(name: str) -> str:
-    words = re.findall(r"[a-z0-9]+", name.lower())
-    return " ".join(sorted({w for w in words if w not in _STOP and not w.isdigit()}))
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def _finding(
-    code: str,
-    message: str,
-    file: str | None = None,
-    field: str | None = None,
-    value: str | None = None,
-    resource_id: str | None = None,
-    severity: Severity = Severity.ERROR,
-) -> Finding:
-    return Finding(
-        severity=severity,
-        code=code,
-        message=message,
-        resource_id=resource_id,
-        file=file,
-        field=field,
-        value=value,
+        for rid in unknown
     )
+    return events
 
 
 def _field_path(loc: Sequence[int | str]) -> str:
@@ -369,14 +409,8 @@ def _show(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return clip(value)
     try:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-def _clip(text: str | None) -> str | None:
-    if text is None or len(text) <= _MAX_VALUE:
-        return text
-    return text[: _MAX_VALUE - 1] + "…"
+        return clip(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    except (TypeError, ValueError, RecursionError):
+        return clip(repr(value))

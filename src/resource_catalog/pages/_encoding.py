@@ -6,7 +6,7 @@ Decoding follows the order browsers use, simplified: a byte-order mark, then the
 then detection. Labels that mean Latin-1 or ASCII are read as windows-1252, as the
 HTML standard says, so a page's em dashes and curly quotes survive.
 
-:mod:`resource_catalog.fetch` uses this for fetched pages and re-exports
+:mod:`resource_catalog.pages.fetch` uses this for fetched pages and re-exports
 :func:`decode_html` and :func:`choose_encoding`; a saved page (``--html``) is decoded
 from here directly, so reading one never imports :mod:`requests`. The detector
 (:mod:`charset_normalizer`) is imported only when a page declares nothing and is not
@@ -43,7 +43,7 @@ _AS_WINDOWS_1252: Final = frozenset({"latin_1", "iso8859-1", "ascii", "cp1252"})
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
-    """Decode a saved or fetched page the way :func:`~resource_catalog.fetch.fetch_page` does.
+    """Decode a saved or fetched page the way :func:`~resource_catalog.pages.fetch.fetch_page` does.
 
     ``content_type`` is the HTTP ``Content-Type`` header, when there was one; without
     it the charset comes from a byte-order mark, a ``<meta>`` declaration, or detection.

@@ -6,10 +6,10 @@ the HTTP status when there was one. The session from :func:`make_session` is the
 seam for tests and callers: it retries connection errors, 429 and 5xx with
 exponential backoff, honours ``Retry-After`` but caps it. Above the per-read
 timeouts, a ``deadline`` bounds the whole fetch (connect, redirects, retries and
-body): a watchdog (:mod:`resource_catalog._watchdog`) shuts the socket down when it
+body): a watchdog (:mod:`resource_catalog.pages._deadline`) shuts the socket down when it
 passes, so even a server that drips one byte at a time cannot hold a fetch open.
 
-Decoding lives in :mod:`resource_catalog._encoding` (no network needed);
+Decoding lives in :mod:`resource_catalog.pages._encoding` (no network needed);
 :func:`decode_html` and :func:`choose_encoding` are re-exported here.
 """
 
@@ -31,18 +31,19 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
-from resource_catalog import __version__
-from resource_catalog._deadline import ACTIVE, WATCHED_POOLS, BoundedRetry, Watchdog
-from resource_catalog._encoding import (
+from resource_catalog._version import __version__
+from resource_catalog.errors import FetchError
+from resource_catalog.pages._deadline import ACTIVE, WATCHED_POOLS, BoundedRetry, Watchdog
+from resource_catalog.pages._encoding import (
     choose_encoding,
     decode_html,
     decode_with,
     looks_like_html,
     parse_content_type,
 )
-from resource_catalog.errors import FetchError
 
 __all__ = [
+    "DEADLINE",
     "USER_AGENT",
     "FetchResult",
     "choose_encoding",
@@ -58,6 +59,8 @@ USER_AGENT: Final = f"resource-catalog/{__version__} (+{PROJECT_URL})"
 HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
 RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS: Final = 10
+#: The default bound over one whole fetch, in seconds.
+DEADLINE: Final = 60.0
 _CHUNK: Final = 64 * 1024
 
 _ACCEPT: Final = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
@@ -142,7 +145,7 @@ def fetch_page(
     *,
     session: requests.Session | None = None,
     timeout: tuple[float, float] = (5.0, 20.0),
-    deadline: float = 60.0,
+    deadline: float = DEADLINE,
     max_bytes: int = 5_000_000,
     etag: str | None = None,
     last_modified: str | None = None,

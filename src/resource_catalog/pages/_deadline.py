@@ -7,7 +7,7 @@ socket the fetch registered, so a read blocked in another thread returns at once
 (end of stream) and the fetch can report the deadline.
 
 Sockets are registered by the connection classes below, which
-:mod:`resource_catalog.fetch` mounts in its sessions: :class:`WatchedHTTPConnection`
+:mod:`resource_catalog.pages.fetch` mounts in its sessions: :class:`WatchedHTTPConnection`
 registers its socket when it connects (so a slow TLS handshake or drip-fed headers
 are cut too) and again before each response (a kept-alive connection from an earlier
 fetch), and shortens a connect timeout to the time left. :class:`BoundedRetry` caps

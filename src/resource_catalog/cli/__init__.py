@@ -1,0 +1,21 @@
+"""The ``resource-catalog`` command line: a thin layer over the public functions.
+
+Each command parses its options, makes one library call and renders the result; see
+:mod:`resource_catalog.cli._base` for the exit codes and error handling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resource_catalog.cli import catalog_cmds, drift_cmds, sources_cmds  # noqa: F401 (registers)
+from resource_catalog.cli._base import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Progress, cli
+
+_Progress = Progress  # the name the tests and older callers use
+
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "cli", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="resource-catalog")

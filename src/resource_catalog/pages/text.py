@@ -1,0 +1,113 @@
+"""Text of a parsed page: control characters out, whitespace collapsed, in linear time.
+
+Nothing here edits the tree. :func:`events` walks a subtree once, iteratively (no
+recursion, so a page nested 40,000 levels deep is fine), yielding every node as it is
+entered and every tag as it is left; the readers in :mod:`resource_catalog.pages.parse`
+build all their text from that one walk. :func:`text_of` is the same walk for one
+element.
+
+Text is read as a reader sees it: comments, processing instructions and doctypes are
+not text; ``<br>`` and the edges of block elements separate words (or lines, when
+asked); runs of whitespace, non-breaking spaces included, become one space. C0 and C1
+control characters other than whitespace (ESC, BEL, NUL...) are removed from the
+page's text before it is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Final
+
+from bs4 import Tag
+from bs4.element import CData, NavigableString, PageElement
+
+from resource_catalog.errors import ParseError
+
+__all__ = [
+    "BLOCK_TAGS",
+    "Budget",
+    "clean_page_text",
+    "collapse",
+    "events",
+    "is_text",
+    "text_of",
+]
+
+BLOCK_TAGS: Final = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl",
+        "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+        "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+
+# C0 controls but tab, line feed, form feed and carriage return; DEL; the C1 block.
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_page_text(html: str) -> str:
+    """The page with control characters removed and lone surrogates read as U+FFFD."""
+    html = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return _CONTROLS.sub("", html)
+
+
+def collapse(text: str) -> str:
+    """Runs of whitespace as one space, ends stripped."""
+    return " ".join(text.split())
+
+
+def is_text(node: PageElement) -> bool:
+    """Whether ``node`` is text a reader sees (not a comment, doctype or declaration)."""
+    return type(node) is NavigableString or type(node) is CData
+
+
+class Budget:
+    """A time limit over the reading of one page, checked every few thousand nodes."""
+
+    _EVERY = 4096
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self._until = None if seconds is None else time.monotonic() + seconds
+        self._count = 0
+
+    def tick(self) -> None:
+        """Raise :class:`ParseError` once the time is up."""
+        self._count += 1
+        due = self._until is not None and self._count % self._EVERY == 0
+        if due and self._until is not None and time.monotonic() > self._until:
+            raise ParseError(f"page not recognised: reading it took longer than {self.seconds:g} s")
+
+
+def events(root: Tag, budget: Budget | None = None) -> Iterator[tuple[PageElement, bool]]:
+    """``(node, True)`` for every node of ``root``'s subtree (``root`` included) in document
+    order, and ``(tag, False)`` when a tag's subtree has been walked. Linear, iterative."""
+    stack: list[tuple[PageElement, bool]] = [(root, True)]
+    while stack:
+        node, entering = stack.pop()
+        if budget is not None:
+            budget.tick()
+        yield node, entering
+        if entering and isinstance(node, Tag):
+            stack.append((node, False))
+            stack.extend((child, True) for child in reversed(node.contents))
+
+
+def text_of(tag: Tag, *, lines: bool = False, budget: Budget | None = None) -> str:
+    """The text of ``tag`` as a reader sees it: collapsed to one line, or (``lines``) one
+    line per ``<br>`` or block, each collapsed, empty lines dropped."""
+    pieces: list[str] = []
+    gap = "\n" if lines else " "
+    for node, entering in events(tag, budget):
+        if isinstance(node, Tag):
+            if node.name == "br" or node.name in BLOCK_TAGS:
+                pieces.append(gap)
+        elif entering and is_text(node):
+            pieces.append(str(node))
+    text = "".join(pieces)
+    if not lines:
+        return collapse(text)
+    return "\n".join(c for line in text.split("\n") if (c := collapse(line)))

@@ -1,0 +1,178 @@
+"""Profiles: how to read one source page, as declarative data (pure pydantic, no I/O).
+
+A profile is JSON kept in ``catalog.json`` with its source and reviewed like code; its
+JSON Schema is ``schemas/profile.schema.json``. It says:
+
+* where the content is (``content``: CSS selectors tried in order) and what page
+  chrome to drop besides the built-in list (``drop``);
+* how listings are grouped (``listings.group``):
+
+  ``items``     every element ``listings.selector`` matches is one listing (list
+                items, cards, grid cells, accordion paragraphs);
+  ``pairs``     ``listings.selector`` matches the name elements (``dt``, or every
+                other ``li``); the elements after each, up to the next name, are its
+                description (``dd``);
+  ``headings``  ``listings.selector`` matches headings (``h3``); everything after one,
+                up to the next heading of the same or a higher level, is its listing
+                (a heading with nothing under it is a listing with only a name);
+  ``lines``     every element ``listings.selector`` matches (``p``) is one listing whose
+                lines are split at ``<br>``: an optional label line, then the name line,
+                then details;
+  ``table``     every row ``listings.selector`` matches is a listing; ``listings.columns``
+                names the columns (by header text or 0-based position);
+
+* where the name is (``name``): a selector inside the listing, a leading link or bold
+  element, or the text before a separator (``:``, an en dash); a leading "The" is not
+  part of the name;
+* where the section comes from (``section``): the nearest heading above (``heading``),
+  a label inside the listing (``label``), or nowhere (``none``: the source's title);
+* whether items nested inside a listing are details of it (``details``);
+* the phone region of the page (``region``, ISO 3166 alpha-2: a page outside the US
+  reads its own national numbers) and the base URL of relative links (``base_url``).
+
+Selectors are CSS as soupsieve (BeautifulSoup's own engine) reads them. A source
+without a profile is read with :data:`DEFAULT_PROFILE`: the first page's rules.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+#: Where the main content usually is on a CMS page, most specific first.
+DEFAULT_CONTENT = (
+    "main",
+    "[role=main]",
+    "#main-content",
+    ".region-content",
+    "#content",
+    "article",
+)
+#: Heading tags that give the section on the first page.
+DEFAULT_SECTION_SELECTOR = "h2, h3, h4"
+
+Selector = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+Region = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Grouping(StrEnum):
+    """How the elements of a page make listings."""
+
+    ITEMS = "items"
+    PAIRS = "pairs"
+    HEADINGS = "headings"
+    LINES = "lines"
+    TABLE = "table"
+
+
+class SectionFrom(StrEnum):
+    """Where a listing's section comes from."""
+
+    HEADING = "heading"
+    LABEL = "label"
+    NONE = "none"
+
+
+class ListingRule(_Model):
+    """Which elements are listings, and how they group."""
+
+    group: Grouping = Grouping.ITEMS
+    selector: Selector = Field(
+        default="li",
+        description="CSS selector of the listing elements (items, lines, table rows), "
+        "the name elements (pairs) or the headings (headings).",
+    )
+    columns: dict[Literal["name", "description", "phones", "locations", "section"], str | int] = (
+        Field(
+            default_factory=dict,
+            description="table: the column of each role, by header text (case-insensitive) "
+            "or 0-based position; 'name' is required.",
+        )
+    )
+    exclude: list[Selector] = Field(
+        default_factory=list,
+        description="Elements matching these are never listings (a 'Back to top' item).",
+    )
+
+    @model_validator(mode="after")
+    def _columns_fit_the_group(self) -> ListingRule:
+        if self.group is Grouping.TABLE and "name" not in self.columns:
+            raise ValueError("a table profile needs columns.name (header text or position)")
+        if self.group is not Grouping.TABLE and self.columns:
+            raise ValueError(f"columns apply to the table group only, not {self.group.value!r}")
+        return self
+
+
+class NameRule(_Model):
+    """Where a listing's name is."""
+
+    selector: Selector | None = Field(
+        default=None,
+        description="CSS selector inside the listing; the first match's text is the name.",
+    )
+    lead: bool = Field(
+        default=True, description="A leading link or bold element (after an optional 'The')."
+    )
+    separators: list[Annotated[str, StringConstraints(min_length=1, max_length=5)]] = Field(
+        default_factory=lambda: [":"],
+        description="The text before the first of these (after a lead element, or in plain "
+        "text) is the name and the text after it the description.",
+    )
+    strip_article: bool = Field(default=True, description="A leading 'The' is not part of it.")
+
+
+class SectionRule(_Model):
+    """Where a listing's section comes from."""
+
+    source: SectionFrom = Field(default=SectionFrom.HEADING, alias="from")
+    selector: Selector | None = Field(
+        default=DEFAULT_SECTION_SELECTOR,
+        description="heading: the elements that open a section (the nearest one above a "
+        "listing names it); label: the label element at the start of a listing.",
+    )
+    required: bool = Field(
+        default=True,
+        description="heading: listings above the first section heading are not listings.",
+    )
+    default: str | None = Field(
+        default=None,
+        description="The section when none is found (default: the source's title).",
+    )
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class Profile(_Model):
+    """How to read one source page (see the module documentation)."""
+
+    version: Literal[1] = 1
+    content: list[Selector] = Field(
+        default_factory=lambda: list(DEFAULT_CONTENT),
+        description="Main-content candidates, tried in order; the first that holds "
+        "listings wins, else the whole body.",
+    )
+    drop: list[Selector] = Field(
+        default_factory=list, description="Page chrome to remove, besides the built-in list."
+    )
+    listings: ListingRule = ListingRule()
+    name: NameRule = NameRule()
+    section: SectionRule = SectionRule()
+    details: bool = Field(
+        default=True,
+        description="Listing elements nested inside a listing are details of it, not listings.",
+    )
+    region: Region = Field(default="US", description="The country whose numbers the page uses.")
+    base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
+        default=None, description="Relative links resolve against this (default: the page URL)."
+    )
+
+
+#: The first page's rules: list items under h2-h4 section headings, "Name: text" or a
+#: leading link/bold name, nested items as details.
+DEFAULT_PROFILE = Profile()

@@ -1,0 +1,595 @@
+"""The workflows a maintainer or a nightly job runs, one library call each.
+
+* :func:`diff_catalog`: read the sources' pages (live, from files or from the saved
+  snapshots) and compare each with the catalog: a :class:`CatalogDrift`.
+* :func:`check_catalog`: validate, then diff against the snapshots (or live).
+* :func:`sync_catalog`: under the lock, read the pages, plan and apply a three-way
+  merge per source, validate the result, and save it with the snapshots and the
+  history in one atomic commit.
+* :func:`migrate_catalog`: rewrite an older catalog in the current schema.
+
+The command line only parses options, calls one of these and renders the result.
+Every source is read and checked even when another fails; a source that cannot be
+read or recognised is reported (an error, exit 2), never as "N removed".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from resource_catalog._paths import default_catalog_dir
+from resource_catalog.catalog import Catalog
+from resource_catalog.drift import CatalogDrift, SourceDrift, compare
+from resource_catalog.errors import (
+    CatalogError,
+    ProfileMismatchError,
+    ResourceCatalogError,
+    SyncError,
+)
+from resource_catalog.history import Action, Event, event_lines, now, sha256
+from resource_catalog.migrate import V1
+from resource_catalog.models import Listing, SourcePage, Status
+from resource_catalog.pages.read import ScrapedPage, read_page, read_source, read_sources
+from resource_catalog.profile import Profile, SectionFrom
+from resource_catalog.store import catalog_lock, check_writable, save_catalog, snapshot_path
+from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
+from resource_catalog.validate import ValidationResult, check_catalog_value, validate_catalog
+
+if TYPE_CHECKING:
+    import requests
+
+__all__ = [
+    "CheckResult",
+    "DiffResult",
+    "MigrateResult",
+    "ScrapeResult",
+    "SyncResult",
+    "check_catalog",
+    "diff_catalog",
+    "migrate_catalog",
+    "read_profile",
+    "scrape_pages",
+    "select_sources",
+    "sync_catalog",
+]
+
+#: A page that takes more than this share of a source's records off it, among at least
+#: :data:`MISMATCH_MIN_RECORDS`, is read as a profile that no longer matches the page.
+MISMATCH_SHARE = 0.5
+MISMATCH_MIN_RECORDS = 4
+
+PageResult = ScrapedPage | ResourceCatalogError | OSError
+Progress = Callable[[SourcePage, PageResult], None]
+
+
+def _directory(path: str | os.PathLike[str] | None) -> Path:
+    return Path(path) if path is not None else default_catalog_dir()
+
+
+def select_sources(
+    catalog: Catalog,
+    ids: Sequence[str] | None = None,
+    *,
+    html: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+) -> list[SourcePage]:
+    """The sources a command works on: ``ids`` (default: all), checked.
+
+    ``html`` (a saved page) and ``url`` (a page to fetch) stand for one source's page,
+    so with several sources they need exactly one id. Raises :class:`CatalogError`
+    naming the catalog's ids.
+    """
+    known = ", ".join(s.id for s in catalog.meta.sources)
+    chosen: list[SourcePage] = []
+    for sid in dict.fromkeys(ids or ()):
+        try:
+            chosen.append(catalog.meta.source(sid))
+        except KeyError:
+            raise CatalogError(
+                f"no source {sid!r} in this catalog (its sources: {known})"
+            ) from None
+    if not chosen:
+        chosen = list(catalog.meta.sources)
+    if (html is not None or url is not None) and len(chosen) != 1:
+        what = "--html FILE" if html is not None else "--url URL"
+        raise CatalogError(
+            f"{what} is one source's page: pass --source ID (this catalog's sources: {known})"
+        )
+    return chosen
+
+
+def _heading_sections(source: SourcePage) -> bool:
+    return source.profile is None or source.profile.section.source is SectionFrom.HEADING
+
+
+def _read(
+    catalog: Catalog,
+    sources: Sequence[SourcePage],
+    *,
+    html: str | os.PathLike[str] | None,
+    url: str | None,
+    offline: bool,
+    jobs: int,
+    session_factory: Callable[[], requests.Session] | None,
+    progress: Progress | None,
+) -> dict[str, PageResult]:
+    directory = catalog.path
+    if html is not None or url is not None:
+        (source,) = sources
+        try:
+            if html is not None:
+                page: PageResult = read_source(source, directory, html_file=html, url=url)
+            else:
+                from resource_catalog.pages.fetch import make_session  # noqa: PLC0415
+
+                with session_factory() if session_factory else make_session() as session:
+                    page = read_source(source, directory, url=url, session=session)
+        except (ResourceCatalogError, OSError) as exc:
+            page = exc
+        if progress is not None:
+            progress(source, page)
+        return {source.id: page}
+    return read_sources(
+        sources,
+        directory,
+        offline=offline,
+        jobs=jobs,
+        session_factory=session_factory,
+        progress=progress,
+    )
+
+
+def _previous(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> list[Listing] | None:
+    """The listings of the saved snapshot, for order changes, when the page is not it."""
+    if catalog.path is None or not source.snapshot:
+        return None
+    saved = snapshot_path(catalog.path, source.snapshot)
+    if not saved.is_file() or saved.read_bytes() == page.content:
+        return None
+    try:
+        return read_page(saved, source=source).listings
+    except (ResourceCatalogError, OSError):
+        return None
+
+
+def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceDrift:
+    report = compare(
+        catalog,
+        page.listings,
+        source_id=source.id,
+        source_url=page.origin,
+        previous=_previous(catalog, source, page),
+        page_sections=page.sections if _heading_sections(source) else None,
+    )
+    listed = sum(
+        1
+        for r in catalog.resources
+        if r.status is Status.ACTIVE and (o := r.observation(source.id)) is not None and o.listed
+    )
+    if listed >= MISMATCH_MIN_RECORDS and len(report.removed) > MISMATCH_SHARE * listed:
+        found = len(page.listings)
+        return SourceDrift(
+            source.id,
+            source.url,
+            error=str(
+                ProfileMismatchError(
+                    f"page not recognised: the profile no longer matches the page: it read "
+                    f"{found} listing(s), and {len(report.removed)} of the {listed} records "
+                    f"{source.id} lists are not among them (check the page and its profile; "
+                    "sync --force if the page really lost them)"
+                )
+            ),
+        )
+    return SourceDrift(source.id, source.url, report=report)
+
+
+# --------------------------------------------------------------------------- scrape
+
+
+def read_profile(path: str | os.PathLike[str]) -> Profile:
+    """A profile from a JSON file; :class:`CatalogError` naming every problem when invalid."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read the profile {path}: {exc.strerror or exc}") from exc
+    try:
+        return Profile.model_validate_json(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        )
+        raise CatalogError(f"{path} is not a valid profile: {problems}") from None
+
+
+@dataclass(frozen=True)
+class ScrapeResult:
+    """Listings read from pages, in page order, with the id of the source each came from."""
+
+    listings: tuple[Listing, ...]
+    source_ids: tuple[str | None, ...]
+    errors: Mapping[str, str] = field(default_factory=dict)
+    moved: tuple[tuple[str, str], ...] = ()
+
+
+def scrape_pages(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    sources: Sequence[str] | None = None,
+    html: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    profile: Profile | None = None,
+    jobs: int = 4,
+    session_factory: Callable[[], requests.Session] | None = None,
+    progress: Progress | None = None,
+) -> ScrapeResult:
+    """The listings of pages as parsed, without comparing them with anything.
+
+    With ``path=None`` the one page given by ``html`` or ``url`` is read with ``profile``
+    (default: the first page's rules). With a catalog, the chosen ``sources`` (default:
+    all) are read through their own profiles: from ``html``/``url`` for one source, else
+    fetched from their URLs. Sources that cannot be read are reported in ``errors``.
+    """
+    if path is None:
+        if html is None and url is None:
+            raise CatalogError("give a page to scrape: --html FILE or --url URL")
+        if html is not None:
+            loose = read_page(html, base_url=url, profile=profile)
+        else:
+            from resource_catalog.pages.read import scrape_page  # noqa: PLC0415
+
+            loose = scrape_page(url or "", profile=profile)
+        went = ((loose.fetched.url, loose.moved_to),) if loose.moved_to and loose.fetched else ()
+        return ScrapeResult(tuple(loose.listings), (None,) * len(loose.listings), moved=went)
+    from resource_catalog.store import read_meta  # noqa: PLC0415
+
+    directory = Path(path)
+    catalog = Catalog(meta=read_meta(directory), resources=(), path=directory)
+    chosen = select_sources(catalog, sources, html=html, url=url)
+    pages = _read(
+        catalog,
+        chosen,
+        html=html,
+        url=url,
+        offline=False,
+        jobs=jobs,
+        session_factory=session_factory,
+        progress=progress,
+    )
+    listings: list[Listing] = []
+    ids: list[str | None] = []
+    errors: dict[str, str] = {}
+    moved: list[tuple[str, str]] = []
+    for source in chosen:
+        page = pages[source.id]
+        if not isinstance(page, ScrapedPage):
+            errors[source.id] = _message(page)
+            continue
+        if page.moved_to is not None and page.fetched is not None:
+            moved.append((page.fetched.url, page.moved_to))
+        listings += page.listings
+        ids += [source.id] * len(page.listings)
+    return ScrapeResult(tuple(listings), tuple(ids), errors, tuple(moved))
+
+
+# --------------------------------------------------------------------------- diff / check
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """A drift check: the drift of every source, and pages that moved (old -> new URL)."""
+
+    drift: CatalogDrift
+    moved: tuple[tuple[str, str], ...] = ()
+
+
+def diff_catalog(
+    path: str | os.PathLike[str] | Catalog | None = None,
+    *,
+    sources: Sequence[str] | None = None,
+    html: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    offline: bool = False,
+    jobs: int = 4,
+    session_factory: Callable[[], requests.Session] | None = None,
+    progress: Progress | None = None,
+) -> DiffResult:
+    """Compare the catalog with its sources' pages.
+
+    ``path`` is a catalog directory (loaded and validated) or a loaded :class:`Catalog`.
+    Pages come from ``html`` (one source's saved page), ``url``, the saved snapshots
+    (``offline``), or each source's own URL, fetched ``jobs`` at a time. A source that
+    cannot be read, or whose profile no longer matches its page, is an error entry;
+    the other sources are still compared.
+    """
+    from resource_catalog.validate import load_catalog  # noqa: PLC0415
+
+    catalog = path if isinstance(path, Catalog) else load_catalog(_directory(path))
+    chosen = select_sources(catalog, sources, html=html, url=url)
+    pages = _read(
+        catalog,
+        chosen,
+        html=html,
+        url=url,
+        offline=offline,
+        jobs=jobs,
+        session_factory=session_factory,
+        progress=progress,
+    )
+    results: list[SourceDrift] = []
+    moved: list[tuple[str, str]] = []
+    for source in chosen:
+        page = pages[source.id]
+        if isinstance(page, ScrapedPage):
+            results.append(_compare(catalog, source, page))
+            if page.moved_to is not None and page.fetched is not None:
+                moved.append((page.fetched.url, page.moved_to))
+        else:
+            results.append(SourceDrift(source.id, source.url, error=_message(page)))
+    return DiffResult(CatalogDrift(tuple(results)), tuple(moved))
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and not isinstance(exc, ResourceCatalogError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return str(exc)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """``validate`` then ``diff``: the validation, and the drift (``None`` when invalid)."""
+
+    validation: ValidationResult
+    diff: DiffResult | None
+
+
+def check_catalog(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    sources: Sequence[str] | None = None,
+    live: bool = False,
+    url: str | None = None,
+    jobs: int = 4,
+    session_factory: Callable[[], requests.Session] | None = None,
+    progress: Progress | None = None,
+    validation_progress: Callable[[int, int], None] | None = None,
+) -> CheckResult:
+    """Validate the catalog, then diff it with its saved snapshots (offline, the default),
+    its live pages (``live``), or ``url`` (one source). No drift check when invalid."""
+    validation = validate_catalog(_directory(path), progress=validation_progress)
+    if validation.errors:
+        return CheckResult(validation, None)
+    diff = diff_catalog(
+        validation.catalog,
+        sources=sources,
+        url=url,
+        offline=not live and url is None,
+        jobs=jobs,
+        session_factory=session_factory,
+        progress=progress,
+    )
+    return CheckResult(validation, diff)
+
+
+# --------------------------------------------------------------------------- sync
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What :func:`sync_catalog` did (or, with ``dry_run``, would do)."""
+
+    directory: Path
+    plans: tuple[SyncPlan, ...]
+    errors: Mapping[str, str]
+    written: tuple[Path, ...] = ()
+    dry_run: bool = False
+    moved: tuple[tuple[str, str], ...] = ()
+    origins: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was (or would be) written."""
+        return bool(self.written) or any(not p.is_empty for p in self.plans)
+
+
+def sync_catalog(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    sources: Sequence[str] | None = None,
+    html: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    jobs: int = 4,
+    session_factory: Callable[[], requests.Session] | None = None,
+    progress: Progress | None = None,
+    at: dt.datetime | None = None,
+) -> SyncResult:
+    """Apply the sources' page changes to the catalog without losing curated work.
+
+    Holds the catalog's lock (not for ``dry_run``), loads and validates the catalog
+    (a 1.0 catalog must be migrated first), reads every chosen source's page, plans a
+    sync per source and applies them in turn, validates the result, and saves it with
+    the snapshots and the history events in one atomic commit. Nothing changes on disk
+    when nothing changed on the pages. A source that cannot be read is skipped (its
+    records are never retired for it) and reported in ``errors``. Raises
+    :class:`SyncError` (nothing written) when a plan is refused or the result would not
+    validate.
+    """
+    directory = _directory(path)
+    if not dry_run:
+        check_writable(directory)
+    with nullcontext() if dry_run else catalog_lock(directory):
+        return _sync(
+            directory, sources, html, url, dry_run, force, jobs, session_factory, progress, at
+        )
+
+
+def _sync(
+    directory: Path,
+    ids: Sequence[str] | None,
+    html: str | os.PathLike[str] | None,
+    url: str | None,
+    dry_run: bool,
+    force: bool,
+    jobs: int,
+    session_factory: Callable[[], requests.Session] | None,
+    progress: Progress | None,
+    at: dt.datetime | None,
+) -> SyncResult:
+    validation = validate_catalog(directory)
+    if validation.schema_version == V1:
+        raise CatalogError(
+            f"catalog {directory} is schema {V1}; run `resource-catalog migrate --catalog "
+            f"{directory}` first (it rewrites the catalog in the current schema)"
+        )
+    if validation.errors:
+        first = validation.errors[0]
+        raise CatalogError(
+            f"catalog {directory} is invalid ({len(validation.errors)} error(s); first: "
+            f"{first.file}: {first.message}); run `resource-catalog validate` and fix it first"
+        )
+    catalog = validation.catalog
+    chosen = select_sources(catalog, ids, html=html, url=url)
+    pages = _read(
+        catalog,
+        chosen,
+        html=html,
+        url=url,
+        offline=False,
+        jobs=jobs,
+        session_factory=session_factory,
+        progress=progress,
+    )
+    stamp = at or now()
+    plans: list[SyncPlan] = []
+    errors: dict[str, str] = {}
+    snapshots: dict[str, bytes] = {}
+    events: list[Event] = []
+    moved: list[tuple[str, str]] = []
+    origins: dict[str, str] = {}
+    for source in chosen:
+        page = pages[source.id]
+        if not isinstance(page, ScrapedPage):
+            errors[source.id] = _message(page)
+            continue
+        origins[source.id] = page.origin
+        if page.moved_to is not None and page.fetched is not None:
+            moved.append((page.fetched.url, page.moved_to))
+        digest = sha256(page.content)
+        plan = plan_sync(
+            catalog,
+            page.listings,
+            source_id=source.id,
+            page_sections=page.sections if _heading_sections(source) else None,
+            force=force,
+            at=stamp,
+            snapshot_sha256=digest,
+        )
+        plans.append(plan)
+        catalog = apply_plan(catalog, plan)
+        events += plan.events
+        catalog, snapshot = _mark_synced(catalog, source.id, page, plan, stamp)
+        if snapshot is not None:
+            snapshots[snapshot] = page.content
+    problems = [f for f in check_catalog_value(catalog) if f.severity.value == "error"]
+    if problems:
+        first = problems[0]
+        raise SyncError(
+            f"the synced catalog would not validate ({len(problems)} error(s); first: "
+            f"{first.file}: {first.field}: {first.message}); nothing was written"
+        )
+    written: list[Path] = []
+    if not dry_run and (snapshots or any(not p.is_empty for p in plans)):
+        written = save_catalog(catalog, directory, snapshots=snapshots, history=event_lines(events))
+    return SyncResult(
+        directory=directory,
+        plans=tuple(plans),
+        errors=errors,
+        written=tuple(written),
+        dry_run=dry_run,
+        moved=tuple(moved),
+        origins=origins,
+    )
+
+
+def _mark_synced(
+    catalog: Catalog, source_id: str, page: ScrapedPage, plan: SyncPlan, at: dt.datetime
+) -> tuple[Catalog, str | None]:
+    """Record a sync of one source (time, snapshot, validators), only when something changed.
+
+    Returns the catalog and the snapshot file name to write (``None``: nothing to save).
+    """
+    source = catalog.meta.source(source_id)
+    name = source.snapshot or f"{source_id}.html"
+    saved: bytes | None = None
+    if catalog.path is not None:
+        file = snapshot_path(catalog.path, name)
+        saved = file.read_bytes() if file.is_file() else None
+    fetched = page.fetched
+    etag = fetched.etag if fetched and not page.not_modified else source.etag
+    modified = fetched.last_modified if fetched and not page.not_modified else source.last_modified
+    same_page = saved == page.content
+    if plan.is_empty and same_page and (etag, modified) == (source.etag, source.last_modified):
+        return catalog, None
+    updated = source.model_copy(
+        update={"snapshot": name, "etag": etag, "last_modified": modified, "last_sync": at}
+    )
+    sources = [updated if s.id == source_id else s for s in catalog.meta.sources]
+    catalog = catalog.with_meta(catalog.meta.model_copy(update={"sources": sources}))
+    return catalog, (None if same_page else name)
+
+
+# --------------------------------------------------------------------------- migrate
+
+
+@dataclass(frozen=True)
+class MigrateResult:
+    """What :func:`migrate_catalog` did: the version found and the files written."""
+
+    directory: Path
+    from_version: str
+    written: tuple[Path, ...]
+
+
+def migrate_catalog(
+    path: str | os.PathLike[str] | None = None, *, at: dt.datetime | None = None
+) -> MigrateResult:
+    """Rewrite a catalog in the current schema (2.0), atomically and under the lock.
+
+    A 1.0 catalog is read as 2.0 in memory (each source gets an id, each record's
+    ``source`` becomes its first observation), validated, and saved in one commit with
+    a history event. A current catalog is left as it is. Raises :class:`CatalogError`
+    when the catalog is invalid (nothing is written).
+    """
+    directory = _directory(path)
+    with catalog_lock(directory):
+        validation = validate_catalog(directory)
+        errors = validation.errors
+        if errors:
+            first = errors[0]
+            raise CatalogError(
+                f"catalog {directory} has {len(errors)} error(s) and cannot be migrated; "
+                f"first: {first.file}: {first.field or first.code}: {first.message}",
+                validation.findings,
+            )
+        if validation.schema_version != V1:
+            return MigrateResult(directory, validation.schema_version, ())
+        event = Event(
+            at=at or now(),
+            action=Action.UPDATED,
+            field="schema_version",
+            before=V1,
+            after=validation.catalog.meta.schema_version,
+        )
+        written = save_catalog(validation.catalog, directory, history=event_lines([event]))
+    return MigrateResult(directory, V1, tuple(written))
