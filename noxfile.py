@@ -96,7 +96,7 @@ def package(session: nox.Session) -> None:
             str(bindir / "python"),
             "-c",
             "import resource_catalog as rc; c = rc.load_catalog();"
-            " assert len(c.active) == 23, len(c.active); print(len(c.active), 'resources')",
+            " assert len(c.active) == 35, len(c.active); print(len(c.active), 'resources')",
             external=True,
         )
         session.chdir(ROOT)

@@ -57,19 +57,24 @@ def by_building(catalog: rc.Catalog) -> dict[str, list[str]]:
     return rooms
 
 
-def page_as_listings(resources: Sequence[rc.Resource]) -> list[rc.Listing]:
-    """The listings the source page showed, rebuilt from each record's ``source``."""
-    return [
-        rc.Listing(
-            name=r.source.name,
-            section=r.source.section,
-            description=r.source.description,
-            phones=list(r.source.phones),
-            locations=list(r.source.locations),
-            links=list(r.source.links),
+def page_as_listings(catalog: rc.Catalog, source_id: str) -> list[rc.Listing]:
+    """The listings one source page showed, rebuilt from the records' observations of it."""
+    listings: list[rc.Listing] = []
+    for record in catalog.active:
+        seen: rc.Observation | None = record.observation(source_id)
+        if seen is None or not seen.listed:
+            continue
+        listings.append(
+            rc.Listing(
+                name=seen.name,
+                section=seen.section,
+                description=seen.description,
+                phones=list(seen.phones),
+                locations=list(seen.locations),
+                links=list(seen.links),
+            )
         )
-        for r in resources
-    ]
+    return listings
 
 
 def drift_lines(report: rc.DriftReport) -> list[str]:
@@ -128,12 +133,14 @@ def main(argv: Sequence[str]) -> int:
     records: list[dict[str, object]] = json.loads(json_buffer.getvalue())
     out.append(f"json.records: {len(records)}")
 
-    # Drift: the page as the catalog last saw it is clean; drop one listing and
-    # edit another's description, and the report says what changed.
-    page = page_as_listings(catalog.active)
-    out += drift_lines(rc.compare(catalog, page))
+    # Drift, page by page: the first page as the catalog last saw it is clean; drop one
+    # listing and edit another's description, and the report says what changed.
+    first: rc.SourcePage = catalog.meta.sources[0]
+    out.append(f"sources: {','.join(s.id for s in catalog.meta.sources)}")
+    page = page_as_listings(catalog, first.id)
+    out += drift_lines(rc.compare(catalog, page, source_id=first.id))
     edited = page[1].model_copy(update={"description": page[1].description + " Updated."})
-    out += drift_lines(rc.compare(catalog, [edited, *page[2:]]))
+    out += drift_lines(rc.compare(catalog, [edited, *page[2:]], source_id=first.id))
 
     sys.stdout.write("\n".join(out) + "\n")
     return 0

@@ -285,6 +285,8 @@ def test_consumer_example_runs_on_the_bundled_catalog() -> None:
     assert facts["csv.first"] == min(r.id for r in active)
     assert facts["json.records"] == str(len(active))
 
+    assert _ids(facts["sources"]) == [s.id for s in catalog.meta.sources]
+    first_page = [r for r in active if r.observation(catalog.meta.sources[0].id)]
     clean, drifted = reports
     assert clean == {
         "drift.status": ["clean"],
@@ -297,10 +299,10 @@ def test_consumer_example_runs_on_the_bundled_catalog() -> None:
     assert drifted["drift.status"] == ["drift"]
     assert drifted["drift.max_severity"] == ["critical"]
     assert drifted["drift.fails_on_major"] == ["True"]
-    assert drifted["drift.removed"] == [active[0].id]
+    assert drifted["drift.removed"] == [first_page[0].id]
     assert drifted["drift.added"] == [""]
     [change] = drifted["drift.changed"]
-    assert change.startswith(f"{active[1].id} description minor: ")
+    assert change.startswith(f"{first_page[1].id} description minor: ")
     assert change.endswith(" Updated.'")
 
 

@@ -37,7 +37,7 @@ from resource_catalog.cli import cli
 from resource_catalog.store import JOURNAL_FILE, catalog_lock, recover
 from resource_catalog.validate import load_catalog, validate_catalog
 
-from .conftest import CATALOG, DATA
+from .conftest import DATA, first_page_catalog
 
 EDITED = DATA / "campus-resources-edited.html"
 #: A fixed clock, so that two syncs of the same page write the same bytes.
@@ -53,13 +53,12 @@ def files_of(directory: Path) -> Snapshot:
     return {
         str(p.relative_to(directory)): p.read_bytes()
         for p in sorted(directory.rglob("*"))
-        if p.is_file() and p.name not in (".sync.lock", ".commit.lock")
+        if p.is_file() and p.name != ".sync.lock"
     }
 
 
 def fresh_copy(target: Path) -> Path:
-    shutil.copytree(CATALOG, target, ignore=shutil.ignore_patterns(".sync.lock", ".*.tmp"))
-    return target
+    return first_page_catalog(target)
 
 
 def run_sync(directory: Path) -> Result:

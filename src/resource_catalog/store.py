@@ -8,11 +8,11 @@ A catalog is a directory::
     buildings.csv             the building registry
     snapshots/<name>          the last page seen of each source
     .sync.lock                held by a running sync (flock; never stale)
-    .commit.lock              held shared by readers, exclusively while a save renames
     .save-journal.json        present only while a save is committing (or after a crash)
 
 Saving is all or nothing. Every changed file is first written and fsynced under a
-temporary name beside it; then, holding the commit lock exclusively, a journal lists
+temporary name beside it; then, holding the commit lock (an ``flock`` on the catalog
+directory) exclusively, a journal lists
 the renames, the renames are done and the journal is removed. A crash before the
 journal leaves the old catalog; a crash after it is rolled forward by :func:`recover`
 (which the next :func:`catalog_lock` runs). Readers (:func:`read_files`) hold the
@@ -80,7 +80,6 @@ SNAPSHOTS_DIR = "snapshots"
 BUILDINGS_FILE = "buildings.csv"
 HISTORY_FILE = "history.jsonl"
 LOCK_FILE = ".sync.lock"
-COMMIT_LOCK_FILE = ".commit.lock"
 JOURNAL_FILE = ".save-journal.json"
 
 _TOP_FILES = frozenset({META_FILE, HISTORY_FILE})
@@ -245,23 +244,10 @@ def recover(directory: Path) -> bool:
 def _commit_lock(directory: Path, *, exclusive: bool) -> Iterator[None]:
     """Readers hold this shared; a save holds it exclusively while it renames.
 
-    Where the lock file cannot exist (the bundled catalog, a read-only copy that has
-    none) nobody can be committing, so readers go ahead without it.
+    It is an ``flock`` on the catalog directory itself, so reading creates no file and
+    works on a read-only copy as well.
     """
-    path = directory / COMMIT_LOCK_FILE
-    fd: int | None = None
-    if not is_bundled(directory):
-        for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
-            try:
-                fd = os.open(path, flags | os.O_NOFOLLOW, 0o644)
-                break
-            except OSError:
-                continue
-    if fd is None:
-        if exclusive:
-            raise CatalogError(f"cannot open the commit lock {path}")
-        yield
-        return
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         yield

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -191,7 +191,7 @@ def read_source(
     """The page of one source: from ``html_file`` (``url`` is then where it was saved
     from), from its saved snapshot (``offline``), or fetched from ``url`` or its own URL.
     """
-    from resource_catalog.store import snapshot_path  # noqa: PLC0415
+    from resource_catalog.store import SNAPSHOTS_DIR, snapshot_path  # noqa: PLC0415
 
     snapshot = snapshot_path(directory, source.snapshot) if directory and source.snapshot else None
     if html_file is not None:
@@ -199,7 +199,8 @@ def read_source(
     if offline:
         if snapshot is None or not snapshot.is_file():
             raise FetchError(source.url, "no saved snapshot of this source to check offline")
-        return read_page(snapshot, source=source)
+        saved = read_page(snapshot, source=source)
+        return replace(saved, origin=f"saved snapshot {SNAPSHOTS_DIR}/{source.snapshot}")
     return scrape_page(url or source.url, source=source, snapshot=snapshot, session=session)
 
 
