@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from resource_catalog.models import (
         CatalogMeta,
         Confidentiality,
+        DialPlan,
         Finding,
         Link,
         Listing,
@@ -75,6 +76,7 @@ _LAZY = {
         "models": (
             "CatalogMeta",
             "Confidentiality",
+            "DialPlan",
             "Finding",
             "Link",
             "Listing",
@@ -123,6 +125,7 @@ __all__ = [
     "CatalogLockedError",
     "CatalogMeta",
     "Confidentiality",
+    "DialPlan",
     "DriftReport",
     "DriftSeverity",
     "ExportError",

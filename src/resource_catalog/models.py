@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
 
 SCHEMA_VERSION = "1.0"
 
@@ -88,16 +95,44 @@ class Phone(_Model):
 
 
 class Location(_Model):
-    """A campus location: building number from the registry, optional room."""
+    """A campus location: building number from the registry, optional room and floor.
+
+    ``floor`` is the floor when the text names one without a room (``W98-2nd FL``
+    gives building W98, floor ``2``); a room number already says its floor.
+    """
 
     building: Building
     room: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")] | None = None
     label: str | None = None
+    floor: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,3}$")] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_floor(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Records written before floors existed stay byte-identical when saved again.
+        data: dict[str, Any] = handler(self)
+        if data.get("floor") is None:
+            data.pop("floor", None)
+        return data
 
     @property
     def code(self) -> str:
         """The location as MIT writes it: ``5-104`` or ``E23``."""
         return f"{self.building}-{self.room}" if self.room else self.building
+
+
+class DialPlan(_Model):
+    """How a campus writes its own numbers: a short extension that stands for a full number.
+
+    A five-digit extension ``3-1212`` is its first digit (a key of ``prefixes``) and
+    four more; the full number is ``+<country_code> <area_code> <exchange> <four>``.
+    ``ambiguous`` names the first digits that cannot be read, and why.
+    """
+
+    name: str
+    country_code: int = 1
+    area_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
+    prefixes: dict[Annotated[str, StringConstraints(pattern=r"^[0-9]$")], str]
+    ambiguous: dict[str, str] = {}
 
 
 class Link(_Model):
