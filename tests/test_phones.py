@@ -202,6 +202,9 @@ def kind(number: str, phone_kind: PhoneKind) -> Phone:
         ("phone: 3-4861", [voice("+16172534861")]),
         ("or reached at x3-HELP", [voice("+16172534357")]),
         ("call 2-1234", []),  # ambiguous prefix: nothing we could store
+        # With no cue word, an extension-shaped code is a phone (MIT rooms in one-digit
+        # buildings have three digits); issue 13 reversed the old "could be a room".
+        ("3-1212", [voice(CAMPUS_POLICE)]),
         # Extensions in their own field.
         ("617-253-1212 x5", [voice(CAMPUS_POLICE, "5")]),
         ("617-253-1212, ext. 5", [voice(CAMPUS_POLICE, "5")]),
@@ -242,7 +245,6 @@ def test_find_phones(text: str, expected: list[Phone]) -> None:
         "located in 5-1044",
         "located in 3-1044",
         "Room 3-1212",
-        "3-1212",  # no phone word: could be a room
         "On 2024-01-15 and 01/15/2024",
         "Cambridge, MA 02139 or 02139-4307",
         "Tickets cost $617.25 or $9.11",
