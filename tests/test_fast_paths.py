@@ -84,6 +84,8 @@ _TRICKY = [
     "Numbers 555-123-4567, 123-456-7890, 011-44-20-7946, 212 555 0100 and 1 617 253 1212.",
     "Non-ASCII: \u0130stanbul x3\u20131212, 617\u2011253\u20111212, \u00a0617 253 1212.",
     "The office is located in 10.",
+    "W98-2nd FL, E23, third floor; the 3rd floor of W31; 2nd floor, building 10; 14S-100.",
+    "Texting? Send REACH to 741 741, call 9-8-8, TRS: 711, or 253-7923; 617/253-1212.",
     "Services are housed at 7; the team is based in 4.",
     "Text 741741 for help. Call x3-1212. Dial 9-1-1.",
     "No digits here at all.",
@@ -133,6 +135,7 @@ def test_location_hints_skip_only_patterns_that_cannot_match(
     hinted = [locations._find.__wrapped__(t, registry) for t in texts]
     every = [
         locations._FLOOR_RE,
+        locations._FLOOR_OF_RE,
         locations._KEYWORD_RE,
         locations._CODE_ROOM_RE,
         locations._LOCATED_RE,

@@ -4,11 +4,12 @@ A campus text is full of hyphenated codes that could be a phone or a room:
 ``3-4948`` is an MIT extension, ``10-250`` a room, ``3-1044`` either. Both finders
 ask this module, so a span of text is never both a phone and a location:
 
-* :func:`code_reading` decides who owns a code. The nearest cue word before it, in
-  the same sentence, decides (``call 3-1044`` is a phone, ``room 3-1044`` a place).
-  With no cue, the shape decides: one digit, a hyphen and four digits is how a
-  campus writes an extension, so it belongs to the phone finder (which drops it
-  when the page's campus cannot read it); any other code is a place.
+* :func:`code_reading` decides who owns a code. One digit, a hyphen and four digits
+  is how a campus writes an extension, and also a room of a tall building: for that
+  shape the nearest cue word before it, in the same sentence, decides (``call
+  3-1044`` is a phone, ``room 3-1044`` a place), and with no cue it belongs to the
+  phone finder (which drops it when the page's campus cannot read it). Any other
+  code (``10-250``, ``W59-200``) cannot be dialled: it is a place.
 * :data:`CUE_RE` is the only list of those cue words. "office" and "in" are weak:
   they count only right before the code (``Office: 10-250``, ``in 5-104``), since
   "call the office at 3-1212" is still a phone.
@@ -102,16 +103,29 @@ def nearest_cue(text: str, start: int) -> Reading:
     return Reading.NONE
 
 
+def _phone_cue_right_before(text: str, start: int) -> bool:
+    window = window_before(text, start)
+    cues = list(CUE_RE.finditer(window))
+    return (
+        bool(cues)
+        and cues[-1]["phone"] is not None
+        and bool(_RIGHT_BEFORE_RE.match(window, cues[-1].end()))
+    )
+
+
 def code_reading(text: str, start: int, end: int) -> Reading:
     """Who owns the hyphenated code ``text[start:end]``: PHONE or PLACE, never both.
 
-    The nearest cue before it decides; with none, an extension-shaped code
-    (``3-4948``) is a phone's and any other (``10-250``, ``W20-549``) a place's.
+    An extension-shaped code (``3-4948``) could be either: the nearest cue before it
+    decides, and with none it is a phone's. Any other code (``10-250``, ``W59-200``)
+    cannot be dialled, so it is a place's unless a phone word stands right before it
+    ("Fax: 10-250" is a mistake, not a room); "call x3-2811 or stop by W59-200"
+    keeps its room.
     """
+    if not _EXTENSION_SHAPE_RE.fullmatch(text, start, end):
+        return Reading.PHONE if _phone_cue_right_before(text, start) else Reading.PLACE
     cue = nearest_cue(text, start)
-    if cue is not Reading.NONE:
-        return cue
-    return Reading.PHONE if _EXTENSION_SHAPE_RE.fullmatch(text, start, end) else Reading.PLACE
+    return Reading.PHONE if cue is Reading.NONE else cue
 
 
 def full_number_spans(text: str) -> Iterator[tuple[int, int]]:

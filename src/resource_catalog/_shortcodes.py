@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from resource_catalog._scan import DASHES, window_after, window_before
@@ -43,12 +44,16 @@ _NANP_SHORT_RE = re.compile(
     rf"|7[{DASHES}]1[{DASHES}]1){_NOT_AFTER}",
     re.ASCII,
 )
-_ANY_SHORT_RE = re.compile(rf"{_NOT_BEFORE}(?P<code>[0-9]{{3}}){_NOT_AFTER}", re.ASCII)
+_ANY_SHORT_RE = re.compile(
+    rf"{_NOT_BEFORE}(?P<code>[0-9]{{3}}(?:[ ]?[0-9]{{3}})?){_NOT_AFTER}", re.ASCII
+)
 _SMS_CODE_RE = re.compile(
     rf"{_NOT_BEFORE}(?P<code>[1-9][0-9]{{4,5}}|[1-9][0-9]{{2}}[ {DASHES}][0-9]{{3}}){_NOT_AFTER}",
     re.ASCII,
 )
 _SMS_CUE_RE = re.compile(r"\b(?:text(?:s|ed|ing)?|sms|short[ \t]?code)\b", re.I | re.ASCII)
+# "Send the word REACH to 741 741": sending something to a short code is texting.
+_SEND_TO_RE = re.compile(r"\b(?:send|message)\b[^.!?;\n]{0,40}\bto[ \t]*$", re.I | re.ASCII)
 # Words that make a number before or after them a phone line.
 _LINE_CUE_BEFORE_RE = re.compile(
     r"\b(?:call(?:s|ed|ing)?|dial(?:ing)?|phone|telephone|text(?:ing)?|contact|reach"
@@ -61,7 +66,7 @@ _LABEL_AFTER_RE = re.compile(
     re.I | re.ASCII,
 )
 _RELAY_BEFORE_RE = re.compile(
-    r"\b(?:relay|tty|tdd|dial(?:ing)?|call(?:ing)?|deaf|hearing)\b", re.I | re.ASCII
+    r"\b(?:relay|trs|tty|tdd|dial(?:ing)?|call(?:ing)?|deaf|hearing)\b", re.I | re.ASCII
 )
 _RELAY_AFTER_RE = re.compile(
     r"\b(?:relay|trs|tty|tdd|deaf|hard[ \t]of[ \t]hearing|speech)\b", re.I | re.ASCII
@@ -77,8 +82,8 @@ _STREET_AFTER_RE = re.compile(
 )
 # "988 students", "911 people", "741741 conversations": a count, not a line.
 _COUNT_AFTER_RE = re.compile(
-    r"[ \t]+(?:[a-z]+[ \t]+)?(?:people|persons|students|members|messages|texts|conversations"
-    r"|times|users|calls|callers|texters|participants|staff|employees|attendees|residents)\b",
+    r"[ \t]+(?:(?!relay|line|crisis|lifeline|hotline|text)[a-z]+[ \t]+)?"
+    r"(?:people|persons|students|members|messages|texts|conversations|times|users|calls|callers|texters|participants|staff|employees|attendees|residents)\b",
     re.I | re.ASCII,
 )
 # "Cambridge, MA 02139": a state and a ZIP code.
@@ -124,16 +129,23 @@ def _nanp_short_codes(text: str) -> list[_Candidate]:
     return found
 
 
-def _regional_emergency(text: str, region: str) -> list[_Candidate]:
-    """A region's own emergency numbers (``999``, ``112`` for GB), named as such."""
+def _regional_short_numbers(text: str, region: str) -> list[_Candidate]:
+    """A region's own short numbers named as lines: ``999``/``112`` (emergency) or the
+    Samaritans' ``116 123`` for GB, as ``phonenumbers.shortnumberinfo`` knows them."""
     found: list[_Candidate] = []
     for m in _ANY_SHORT_RE.finditer(text):
-        code, start, end = m["code"], m.start(), m.end()
-        if not shortnumberinfo.is_emergency_number(code, region):
-            continue
+        code, start, end = "".join(_DIGITS_RE.findall(m["code"])), m.start(), m.end()
         if _a_count_or_address(text, start, end) or not _named_as_line(text, start, end):
             continue
-        found.append((start, end, Phone(number=code, kind=PhoneKind.EMERGENCY)))
+        if shortnumberinfo.is_emergency_number(code, region):
+            found.append((start, end, Phone(number=code, kind=PhoneKind.EMERGENCY)))
+            continue
+        try:
+            number = phonenumbers.parse(code, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if shortnumberinfo.is_valid_short_number_for_region(number, region):
+            found.append((start, end, Phone(number=code, kind=PhoneKind.VOICE)))
     return found
 
 
@@ -146,7 +158,9 @@ def _text_lines(text: str, lowered: str) -> list[_Candidate]:
         start, end = m.start(), m.end()
         if _COUNT_AFTER_RE.match(text, end) or _STATE_BEFORE_RE.search(text, 0, start):
             continue
-        cue = _SMS_CUE_RE.search(window_before(text, start, 60))
+        cue = _SMS_CUE_RE.search(window_before(text, start, 60)) or _SEND_TO_RE.search(
+            text, max(0, start - 60), start
+        )
         if cue is None and SHORT_CODES.get(code) is PhoneKind.SMS:
             cue = _SMS_CUE_RE.search(window_after(text, end, 30))
         if cue is not None:
@@ -157,5 +171,5 @@ def _text_lines(text: str, lowered: str) -> list[_Candidate]:
 def find_short_codes(text: str, lowered: str, *, nanp: bool, region: str) -> list[_Candidate]:
     """Text lines, then short codes: the NANP ones when ``nanp``, else ``region``'s own."""
     found = _text_lines(text, lowered)
-    found += _nanp_short_codes(text) if nanp else _regional_emergency(text, region)
+    found += _nanp_short_codes(text) if nanp else _regional_short_numbers(text, region)
     return found

@@ -125,11 +125,30 @@ _CODE_ROOM_RE = re.compile(
     rf"{_NOT_BEFORE}(?P<b>[A-Za-z]{{0,2}}[0-9]+[A-Za-z]{{0,3}}){_D}(?P<r>{_ROOM}){_NOT_AFTER}",
     re.ASCII,
 )
-# "W98-2nd FL", "N52-3rd", "E23, 3rd floor", "Building 10, 2nd floor".
+_ORDINALS = {
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
+    "sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10",
+}  # fmt: skip
+
+
+def _ordinal(name: str) -> str:
+    words = "|".join(_ORDINALS)
+    return rf"(?:(?P<{name}>[0-9]{{1,2}})(?:st|nd|rd|th)|(?P<{name}w>{words}))"
+
+
+_FLOOR_WORD_RE = r"(?:fl|flr|floor)\b\.?"
+_ANY_B = r"[A-Za-z]{0,2}[0-9]+[A-Za-z]?"
+# "W98-2nd FL", "N52-3rd", "E23, 3rd floor", "W31 on the 3rd floor", "Building 10, first floor".
 _FLOOR_RE = re.compile(
-    rf"""(?:\b(?:building|bldg\.?)[ \t]+|{_NOT_BEFORE})(?P<b>[A-Za-z]{{0,2}}[0-9]+[A-Za-z]?)
-    (?:{_D}(?P<f>[0-9]{{1,2}})(?:st|nd|rd|th)(?:[ \t]*(?:fl|flr|floor)\b\.?)?
-      |[ \t]*,?[ \t]+(?P<g>[0-9]{{1,2}})(?:st|nd|rd|th)[ \t]+(?:fl|flr|floor)\b\.?)""",
+    rf"""(?:\b(?:building|bldg\.?)[ \t]+|{_NOT_BEFORE})(?P<b>{_ANY_B})
+    (?:{_D}{_ordinal("f")}(?:[ \t]*{_FLOOR_WORD_RE})?
+      |[ \t]*,?[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?{_ordinal("g")}[ \t]+{_FLOOR_WORD_RE})""",
+    re.I | re.ASCII | re.VERBOSE,
+)
+# "the 3rd floor of W31", "2nd floor, building E23", "third floor in Building 10".
+_FLOOR_OF_RE = re.compile(
+    rf"""\b{_ordinal("f")}[ \t]+{_FLOOR_WORD_RE}[ \t]*(?:,|of|in|at)?[ \t]*(?:the[ \t]+)?
+    (?P<kw>(?:building|bldg\.?)[ \t]+)?(?P<b>{_ANY_B}){_NOT_AFTER}""",
     re.I | re.ASCII | re.VERBOSE,
 )
 # "located in 10", "housed at building 7".
@@ -145,7 +164,11 @@ _LETTERED_RE = re.compile(
 # Cheap necessary conditions for the patterns above, tested first: a pattern that starts
 # with a look-behind or an optional part is tried at every position of the text.
 _CODE_ROOM_HINT_RE = re.compile(rf"{_D}[A-Za-z]?[0-9]", re.ASCII)
-_FLOOR_HINT_RE = re.compile(r"[0-9](?:st|nd|rd|th)\b", re.I | re.ASCII)
+_FLOOR_HINT_RE = re.compile(
+    r"[0-9](?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+    r"|tenth)\b",
+    re.I | re.ASCII,
+)
 _LETTERED_HINT_RE = re.compile(r"[A-Z][0-9]|[0-9][NSEW]\b", re.ASCII)
 _DIGIT_RE = re.compile(r"[0-9]", re.ASCII)
 
@@ -160,7 +183,8 @@ _RANGE_AFTER_RE = re.compile(
 )
 _UNIT_AFTER_RE = re.compile(
     r"[ \t]*(?:%|percent\b|(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
-    r"|people|students|times|am|pm|forms?)\b)",
+    r"|people|students|times|am|pm|forms?|doses|sessions|participants|attendees|seats|visits"
+    r"|patients|appointments|calls|cases|beds|copies|items|units|responses|members)\b)",
     re.I | re.ASCII,
 )
 _TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
@@ -187,15 +211,27 @@ def _patterns(text: str) -> list[re.Pattern[str]]:
     if not _DIGIT_RE.search(text):
         return []  # every form has a building number
     lowered = text.lower()
+    floor = _FLOOR_HINT_RE.search(text) is not None
     hints = (
-        _FLOOR_HINT_RE.search(text) is not None,
+        floor,
+        floor,
         "building" in lowered or "bldg" in lowered,
         _CODE_ROOM_HINT_RE.search(text) is not None,
         "located" in lowered or "housed" in lowered or "based" in lowered,
         _LETTERED_HINT_RE.search(text) is not None,
     )
-    regexes = (_FLOOR_RE, _KEYWORD_RE, _CODE_ROOM_RE, _LOCATED_RE, _LETTERED_RE)
+    regexes = (_FLOOR_RE, _FLOOR_OF_RE, _KEYWORD_RE, _CODE_ROOM_RE, _LOCATED_RE, _LETTERED_RE)
     return [regex for regex, hint in zip(regexes, hints, strict=True) if hint]
+
+
+def _floor(fields: dict[str, str | None]) -> str | None:
+    for name in ("f", "g"):
+        if fields.get(name):
+            return fields[name]
+        word = fields.get(name + "w")
+        if word:
+            return _ORDINALS[word.lower()]
+    return None
 
 
 def _location(
@@ -206,17 +242,16 @@ def _location(
         return None
     fields = m.groupdict()
     room = (fields.get("r") or "").upper() or None
-    floor = fields.get("f") or fields.get("g")
     if regex is _CODE_ROOM_RE and building == "1" and room in _TOLL_FREE:
         return None  # "1-800"
-    if (
-        regex is _FLOOR_RE
-        and fields.get("g")
-        and not building[0].isalpha()
-        and not m.group().lower().startswith(("building", "bldg"))
+    if regex is _FLOOR_OF_RE or (
+        regex is _FLOOR_RE and not fields.get("f") and not fields.get("fw")
     ):
-        return None  # "10 2nd floor": a plain number needs a hyphen or a building word
-    return Location(building=building, room=room, floor=floor)
+        # "10, 2nd floor" or "2nd floor of 10": a plain number needs a building word.
+        worded = fields.get("kw") or m.group().lower().startswith(("building", "bldg"))
+        if not building[0].isalpha() and not worded:
+            return None
+    return Location(building=building, room=room, floor=_floor(fields))
 
 
 def _candidates(text: str, registry: BuildingRegistry) -> Iterator[list[_Candidate]]:

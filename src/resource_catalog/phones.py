@@ -140,13 +140,16 @@ _KIND_WORDS = {
     "sms": PhoneKind.SMS,
     "voice": PhoneKind.VOICE,
 }
+# "617-253-0999 (TTY)", "1-800-249-9949 TTY/Voice": the first label word after it.
 _LABEL_AFTER_RE = re.compile(
-    r"[ \t]*[(\[][ \t]*(?P<word>tty|tdd|fax|sms|text|voice)\b", re.I | re.ASCII
+    r"[ \t]*[(\[]?[ \t]*(?P<word>tty|tdd|fax|sms|text|voice)\b", re.I | re.ASCII
 )
 _KIND_CUE_RE = re.compile(
     r"\b(?:tty|tdd|fax|facsimile|text|sms|voice|call|phone|tel)\b", re.I | re.ASCII
 )
 _VOICE_CUES = frozenset({"call", "phone", "tel", "voice"})
+_STICKY_KINDS = frozenset({PhoneKind.TTY, PhoneKind.FAX})
+_LAST_DIGIT_RE = re.compile(r".*[0-9]", re.ASCII | re.DOTALL)
 # Cheap necessary conditions, tested before the patterns above: a pattern that starts
 # with a look-behind is tried at every position of the text, which was most of the
 # cost of a listing; these start with a literal or a class and skip ahead in C.
@@ -232,13 +235,24 @@ def validate_phone_number(number: str) -> None:
 
 
 def _kind_near(text: str, start: int, end: int) -> PhoneKind:
-    """The kind a number's surroundings give it: "(TTY)" after, "Fax:" before."""
+    """The kind a number's surroundings give it: "(TTY)" after, "Fax:" before.
+
+    Only the words since the previous number count ("Fax 617-… or call 617-…": the
+    second is a voice line). A TTY or fax word keeps its kind through a later verb
+    ("TTY users can call 617-…"); "call or text 617-…" is a voice line that also
+    takes texts.
+    """
     after = _LABEL_AFTER_RE.match(text, end)
     if after:
         return _KIND_WORDS[after["word"].lower()]
-    cues = [m.group().lower() for m in _KIND_CUE_RE.finditer(window_before(text, start))]
+    window = window_before(text, start)
+    last = _LAST_DIGIT_RE.match(window)
+    if last:
+        window = window[last.end() :]
+    cues = [m.group().lower() for m in _KIND_CUE_RE.finditer(window)]
+    specific = [_KIND_WORDS[c] for c in cues if _KIND_WORDS.get(c) in _STICKY_KINDS]
     if not cues or cues[-1] not in _KIND_WORDS:
-        return PhoneKind.VOICE
+        return specific[-1] if specific else PhoneKind.VOICE
     kind = _KIND_WORDS[cues[-1]]
     if kind is PhoneKind.SMS and _VOICE_CUES.intersection(cues):
         return PhoneKind.VOICE  # "call or text 617-...": a voice line that also takes texts
