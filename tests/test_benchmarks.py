@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from benchmarks import accuracy, generate, report, steps
@@ -117,8 +118,8 @@ def test_report_judges_targets_and_renders(data: Path) -> None:
 
 
 def test_score_counts_true_and_false_positives() -> None:
-    found = {("+16172531212", "voice"), ("911", "emergency")}
-    truth = {("+16172531212", "voice"), ("988", "emergency")}
+    found: set[accuracy.Item] = {("+16172531212", "voice"), ("911", "emergency")}
+    truth: set[accuracy.Item] = {("+16172531212", "voice"), ("988", "emergency")}
     result = accuracy.score([(found, truth), (set(), {("5-104", "")})])
     assert (result.tp, result.fp, result.fn) == (1, 1, 2)
     assert result.precision == 0.5
@@ -127,7 +128,7 @@ def test_score_counts_true_and_false_positives() -> None:
 
 
 def test_accuracy_scores_a_corpus_and_finds_what_it_says(tmp_path: Path) -> None:
-    snippets = [
+    snippets: list[dict[str, Any]] = [
         {"id": "a", "group": "g", "region": "US", "campus": "MIT",
          "text": "S3 is in 5-104; call 617-253-4861 or x3-1212.",
          "phones": [["+16172534861", "voice"], ["+16172531212", "voice"]],
