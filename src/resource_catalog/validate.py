@@ -48,9 +48,9 @@ from resource_catalog.catalog import (
     read_meta,
 )
 from resource_catalog.errors import InvalidPhoneError
-from resource_catalog.locations import BuildingRegistry, load_buildings
+from resource_catalog.locations import BuildingRegistry, load_buildings, nearest_buildings
 from resource_catalog.models import CatalogMeta, Finding, Resource, Severity, Status
-from resource_catalog.phones import validate_phone_number
+from resource_catalog.phones import suggest_e164, validate_phone_number
 
 _MAX_VALUE = 120
 
@@ -236,9 +236,11 @@ def _check_record(
                 yield _finding("phone", reason, rel, f"{prefix}[{i}].number", phone.number, rid)
     for i, location in enumerate(resource.locations):
         if location.building not in registry:
+            near = nearest_buildings(location.building, registry)
             yield _finding(
                 "building",
-                "building is not in the building registry (buildings.csv)",
+                "building is not in the building registry (buildings.csv)"
+                + (f"; the nearest known: {', '.join(near)}" if near else ""),
                 rel,
                 f"locations[{i}].building",
                 location.building,
@@ -362,6 +364,11 @@ def _schema_message(err: Any) -> str:
         return "unknown field (not in the schema; a typo?)"
     if err["type"] == "missing":
         return "required field is missing"
+    loc, value = err["loc"], err.get("input")
+    if loc and loc[-1] == "number" and "phones" in loc and isinstance(value, str):
+        e164 = suggest_e164(value)  # "617-253-2916": say the valid form, not just the pattern
+        if e164 is not None and e164 != value:
+            return f"{err['msg']}; write it as {e164}"
     return str(err["msg"])
 
 
