@@ -58,6 +58,8 @@ CUE_RE = re.compile(
 # What may stand between a weak cue and its code: "Office: 10-250", "in #5-104".
 _RIGHT_BEFORE_RE = re.compile(r"[ \t:#.,]*\Z")
 _EXTENSION_SHAPE_RE = re.compile(rf"[0-9][{DASHES}][0-9]{{4}}", re.ASCII)
+_EXTENSION_MARK_RE = re.compile(r"x[0-9]", re.I | re.ASCII)
+_LOCAL_SHAPE_RE = re.compile(rf"[0-9]{{3}}[.{DASHES}][0-9]{{4}}", re.ASCII)
 # Shaped like a whole number: NANP (optionally +1, area code in brackets, a slash
 # after it) or an international "+CC ..." number. No validation: a mask only.
 _FULL_NUMBER_RE = re.compile(
@@ -103,25 +105,36 @@ def nearest_cue(text: str, start: int) -> Reading:
     return Reading.NONE
 
 
-def _phone_cue_right_before(text: str, start: int) -> bool:
+def _cue_right_before(text: str, start: int) -> re.Match[str] | None:
     window = window_before(text, start)
     cues = list(CUE_RE.finditer(window))
-    return (
-        bool(cues)
-        and cues[-1]["phone"] is not None
-        and bool(_RIGHT_BEFORE_RE.match(window, cues[-1].end()))
-    )
+    return cues[-1] if cues and _RIGHT_BEFORE_RE.match(window, cues[-1].end()) else None
+
+
+def _phone_cue_right_before(text: str, start: int) -> bool:
+    cue = _cue_right_before(text, start)
+    return cue is not None and cue["phone"] is not None
+
+
+def _place_cue_right_before(text: str, start: int) -> bool:
+    cue = _cue_right_before(text, start)
+    return cue is not None and cue["phone"] is None
 
 
 def code_reading(text: str, start: int, end: int) -> Reading:
     """Who owns the hyphenated code ``text[start:end]``: PHONE or PLACE, never both.
 
     An extension-shaped code (``3-4948``) could be either: the nearest cue before it
-    decides, and with none it is a phone's. Any other code (``10-250``, ``W59-200``)
+    decides, and with none it is a phone's. Seven digits (``253-7923``) are a local
+    number unless a place word stands right before them. Any other code (``10-250``, ``W59-200``)
     cannot be dialled, so it is a place's unless a phone word stands right before it
     ("Fax: 10-250" is a mistake, not a room); "call x3-2811 or stop by W59-200"
     keeps its room.
     """
+    if _EXTENSION_MARK_RE.match(text, start):
+        return Reading.PHONE  # "x3-1212": written as an extension
+    if _LOCAL_SHAPE_RE.fullmatch(text, start, end):
+        return Reading.PLACE if _place_cue_right_before(text, start) else Reading.PHONE
     if not _EXTENSION_SHAPE_RE.fullmatch(text, start, end):
         return Reading.PHONE if _phone_cue_right_before(text, start) else Reading.PLACE
     cue = nearest_cue(text, start)

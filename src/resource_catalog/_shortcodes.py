@@ -90,6 +90,7 @@ _COUNT_AFTER_RE = re.compile(
 _STATE_BEFORE_RE = re.compile(r"\b[A-Z]{2}[ \t]+$", re.ASCII)
 _SHORT_HINT_RE = re.compile(rf"9[{DASHES}]?[18][{DASHES}]?[18]|7[{DASHES}]?1[{DASHES}]?1")
 _DIGITS_RE = re.compile(r"[0-9]", re.ASCII)
+_FULL_STOP_RE = re.compile(r"[.!?](?:\s|$)|\n")
 
 
 def _a_count_or_address(text: str, start: int, end: int) -> bool:
@@ -101,10 +102,18 @@ def _a_count_or_address(text: str, start: int, end: int) -> bool:
     )
 
 
+def _clause_before(text: str, start: int) -> str:
+    """Up to 40 characters before ``start`` in the same sentence; a semicolon does not
+    end it here ("main line 617-253-1000; or 911" still lists phones)."""
+    window = text[max(0, start - 40) : start]
+    ends = list(_FULL_STOP_RE.finditer(window))
+    return window[ends[-1].end() :] if ends else window
+
+
 def _named_as_line(text: str, start: int, end: int) -> bool:
     """A phone word before the number (same sentence) or a line's label right after it."""
     return bool(
-        _LINE_CUE_BEFORE_RE.search(window_before(text, start)) or _LABEL_AFTER_RE.match(text, end)
+        _LINE_CUE_BEFORE_RE.search(_clause_before(text, start)) or _LABEL_AFTER_RE.match(text, end)
     )
 
 
@@ -151,7 +160,7 @@ def _regional_short_numbers(text: str, region: str) -> list[_Candidate]:
 
 def _text_lines(text: str, lowered: str) -> list[_Candidate]:
     found: list[_Candidate] = []
-    if "text" not in lowered and "sms" not in lowered and "code" not in lowered:
+    if not any(word in lowered for word in ("text", "sms", "code", "send", "message")):
         return found
     for m in _SMS_CODE_RE.finditer(text):
         code = "".join(_DIGITS_RE.findall(m["code"]))

@@ -267,13 +267,16 @@ def _candidates(text: str, registry: BuildingRegistry) -> Iterator[list[_Candida
         yield found
 
 
+def _spans(text: str, registry: BuildingRegistry) -> list[tuple[int, int, Location]]:
+    """Every location in ``text`` with its span, in order of appearance (duplicates kept)."""
+    return [(start, end, loc) for start, end, loc in claim(_candidates(text, registry)) if loc]
+
+
 @functools.lru_cache(maxsize=1024)
 def _find(text: str, registry: BuildingRegistry) -> tuple[Location, ...]:
     seen: set[tuple[str, str | None, str | None]] = set()
     locations: list[Location] = []
-    for _, _, location in claim(_candidates(text, registry)):
-        if location is None:
-            continue
+    for _, _, location in _spans(text, registry):
         key = (location.building, location.room, location.floor)
         if key not in seen:
             seen.add(key)

@@ -108,7 +108,7 @@ _NANP_RE = re.compile(
     (?P<num>
       (?:\+?1{SEP}?)?
       (?:\([ ]?\d{{3}}[ ]?\)[ ]?(?:{DASH}[ ]?)?|\d{{3}}(?:{SEP}|/[ ]?)?)
-      (?:\d{{3}}{SEP}?\d{{4}}|(?P<vanity>[0-9A-Z](?:{SEP}?[0-9A-Z]){{6}}))
+      (?:\d{{3}}{SEP}?\d{{4}}|(?P<vanity>[0-9A-Z](?:[.\-\u2010-\u2015]?[0-9A-Z]){{6}}))
     )
     (?:[ \t]*,?[ \t]*{EXT_WORD}[ \t]*(?P<ext>\d{{1,6}}))?
     (?![\w%]|[.\-\u2010-\u2015]\d)""",
@@ -322,7 +322,9 @@ def _campus(text: str, lowered: str, dial: Dial) -> list[_Candidate]:
     if _may_match(_LOCAL_RE, text, lowered):
         exchanges = set(prefixes.values())
         for m in _LOCAL_RE.finditer(text):
-            if m["exchange"] in exchanges:  # never a room: no building has three digits
+            if m["exchange"] in exchanges and code_reading(text, m.start(), m.end()) is (
+                Reading.PHONE
+            ):
                 number = f"+{dial.country_code}{dial.area_code}{m['exchange']}{m['rest']}"
                 found.append(_phone(text, m.start(), m.end(), number))
     return found
