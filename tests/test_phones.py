@@ -335,6 +335,10 @@ def test_find_phones_phone_like_text_gives_valid_numbers(text: str) -> None:
             [kind("+16172539999", PhoneKind.FAX), voice(CAMPUS_POLICE)],
         ),
         ("Interpreters: 1-800-249-9949 TTY/Voice", [kind("+18002499949", PhoneKind.TTY)]),
+        (
+            "Call 1-800-273-8255 (TTY: 1-800-799-4889)",
+            [voice("+18002738255"), kind("+18007994889", PhoneKind.TTY)],
+        ),
     ],
 )
 def test_find_phones_real_text_forms(text: str, expected: list[Phone]) -> None:

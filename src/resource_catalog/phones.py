@@ -140,9 +140,11 @@ _KIND_WORDS = {
     "sms": PhoneKind.SMS,
     "voice": PhoneKind.VOICE,
 }
-# "617-253-0999 (TTY)", "1-800-249-9949 TTY/Voice": the first label word after it.
+# "617-253-0999 (TTY)", "1-800-249-9949 TTY/Voice": the first label word after it,
+# unless it labels the next number ("617-… (TTY: 617-…)").
 _LABEL_AFTER_RE = re.compile(
-    r"[ \t]*[(\[]?[ \t]*(?P<word>tty|tdd|fax|sms|text|voice)\b", re.I | re.ASCII
+    r"[ \t]*[(\[]?[ \t]*(?P<word>tty|tdd|fax|sms|text|voice)\b(?![ \t]*:?[ \t]*[+(0-9])",
+    re.I | re.ASCII,
 )
 _KIND_CUE_RE = re.compile(
     r"\b(?:tty|tdd|fax|facsimile|text|sms|voice|call|phone|tel)\b", re.I | re.ASCII
