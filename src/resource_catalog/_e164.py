@@ -48,6 +48,8 @@ _TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 SEP = r"[ \t\u00a0.\-\u2010-\u2015]"
 DASH = r"[\-\u2010-\u2015\u2212]"
 NOT_BEFORE = r"(?<![\w$#@/+.,\-\u2010-\u2015])"
+#: NOT_BEFORE for a pattern's first digit, placed right after it ("\\d" + this).
+NOT_BEFORE_DIGIT = r"(?<![\w$#@/+.,\-\u2010-\u2015]\d)"
 NOT_AFTER = r"(?![\w%]|[.,/\-\u2010-\u2015]\d)"
 EXT_WORD = r"(?i:x|ext\.?|extension)"
 _TEL_URI_RE = re.compile(r"^tel:", re.I | re.ASCII)
@@ -73,16 +75,39 @@ def home_plan(dial: Dial | None, region: str) -> Dial | None:
     return dial if dial is not None and dial.country_code == region_code(region) else None
 
 
+class PlanTables(NamedTuple):
+    """A Dial's lookups, built once per plan."""
+
+    prefixes: dict[str, str]
+    ambiguous: dict[str, str]
+    exchanges: frozenset[str]
+    country: str  # "+1"
+    home: str  # "+1617"
+
+
+@functools.lru_cache(maxsize=64)
+def tables(dial: Dial) -> PlanTables:
+    """The lookups of ``dial`` (cached: plans are few)."""
+    prefixes = dict(dial.prefixes)
+    country = f"+{dial.country_code}"
+    return PlanTables(
+        prefixes, dict(dial.ambiguous), frozenset(prefixes.values()), country,
+        country + dial.area_code,
+    )  # fmt: skip
+
+
 def campus_to_e164(value: str, dial: Dial, prefix: str, rest: str) -> str:
     """Map a campus extension (``3`` + ``1212``) to E.164, or raise."""
-    ambiguous = dict(dial.ambiguous)
-    if prefix in ambiguous:
-        raise InvalidPhoneError(value, ambiguous[prefix])
-    exchange = dict(dial.prefixes).get(prefix)
+    plan = tables(dial)
+    if prefix in plan.ambiguous:
+        raise InvalidPhoneError(value, plan.ambiguous[prefix])
+    exchange = plan.prefixes.get(prefix)
     if exchange is None:
         raise InvalidPhoneError(value, f"{prefix}-xxxx is not an {dial.name} campus extension")
-    digits = phonenumbers.convert_alpha_characters_in_number(rest.upper())
-    return f"+{dial.country_code}{dial.area_code}{exchange}{digits}"
+    digits = (
+        rest if rest.isdigit() else phonenumbers.convert_alpha_characters_in_number(rest.upper())
+    )
+    return f"{plan.home}{exchange}{digits}"
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -100,7 +125,7 @@ def parse_number(text: str, region: str = "US", dial: Dial | None = None) -> tup
     local = _LOCAL_TEXT_RE.fullmatch(value) if home else None
     if home and campus:
         value = campus_to_e164(text, home, campus["xprefix"] or campus["prefix"], campus["rest"])
-    elif home and local and local["exchange"] in dict(home.prefixes).values():
+    elif home and local and local["exchange"] in tables(home).exchanges:
         value = f"+{home.country_code}{home.area_code}{local['exchange']}{local['rest']}"
     try:
         number = phonenumbers.parse(value, region.upper())
@@ -152,7 +177,6 @@ def is_toll_free(e164: str) -> bool:
 def another_campus(numbers: list[str], dial: Dial) -> bool:
     """True when the text's geographic full numbers of the plan's country all have
     another area code: its short forms are that other place's, not this campus's."""
-    country = f"+{dial.country_code}"
-    geographic = [n for n in numbers if n.startswith(country) and not is_toll_free(n)]
-    home = country + dial.area_code
-    return bool(geographic) and not any(n.startswith(home) for n in geographic)
+    plan = tables(dial)
+    geographic = [n for n in numbers if n.startswith(plan.country) and not is_toll_free(n)]
+    return bool(geographic) and not any(n.startswith(plan.home) for n in geographic)

@@ -10,13 +10,15 @@ ask this module, so a span of text is never both a phone and a location:
   3-1044`` is a phone, ``room 3-1044`` a place), and with no cue it belongs to the
   phone finder (which drops it when the page's campus cannot read it). Any other
   code (``10-250``, ``W59-200``) cannot be dialled: it is a place.
-* :data:`CUE_RE` is the only list of those cue words. "office" and "in" are weak:
+* :data:`PHONE_CUES`, :data:`PLACE_CUES` and :data:`WEAK_PLACE_CUES` are the only
+  list of those cue words (:data:`CUE_RE` finds them in text). "office" and "in" are weak:
   they count only right before the code (``Office: 10-250``, ``in 5-104``), since
   "call the office at 3-1212" is still a phone.
 * :func:`claim` is the one overlap rule: candidates come in groups, the most
   specific group first, and a candidate overlapping one already taken is dropped.
-* :func:`full_number_spans` marks what is shaped like a whole phone number, which the
-  location finder may not read rooms out of (``617-253-1212`` holds no room ``253-1212``).
+* :func:`inside_full_number` tells whether a span lies in something shaped like a whole
+  phone number, which the location finder may not read rooms out of (``617-253-1212``
+  holds no room ``253-1212``).
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ from typing import TypeVar
 __all__ = [
     "CUE_RE",
     "DASHES",
+    "PHONE_CUES",
+    "PLACE_CUES",
+    "WEAK_PLACE_CUES",
     "Reading",
     "claim",
     "code_reading",
     "full_number_spans",
+    "inside_full_number",
     "nearest_cue",
     "window_after",
     "window_before",
@@ -43,20 +49,39 @@ T = TypeVar("T")
 #: Every character read as the hyphen of a code: ASCII, U+2010..U+2015, minus sign.
 DASHES = "\\-\u2010-\u2015\u2212"
 WINDOW = 40  # characters before a code searched for cue words
+_NUMBER_REACH = 20  # a whole number is at most this much longer than a code inside it
 
 _SENTENCE_END_RE = re.compile(r"[.!?;](?:\s|$)|\n")
-#: The cue words, one list for both finders: which kind of thing follows them.
+#: The cue words, one list for both finders: what follows them. "room number" and
+#: "room no." are place cues; the weak ones count only right before a code.
+PLACE_CUES = frozenset({"room", "rm", "building", "bldg", "located", "suite", "ste", "floor"})
+PHONE_CUES = frozenset(
+    {
+        "call", "calls", "called", "calling", "phone", "telephone", "tel", "dial", "dialing",
+        "contact", "contacted", "reach", "reached", "hotline", "helpline", "line", "number",
+        "ext", "extension", "x", "fax", "tty", "tdd", "text", "texting", "sms", "voice",
+    }
+)  # fmt: skip
+WEAK_PLACE_CUES = frozenset({"office", "in"})
+
+
+def _words(words: frozenset[str]) -> str:
+    return "|".join(sorted(words, key=lambda w: (-len(w), w)))
+
+
+#: Every cue word in text, as a pattern (built from the sets above).
 CUE_RE = re.compile(
-    r"""\b(?:
-      (?P<place>room[ \t]+(?:number|no\.?|\#)|room|rm|building|bldg|located|suite|ste|floor)
-      |(?P<phone>call(?:s|ed|ing)?|phone|telephone|tel|dial(?:ing)?|contact(?:ed)?|reach(?:ed)?
-        |hotline|helpline|line|number|ext|extension|x|fax|tty|tdd|text(?:ing)?|sms|voice)
-      |(?P<weak>office|in)
+    rf"""\b(?:
+      (?P<place>room[ \t]+(?:number|no\.?|\#)|{_words(PLACE_CUES)})
+      |(?P<phone>{_words(PHONE_CUES)})
+      |(?P<weak>{_words(WEAK_PLACE_CUES)})
     )\b""",
     re.I | re.ASCII | re.VERBOSE,
 )
-# What may stand between a weak cue and its code: "Office: 10-250", "in #5-104".
+# What may stand between a cue word and its code ("Office: 10-250", "in #5-104").
+_BETWEEN = " \t:#.,"
 _RIGHT_BEFORE_RE = re.compile(r"[ \t:#.,]*\Z")
+_RIGHT_BEFORE_REACH = 24  # characters looked at for that word
 _EXTENSION_SHAPE_RE = re.compile(rf"[0-9][{DASHES}][0-9]{{4}}", re.ASCII)
 _EXTENSION_MARK_RE = re.compile(r"x[0-9]", re.I | re.ASCII)
 _LOCAL_SHAPE_RE = re.compile(rf"[0-9]{{3}}[.{DASHES}][0-9]{{4}}", re.ASCII)
@@ -105,20 +130,20 @@ def nearest_cue(text: str, start: int) -> Reading:
     return Reading.NONE
 
 
-def _cue_right_before(text: str, start: int) -> re.Match[str] | None:
-    window = window_before(text, start)
-    cues = list(CUE_RE.finditer(window))
-    return cues[-1] if cues and _RIGHT_BEFORE_RE.match(window, cues[-1].end()) else None
-
-
-def _phone_cue_right_before(text: str, start: int) -> bool:
-    cue = _cue_right_before(text, start)
-    return cue is not None and cue["phone"] is not None
-
-
-def _place_cue_right_before(text: str, start: int) -> bool:
-    cue = _cue_right_before(text, start)
-    return cue is not None and cue["phone"] is None
+def _cue_right_before(text: str, start: int) -> Reading:
+    """What the cue word standing right before ``start`` says (only ``:#.,`` between)."""
+    before = text[max(0, start - _RIGHT_BEFORE_REACH) : start].rstrip(_BETWEEN)
+    head, _, word = before.rpartition(" ")
+    word = word.lstrip("([\"'").lower()
+    if not (word.isascii() and word.isalpha()):
+        return Reading.NONE
+    if word in ("number", "no") and head.rstrip().lower().endswith("room"):
+        return Reading.PLACE  # "room number 10-250"
+    if word in PHONE_CUES:
+        return Reading.PHONE
+    if word in PLACE_CUES or word in WEAK_PLACE_CUES:
+        return Reading.PLACE
+    return Reading.NONE
 
 
 def code_reading(text: str, start: int, end: int) -> Reading:
@@ -134,17 +159,28 @@ def code_reading(text: str, start: int, end: int) -> Reading:
     if _EXTENSION_MARK_RE.match(text, start):
         return Reading.PHONE  # "x3-1212": written as an extension
     if _LOCAL_SHAPE_RE.fullmatch(text, start, end):
-        return Reading.PLACE if _place_cue_right_before(text, start) else Reading.PHONE
+        return Reading.PLACE if _cue_right_before(text, start) is Reading.PLACE else Reading.PHONE
     if not _EXTENSION_SHAPE_RE.fullmatch(text, start, end):
-        return Reading.PHONE if _phone_cue_right_before(text, start) else Reading.PLACE
+        return Reading.PHONE if _cue_right_before(text, start) is Reading.PHONE else Reading.PLACE
     cue = nearest_cue(text, start)
     return Reading.PHONE if cue is Reading.NONE else cue
 
 
-def full_number_spans(text: str) -> Iterator[tuple[int, int]]:
-    """The spans shaped like a whole phone number (not validated)."""
-    for m in _FULL_NUMBER_RE.finditer(text):
+def full_number_spans(
+    text: str, start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, int]]:
+    """The spans shaped like a whole phone number (not validated), in ``text[start:end]``."""
+    for m in _FULL_NUMBER_RE.finditer(text, start, len(text) if end is None else end):
         yield m.start(), m.end()
+
+
+def inside_full_number(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` overlaps a span shaped like a whole phone number."""
+    before = text[max(0, start - 6) : start]
+    if not any(c.isdigit() for c in before):
+        return False  # a whole number reaches a code only through the digits before it
+    near = full_number_spans(text, max(0, start - _NUMBER_REACH), end + _NUMBER_REACH)
+    return any(a < end and start < b for a, b in near)
 
 
 def claim(groups: Iterable[Iterable[tuple[int, int, T]]]) -> list[tuple[int, int, T]]:

@@ -37,18 +37,20 @@ SHORT_CODES: Mapping[str, PhoneKind] = MappingProxyType(
 
 _Candidate = tuple[int, int, Phone]
 
-_NOT_BEFORE = rf"(?<![\w$#@/+.,{DASHES}])"
+# Each pattern starts with a digit and checks the character before it right after
+# that digit: a pattern that starts with a look-behind is tried at every position.
+_NB = rf"(?<![\w$#@/+.,{DASHES}][0-9])"
 _NOT_AFTER = rf"(?![\w%]|[.,/{DASHES}][0-9])"
 _NANP_SHORT_RE = re.compile(
-    rf"{_NOT_BEFORE}(?P<code>911|988|711|9[{DASHES}]1[{DASHES}]1|9[{DASHES}]8[{DASHES}]8"
-    rf"|7[{DASHES}]1[{DASHES}]1){_NOT_AFTER}",
+    rf"(?P<code>(?:9{_NB}(?:11|88|[{DASHES}]1[{DASHES}]1|[{DASHES}]8[{DASHES}]8))"
+    rf"|(?:7{_NB}(?:11|[{DASHES}]1[{DASHES}]1))){_NOT_AFTER}",
     re.ASCII,
 )
 _ANY_SHORT_RE = re.compile(
-    rf"{_NOT_BEFORE}(?P<code>[0-9]{{3}}(?:[ ]?[0-9]{{3}})?){_NOT_AFTER}", re.ASCII
+    rf"(?P<code>[0-9]{_NB}[0-9]{{2}}(?:[ ]?[0-9]{{3}})?){_NOT_AFTER}", re.ASCII
 )
 _SMS_CODE_RE = re.compile(
-    rf"{_NOT_BEFORE}(?P<code>[1-9][0-9]{{4,5}}|[1-9][0-9]{{2}}[ {DASHES}][0-9]{{3}}){_NOT_AFTER}",
+    rf"(?P<code>[1-9]{_NB}(?:[0-9]{{4,5}}|[0-9]{{2}}[ {DASHES}][0-9]{{3}})){_NOT_AFTER}",
     re.ASCII,
 )
 _SMS_CUE_RE = re.compile(r"\b(?:text(?:s|ed|ing)?|sms|short[ \t]?code)\b", re.I | re.ASCII)
@@ -160,7 +162,13 @@ def _regional_short_numbers(text: str, region: str) -> list[_Candidate]:
 
 def _text_lines(text: str, lowered: str) -> list[_Candidate]:
     found: list[_Candidate] = []
-    if not any(word in lowered for word in ("text", "sms", "code", "send", "message")):
+    if not (
+        "text" in lowered
+        or "sms" in lowered
+        or "code" in lowered
+        or "send" in lowered
+        or "message" in lowered
+    ):
         return found
     for m in _SMS_CODE_RE.finditer(text):
         code = "".join(_DIGITS_RE.findall(m["code"]))

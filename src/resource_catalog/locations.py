@@ -30,7 +30,7 @@ from resource_catalog._buildings import (
     load_buildings,
     nearest_buildings,
 )
-from resource_catalog._scan import DASHES, Reading, claim, code_reading, full_number_spans
+from resource_catalog._scan import DASHES, Reading, claim, code_reading, inside_full_number
 from resource_catalog.errors import InvalidLocationError
 from resource_catalog.models import Location
 
@@ -164,12 +164,9 @@ _LETTERED_RE = re.compile(
 # Cheap necessary conditions for the patterns above, tested first: a pattern that starts
 # with a look-behind or an optional part is tried at every position of the text.
 _CODE_ROOM_HINT_RE = re.compile(rf"{_D}[A-Za-z]?[0-9]", re.ASCII)
-_FLOOR_HINT_RE = re.compile(
-    r"[0-9](?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
-    r"|tenth)\b",
-    re.I | re.ASCII,
-)
-_LETTERED_HINT_RE = re.compile(r"[A-Z][0-9]|[0-9][NSEW]\b", re.ASCII)
+_DASH_ORDINAL_RE = re.compile(rf"{_D}[0-9]{{1,2}}(?:st|nd|rd|th)\b", re.I | re.ASCII)
+_LETTERED_HINT_RE = re.compile(r"[A-Z][0-9]", re.ASCII)  # one class first: fast
+_WING_HINT_RE = re.compile(r"[0-9][NSEW]\b", re.ASCII)
 _DIGIT_RE = re.compile(r"[0-9]", re.ASCII)
 
 # "ages 18-100", "pages 10-250", "2 10-250": a range or a list of numbers.
@@ -200,10 +197,12 @@ def _plausible(text: str, match: re.Match[str], *, code: bool) -> bool:
             return False
         if code_reading(text, match.start(), match.end()) is not Reading.PLACE:
             return False
+        if inside_full_number(text, match.start(), match.end()):
+            return False  # no room is read out of a phone number
     return True
 
 
-_Candidate = tuple[int, int, Location | None]
+_Candidate = tuple[int, int, Location]
 
 
 def _patterns(text: str) -> list[re.Pattern[str]]:
@@ -211,14 +210,14 @@ def _patterns(text: str) -> list[re.Pattern[str]]:
     if not _DIGIT_RE.search(text):
         return []  # every form has a building number
     lowered = text.lower()
-    floor = _FLOOR_HINT_RE.search(text) is not None
+    floor_word = "fl" in lowered  # fl, flr, floor
     hints = (
-        floor,
-        floor,
+        floor_word or _DASH_ORDINAL_RE.search(text) is not None,  # "W98-2nd" has no word
+        floor_word,
         "building" in lowered or "bldg" in lowered,
         _CODE_ROOM_HINT_RE.search(text) is not None,
         "located" in lowered or "housed" in lowered or "based" in lowered,
-        _LETTERED_HINT_RE.search(text) is not None,
+        _LETTERED_HINT_RE.search(text) is not None or _WING_HINT_RE.search(text) is not None,
     )
     regexes = (_FLOOR_RE, _FLOOR_OF_RE, _KEYWORD_RE, _CODE_ROOM_RE, _LOCATED_RE, _LETTERED_RE)
     return [regex for regex, hint in zip(regexes, hints, strict=True) if hint]
@@ -256,8 +255,6 @@ def _location(
 
 def _candidates(text: str, registry: BuildingRegistry) -> Iterator[list[_Candidate]]:
     """Candidates per pattern, the most specific pattern first."""
-    # Whole phone numbers come first and are dropped: no room is read out of them.
-    yield [(start, end, None) for start, end in full_number_spans(text)]
     for regex in _patterns(text):
         found: list[_Candidate] = []
         for m in regex.finditer(text):
@@ -269,7 +266,7 @@ def _candidates(text: str, registry: BuildingRegistry) -> Iterator[list[_Candida
 
 def _spans(text: str, registry: BuildingRegistry) -> list[tuple[int, int, Location]]:
     """Every location in ``text`` with its span, in order of appearance (duplicates kept)."""
-    return [(start, end, loc) for start, end, loc in claim(_candidates(text, registry)) if loc]
+    return claim(_candidates(text, registry))
 
 
 @functools.lru_cache(maxsize=1024)

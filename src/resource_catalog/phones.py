@@ -58,6 +58,7 @@ from resource_catalog._e164 import (
     NON_DIGIT_RE,
     NOT_AFTER,
     NOT_BEFORE,
+    NOT_BEFORE_DIGIT,
     SEP,
     Dial,
     another_campus,
@@ -67,6 +68,7 @@ from resource_catalog._e164 import (
     parse_number,
     region_code,
     require_text,
+    tables,
     to_dial,
 )
 from resource_catalog._scan import Reading, claim, code_reading, window_before
@@ -125,11 +127,14 @@ _CAMPUS_X_RE = re.compile(
     r"(?P<rest>\d{4}|[A-Z]{4})(?![\w-])",
     re.ASCII,
 )
+# "3-4948" (an extension) or "253-7923" (the last seven digits, an exchange of the
+# campus's plan), in one pass. It starts with a digit and checks the character before
+# it right after that digit: a pattern that starts with a look-behind is tried at
+# every position of the text, one that starts with a digit class skips ahead in C.
 _CAMPUS_BARE_RE = re.compile(
-    rf"{NOT_BEFORE}(?P<prefix>\d){DASH}(?P<rest>\d{{4}}){NOT_AFTER}", re.ASCII
+    rf"(?P<lead>\d){NOT_BEFORE_DIGIT}(?:(?P<mid>\d\d)[.\-]|{DASH})(?P<rest>\d{{4}}){NOT_AFTER}",
+    re.ASCII,
 )
-# The last seven digits: "253-7923" (an exchange of the campus's plan).
-_LOCAL_RE = re.compile(rf"{NOT_BEFORE}(?P<exchange>\d{{3}})[.\-](?P<rest>\d{{4}}){NOT_AFTER}")
 
 _KIND_WORDS = {
     "tty": PhoneKind.TTY,
@@ -155,15 +160,12 @@ _LAST_DIGIT_RE = re.compile(r".*[0-9]", re.ASCII | re.DOTALL)
 # Cheap necessary conditions, tested before the patterns above: a pattern that starts
 # with a look-behind is tried at every position of the text, which was most of the
 # cost of a listing; these start with a literal or a class and skip ahead in C.
-_CAMPUS_BARE_HINT_RE = re.compile(rf"\d{DASH}\d{{4}}", re.ASCII)
-_LOCAL_HINT_RE = re.compile(r"\d{3}[.\-]\d{4}", re.ASCII)
+_X_HINT_RE = re.compile(r"[xX](?:[tT](?:\.|ension)?)?[ \t]?\d", re.ASCII)  # x3, ext. 3
 #: Per pattern, a necessary condition on (text, lower-cased text): when it is false
 #: the pattern cannot match and is not run.
 _HINTS: dict[re.Pattern[str], Callable[[str, str], bool]] = {
     _INTL_RE: lambda text, _: "+" in text,
-    _CAMPUS_X_RE: lambda _, lowered: "x" in lowered,  # x, ext, extension
-    _CAMPUS_BARE_RE: lambda text, _: _CAMPUS_BARE_HINT_RE.search(text) is not None,
-    _LOCAL_RE: lambda text, _: _LOCAL_HINT_RE.search(text) is not None,
+    _CAMPUS_X_RE: lambda text, _: _X_HINT_RE.search(text) is not None,
 }
 
 
@@ -307,28 +309,23 @@ def _national_numbers(text: str, region: str) -> list[_Candidate]:
 
 
 def _campus(text: str, lowered: str, dial: Dial) -> list[_Candidate]:
-    prefixes = dict(dial.prefixes)
+    plan = tables(dial)
     found: list[_Candidate] = []
-    for regex in (_CAMPUS_X_RE, _CAMPUS_BARE_RE):
-        if not _may_match(regex, text, lowered):
-            continue
-        for m in regex.finditer(text):
-            if regex is _CAMPUS_BARE_RE and code_reading(text, m.start(), m.end()) is not (
-                Reading.PHONE
-            ):
-                continue
-            if m["prefix"] not in prefixes:
-                continue  # ambiguous or not a campus prefix: nothing we can store
-            number = campus_to_e164(m.group(), dial, m["prefix"], m["rest"])
-            found.append(_phone(text, m.start(), m.end(), number))
-    if _may_match(_LOCAL_RE, text, lowered):
-        exchanges = set(prefixes.values())
-        for m in _LOCAL_RE.finditer(text):
-            if m["exchange"] in exchanges and code_reading(text, m.start(), m.end()) is (
-                Reading.PHONE
-            ):
-                number = f"+{dial.country_code}{dial.area_code}{m['exchange']}{m['rest']}"
+    if _may_match(_CAMPUS_X_RE, text, lowered):
+        for m in _CAMPUS_X_RE.finditer(text):
+            if m["prefix"] in plan.prefixes:  # else ambiguous or not a campus prefix
+                number = campus_to_e164(m.group(), dial, m["prefix"], m["rest"])
                 found.append(_phone(text, m.start(), m.end(), number))
+    for m in _CAMPUS_BARE_RE.finditer(text):
+        lead, mid, rest = m["lead"], m["mid"], m["rest"]
+        if mid is None and lead not in plan.prefixes:
+            continue  # ambiguous or not a campus prefix: nothing we can store
+        if mid is not None and lead + mid not in plan.exchanges:
+            continue  # seven digits of another exchange
+        if code_reading(text, m.start(), m.end()) is not Reading.PHONE:
+            continue  # the scanner gives this code to the location finder
+        exchange = plan.prefixes[lead] if mid is None else lead + mid
+        found.append(_phone(text, m.start(), m.end(), f"{plan.home}{exchange}{rest}"))
     return found
 
 
@@ -338,8 +335,11 @@ def _spans(text: str, region: str = "US", dial: Dial | None = _MIT) -> list[_Can
     nanp = region_code(region) == 1
     numbers = _nanp_numbers(text, lowered) if nanp else _national_numbers(text, region.upper())
     home = home_plan(dial, region)
-    full = [phone.number for _, _, phone in numbers]
-    campus = [] if home is None or another_campus(full, home) else _campus(text, lowered, home)
+    campus: list[_Candidate] = []
+    if home is not None:
+        campus = _campus(text, lowered, home)
+        if campus and another_campus([phone.number for _, _, phone in numbers], home):
+            campus = []  # the page's full numbers say it is another campus's
     short = find_short_codes(text, lowered, nanp=nanp, region=region.upper())
     # Earlier groups win overlaps: a full number beats the campus extension or
     # short code inside it.
