@@ -117,7 +117,9 @@ def test_parse_phone_digits_survive(text: str) -> None:
 # --- validate_phone_number ---------------------------------------------------
 
 
-@pytest.mark.parametrize("number", ["+16172531212", "+18002738255", "911", "988", "711", "741741"])
+@pytest.mark.parametrize(
+    "number", ["+16172531212", "+18002738255", "911", "988", "711", "211", "741741"]
+)
 def test_validate_phone_number_accepts(number: str) -> None:
     validate_phone_number(number)
 
@@ -327,6 +329,7 @@ def test_find_phones_phone_like_text_gives_valid_numbers(text: str) -> None:
         # A short code named as a line.
         ("988 Suicide & Crisis Lifeline", [kind("988", PhoneKind.EMERGENCY)]),
         ("Emergency: 911", [kind("911", PhoneKind.EMERGENCY)]),
+        ("Mass 211: dial 2-1-1 for local services.", [voice("211")]),
         ("Emergencies: 911 (police, fire, ambulance)", [kind("911", PhoneKind.EMERGENCY)]),
         # Kinds.
         ("TTY users can call 617-253-0999.", [kind("+16172530999", PhoneKind.TTY)]),
@@ -355,6 +358,7 @@ def test_find_phones_real_text_forms(text: str, expected: list[Phone]) -> None:
         "The 911 Commission report is on reserve.",
         "Meeting ID 984 2231 6650; passcode 741741.",
         "711 students enrolled in the course",
+        "Call extension 211 for the front desk.",  # an extension, not the 211 line
     ],
 )
 def test_find_phones_bare_short_codes_need_a_cue(text: str) -> None:

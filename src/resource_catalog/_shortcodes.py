@@ -1,8 +1,9 @@
 """Short codes and text lines in free text, read as a careful reader reads them.
 
-A three-digit number is an emergency or relay line only when the text says so:
-"call 911", "dial 9-1-1", "Emergency: 911", "988 Suicide & Crisis Lifeline",
-"711 (relay)". "We served 988 students" and "911 Main Street" are not phones.
+A three-digit number is an emergency, community or relay line only when the text
+says so: "call 911", "dial 9-1-1", "Emergency: 911", "988 Suicide & Crisis Lifeline",
+"dial 2-1-1", "711 (relay)". "We served 988 students" and "911 Main Street" are not
+phones.
 A five- or six-digit code (``741741``, ``741-741``, ``741 741``) is a text line when
 a texting word comes before it in the sentence ("text HOME to", "text the number",
 "our short code,", "Crisis Text Line:"); a known text line may also be named after it.
@@ -31,6 +32,7 @@ SHORT_CODES: Mapping[str, PhoneKind] = MappingProxyType(
         "911": PhoneKind.EMERGENCY,
         "988": PhoneKind.EMERGENCY,
         "711": PhoneKind.TTY,
+        "211": PhoneKind.VOICE,
         "741741": PhoneKind.SMS,
     }
 )
@@ -43,7 +45,7 @@ _NB = rf"(?<![\w$#@/+.,{DASHES}][0-9])"
 _NOT_AFTER = rf"(?![\w%]|[.,/{DASHES}][0-9])"
 _NANP_SHORT_RE = re.compile(
     rf"(?P<code>(?:9{_NB}(?:11|88|[{DASHES}]1[{DASHES}]1|[{DASHES}]8[{DASHES}]8))"
-    rf"|(?:7{_NB}(?:11|[{DASHES}]1[{DASHES}]1))){_NOT_AFTER}",
+    rf"|(?:[27]{_NB}(?:11|[{DASHES}]1[{DASHES}]1))){_NOT_AFTER}",
     re.ASCII,
 )
 _ANY_SHORT_RE = re.compile(
@@ -74,7 +76,8 @@ _RELAY_AFTER_RE = re.compile(
     r"\b(?:relay|trs|tty|tdd|deaf|hard[ \t]of[ \t]hearing|speech)\b", re.I | re.ASCII
 )
 _NOT_A_CODE_BEFORE_RE = re.compile(
-    r"\b(?:room|rm|suite|ste|no|building|bldg|route|rte|apt|floor|page|pp?|unit)\.?[ \t]*$",
+    r"\b(?:room|rm|suite|ste|no|building|bldg|route|rte|apt|floor|page|pp?|unit|ext|extension)"
+    r"\.?[ \t]*$",
     re.I | re.ASCII,
 )
 _STREET_AFTER_RE = re.compile(
@@ -90,7 +93,7 @@ _COUNT_AFTER_RE = re.compile(
 )
 # "Cambridge, MA 02139": a state and a ZIP code.
 _STATE_BEFORE_RE = re.compile(r"\b[A-Z]{2}[ \t]+$", re.ASCII)
-_SHORT_HINT_RE = re.compile(rf"9[{DASHES}]?[18][{DASHES}]?[18]|7[{DASHES}]?1[{DASHES}]?1")
+_SHORT_HINT_RE = re.compile(rf"9[{DASHES}]?[18][{DASHES}]?[18]|[27][{DASHES}]?1[{DASHES}]?1")
 _DIGITS_RE = re.compile(r"[0-9]", re.ASCII)
 _FULL_STOP_RE = re.compile(r"[.!?](?:\s|$)|\n")
 

@@ -39,7 +39,8 @@ Short codes
 -----------
 A short code is stored as its digits with a ``kind`` saying what it is (see
 :data:`SHORT_CODES`): 911 (emergency), 988 (Suicide & Crisis Lifeline, emergency),
-711 (telecommunications relay, tty) and 741741 (Crisis Text Line, sms). In free text
+711 (telecommunications relay, tty), 211 (community services and information, voice)
+and 741741 (Crisis Text Line, sms). In free text
 a short code needs a cue (:mod:`resource_catalog._shortcodes` has the rules).
 """
 
