@@ -11,9 +11,9 @@ ask this module, so a span of text is never both a phone and a location:
   phone finder (which drops it when the page's campus cannot read it). Any other
   code (``10-250``, ``W59-200``) cannot be dialled: it is a place.
 * :data:`PHONE_CUES`, :data:`PLACE_CUES` and :data:`WEAK_PLACE_CUES` are the only
-  list of those cue words (:data:`CUE_RE` finds them in text). "office" and "in" are weak:
-  they count only right before the code (``Office: 10-250``, ``in 5-104``), since
-  "call the office at 3-1212" is still a phone.
+  list of those cue words (:data:`CUE_RE` finds them in text). "office" and "in" are
+  weak: they count only right before the code (``Office: 10-250``, ``in 5-104``),
+  since "call the office at 3-1212" is still a phone.
 * :func:`claim` is the one overlap rule: candidates come in groups, the most
   specific group first, and a candidate overlapping one already taken is dropped.
 * :func:`inside_full_number` tells whether a span lies in something shaped like a whole
@@ -150,8 +150,9 @@ def code_reading(text: str, start: int, end: int) -> Reading:
     """Who owns the hyphenated code ``text[start:end]``: PHONE or PLACE, never both.
 
     An extension-shaped code (``3-4948``) could be either: the nearest cue before it
-    decides, and with none it is a phone's. Seven digits (``253-7923``) are a local
-    number unless a place word stands right before them. Any other code (``10-250``, ``W59-200``)
+    decides, and with none it is a phone's. A code written as an extension
+    (``x3-1212``) is a phone's. Seven digits (``253-7923``) are a local number unless
+    a place word stands right before them. Any other code (``10-250``, ``W59-200``)
     cannot be dialled, so it is a place's unless a phone word stands right before it
     ("Fax: 10-250" is a mistake, not a room); "call x3-2811 or stop by W59-200"
     keeps its room.
