@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import steps
+from benchmarks import accuracy, steps
 
 HERE = Path(__file__).resolve().parent
 LABELS = {
@@ -253,8 +253,9 @@ def render(
     hygiene: dict[str, Any],
     targets: list[Target],
     run: RunInfo,
+    scored: dict[str, Any] | None = None,
 ) -> str:
-    """The whole ``results.md``."""
+    """The whole ``results.md`` (with the accuracy section when ``scored`` is given)."""
     via_nox = os.environ.get("BENCH_VIA_NOX") == "1"
     command = "nox -s bench" + (" -- " + " ".join(run.argv[3:]) if run.argv[3:] else "")
     lines = [
@@ -302,6 +303,7 @@ def render(
         "",
         *_startup_lines(times, hygiene),
         "",
+        *(accuracy.render(scored, "python -m benchmarks.accuracy") if scored else []),
         "## How the steps and floors are defined",
         "",
         "```text",

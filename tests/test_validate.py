@@ -94,6 +94,24 @@ def test_malformed_phone_fails_the_schema(edit_record: Edit, catalog_dir: Path) 
     assert (code, field, value) == ("schema", "phones[0].number", "617-253-4861")
 
 
+def test_a_malformed_phone_says_what_would_be_valid(edit_record: Edit, catalog_dir: Path) -> None:
+    def bad_phone(d: dict[str, Any]) -> None:
+        d["phones"][0]["number"] = "617-253-4861"
+
+    edit_record("student-support-services", bad_phone)
+    [finding] = validate_catalog(catalog_dir).errors
+    assert finding.message.endswith("; write it as +16172534861")
+
+
+def test_an_unknown_building_names_the_nearest_known(edit_record: Edit, catalog_dir: Path) -> None:
+    def bad_building(d: dict[str, Any]) -> None:
+        d["locations"][0]["building"] = "NE45"
+
+    edit_record("student-support-services", bad_building)
+    [finding] = validate_catalog(catalog_dir).errors
+    assert finding.message.endswith("; the nearest known: NE49")
+
+
 def test_unknown_building_is_reported(edit_record: Edit, catalog_dir: Path) -> None:
     def bad_building(d: dict[str, Any]) -> None:
         d["locations"][0]["building"] = "E99"

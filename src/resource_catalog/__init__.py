@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from resource_catalog.pages.fetch import FetchResult, fetch_page
     from resource_catalog.pages.parse import parse_page
     from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
-    from resource_catalog.profile import Profile
+    from resource_catalog.profile import DialPlan, Profile
     from resource_catalog.store import save_catalog
     from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
     from resource_catalog.validate import ValidationResult, load_catalog, validate_catalog
@@ -105,7 +105,7 @@ _LAZY = {
         "pages.fetch": ("FetchResult", "fetch_page"),
         "pages.parse": ("parse_page",),
         "phones": ("find_phones", "parse_phone", "validate_phone_number"),
-        "profile": ("Profile",),
+        "profile": ("DialPlan", "Profile"),
         "store": ("save_catalog",),
         "sync": ("SyncPlan", "apply_plan", "plan_sync"),
         "validate": ("ValidationResult", "load_catalog", "validate_catalog"),
@@ -150,6 +150,7 @@ __all__ = [
     "Change",
     "Confidentiality",
     "Conflict",
+    "DialPlan",
     "DriftReport",
     "DriftSeverity",
     "Event",

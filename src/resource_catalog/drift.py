@@ -368,7 +368,11 @@ def field_values(item: Listing) -> dict[str, FieldValue]:
     }
     return {
         "phones": tuple(sorted(phones)),
-        "locations": tuple(sorted({loc.code for loc in item.locations})),
+        "locations": tuple(
+            sorted(
+                {loc.code + (f" floor {loc.floor}" if loc.floor else "") for loc in item.locations}
+            )
+        ),
         "section": normalize_text(item.section),
         "links": tuple(sorted({link.url for link in item.links})),
         "description": normalize_text(item.description),

@@ -55,6 +55,7 @@ from resource_catalog.history import Event, parse_history
 from resource_catalog.locations import BuildingRegistry, load_buildings
 from resource_catalog.migrate import V1, source_ids_by_url, upgrade_meta, upgrade_resource
 from resource_catalog.models import CatalogMeta, Finding, Resource, Severity
+from resource_catalog.phones import resolve_campus, suggest_e164
 from resource_catalog.store import (
     BUILDINGS_FILE,
     HISTORY_FILE,
@@ -243,12 +244,18 @@ def _invalid_meta(directory: Path, message: str) -> ValidationResult:
 
 
 def _profile_findings(meta: CatalogMeta) -> list[Finding]:
-    """A CSS selector of a profile that soupsieve cannot parse is an error, found before use."""
+    """An unknown campus, or a profile's CSS selector that soupsieve cannot parse: errors
+    found before any page is read."""
+    found: list[Finding] = []
+    try:
+        resolve_campus(meta.campus)
+    except ValueError as exc:
+        found.append(finding("catalog-json", str(exc), META_FILE, "campus", str(meta.campus)))
     if all(page.profile is None for page in meta.sources):
-        return []
+        return found
     from resource_catalog.pages.profiles import selector_problems  # noqa: PLC0415 (soupsieve)
 
-    return [
+    return found + [
         finding("profile", problem, META_FILE, f"sources[{i}].profile.{where}", selector)
         for i, page in enumerate(meta.sources)
         if page.profile is not None
@@ -402,6 +409,11 @@ def _schema_message(err: Any) -> str:
         return "unknown field (not in the schema; a typo?)"
     if err["type"] == "missing":
         return "required field is missing"
+    loc, value = err["loc"], err.get("input")
+    if loc and loc[-1] == "number" and "phones" in loc and isinstance(value, str):
+        e164 = suggest_e164(value)  # "617-253-2916": say the valid form, not just the pattern
+        if e164 is not None and e164 != value:
+            return f"{err['msg']}; write it as {e164}"
     return str(err["msg"])
 
 

@@ -38,7 +38,8 @@ from resource_catalog.history import Action, Event, event_lines, now, sha256
 from resource_catalog.migrate import V1
 from resource_catalog.models import Listing, SourcePage, Status
 from resource_catalog.pages.read import ScrapedPage, read_page, read_source, read_sources
-from resource_catalog.profile import Profile, SectionFrom
+from resource_catalog.phones import resolve_campus
+from resource_catalog.profile import DialPlan, Profile, SectionFrom
 from resource_catalog.store import catalog_lock, check_writable, save_catalog, snapshot_path
 from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
 from resource_catalog.validate import ValidationResult, check_catalog_value, validate_catalog
@@ -106,6 +107,14 @@ def select_sources(
     return chosen
 
 
+def campus_of(catalog: Catalog) -> DialPlan | None:
+    """The dial plan of the catalog's campus; :class:`CatalogError` for an unknown name."""
+    try:
+        return resolve_campus(catalog.meta.campus)
+    except ValueError as exc:
+        raise CatalogError(f"catalog.json: {exc}") from None
+
+
 def _heading_sections(source: SourcePage) -> bool:
     return source.profile is None or source.profile.section.source is SectionFrom.HEADING
 
@@ -122,16 +131,19 @@ def _read(
     progress: Progress | None,
 ) -> dict[str, PageResult]:
     directory = catalog.path
+    campus = campus_of(catalog)
     if html is not None or url is not None:
         (source,) = sources
         try:
             if html is not None:
-                page: PageResult = read_source(source, directory, html_file=html, url=url)
+                page: PageResult = read_source(
+                    source, directory, html_file=html, url=url, campus=campus
+                )
             else:
                 from resource_catalog.pages.fetch import make_session  # noqa: PLC0415
 
                 with session_factory() if session_factory else make_session() as session:
-                    page = read_source(source, directory, url=url, session=session)
+                    page = read_source(source, directory, url=url, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             page = exc
         if progress is not None:
@@ -144,6 +156,7 @@ def _read(
         jobs=jobs,
         session_factory=session_factory,
         progress=progress,
+        campus=campus,
     )
 
 
@@ -155,7 +168,7 @@ def _previous(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> list[L
     if not saved.is_file() or saved.read_bytes() == page.content:
         return None
     try:
-        return read_page(saved, source=source).listings
+        return read_page(saved, source=source, campus=campus_of(catalog)).listings
     except (ResourceCatalogError, OSError):
         return None
 

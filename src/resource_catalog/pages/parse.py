@@ -50,8 +50,8 @@ from resource_catalog.pages.text import (
     is_text,
     text_of,
 )
-from resource_catalog.phones import find_phones
-from resource_catalog.profile import DEFAULT_PROFILE, Grouping, Profile, SectionFrom
+from resource_catalog.phones import MIT_DIAL_PLAN, find_phones
+from resource_catalog.profile import DEFAULT_PROFILE, DialPlan, Grouping, Profile, SectionFrom
 
 __all__ = ["DEFAULT_PARSER", "PARSE_SECONDS", "Reading", "parse_page", "read_listings"]
 
@@ -90,6 +90,7 @@ def parse_page(
     base_url: str | None = None,
     known_sections: Sequence[str] | None = None,
     default_section: str | None = None,
+    campus: DialPlan | None = MIT_DIAL_PLAN,
     parser: str | None = None,
     seconds: float | None = PARSE_SECONDS,
 ) -> list[Listing]:
@@ -105,6 +106,7 @@ def parse_page(
         base_url=base_url,
         known_sections=known_sections,
         default_section=default_section,
+        campus=campus,
         parser=parser,
         seconds=seconds,
     ).listings
@@ -117,6 +119,7 @@ def read_listings(
     base_url: str | None = None,
     known_sections: Sequence[str] | None = None,
     default_section: str | None = None,
+    campus: DialPlan | None = MIT_DIAL_PLAN,
     parser: str | None = None,
     seconds: float | None = PARSE_SECONDS,
 ) -> Reading:
@@ -126,7 +129,10 @@ def read_listings(
     the profile's own ``base_url`` wins. ``known_sections`` are the section headings the
     page is expected to have: when the profile reads sections from headings and none of
     them is on the page, the page is not recognised. ``default_section`` names the
-    section of listings the page gives none (the source's title). ``parser`` is the
+    section of listings the page gives none (the source's title). ``campus`` is the
+    catalog's campus (default MIT's, as a page read on its own always was): a profile
+    with ``campus: "catalog"`` reads its extensions and rooms; ``"none"`` or a plan of
+    the page's own reads that plan's extensions and no rooms. ``parser`` is the
     BeautifulSoup tree builder (default lxml; ``"html.parser"`` does not apply HTML's
     optional-end-tag rules). ``seconds`` bounds the reading (``None``: no bound).
 
@@ -155,10 +161,11 @@ def read_listings(
         fallback = profile.section.default or default_section or title or "Resources"
         base = profile.base_url or base_url
         tables = TableColumns(profile.listings.columns)
+        contacts = _Contacts(profile, campus)
         listings = [
             listing
             for frame in reader.done
-            if (listing := _listing(frame, profile, fallback, base, tables)) is not None
+            if (listing := _listing(frame, profile, fallback, base, tables, contacts)) is not None
         ]
     if not listings:
         raise ProfileMismatchError(_mismatch(profile, content, reader.matched, sections))
@@ -445,8 +452,29 @@ def _span(frame: _Frame, kind: str) -> tuple[str, str, str] | None:
     return "".join(p[:start]), "".join(p[start:end]), "".join(p[end:])
 
 
+@dataclass(frozen=True)
+class _Contacts:
+    """How the page's phones and rooms are read: its country, its campus's dial plan."""
+
+    region: str
+    plan: DialPlan | None
+    rooms: bool
+
+    def __init__(self, profile: Profile, campus: DialPlan | None) -> None:
+        own = profile.campus
+        plan = campus if own == "catalog" else None if own == "none" else own
+        object.__setattr__(self, "region", profile.region)
+        object.__setattr__(self, "plan", plan if isinstance(plan, DialPlan) else None)
+        object.__setattr__(self, "rooms", own == "catalog" and campus is not None)
+
+
 def _listing(
-    frame: _Frame, profile: Profile, fallback: str, base_url: str | None, tables: TableColumns
+    frame: _Frame,
+    profile: Profile,
+    fallback: str,
+    base_url: str | None,
+    tables: TableColumns,
+    contacts: _Contacts,
 ) -> Listing | None:
     section = frame.section
     group = profile.listings.group
@@ -482,8 +510,8 @@ def _listing(
         name=name,
         section=section,
         description=description,
-        phones=find_phones(description),
-        locations=find_locations(description),
+        phones=find_phones(description, region=contacts.region, campus=contacts.plan),
+        locations=find_locations(description) if contacts.rooms else [],
         links=_links(frame, base_url),
     )
 
