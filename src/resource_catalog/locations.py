@@ -170,8 +170,11 @@ _WING_HINT_RE = re.compile(r"[0-9][NSEW]\b", re.ASCII)
 _DIGIT_RE = re.compile(r"[0-9]", re.ASCII)
 
 # "ages 18-100", "pages 10-250", "2 10-250": a range or a list of numbers.
+# "ages 5-12", "pages 10-120", "(3) 10-250": a short number or a range word just before.
+# The tail of a longer number ("617-253-2300 4-235", a phone then a room) is not one.
 _RANGE_BEFORE_RE = re.compile(
-    r"(?:\b(?:ages?|aged|pages?|pp|grades?|nos?|years?)\.?|[0-9][ \t]*\)?)[ \t]*$",
+    r"(?:\b(?:ages?|aged|pages?|pp|grades?|nos?|years?)\.?"
+    r"|(?<![0-9.\-])[0-9]{1,3}[ \t]*\)?)[ \t]*$",
     re.I | re.ASCII,
 )
 # "10-250 to 300": the code starts a range (but "from 5-104 to 10-250" is a walk).

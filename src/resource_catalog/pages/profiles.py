@@ -17,8 +17,9 @@ import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from resource_catalog._fold import fold
+from resource_catalog.errors import ProfileMismatchError
 from resource_catalog.pages.text import text_of
-from resource_catalog.profile import Grouping, Profile, SectionFrom
+from resource_catalog.profile import DEFAULT_CONTENT, Grouping, Profile, SectionFrom
 
 __all__ = [
     "CHROME_SELECTORS",
@@ -182,13 +183,21 @@ def choose_content(
 
     The first candidate of ``profile.content``, in order, that holds the listings (and,
     when the profile reads sections from headings, a section heading, a known one if
-    any are known) wins; else the whole body.
+    any are known) wins; else the whole body. A profile that names content selectors of
+    its own and finds none of them raises :class:`ProfileMismatchError`.
     """
-    for selector, candidates in zip(
-        profile.content, select_each(soup, profile.content), strict=True
-    ):
+    found = select_each(soup, profile.content)
+    for selector, candidates in zip(profile.content, found, strict=True):
         for candidate in candidates:
             if _qualifies(candidate, profile, known):
                 return candidate, selector
+    if list(profile.content) != list(DEFAULT_CONTENT) and not any(found):
+        # A profile that names its page's content must find it: reading the whole page
+        # instead would read the chrome.
+        wanted = ", ".join(repr(s) for s in profile.content)
+        raise ProfileMismatchError(
+            "page not recognised: the profile no longer matches the page: content "
+            f"selector(s) {wanted} found nothing"
+        )
     body = soup.body
     return (body if body is not None else soup), "body"
