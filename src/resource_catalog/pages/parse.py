@@ -53,7 +53,14 @@ from resource_catalog.pages.text import (
 from resource_catalog.phones import find_phones
 from resource_catalog.profile import DEFAULT_PROFILE, Grouping, Profile, SectionFrom
 
-__all__ = ["DEFAULT_PARSER", "PARSE_SECONDS", "Reading", "parse_page", "read_listings"]
+__all__ = [
+    "DEFAULT_PARSER",
+    "PARSE_SECONDS",
+    "Reading",
+    "page_soup",
+    "parse_page",
+    "read_listings",
+]
 
 #: The tree builder: lxml follows HTML's optional-end-tag rules (html.parser does not).
 DEFAULT_PARSER: Final = "lxml"
@@ -163,6 +170,12 @@ def read_listings(
     if not listings:
         raise ProfileMismatchError(_mismatch(profile, content, reader.matched, sections))
     return Reading(listings, content, reader.matched, tuple(sections), title)
+
+
+def page_soup(html: str) -> BeautifulSoup:
+    """The page parsed as :func:`read_listings` parses it (control characters out, lxml),
+    for code that studies a page's markup (profile inference). Nothing is stripped."""
+    return _soup(clean_page_text(html), DEFAULT_PARSER)
 
 
 def _soup(html: str, parser: str) -> BeautifulSoup:
