@@ -139,6 +139,9 @@ def _readings(
             )
         else:
             yield rules, f"each {sel} is a listing of lines, named by its first line"
+    elif title is None and leads * 2 < len(members):
+        # no title, lead or lines: each element's text is its name (a list of phrases)
+        yield _listing("lines", sel), f"each {sel} is a listing named by its text"
     if tag == "li" and _alternates(members):
         pair_sel = f"{_parent_part(sel)}li:nth-child(odd)"
         yield (

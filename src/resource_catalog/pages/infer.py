@@ -87,13 +87,18 @@ class Scored:
 
 @dataclass(frozen=True)
 class Inference:
-    """The chosen profile and its reading, how sure that is and why, and the runner-up."""
+    """The chosen profile and its reading, how sure that is and why, and the runner-up.
+
+    ``tried`` counts the candidate profiles read; ``canonical_url`` is the page's own
+    ``<link rel=canonical>`` address, when it gives one.
+    """
 
     best: Scored
     confidence: Confidence
     reasons: tuple[str, ...]
     runner_up: Scored | None
     tried: int
+    canonical_url: str | None = None
 
     @property
     def profile(self) -> Profile:
@@ -145,7 +150,17 @@ def infer_profile(html: str, *, url: str | None = None, examples: Sequence[str] 
     best = readings[0]
     runner_up = next((r for r in readings[1:] if _different(r, best)), None)
     confidence, reasons = _judge(best, runner_up, bool(examples))
-    return Inference(best, confidence, tuple(reasons), runner_up, len(candidates))
+    return Inference(best, confidence, tuple(reasons), runner_up, len(candidates), _canonical(tree))
+
+
+def _canonical(tree: PageTree) -> str | None:
+    """The page's ``<link rel=canonical>`` URL, when it has an absolute one."""
+    for link in tree.soup.find_all("link"):
+        rels = [str(r).lower() for r in link.get_attribute_list("rel")]
+        href = str(link.get("href") or "").strip()
+        if "canonical" in rels and re.match(r"https?://\S+$", href):
+            return href
+    return None
 
 
 def _rank(scored: Scored) -> tuple[float, float]:
