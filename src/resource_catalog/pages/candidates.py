@@ -106,6 +106,14 @@ def _readings(
     if heading_level(members[0]) is not None:
         yield _listing("headings", sel), f"each {sel} heading and what follows is a listing"
         return
+    yield from _element_readings(group, sel, texts)
+
+
+def _element_readings(
+    group: Group, sel: str, texts: Sequence[str]
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """The readings of elements that are one listing each (or a name and what follows)."""
+    members, tag = group.members, group.tag
     title = _title_selector(members)
     if title is not None:
         yield (

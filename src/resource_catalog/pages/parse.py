@@ -158,7 +158,15 @@ def read_listings(
         heading_mode = profile.section.source is SectionFrom.HEADING
         if known is not None and heading_mode and not any(fold(h) in known for h in sections):
             wanted = ", ".join(repr(s) for s in known_sections or ())
-            raise ParseError(f"page not recognised: none of the section headings {wanted} found")
+            if profile == DEFAULT_PROFILE:
+                raise ParseError(
+                    f"page not recognised: none of the section headings {wanted} found"
+                )
+            raise ProfileMismatchError(
+                "page not recognised: the profile no longer matches the page: "
+                f"section.selector {profile.section.selector!r} found none of the section "
+                f"headings {wanted} {_where(profile, content)}"
+            )
         fallback = profile.section.default or default_section or title or "Resources"
         base = profile.base_url or base_url
         tables = TableColumns(profile.listings.columns)
@@ -205,7 +213,7 @@ def _mismatch(profile: Profile, content: str, matched: int, sections: Sequence[s
     default = profile == DEFAULT_PROFILE
     if default and not sections:
         return "page not recognised: no listings found under a section heading"
-    where = f"in the content found by {content!r}"
+    where = _where(profile, content)
     if matched == 0:
         part = f"listings.selector {rule.selector!r} matched nothing {where}"
     elif (
@@ -220,6 +228,15 @@ def _mismatch(profile: Profile, content: str, matched: int, sections: Sequence[s
     if default:
         return f"page not recognised: no listings found under a section heading ({part})"
     return f"page not recognised: the profile no longer matches the page: {part}"
+
+
+def _where(profile: Profile, content: str) -> str:
+    """Where the reader looked, in words: the content selector that found the content,
+    or (for a profile's own selectors) that none of them found anything."""
+    if content == "body" and profile.content and profile.content != DEFAULT_PROFILE.content:
+        chosen = ", ".join(repr(s) for s in profile.content)
+        return f"in the page body (content {chosen} found nothing)"
+    return f"in the content found by {content!r}"
 
 
 # --------------------------------------------------------------------------- the walk

@@ -291,10 +291,13 @@ class PageTree:
     def content_root(self, members: Sequence[Tag]) -> Tag:
         """The lowest element holding every member that is more than their list."""
         root = lowest_common_ancestor(members)
-        while root.name in ("ul", "ol", "dl", "table", "tbody", "thead", "tr") or any(
-            root is m for m in members
-        ):
-            if not isinstance(root.parent, Tag):
+        while isinstance(root.parent, Tag) and root is not self.body:
+            listy = root.name in ("ul", "ol", "dl", "table", "tbody", "thead", "tr")
+            # a heading just before the block titles it: the section is part of the content
+            titled = (before := root.find_previous_sibling()) is not None and heading_level(
+                before
+            ) not in (None, 1)
+            if not (listy or titled or any(root is m for m in members)):
                 break
             root = root.parent
         return root
