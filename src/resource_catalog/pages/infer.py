@@ -45,6 +45,7 @@ MIN_SCORE: Final = 0.3
 MIN_NAMES: Final = 0.6
 MIN_CONTACT: Final = 0.5
 MAX_DATED: Final = 0.5
+MAX_CROWDED: Final = 0.5
 #: The score factor of a reading whose names are a finer reading's sections.
 COARSE: Final = 0.4
 #: Readings sharing more than this share of their names are variants of one reading.
@@ -236,6 +237,8 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         weak.append(f"{1 - s.contact:.0%} of the listings have no phone, room or e-mail")
     if s.dated > MAX_DATED:
         weak.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")
+    if s.crowded > MAX_CROWDED:
+        weak.append(f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)")
     if s.distinct < 1:
         weak.append(f"{1 - s.distinct:.0%} of the names repeat")
     if s.score < MIN_SCORE and not weak:
