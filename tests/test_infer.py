@@ -13,7 +13,7 @@ from resource_catalog.pages.infer import Confidence, infer_profile
 from resource_catalog.pages.parse import page_soup, read_listings
 from resource_catalog.pages.scoring import name_quality
 from resource_catalog.pages.structure import PageTree
-from resource_catalog.profile import Grouping, SectionFrom
+from resource_catalog.profile import Grouping, Profile, SectionFrom
 
 STRUCTURES = Path(__file__).resolve().parent / "data" / "structures"
 PAGES = sorted(STRUCTURES.glob("*.html"))
@@ -190,3 +190,17 @@ def test_hidden_panels_are_content_and_hidden_menus_are_chrome() -> None:
     assert "drawer-x" in chrome
     assert "region-footer-widgets" in chrome
     assert "elementor-widget" not in chrome
+
+
+def test_a_profiles_drop_removes_a_footer_even_when_it_has_headings() -> None:
+    html = """<html><body><main><h1>T</h1><ul>
+      <li><b>Office A</b>: 617-253-1000</li><li><b>Office B</b>: 617-253-1001</li></ul>
+      <footer class="page-end"><h4>More</h4><ul><li><b>Office C</b>: 617-253-1002</li></ul>
+      </footer></main></body></html>"""
+    plain = Profile.model_validate({"section": {"from": "none"}})
+    assert len(read_listings(html, profile=plain).listings) == 3  # a footer with a heading stays
+    dropped = plain.model_copy(update={"drop": ["footer.page-end"]})
+    assert [x.name for x in read_listings(html, profile=dropped).listings] == [
+        "Office A",
+        "Office B",
+    ]

@@ -38,6 +38,7 @@ from resource_catalog.profile import Profile
 __all__ = ["Candidate", "propose"]
 
 _DASHES: Final = ("\u2013", "\u2014")
+_DASHED: Final = re.compile(r"\s[\u2013\u2014-]\s")
 _LEADS: Final = ("a", "b", "strong")
 _TITLE_WORDS: Final = ("title", "name", "heading", "header")
 #: Header words of the column that names a row's office.
@@ -132,10 +133,17 @@ def _element_readings(
                 {**_listing("items", sel), "name": {"separators": seps}},
                 f"each {sel} is a listing, named by its leading link or bold text up to a dash",
             )
-    if leads * 2 < len(members) and any(":" in t[:80] for t in texts):
+    # the text before a separator names a listing only when it is on the first line
+    firsts = [(text_of(m, lines=True).splitlines() or [""])[0] for m in members]
+    if leads * 2 < len(members) and any(":" in t[:80] for t in firsts):
         yield (
             {**_listing("items", sel), "name": {"lead": False}},
             f"each {sel} is a listing, named by the text before its colon",
+        )
+    if leads * 2 < len(members) and any(_DASHED.search(t[:90]) for t in firsts):
+        yield (
+            {**_listing("items", sel), "name": {"lead": False, "separators": [":", *_DASHES, "-"]}},
+            f"each {sel} is a listing, named by the text before its dash",
         )
     if _multiline(members):
         label = _label_rule(members)
