@@ -204,3 +204,22 @@ def test_a_profiles_drop_removes_a_footer_even_when_it_has_headings() -> None:
         "Office A",
         "Office B",
     ]
+
+
+def test_intro_and_closing_paragraphs_without_a_lead_are_left_out() -> None:
+    offices = "".join(
+        f"<p><strong>{name}</strong> can help, 617-253-10{i:02d}.</p>"
+        for i, name in enumerate(["Counseling Center", "Health Services", "Campus Police"])
+    )
+    html = (
+        "<html><body><main><div class='entry-content'><h1>Help</h1>"
+        "<p>These offices can assist you during business hours.</p>"
+        f"{offices}<p>Send corrections to the web team.</p></div></main></body></html>"
+    )
+    inference = infer_profile(html)
+    assert [x.name for x in inference.reading.listings] == [
+        "Counseling Center",
+        "Health Services",
+        "Campus Police",
+    ]
+    assert inference.confidence is Confidence.OK

@@ -127,12 +127,19 @@ def _element_readings(
             _listing("items", sel),
             f"each {sel} is a listing, named by its leading link or bold text",
         )
-        if _dash_after_lead(members):
-            seps = [":", *_DASHES]
-            yield (
-                {**_listing("items", sel), "name": {"separators": seps}},
-                f"each {sel} is a listing, named by its leading link or bold text up to a dash",
-            )
+    if len(members) > leads >= max(2, len(members) // 2):
+        # the intro and closing paragraphs among them have no lead: leave them out
+        led = f"{sel}:has(> a:first-child, > b:first-child, > strong:first-child)"
+        yield (
+            _listing("items", led),
+            f"each {sel} that starts with a link or bold text is a listing",
+        )
+    if leads * 2 >= len(members) and _dash_after_lead(members):
+        seps = [":", *_DASHES]
+        yield (
+            {**_listing("items", sel), "name": {"separators": seps}},
+            f"each {sel} is a listing, named by its leading link or bold text up to a dash",
+        )
     # the text before a separator names a listing only when it is on the first line
     firsts = [(text_of(m, lines=True).splitlines() or [""])[0] for m in members]
     if leads * 2 < len(members) and any(":" in t[:80] for t in firsts):
