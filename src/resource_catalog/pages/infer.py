@@ -44,8 +44,11 @@ MIN_LISTINGS: Final = 3
 MIN_SCORE: Final = 0.3
 MIN_NAMES: Final = 0.6
 MIN_CONTACT: Final = 0.5
+#: ... unless this share of them at least links somewhere (a list of linked resources).
+MIN_LINKED: Final = 0.8
 MAX_DATED: Final = 0.5
 MAX_CROWDED: Final = 0.5
+MIN_DISTINCT: Final = 0.9
 #: The score factor of a reading whose names are a finer reading's sections.
 COARSE: Final = 0.4
 #: Readings sharing more than this share of their names are variants of one reading.
@@ -233,13 +236,13 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         weak.append(f"only {s.count} listing(s)")
     if s.names < MIN_NAMES:
         weak.append("many names look like sentences or page chrome, not names")
-    if s.contact < MIN_CONTACT:
-        weak.append(f"{1 - s.contact:.0%} of the listings have no phone, room or e-mail")
+    if s.contact < MIN_CONTACT and s.linked < MIN_LINKED:
+        weak.append(f"{1 - s.linked:.0%} of the listings have no phone, room, e-mail or link")
     if s.dated > MAX_DATED:
         weak.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")
     if s.crowded > MAX_CROWDED:
         weak.append(f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)")
-    if s.distinct < 1:
+    if s.distinct < MIN_DISTINCT:
         weak.append(f"{1 - s.distinct:.0%} of the names repeat")
     if s.score < MIN_SCORE and not weak:
         weak.append(f"the best reading scores only {s.score:.2f}")
