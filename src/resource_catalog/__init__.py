@@ -61,9 +61,11 @@ if TYPE_CHECKING:
         Status,
     )
     from resource_catalog.pages.fetch import FetchResult, fetch_page
+    from resource_catalog.pages.infer import Inference, infer_profile
     from resource_catalog.pages.parse import parse_page
     from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
     from resource_catalog.profile import DialPlan, Profile
+    from resource_catalog.sources import AddResult, add_source, test_source
     from resource_catalog.store import save_catalog
     from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
     from resource_catalog.validate import ValidationResult, load_catalog, validate_catalog
@@ -103,9 +105,11 @@ _LAZY = {
             "Status",
         ),
         "pages.fetch": ("FetchResult", "fetch_page"),
+        "pages.infer": ("Inference", "infer_profile"),
         "pages.parse": ("parse_page",),
         "phones": ("find_phones", "parse_phone", "validate_phone_number"),
         "profile": ("DialPlan", "Profile"),
+        "sources": ("AddResult", "add_source", "test_source"),
         "store": ("save_catalog",),
         "sync": ("SyncPlan", "apply_plan", "plan_sync"),
         "validate": ("ValidationResult", "load_catalog", "validate_catalog"),
@@ -141,6 +145,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AddResult",
     "BuildingRegistry",
     "Catalog",
     "CatalogDrift",
@@ -158,6 +163,7 @@ __all__ = [
     "FetchError",
     "FetchResult",
     "Finding",
+    "Inference",
     "InvalidLocationError",
     "InvalidPhoneError",
     "Link",
@@ -181,6 +187,7 @@ __all__ = [
     "SyncPlan",
     "ValidationResult",
     "__version__",
+    "add_source",
     "apply_plan",
     "check_catalog",
     "compare",
@@ -188,6 +195,7 @@ __all__ = [
     "fetch_page",
     "find_locations",
     "find_phones",
+    "infer_profile",
     "load_buildings",
     "load_catalog",
     "migrate_catalog",
@@ -198,6 +206,7 @@ __all__ = [
     "save_catalog",
     "scrape_pages",
     "sync_catalog",
+    "test_source",
     "to_csv",
     "to_datapackage",
     "to_hsds",

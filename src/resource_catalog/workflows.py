@@ -189,13 +189,22 @@ def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceD
     )
     if listed >= MISMATCH_MIN_RECORDS and len(report.removed) > MISMATCH_SHARE * listed:
         found = len(page.listings)
+        profile = source.profile
+        lost = (
+            f" (its content {', '.join(repr(c) for c in profile.content)} found nothing)"
+            if profile is not None
+            and profile.content
+            and page.reading is not None
+            and page.reading.content == "body"
+            else ""
+        )
         return SourceDrift(
             source.id,
             source.url,
             error=str(
                 ProfileMismatchError(
-                    f"page not recognised: the profile no longer matches the page: it read "
-                    f"{found} listing(s), and {len(report.removed)} of the {listed} records "
+                    f"page not recognised: the profile no longer matches the page{lost}: it "
+                    f"read {found} listing(s), and {len(report.removed)} of the {listed} records "
                     f"{source.id} lists are not among them (check the page and its profile; "
                     "sync --force if the page really lost them)"
                 )

@@ -53,7 +53,14 @@ from resource_catalog.pages.text import (
 from resource_catalog.phones import MIT_DIAL_PLAN, find_phones
 from resource_catalog.profile import DEFAULT_PROFILE, DialPlan, Grouping, Profile, SectionFrom
 
-__all__ = ["DEFAULT_PARSER", "PARSE_SECONDS", "Reading", "parse_page", "read_listings"]
+__all__ = [
+    "DEFAULT_PARSER",
+    "PARSE_SECONDS",
+    "Reading",
+    "page_soup",
+    "parse_page",
+    "read_listings",
+]
 
 #: The tree builder: lxml follows HTML's optional-end-tag rules (html.parser does not).
 DEFAULT_PARSER: Final = "lxml"
@@ -157,7 +164,15 @@ def read_listings(
         heading_mode = profile.section.source is SectionFrom.HEADING
         if known is not None and heading_mode and not any(fold(h) in known for h in sections):
             wanted = ", ".join(repr(s) for s in known_sections or ())
-            raise ParseError(f"page not recognised: none of the section headings {wanted} found")
+            if profile == DEFAULT_PROFILE:
+                raise ParseError(
+                    f"page not recognised: none of the section headings {wanted} found"
+                )
+            raise ProfileMismatchError(
+                "page not recognised: the profile no longer matches the page: "
+                f"section.selector {profile.section.selector!r} found none of the section "
+                f"headings {wanted} {_where(profile, content)}"
+            )
         fallback = profile.section.default or default_section or title or "Resources"
         base = profile.base_url or base_url
         tables = TableColumns(profile.listings.columns)
@@ -170,6 +185,12 @@ def read_listings(
     if not listings:
         raise ProfileMismatchError(_mismatch(profile, content, reader.matched, sections))
     return Reading(listings, content, reader.matched, tuple(sections), title)
+
+
+def page_soup(html: str) -> BeautifulSoup:
+    """The page parsed as :func:`read_listings` parses it (control characters out, lxml),
+    for code that studies a page's markup (profile inference). Nothing is stripped."""
+    return _soup(clean_page_text(html), DEFAULT_PARSER)
 
 
 def _soup(html: str, parser: str) -> BeautifulSoup:
@@ -199,7 +220,7 @@ def _mismatch(profile: Profile, content: str, matched: int, sections: Sequence[s
     default = profile == DEFAULT_PROFILE
     if default and not sections:
         return "page not recognised: no listings found under a section heading"
-    where = f"in the content found by {content!r}"
+    where = _where(profile, content)
     if matched == 0:
         part = f"listings.selector {rule.selector!r} matched nothing {where}"
     elif (
@@ -214,6 +235,15 @@ def _mismatch(profile: Profile, content: str, matched: int, sections: Sequence[s
     if default:
         return f"page not recognised: no listings found under a section heading ({part})"
     return f"page not recognised: the profile no longer matches the page: {part}"
+
+
+def _where(profile: Profile, content: str) -> str:
+    """Where the reader looked, in words: the content selector that found the content,
+    or (for a profile's own selectors) that none of them found anything."""
+    if content == "body" and profile.content and profile.content != DEFAULT_PROFILE.content:
+        chosen = ", ".join(repr(s) for s in profile.content)
+        return f"in the page body (content {chosen} found nothing)"
+    return f"in the content found by {content!r}"
 
 
 # --------------------------------------------------------------------------- the walk

@@ -148,16 +148,22 @@ def _has_heading(tag: Tag) -> bool:
 
 
 def strip_chrome(root: Tag, extra: Iterable[str] = ()) -> None:
-    """Remove page chrome from ``root``: the built-in list, ``extra`` selectors, and
-    ``<header>``/``<footer>`` elements that carry no heading (HTML5 articles may put
-    their section headings in a ``<header>``)."""
-    doomed: list[Tag] = []
-    for found in select_each(root, (*CHROME_TAGS, *CHROME_SELECTORS, "header", "footer", *extra)):
-        doomed.extend(found)
-    for tag in doomed:
-        if tag.decomposed or (tag.name in ("header", "footer") and _has_heading(tag)):
-            continue
-        tag.decompose()
+    """Remove page chrome from ``root``: the built-in list, ``extra`` selectors (a
+    profile's ``drop``, removed whatever they hold), and ``<header>``/``<footer>``
+    elements that carry no heading (HTML5 articles may put their section headings in
+    a ``<header>``)."""
+    extra = tuple(extra)
+    builtin = (*CHROME_TAGS, *CHROME_SELECTORS, "header", "footer")
+    found = select_each(root, (*builtin, *extra))
+    dropped = {id(tag) for group in found[len(builtin) :] for tag in group}
+    for group in found:
+        for tag in group:
+            if tag.decomposed:
+                continue
+            keep = tag.name in ("header", "footer") and _has_heading(tag)
+            if keep and id(tag) not in dropped:
+                continue
+            tag.decompose()
 
 
 def _qualifies(candidate: Tag, profile: Profile, known: set[str] | None) -> bool:
