@@ -1,9 +1,11 @@
-"""The change history: reading it, checking it, the ``history`` command and the changes feed.
+"""The change history: what sync and migrate append, reading it back, checking it, the
+``history`` command and the changes feed.
 
-``history.jsonl`` is written by sync, migrate and review (their own tests cover what
-they append); this module covers what is read back: ``parse_history``,
-``history_events`` and ``resource-catalog history``, ``validate``'s checks of the file,
-``Catalog.changes`` / ``changes_catalog`` and ``export --since``.
+What review appends is in ``test_review.py``; that each append is atomic with its
+change is in ``test_faults_crash.py``. Here: the events of a sync (created, updated,
+conflict, retired, relisted, with the page's SHA-256) and of a migration,
+``parse_history``, ``history_events`` and ``resource-catalog history``, ``validate``'s
+checks of the file, ``Catalog.changes`` / ``changes_catalog`` and ``export --since``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import JsonValue
 
 import resource_catalog as rc
-from resource_catalog.history import Action, Event, changes_since, event_lines, parse_history
-from resource_catalog.validate import load_catalog
+from resource_catalog.history import (
+    Action,
+    Event,
+    changes_since,
+    event_lines,
+    parse_history,
+    sha256,
+)
+from resource_catalog.validate import load_catalog, validate_catalog
 
-from .curation import NEW, S3, SOURCE, make_review_work, run
+from .curation import (
+    CURATED_PHONE,
+    NEW,
+    PAGE_PHONE,
+    S3,
+    SOURCE,
+    make_review_work,
+    run,
+    sync_page,
+)
 
 T0 = dt.datetime(2026, 1, 5, 6, 0, tzinfo=dt.UTC)
 T1 = dt.datetime(2026, 2, 5, 6, 0, tzinfo=dt.UTC)
@@ -39,6 +58,103 @@ def append(directory: Path, *events: Event) -> None:
 @pytest.fixture
 def work(catalog_dir: Path, tmp_path: Path) -> Path:
     return make_review_work(catalog_dir, tmp_path)
+
+
+def numbers(phones: JsonValue) -> list[JsonValue]:
+    """The numbers of a phones field's JSON value."""
+    assert isinstance(phones, list)
+    return [p["number"] for p in phones if isinstance(p, dict)]
+
+
+def without(page: Path, name: str, target: Path) -> Path:
+    """``page`` with the listing whose name is ``name`` removed, saved as ``target``."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index(f"<li><strong>{name}:</strong>")
+    target.write_text(html[:start] + html[html.index("</li>", start) + 5 :], encoding="utf-8")
+    return target
+
+
+# -------------------------------------------------------------------- what sync appends
+
+
+def test_a_sync_appends_one_event_per_change_with_the_page_it_came_from(
+    work: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "campus-resources-review.html"
+    events = load_catalog(work).history[1:]  # after the bundled catalog's migration
+    assert {(e.source_id, e.snapshot_sha256) for e in events} == {
+        (SOURCE, sha256(page.read_bytes()))
+    }
+    assert len({e.at for e in events}) == 1
+    by_kind = {(e.action, e.resource_id, e.field): e for e in events}
+    assert set(by_kind) == {
+        (Action.UPDATED, S3, "description"),
+        (Action.CONFLICT, S3, "phones"),
+        (Action.UPDATED, S3, "sources"),
+        (Action.CREATED, NEW, None),
+    }
+    conflict = by_kind[(Action.CONFLICT, S3, "phones")]
+    assert numbers(conflict.before) == [CURATED_PHONE]  # the catalog's
+    assert numbers(conflict.after) == [PAGE_PHONE]  # the page's
+    assert by_kind[(Action.CREATED, NEW, None)].after == "Example Peer Listening Line"
+    assert by_kind[(Action.UPDATED, S3, "description")].after == load_catalog(work)[S3].description
+
+
+def test_a_sync_that_changes_nothing_appends_nothing(work: Path, tmp_path: Path) -> None:
+    before = (work / "history.jsonl").read_bytes()
+    assert sync_page(work, tmp_path / "campus-resources-review.html").exit_code == 0
+    assert (work / "history.jsonl").read_bytes() == before
+
+
+def test_retired_then_listed_again(work: Path, tmp_path: Path) -> None:
+    page = tmp_path / "campus-resources-review.html"
+    assert sync_page(work, without(page, "Chaplaincy", tmp_path / "gone.html")).exit_code == 0
+    assert sync_page(work, page).exit_code == 0
+    events = rc.history_events(work, "chaplaincy")
+    assert [(e.action, e.field, e.before, e.after) for e in events[:2]] == [
+        (Action.RETIRED, "status", "active", "retired"),
+        (Action.RELISTED, "status", "retired", "active"),
+    ]
+    # Listed again, its observation of the page is listed again too.
+    [(action, field)] = [(e.action, e.field) for e in events[2:]]
+    assert (action, field) == (Action.UPDATED, "sources")
+    observations = events[2].after
+    assert isinstance(observations, list)
+    assert [o["listed"] for o in observations if isinstance(o, dict)] == [True]
+
+
+# -------------------------------------------------------------------- what migrate appends
+
+
+def _as_schema_1(directory: Path) -> None:
+    """Rewrite a 2.0 catalog as 1.0 had it: no source ids, one ``source`` per record."""
+    meta = json.loads((directory / "catalog.json").read_text(encoding="utf-8"))
+    meta["schema_version"] = "1.0"
+    meta["sources"] = [{k: v for k, v in s.items() if k != "id"} for s in meta["sources"]]
+    (directory / "catalog.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    for path in (directory / "resources").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        [obs] = data.pop("sources")
+        data["source"] = {k: v for k, v in obs.items() if k not in ("source_id", "listed")}
+        del data["review"]["conflicts"]
+        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    (directory / "history.jsonl").unlink()
+
+
+def test_migrate_appends_one_event_and_a_second_run_none(catalog_dir: Path) -> None:
+    _as_schema_1(catalog_dir)
+    result = run("migrate", "--catalog", catalog_dir)
+    assert result.exit_code == 0, result.output
+    [migrated] = rc.history_events(catalog_dir)
+    assert (migrated.action, migrated.resource_id, migrated.field) == (
+        Action.UPDATED,
+        None,
+        "schema_version",
+    )
+    assert (migrated.before, migrated.after) == ("1.0", "2.0")
+    assert run("migrate", "--catalog", catalog_dir).exit_code == 0
+    assert rc.history_events(catalog_dir) == [migrated]
+    assert validate_catalog(catalog_dir).errors == ()
 
 
 # -------------------------------------------------------------------- parse_history
@@ -209,12 +325,8 @@ def test_changes_say_created_updated_or_retired_once_per_record(catalog_dir: Pat
 
 
 def test_a_retired_record_is_reported_retired(work: Path, tmp_path: Path) -> None:
-    page = (tmp_path / "campus-resources-review.html").read_text(encoding="utf-8")
-    start = page.index("<li><strong>Chaplaincy:</strong>")
-    end = page.index("</li>", start) + len("</li>")
-    gone = tmp_path / "without-chaplaincy.html"
-    gone.write_text(page[:start] + page[end:], encoding="utf-8")
-    result = run("sync", "--catalog", work, "--source", SOURCE, "--html", gone)
+    page = tmp_path / "campus-resources-review.html"
+    result = sync_page(work, without(page, "Chaplaincy", tmp_path / "gone.html"))
     assert result.exit_code == 0, result.output
     today = dt.datetime.now(dt.UTC).date()
     changes = {c.resource_id: c for c in load_catalog(work).changes(today)}
