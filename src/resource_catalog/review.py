@@ -78,11 +78,10 @@ class QueueItem:
     """One record as the review queue shows it.
 
     :meth:`to_dict` is the JSON form (``review list --format json``); ``resource``
-    is the whole record, ``differences`` what its pages say otherwise (for ``show``).
+    is the whole record, :attr:`differences` what its pages say otherwise (for ``show``).
     """
 
     resource: Resource
-    differences: tuple[Difference, ...] = ()
 
     @property
     def id(self) -> str:
@@ -93,6 +92,11 @@ class QueueItem:
     def review(self) -> Review:
         """The record's curation state."""
         return self.resource.review
+
+    @property
+    def differences(self) -> tuple[Difference, ...]:
+        """What the pages that list the record say otherwise: :func:`differences`."""
+        return differences(self.resource)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"id", "name", "reasons", "conflicts": [{"field", "source_id", "base",
@@ -129,7 +133,7 @@ def review_queue(
     else:
         chosen = [r for r in loaded.resources if r.review.needs_review]
         chosen.sort(key=lambda r: _oldest_first(r.review.flagged_at, r.id))
-    return [QueueItem(r, differences(r)) for r in chosen]
+    return [QueueItem(r) for r in chosen]
 
 
 def _oldest_first(day: dt.date | None, rid: str) -> tuple[bool, dt.date, str]:
@@ -139,8 +143,7 @@ def _oldest_first(day: dt.date | None, rid: str) -> tuple[bool, dt.date, str]:
 def review_item(catalog: CatalogSource, resource_id: str) -> QueueItem:
     """One record as the queue shows it (flagged or not); :class:`ReviewError` if unknown."""
     loaded = _catalog(catalog)
-    record = _record(loaded, resource_id)
-    return QueueItem(record, differences(record))
+    return QueueItem(_record(loaded, resource_id))
 
 
 def differences(resource: Resource) -> tuple[Difference, ...]:
