@@ -143,6 +143,18 @@ def drift(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def review(session: nox.Session) -> None:
+    """Print the review queue: records a sync flagged, with reasons and conflicts.
+
+    Arguments go to ``resource-catalog review list`` (``--stale`` for the records due
+    for re-verification, ``--format json|markdown``). A non-empty queue exits 1 in the
+    CLI; here it is a result, not a failure, so the session passes and shows it.
+    """
+    session.install(".")
+    session.run("resource-catalog", "review", "list", *session.posargs, success_codes=[0, 1])
+
+
+@nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks: regenerate benchmarks/results.md and scaling.png (writes files; minutes).
 

@@ -9,6 +9,7 @@ bundled catalog: ``python tests/consumer_example.py [CATALOG_DIR]``. It prints o
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sys
@@ -77,6 +78,19 @@ def page_as_listings(catalog: rc.Catalog, source_id: str) -> list[rc.Listing]:
     return listings
 
 
+def refresh_cache(cache: dict[str, rc.Resource], catalog: rc.Catalog, since: dt.date) -> list[str]:
+    """Bring a cache of records up to date from the changes feed; the ids touched."""
+    touched: list[str] = []
+    for change in catalog.changes(since=since):
+        record: rc.Resource | None = change.resource
+        if record is None or change.change == "retired":
+            cache.pop(change.resource_id, None)
+        else:
+            cache[change.resource_id] = record
+        touched.append(f"{change.resource_id}={change.change}")
+    return touched
+
+
 def drift_lines(report: rc.DriftReport) -> list[str]:
     """The report as ``key: value`` lines."""
     worst: rc.DriftSeverity | None = report.max_severity
@@ -132,6 +146,11 @@ def main(argv: Sequence[str]) -> int:
     rc.to_json(catalog, json_buffer)
     records: list[dict[str, object]] = json.loads(json_buffer.getvalue())
     out.append(f"json.records: {len(records)}")
+
+    # What changed since the last import, from the catalog's history.
+    cache = {r.id: r for r in catalog.active}
+    out.append(f"changes: {','.join(refresh_cache(cache, catalog, dt.date(2000, 1, 1)))}")
+    out.append(f"cache: {len(cache)}")
 
     # Drift, page by page: the first page as the catalog last saw it is clean; drop one
     # listing and edit another's description, and the report says what changed.

@@ -27,6 +27,7 @@ from resource_catalog.errors import (
     ParseError,
     ProfileMismatchError,
     ResourceCatalogError,
+    ReviewError,
     SchemaError,
     SyncError,
 )
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from resource_catalog.catalog import Catalog
     from resource_catalog.drift import CatalogDrift, DriftReport, DriftSeverity, compare
     from resource_catalog.export import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
-    from resource_catalog.history import Change, Event
+    from resource_catalog.history import Change, Event, changes_catalog, history_events
     from resource_catalog.locations import (
         BuildingRegistry,
         find_locations,
@@ -65,6 +66,15 @@ if TYPE_CHECKING:
     from resource_catalog.pages.parse import parse_page
     from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
     from resource_catalog.profile import DialPlan, Profile
+    from resource_catalog.review import (
+        QueueItem,
+        ResolveResult,
+        ReviewResult,
+        mark_reviewed,
+        resolve_conflict,
+        review_item,
+        review_queue,
+    )
     from resource_catalog.sources import AddResult, add_source, test_source
     from resource_catalog.store import save_catalog
     from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
@@ -84,7 +94,7 @@ _LAZY = {
         "catalog": ("Catalog",),
         "drift": ("CatalogDrift", "DriftReport", "DriftSeverity", "compare"),
         "export": ("to_csv", "to_datapackage", "to_hsds", "to_json", "to_jsonl"),
-        "history": ("Change", "Event"),
+        "history": ("Change", "Event", "changes_catalog", "history_events"),
         "locations": ("BuildingRegistry", "find_locations", "load_buildings", "parse_location"),
         "models": (
             "CatalogMeta",
@@ -109,6 +119,15 @@ _LAZY = {
         "pages.parse": ("parse_page",),
         "phones": ("find_phones", "parse_phone", "validate_phone_number"),
         "profile": ("DialPlan", "Profile"),
+        "review": (
+            "QueueItem",
+            "ResolveResult",
+            "ReviewResult",
+            "mark_reviewed",
+            "resolve_conflict",
+            "review_item",
+            "review_queue",
+        ),
         "sources": ("AddResult", "add_source", "test_source"),
         "store": ("save_catalog",),
         "sync": ("SyncPlan", "apply_plan", "plan_sync"),
@@ -175,9 +194,13 @@ __all__ = [
     "PhoneKind",
     "Profile",
     "ProfileMismatchError",
+    "QueueItem",
+    "ResolveResult",
     "Resource",
     "ResourceCatalogError",
     "Review",
+    "ReviewError",
+    "ReviewResult",
     "SchemaError",
     "Severity",
     "Source",
@@ -189,20 +212,26 @@ __all__ = [
     "__version__",
     "add_source",
     "apply_plan",
+    "changes_catalog",
     "check_catalog",
     "compare",
     "diff_catalog",
     "fetch_page",
     "find_locations",
     "find_phones",
+    "history_events",
     "infer_profile",
     "load_buildings",
     "load_catalog",
+    "mark_reviewed",
     "migrate_catalog",
     "parse_location",
     "parse_page",
     "parse_phone",
     "plan_sync",
+    "resolve_conflict",
+    "review_item",
+    "review_queue",
     "save_catalog",
     "scrape_pages",
     "sync_catalog",

@@ -25,6 +25,7 @@ __all__ = [
     "check_across",
     "check_record",
     "finding",
+    "review_overdue",
 ]
 
 #: The review reason a sync gives a record it created (newest records are blamed first).
@@ -268,14 +269,20 @@ def _disagreements(active: Sequence[Resource], files: Mapping[str, str]) -> Iter
                         )
 
 
+def review_overdue(resource: Resource, today: dt.date, interval: int) -> bool:
+    """Whether a record is due for re-verification: never reviewed, or last reviewed
+    more than ``interval`` days before ``today`` (the ``stale-review`` rule)."""
+    last = resource.review.last_reviewed
+    return last is None or last < today - dt.timedelta(days=interval)
+
+
 def _stale(
     active: Sequence[Resource], files: Mapping[str, str], today: dt.date, interval: int
 ) -> Iterable[Finding]:
     """Active records not reviewed within the catalog's review interval."""
-    limit = today - dt.timedelta(days=interval)
     for resource in active:
         last = resource.review.last_reviewed
-        if last is None or last < limit:
+        if review_overdue(resource, today, interval):
             when = "never reviewed" if last is None else f"last reviewed {last.isoformat()}"
             yield finding(
                 "stale-review",

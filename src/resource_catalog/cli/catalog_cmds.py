@@ -112,16 +112,17 @@ def export(
     """Export the catalog as JSON, JSON Lines, CSV, a Data Package or Open Referral HSDS.
 
     With --since DATE only the records created, updated or retired since then are
-    exported (retired ones included), from the catalog's history.
+    exported (retired ones included), from the catalog's history; the HSDS change
+    log (metadata) then holds the changes since then only.
     """
     from resource_catalog.export import export as run_export  # noqa: PLC0415
+    from resource_catalog.history import changes_catalog  # noqa: PLC0415
     from resource_catalog.validate import load_catalog  # noqa: PLC0415
 
     with Progress("Loading catalog") as progress:
         catalog = load_catalog(resolve_catalog(catalog_dir), progress=progress)
     if since is not None:
-        changed = [c.resource for c in catalog.changes(since) if c.resource is not None]
-        catalog = catalog.replace(changed)
+        catalog = changes_catalog(catalog, since)
         include_retired = True
     if fmt in ("datapackage", "hsds"):
         if output == "-":
