@@ -131,10 +131,13 @@ def add_source(
         FetchError: the page could not be fetched.
     """
     from resource_catalog.pages.infer import infer_profile  # noqa: PLC0415 (bs4, lazily)
+    from resource_catalog.phones import resolve_campus  # noqa: PLC0415
 
     target = _directory(directory)
+    catalog = _load(target)
+    campus = resolve_campus(catalog.meta.campus)
     content, text, origin, page_url = _page(html, url, session)
-    inference = infer_profile(text, url=page_url, examples=examples)
+    inference = infer_profile(text, url=page_url, examples=examples, campus=campus)
     page_url = page_url or inference.canonical_url
     name = title or inference.reading.title or "Resources"
     sid = source_id or slugify(name)
@@ -143,7 +146,6 @@ def add_source(
             f"{origin} gives no URL: pass --url with the address the page was saved from"
         )
     source = _source_entry(sid, page_url, name, inference)
-    catalog = _load(target)
     _refuse_clash(catalog, source)
     if dry_run or (inference.confidence.value != "ok" and not force):
         return AddResult(source, inference, origin, dry_run=dry_run)
@@ -291,7 +293,13 @@ def test_source(
         if not source.snapshot or not snapshot_path(target, source.snapshot).is_file():
             raise CatalogError(f"source {source_id!r} has no saved snapshot: pass --html FILE")
         html = snapshot_path(target, source.snapshot)
-    page = read_page(html, source=source)
+    from resource_catalog.phones import resolve_campus  # noqa: PLC0415
+
+    try:
+        campus = resolve_campus(meta.campus)
+    except ValueError as exc:
+        raise CatalogError(f"catalog.json: {exc}") from None
+    page = read_page(html, source=source, campus=campus)
     if page.reading is None:  # read_page always reads; kept for the type
         raise CatalogError(f"could not read {html}")
     return page.reading

@@ -57,8 +57,9 @@ class Candidate:
     description: str
 
 
-def propose(tree: PageTree, region: str) -> list[Candidate]:
-    """Every candidate profile for the page in ``tree`` (``region``: its phone region)."""
+def propose(tree: PageTree, region: str, *, own_campus: bool = True) -> list[Candidate]:
+    """Every candidate profile for the page in ``tree`` (``region``: its phone region;
+    ``own_campus``: whether the page is of the catalog's campus)."""
     found: dict[str, Candidate] = {}
     for group in tree.groups():
         texts = [text_of(m) for m in group.members]
@@ -69,7 +70,7 @@ def propose(tree: PageTree, region: str) -> list[Candidate]:
         if selector is None:
             continue
         for rules, description in _readings(tree, group, selector, texts):
-            candidate = _scoped(tree, group, root, rules, region, description)
+            candidate = _scoped(tree, group, root, rules, region, description, own_campus)
             if candidate is not None:
                 key = candidate.profile.model_dump_json()
                 found.setdefault(key, candidate)
@@ -291,13 +292,21 @@ def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> dict[str, str | int] 
 
 
 def _scoped(
-    tree: PageTree, group: Group, root: Tag, rules: dict[str, Any], region: str, description: str
+    tree: PageTree,
+    group: Group,
+    root: Tag,
+    rules: dict[str, Any],
+    region: str,
+    description: str,
+    own_campus: bool = True,
 ) -> Candidate | None:
-    """The candidate with its content root, chrome to drop, sections and region."""
+    """The candidate with its content root, chrome to drop, sections, region and campus."""
     section = rules.get("section") or _section_rule(tree, root, group, rules)
     base: dict[str, Any] = {**rules, "section": section}
     if region != "US":
         base["region"] = region
+    if not own_campus:
+        base["campus"] = "none"
     for node in [root, *root.parents]:
         if not isinstance(node, Tag) or node.name in ("html", "[document]"):
             break

@@ -26,14 +26,15 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
+from resource_catalog._e164 import is_toll_free
 from resource_catalog._fold import fold
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.candidates import Candidate, propose
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
 from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
 from resource_catalog.pages.structure import PageTree
-from resource_catalog.phones import find_phones
-from resource_catalog.profile import Profile
+from resource_catalog.phones import MIT_DIAL_PLAN, find_phones
+from resource_catalog.profile import DialPlan, Profile
 
 __all__ = ["Confidence", "Inference", "Scored", "infer_profile"]
 
@@ -120,11 +121,21 @@ class Inference:
         return self.best.score
 
 
-def infer_profile(html: str, *, url: str | None = None, examples: Sequence[str] = ()) -> Inference:
+def infer_profile(
+    html: str,
+    *,
+    url: str | None = None,
+    examples: Sequence[str] = (),
+    campus: DialPlan | None = MIT_DIAL_PLAN,
+) -> Inference:
     """Propose a profile for the resource page ``html`` (saved from ``url``).
 
     ``examples`` are listing names the person can see on the page: only readings that
     list all of them (compared as :func:`~resource_catalog._fold.fold` compares) count.
+    ``campus`` is the catalog's campus: a page in another country, or one whose full
+    numbers all have other area codes than the campus's, is read as another campus's
+    page (``campus: "none"``: its short extensions are not the catalog's, its rooms not
+    read).
 
     Raises:
         ParseError: no candidate reads any listing, or none reads every example (the
@@ -133,12 +144,15 @@ def infer_profile(html: str, *, url: str | None = None, examples: Sequence[str] 
     tree = PageTree(page_soup(html))
     region = _region(url, tree)
     text = tree.text(tree.body)
-    content_phones = {p.number[-10:] for p in find_phones(text)} | numbers_in(text)
+    own = _own_campus(text, region, campus)
+    content_phones = {
+        p.number[-10:] for p in find_phones(text, region=region, campus=campus if own else None)
+    } | numbers_in(text)
     scored: dict[tuple[str, ...], Scored] = {}
-    candidates = propose(tree, region)
+    candidates = propose(tree, region, own_campus=own)
     for candidate in candidates:
         try:
-            reading = read_listings(html, profile=candidate.profile, base_url=url)
+            reading = read_listings(html, profile=candidate.profile, base_url=url, campus=campus)
         except ParseError:
             continue
         result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
@@ -260,6 +274,21 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         hint = "" if steered else "; name a listing with --example to choose"
         return Confidence.AMBIGUOUS, [close + hint, about]
     return Confidence.OK, [about]
+
+
+def _own_campus(text: str, region: str, campus: DialPlan | None) -> bool:
+    """Whether the page is of the catalog's campus: in its country, and, when the page
+    gives full local numbers, some of them in the campus's area code."""
+    if campus is None:
+        return False
+    if phonenumbers.region_code_for_country_code(campus.country_code) != region and not (
+        campus.country_code == 1 and region in ("US", "CA")
+    ):
+        return False
+    full = [p.number for p in find_phones(text, region=region, campus=None)]
+    local = [n for n in full if n.startswith("+") and not is_toll_free(n)]
+    prefix = f"+{campus.country_code}{campus.area_code}"
+    return not local or any(n.startswith(prefix) for n in local)
 
 
 def _region(url: str | None, tree: PageTree) -> str:
