@@ -161,3 +161,16 @@ def test_the_finders_meet_issue_13_on_the_corpora(name: str) -> None:
         f1 = next(s["f1"] for r, s in scores.items() if r.startswith(reader))
         assert f1 >= 0.95, (reader, f1, accuracy.misses(corpus))
     assert scores["find_phones: number"]["f1"] > scores["PhoneNumberMatcher: number"]["f1"]
+
+
+def test_checking_n_local_sources_runs_and_reports_parallel_against_serial() -> None:
+    from benchmarks import sources  # noqa: PLC0415
+
+    result = sources.measure(reps=1, delay=0.05)
+    assert [row["n"] for row in result["rows"]] == list(sources.SIZES)
+    sixteen = result["rows"][-1]
+    assert sixteen["serial"] >= 16 * 0.05  # one at a time: every slow answer in turn
+    assert sixteen["parallel"] < sixteen["serial"]  # four at a time, eight hosts
+    text = "\n".join(sources.render(result, "python -m benchmarks.sources"))
+    assert "| 16 |" in text
+    assert "Checking N local sources" in text
