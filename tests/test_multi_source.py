@@ -337,3 +337,21 @@ def test_a_copied_catalog_checks_offline_from_any_directory(
     assert result.exit_code == 0
     assert "35 active resources" in result.stdout
     assert "in ." in result.stdout or "in catalog" not in result.stdout
+
+
+def test_sync_offline_reads_the_saved_snapshots(full_catalog_dir: Path) -> None:
+    snapshot = full_catalog_dir / "snapshots" / "science-dispute-resolution.html"
+    html = snapshot.read_text(encoding="utf-8")
+    snapshot.write_text(
+        html.replace("<h3>Committee on Discipline</h3>", "<h3>Discipline Committee</h3>")
+    )
+    result = run(
+        "sync", "--catalog", full_catalog_dir, "--source", "science-dispute-resolution", "--offline"
+    )
+    assert result.exit_code == 0, result.output
+    assert "update committee-on-discipline: took name from the page" in result.stdout
+    renamed = load_catalog(full_catalog_dir)["committee-on-discipline"]
+    assert renamed.name == "Discipline Committee"
+    again = run("sync", "--catalog", full_catalog_dir, "--offline")  # every source, no network
+    assert again.exit_code == 0, again.output
+    assert "0 file(s) written" in again.stdout

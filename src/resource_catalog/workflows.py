@@ -429,6 +429,7 @@ def sync_catalog(
     sources: Sequence[str] | None = None,
     html: str | os.PathLike[str] | None = None,
     url: str | None = None,
+    offline: bool = False,
     dry_run: bool = False,
     force: bool = False,
     jobs: int = 4,
@@ -439,7 +440,9 @@ def sync_catalog(
     """Apply the sources' page changes to the catalog without losing curated work.
 
     Holds the catalog's lock (not for ``dry_run``), loads and validates the catalog
-    (a 1.0 catalog must be migrated first), reads every chosen source's page, plans a
+    (a 1.0 catalog must be migrated first), reads every chosen source's page (from
+    ``html``/``url`` for one source, the saved snapshots with ``offline``, else
+    fetched), plans a
     sync per source and applies them in turn, validates the result, and saves it with
     the snapshots and the history events in one atomic commit. Nothing changes on disk
     when nothing changed on the pages. A source that cannot be read is skipped (its
@@ -452,15 +455,27 @@ def sync_catalog(
         check_writable(directory)
     with nullcontext() if dry_run else catalog_lock(directory):
         return _sync(
-            directory, sources, html, url, dry_run, force, jobs, session_factory, progress, at
+            directory,
+            ids=sources,
+            html=html,
+            url=url,
+            offline=offline,
+            dry_run=dry_run,
+            force=force,
+            jobs=jobs,
+            session_factory=session_factory,
+            progress=progress,
+            at=at,
         )
 
 
 def _sync(
     directory: Path,
+    *,
     ids: Sequence[str] | None,
     html: str | os.PathLike[str] | None,
     url: str | None,
+    offline: bool,
     dry_run: bool,
     force: bool,
     jobs: int,
@@ -487,7 +502,7 @@ def _sync(
         chosen,
         html=html,
         url=url,
-        offline=False,
+        offline=offline,
         jobs=jobs,
         session_factory=session_factory,
         progress=progress,

@@ -258,6 +258,9 @@ def check(
 @catalog_option
 @source_option
 @page_options
+@click.option(
+    "--offline", is_flag=True, help="Read the saved snapshots (as after sources add)."
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Apply even if it would retire many records.")
 @jobs_option
@@ -266,6 +269,7 @@ def sync(
     source_ids: Sequence[str],
     url: str | None,
     html_file: Path | None,
+    offline: bool,
     dry_run: bool,
     force: bool,
     jobs: int,
@@ -283,6 +287,7 @@ def sync(
         sources=source_ids,
         html=html_file,
         url=url,
+        offline=offline,
         dry_run=dry_run,
         force=force,
         jobs=jobs,
