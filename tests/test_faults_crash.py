@@ -40,7 +40,7 @@ from typing import IO, Any
 import pytest
 from click.testing import CliRunner, Result
 
-from resource_catalog import review, workflows
+from resource_catalog import review, syncing
 from resource_catalog.catalog import Catalog
 from resource_catalog.cli import cli
 from resource_catalog.history import Action
@@ -162,8 +162,8 @@ class HalfWriter:
 
 def freeze_clock(mp: pytest.MonkeyPatch) -> None:
     """Every time a sync or a review step writes (last_sync, review dates, history events)
-    comes from workflows.now or review.now."""
-    mp.setattr(workflows, "now", lambda: WHEN)
+    comes from syncing.now or review.now."""
+    mp.setattr(syncing, "now", lambda: WHEN)
     mp.setattr(review, "now", lambda: WHEN)
 
 

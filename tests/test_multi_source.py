@@ -21,8 +21,9 @@ from click.testing import CliRunner, Result
 
 from resource_catalog.cli import cli
 from resource_catalog.models import Resource
+from resource_catalog.syncing import migrate_catalog, sync_catalog
 from resource_catalog.validate import load_catalog, validate_catalog
-from resource_catalog.workflows import diff_catalog, migrate_catalog, sync_catalog
+from resource_catalog.workflows import diff_catalog
 
 from .conftest import DATA, FIRST_SOURCE, read_record, write_record
 from .localserver import serve

@@ -78,14 +78,9 @@ if TYPE_CHECKING:
     from resource_catalog.sources import AddResult, add_source, test_source
     from resource_catalog.store import save_catalog
     from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
+    from resource_catalog.syncing import migrate_catalog, sync_catalog
     from resource_catalog.validate import ValidationResult, load_catalog, validate_catalog
-    from resource_catalog.workflows import (
-        check_catalog,
-        diff_catalog,
-        migrate_catalog,
-        scrape_pages,
-        sync_catalog,
-    )
+    from resource_catalog.workflows import check_catalog, diff_catalog, scrape_pages
 
 # Public name -> the module that defines it; loaded on first attribute access.
 _LAZY = {
@@ -132,13 +127,8 @@ _LAZY = {
         "store": ("save_catalog",),
         "sync": ("SyncPlan", "apply_plan", "plan_sync"),
         "validate": ("ValidationResult", "load_catalog", "validate_catalog"),
-        "workflows": (
-            "check_catalog",
-            "diff_catalog",
-            "migrate_catalog",
-            "scrape_pages",
-            "sync_catalog",
-        ),
+        "syncing": ("migrate_catalog", "sync_catalog"),
+        "workflows": ("check_catalog", "diff_catalog", "scrape_pages"),
     }.items()
     for name in names
 }

@@ -13,7 +13,7 @@ record keeps a list of observations, ``sources``, one per page. The upgrade:
 * the review state gains the 2.0 fields with their defaults.
 
 Loading a 1.0 catalog upgrades it in memory (with a hint to migrate);
-``resource-catalog migrate`` (:func:`resource_catalog.workflows.migrate_catalog`)
+``resource-catalog migrate`` (:func:`resource_catalog.syncing.migrate_catalog`)
 rewrites it on disk, atomically.
 """
 

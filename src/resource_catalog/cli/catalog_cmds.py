@@ -140,7 +140,7 @@ def export(
 @catalog_option
 def migrate(catalog_dir: Path | None) -> int:
     """Rewrite an older catalog (schema 1.0) in the current schema, atomically."""
-    from resource_catalog.workflows import migrate_catalog  # noqa: PLC0415
+    from resource_catalog.syncing import migrate_catalog  # noqa: PLC0415
 
     result = migrate_catalog(resolve_catalog(catalog_dir))
     if not result.written:

@@ -258,9 +258,7 @@ def check(
 @catalog_option
 @source_option
 @page_options
-@click.option(
-    "--offline", is_flag=True, help="Read the saved snapshots (as after sources add)."
-)
+@click.option("--offline", is_flag=True, help="Read the saved snapshots (as after sources add).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Apply even if it would retire many records.")
 @jobs_option
@@ -280,7 +278,7 @@ def sync(
     are retired (never deleted); each page is saved in snapshots/ for offline checks,
     and every change is appended to history.jsonl in the same atomic commit.
     """
-    from resource_catalog.workflows import sync_catalog  # noqa: PLC0415
+    from resource_catalog.syncing import sync_catalog  # noqa: PLC0415
 
     result = sync_catalog(
         resolve_catalog(catalog_dir),
