@@ -473,7 +473,7 @@ def test_the_installed_catalog_is_never_written(
     catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # An installed package's catalog: is_bundled says so (a checkout's is writable).
-    monkeypatch.setattr("resource_catalog.store.is_bundled", lambda path: path == catalog_dir)
+    monkeypatch.setattr("resource_catalog._layout.is_bundled", lambda path: path == catalog_dir)
     before = files_of(catalog_dir)
     result = run("review", "done", "house-teams", "--catalog", catalog_dir)
     assert result.exit_code == 2
