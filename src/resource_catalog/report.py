@@ -16,7 +16,8 @@ Reports for people are bounded: a value longer than :data:`MAX_VALUE` characters
 so a 4 MB description cannot make a 4 MB step summary. Control characters from a page
 never reach a terminal or a report raw: they are shown as ``\\x1b``-style escapes.
 
-All renderers are pure functions of the report. A single-source
+All renderers are pure functions of the report (validation results have theirs in
+:mod:`resource_catalog.report_findings`). A single-source
 :class:`~resource_catalog.drift.DriftReport` renders as a check of that one source.
 """
 
@@ -27,9 +28,8 @@ import html
 import json
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+from resource_catalog._display import MAX_VALUE, printable, shorten
 from resource_catalog.drift import (
     FIELD_SEVERITY,
     CatalogDrift,
@@ -40,16 +40,10 @@ from resource_catalog.drift import (
     SourceDrift,
 )
 
-if TYPE_CHECKING:
-    from resource_catalog.validate import ValidationResult
-
 FORMATS = ("text", "markdown", "json", "html")
-#: Longest value shown in a text, markdown or html report (the JSON keeps it whole).
-MAX_VALUE = 300
 #: Most rows of one table in a text, markdown or html report.
 MAX_ROWS = 200
 _FIELD_ORDER = {name: i for i, name in enumerate(FIELD_SEVERITY)}
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 Drift = DriftReport | CatalogDrift
 
@@ -58,19 +52,6 @@ def _as_catalog(report: Drift) -> CatalogDrift:
     if isinstance(report, CatalogDrift):
         return report
     return CatalogDrift((SourceDrift(report.source_id, report.source, report),))
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters shown as escapes (``ESC`` -> ``\\x1b``)."""
-    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def shorten(text: str, limit: int = MAX_VALUE) -> str:
-    """``text`` printable and at most about ``limit`` characters, saying what was cut."""
-    text = printable(text)
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text) - limit} more characters; the JSON report has them all)"
 
 
 def _severity_first(changed: Sequence[Changed]) -> list[Changed]:
@@ -461,67 +442,3 @@ def render(report: Drift, fmt: str) -> str:
     except KeyError:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}") from None
     return renderer(report)
-
-
-# -- validation results ----------------------------------------------------------
-
-VALIDATION_FORMATS = ("text", "json", "github")
-
-
-def render_validation(
-    result: ValidationResult, fmt: str, *, relative_to: Path | None = None
-) -> str:
-    """A validation result as ``text`` (one line per finding and a summary line naming the
-    catalog checked), ``json`` (``{"summary": {...}, "catalog": DIR, "findings": [...]}``)
-    or ``github`` (workflow annotations). Paths are shown relative to ``relative_to``
-    (default: the working directory) when they are inside it.
-    """
-    summary = result.summary()
-    base = relative_to or Path.cwd()
-    if fmt == "json":
-        payload = {
-            "summary": summary,
-            "catalog": str(result.directory),
-            "findings": [f.model_dump(mode="json") for f in result.findings],
-        }
-        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-    if fmt not in VALIDATION_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(VALIDATION_FORMATS)}")
-    lines = []
-    for f in result.findings:
-        value = f" {printable(f.value)!r}" if f.value is not None else ""
-        if fmt == "github":
-            path = _shown_path(result.directory / f.file, base) if f.file else ""
-            message = f"{f.field or ''}:{value} {printable(f.message)}"
-            lines.append(
-                f"::{f.severity.value} file={_gh_property(path)},title={_gh_property(f.code)}"
-                f"::{_gh_data(message)}"
-            )
-        else:
-            lines.append(
-                f"{f.file or result.directory}: {f.field or '-'}:{value}: "
-                f"{f.severity.value}: {printable(f.message)} [{f.code}]"
-            )
-    if fmt == "text":
-        lines.append(
-            f"{summary['resources']} active resources, {summary['errors']} errors, "
-            f"{summary['warnings']} warnings in {_shown_path(result.directory, base)}"
-        )
-    return "".join(line + "\n" for line in lines)
-
-
-def _shown_path(path: Path, base: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _gh_data(text: str) -> str:
-    """Escape a workflow command's message (GitHub's own escaping rules)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(text: str) -> str:
-    """Escape a workflow command's property value (also ``:`` and ``,``)."""
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")

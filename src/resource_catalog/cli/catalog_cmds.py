@@ -35,7 +35,7 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
     Reports every problem at once, each naming the file, field and bad value, and
     says which catalog was checked.
     """
-    from resource_catalog.report import render_validation  # noqa: PLC0415
+    from resource_catalog.report_findings import render_validation  # noqa: PLC0415
     from resource_catalog.validate import validate_catalog  # noqa: PLC0415
 
     directory = resolve_catalog(catalog_dir)

@@ -228,7 +228,8 @@ def check(
     fail_on: str,
 ) -> int:
     """Validate the catalog, then diff it with the saved snapshots (offline) or live pages."""
-    from resource_catalog.report import render, render_validation  # noqa: PLC0415
+    from resource_catalog.report import render  # noqa: PLC0415
+    from resource_catalog.report_findings import render_validation  # noqa: PLC0415
     from resource_catalog.workflows import check_catalog  # noqa: PLC0415
 
     with Progress("Validating") as progress:

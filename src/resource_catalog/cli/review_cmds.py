@@ -67,7 +67,7 @@ def show_value(value: JsonValue, width: int = WIDTH) -> str:
         text = "; ".join(_item(v) for v in value) or "(none)"
     else:
         text = _item(value)
-    from resource_catalog.report import printable  # noqa: PLC0415
+    from resource_catalog._display import printable  # noqa: PLC0415
 
     text = printable(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
