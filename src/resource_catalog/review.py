@@ -38,14 +38,16 @@ from pydantic import JsonValue, ValidationError
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.checks import review_overdue
-from resource_catalog.errors import CatalogError, ReviewError
+from resource_catalog.errors import ReviewError
 from resource_catalog.history import Action, Event, event_lines, now
-from resource_catalog.locations import load_buildings
-from resource_catalog.migrate import V1
 from resource_catalog.models import Conflict, Resource, Review
-from resource_catalog.store import BUILDINGS_FILE, catalog_lock, save_catalog
+from resource_catalog.store import catalog_lock, save_catalog
 from resource_catalog.sync import MERGED_FIELDS
-from resource_catalog.validate import check_catalog_value, load_catalog, validate_catalog
+from resource_catalog.validate import (
+    load_catalog,
+    load_for_change,
+    refuse_invalid,
+)
 
 __all__ = [
     "Difference",
@@ -230,7 +232,7 @@ def resolve_conflict(
         raise ReviewError(f"take must be 'page' or 'catalog', not {take!r}", resource_id)
     directory = Path(path) if path is not None else default_catalog_dir()
     with catalog_lock(directory):
-        catalog = _load_valid(directory)
+        catalog = load_for_change(directory)
         record = _record(catalog, resource_id)
         conflict = _conflict(record, field, source_id)
         current = record.model_dump(mode="json")
@@ -279,7 +281,7 @@ def mark_reviewed(
     day = today or stamp.date()
     directory = Path(path) if path is not None else default_catalog_dir()
     with catalog_lock(directory):
-        catalog = _load_valid(directory)
+        catalog = load_for_change(directory)
         record = _record(catalog, resource_id)
         remaining = tuple(record.review.conflicts)
         if remaining:
@@ -302,24 +304,6 @@ def mark_reviewed(
 
 
 # --------------------------------------------------------------------------- pieces
-
-
-def _load_valid(directory: Path) -> Catalog:
-    """The catalog, validated; a :class:`CatalogError` when it is old or invalid."""
-    validation = validate_catalog(directory)
-    if validation.schema_version == V1:
-        raise CatalogError(
-            f"catalog {directory} is schema {V1}; run `resource-catalog migrate --catalog "
-            f"{directory}` first"
-        )
-    if validation.errors:
-        first = validation.errors[0]
-        raise CatalogError(
-            f"catalog {directory} is invalid ({len(validation.errors)} error(s); first: "
-            f"{first.file}: {first.message}); run `resource-catalog validate` and fix it first",
-            validation.findings,
-        )
-    return validation.catalog
 
 
 def _record(catalog: Catalog, resource_id: str) -> Resource:
@@ -351,15 +335,7 @@ def _conflict(record: Resource, field: str, source_id: str | None) -> Conflict:
 def _save(directory: Path, catalog: Catalog, updated: Resource, event: Event) -> tuple[Path, ...]:
     """Check the catalog with ``updated`` as ``validate`` would, then commit it with the event."""
     changed = catalog.replace([updated if r.id == updated.id else r for r in catalog.resources])
-    own = directory / BUILDINGS_FILE
-    registry = load_buildings(own if own.is_file() else None)
-    errors = [f for f in check_catalog_value(changed, registry) if f.severity.value == "error"]
-    if errors:
-        first = errors[0]
-        raise ReviewError(
-            f"{updated.id} would not validate ({first.field}: {first.message}); nothing written",
-            updated.id,
-        )
+    refuse_invalid(changed, updated.id, lambda message: ReviewError(message, updated.id))
     return tuple(save_catalog(changed, directory, history=event_lines([event])))
 
 

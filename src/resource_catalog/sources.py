@@ -32,7 +32,7 @@ from resource_catalog.store import (
     save_catalog,
     snapshot_path,
 )
-from resource_catalog.validate import check_catalog_value
+from resource_catalog.validate import load_for_change, refuse_invalid
 
 if TYPE_CHECKING:
     import requests
@@ -134,7 +134,7 @@ def add_source(
     from resource_catalog.phones import resolve_campus  # noqa: PLC0415
 
     target = _directory(directory)
-    catalog = _load(target)
+    catalog = load_for_change(target)
     campus = resolve_campus(catalog.meta.campus)
     content, text, origin, page_url = _page(html, url, session)
     inference = infer_profile(text, url=page_url, examples=examples, campus=campus)
@@ -151,18 +151,12 @@ def add_source(
         return AddResult(source, inference, origin, dry_run=dry_run)
     check_writable(target)
     with catalog_lock(target):
-        catalog = _load(target)  # again, under the lock: another writer may have added it
+        catalog = load_for_change(target)  # again, under the lock: another writer may have added it
         _refuse_clash(catalog, source)
         updated = catalog.with_meta(
             catalog.meta.model_copy(update={"sources": [*catalog.meta.sources, source]})
         )
-        problems = [f for f in check_catalog_value(updated) if f.severity.value == "error"]
-        if problems:
-            first = problems[0]
-            raise CatalogError(
-                f"the catalog with source {sid!r} would not validate ({first.file}: "
-                f"{first.field}: {first.message}); nothing was written"
-            )
+        refuse_invalid(updated, f"the catalog with source {sid!r}")
         event = Event(
             at=now(),
             action=Action.UPDATED,
@@ -224,19 +218,6 @@ def _source_entry(sid: str, url: str, title: str, inference: Inference) -> Sourc
             for e in exc.errors(include_url=False)
         )
         raise CatalogError(f"cannot add source {sid!r}: {problems}") from None
-
-
-def _load(directory: Path) -> Catalog:
-    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
-
-    validation = validate_catalog(directory)
-    if validation.errors:
-        first = validation.errors[0]
-        raise CatalogError(
-            f"catalog {directory} is invalid ({len(validation.errors)} error(s); first: "
-            f"{first.file}: {first.message}); run `resource-catalog validate` and fix it first"
-        )
-    return validation.catalog
 
 
 def _same_url(a: str, b: str) -> bool:

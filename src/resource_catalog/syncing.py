@@ -22,7 +22,7 @@ from resource_catalog.migrate import V1
 from resource_catalog.pages.read import ScrapedPage
 from resource_catalog.store import catalog_lock, check_writable, save_catalog, snapshot_path
 from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
-from resource_catalog.validate import check_catalog_value, validate_catalog
+from resource_catalog.validate import load_for_change, refuse_invalid, validate_catalog
 from resource_catalog.workflows import (
     Progress,
     catalog_directory,
@@ -119,19 +119,7 @@ def _sync(
     progress: Progress | None,
     at: dt.datetime | None,
 ) -> SyncResult:
-    validation = validate_catalog(directory)
-    if validation.schema_version == V1:
-        raise CatalogError(
-            f"catalog {directory} is schema {V1}; run `resource-catalog migrate --catalog "
-            f"{directory}` first (it rewrites the catalog in the current schema)"
-        )
-    if validation.errors:
-        first = validation.errors[0]
-        raise CatalogError(
-            f"catalog {directory} is invalid ({len(validation.errors)} error(s); first: "
-            f"{first.file}: {first.message}); run `resource-catalog validate` and fix it first"
-        )
-    catalog = validation.catalog
+    catalog = load_for_change(directory)
     chosen = select_sources(catalog, ids, html=html, url=url)
     pages = read_pages(
         catalog,
@@ -174,13 +162,7 @@ def _sync(
         catalog, snapshot = _mark_synced(catalog, source.id, page, plan, stamp)
         if snapshot is not None:
             snapshots[snapshot] = page.content
-    problems = [f for f in check_catalog_value(catalog) if f.severity.value == "error"]
-    if problems:
-        first = problems[0]
-        raise SyncError(
-            f"the synced catalog would not validate ({len(problems)} error(s); first: "
-            f"{first.file}: {first.field}: {first.message}); nothing was written"
-        )
+    refuse_invalid(catalog, "the synced catalog", SyncError)
     written: list[Path] = []
     if not dry_run and (snapshots or any(not p.is_empty for p in plans)):
         written = save_catalog(catalog, directory, snapshots=snapshots, history=event_lines(events))

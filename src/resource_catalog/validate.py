@@ -67,7 +67,14 @@ from resource_catalog.store import (
     read_files,
 )
 
-__all__ = ["ValidationResult", "check_catalog_value", "load_catalog", "validate_catalog"]
+__all__ = [
+    "ValidationResult",
+    "check_catalog_value",
+    "load_catalog",
+    "load_for_change",
+    "refuse_invalid",
+    "validate_catalog",
+]
 
 
 @dataclass(frozen=True)
@@ -228,6 +235,50 @@ def check_catalog_value(
         )
     )
     return findings
+
+
+def load_for_change(path: str | os.PathLike[str]) -> Catalog:
+    """The catalog a command is about to change: validated and of the current schema.
+
+    Raises :class:`CatalogError` (with every finding) when it is invalid, or names
+    ``resource-catalog migrate`` when it is an older schema: a command that writes never
+    starts from a catalog it could not save as it found it.
+    """
+    directory = Path(path)
+    validation = validate_catalog(directory)
+    if validation.schema_version == V1:
+        raise CatalogError(
+            f"catalog {directory} is schema {V1}; run `resource-catalog migrate --catalog "
+            f"{directory}` first (it rewrites the catalog in the current schema)"
+        )
+    if validation.errors:
+        first = validation.errors[0]
+        raise CatalogError(
+            f"catalog {directory} is invalid ({len(validation.errors)} error(s); first: "
+            f"{first.file}: {first.message}); run `resource-catalog validate` and fix it first",
+            validation.findings,
+        )
+    return validation.catalog
+
+
+def refuse_invalid(
+    catalog: Catalog, what: str, error: Callable[[str], Exception] = CatalogError
+) -> None:
+    """Raise ``error`` when ``catalog``, saved as it is, would not pass ``validate``.
+
+    The check uses the catalog's own building registry, as ``validate`` does. ``what``
+    names the change in the message ("the synced catalog").
+    """
+    registry = None
+    if catalog.path is not None and (catalog.path / BUILDINGS_FILE).is_file():
+        registry = load_buildings(catalog.path / BUILDINGS_FILE)
+    problems = [f for f in check_catalog_value(catalog, registry) if f.severity is Severity.ERROR]
+    if problems:
+        first = problems[0]
+        raise error(
+            f"{what} would not validate ({len(problems)} error(s); first: {first.file}: "
+            f"{first.field or first.code}: {first.message}); nothing was written"
+        )
 
 
 # --------------------------------------------------------------------------- pieces
