@@ -176,11 +176,21 @@ def parse_within(html: str, parser: str, seconds: float) -> list[Listing] | None
 @pytest.mark.parametrize("parser", PARSERS)
 def test_5000_levels_of_nesting(parser: str) -> None:
     depth = 5_000
-    html = f"<h2>{SECTIONS[0]}</h2><ul>{'<div>' * depth}<li><b>Name:</b> text</li>"
-    html += "</div>" * depth + "</ul>"
+    html = f"<h2>{SECTIONS[0]}</h2><ul><li><b>Name:</b> text{'<div>' * depth} deep"
+    html += "</div>" * depth + "</li></ul>"
     listings = parse_within(html, parser, seconds=10.0)
     assert listings is not None
-    assert [(x.name, x.description) for x in listings] == [("Name", "text")]
+    assert [(x.name, x.description) for x in listings] == [("Name", "text deep")]
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_a_listing_5000_levels_down_is_beyond_the_depth_a_browser_builds(parser: str) -> None:
+    # Like Chromium and WebKit, the tree stops at 512 levels: a listing nested deeper is
+    # not a listing any more (its text is kept), and the page is not recognised.
+    depth = 5_000
+    html = f"<h2>{SECTIONS[0]}</h2><ul>{'<div>' * depth}<li><b>Name:</b> text</li>"
+    html += "</div>" * depth + "</ul>"
+    assert parse_within(html, parser, seconds=10.0) is None
 
 
 @pytest.mark.parametrize("parser", PARSERS)

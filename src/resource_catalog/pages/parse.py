@@ -25,20 +25,21 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, Tag
 from bs4.exceptions import FeatureNotFound, ParserRejectedMarkup
 
 from resource_catalog._fold import fold
 from resource_catalog._gc import gc_paused
-from resource_catalog.errors import ParseError, ProfileMismatchError
+from resource_catalog.errors import ParseError, ProfileMismatchError, ResourceCatalogError
 from resource_catalog.locations import find_locations
 from resource_catalog.models import URL_PATTERN, Link, Listing
+from resource_catalog.pages._tree import build_tree
 from resource_catalog.pages.profiles import choose_content, select_each, strip_chrome
 from resource_catalog.pages.tables import TableColumns
 from resource_catalog.pages.text import (
@@ -147,17 +148,18 @@ def read_listings(
         ProfileMismatchError: the page yields no listings through the profile (the
             message says which part of the profile found nothing).
         ParseError: the page is not the resource page, or took too long to read.
+        ResourceCatalogError: lxml, the default parser, is not installed.
     """
     if not isinstance(html, str):
         raise TypeError(f"parse_page() takes the decoded page as str, not {type(html).__name__}")
     profile = profile or DEFAULT_PROFILE
     budget = Budget(seconds)
     with gc_paused():  # a large page is a tree of hundreds of thousands of objects
-        soup = _soup(clean_page_text(html), parser or DEFAULT_PARSER)
+        soup = _soup(clean_page_text(html), parser or DEFAULT_PARSER, budget)
         title = _page_title(soup)
         known = {fold(s) for s in known_sections} if known_sections else None
-        root, content = choose_content(soup, profile, known)
-        strip_chrome(root, profile.drop)
+        root, content = choose_content(soup, profile, known, budget)
+        strip_chrome(root, profile.drop, budget)
         reader = _Reader(root, profile, budget)
         reader.run()
         sections = reader.section_names()
@@ -177,11 +179,12 @@ def read_listings(
         base = profile.base_url or base_url
         tables = TableColumns(profile.listings.columns)
         contacts = _Contacts(profile, campus)
-        listings = [
-            listing
-            for frame in reader.done
-            if (listing := _listing(frame, profile, fallback, base, tables, contacts)) is not None
-        ]
+        listings: list[Listing] = []
+        for frame in reader.done:
+            budget.tick()  # phones and rooms are found in every listing's text
+            listing = _listing(frame, profile, fallback, base, tables, contacts)
+            if listing is not None:
+                listings.append(listing)
     if not listings:
         raise ProfileMismatchError(_mismatch(profile, content, reader.matched, sections))
     return Reading(listings, content, reader.matched, tuple(sections), title)
@@ -190,18 +193,18 @@ def read_listings(
 def page_soup(html: str) -> BeautifulSoup:
     """The page parsed as :func:`read_listings` parses it (control characters out, lxml),
     for code that studies a page's markup (profile inference). Nothing is stripped."""
-    return _soup(clean_page_text(html), DEFAULT_PARSER)
+    return _soup(clean_page_text(html), DEFAULT_PARSER, Budget(None))
 
 
-def _soup(html: str, parser: str) -> BeautifulSoup:
+def _soup(html: str, parser: str, budget: Budget) -> BeautifulSoup:
     try:
-        with warnings.catch_warnings():
-            # bs4 warns when markup looks like a URL or file name, or like XML; a page
-            # is what it is, and the caller gets a ParseError if it is not ours.
-            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-            return BeautifulSoup(html, parser)
+        return build_tree(html, parser, budget)
     except FeatureNotFound as exc:
+        if parser == DEFAULT_PARSER:
+            raise ResourceCatalogError(
+                f"cannot read pages: {DEFAULT_PARSER}, the HTML parser resource-catalog reads "
+                f"every page with, is not installed (pip install {DEFAULT_PARSER})"
+            ) from exc
         raise ValueError(f"unknown or missing HTML parser {parser!r}") from exc
     except (ParserRejectedMarkup, AssertionError, RecursionError) as exc:
         raise ParseError(f"page not recognised: the HTML could not be parsed ({exc})") from exc
@@ -262,7 +265,8 @@ class _Frame:
     range_start: int | None = None  # headings / pairs: where the text after the name starts
     order: int = 0  # when the walk entered it: sorting by it restores page order
     lead: str = "search"  # "search" | "found" | "none"
-    prefix: str = ""
+    prefix: str = ""  # the text before a lead element, collapsed (a few characters at most)
+    open_kinds: Counter[str] = field(default_factory=Counter)  # marks not yet closed
 
 
 class _Reader:
@@ -349,6 +353,7 @@ class _Reader:
         if sink is not None and tag.name == "a" and tag.has_attr("href"):
             sink.anchors.append((str(tag["href"]), len(sink.pieces), -1))
             self._marks.setdefault(tid, []).append((sink, "anchor", len(sink.anchors) - 1))
+            sink.open_kinds["anchor"] += 1
         if self.group is Grouping.TABLE and self.open and tag.name in ("td", "th"):
             frame = self.open[-1]
             if tag.parent is frame.tag:
@@ -358,6 +363,7 @@ class _Reader:
         tid = id(tag)
         self._gap(tag)
         for mark in self._marks.pop(tid, ()):
+            mark[0].open_kinds[mark[1]] -= 1
             self._close_mark(tag, *mark)
         if tag is self._section_tag:
             text = collapse("".join(self._section_pieces or ()))
@@ -389,8 +395,9 @@ class _Reader:
         sink.pieces.append(text)
         if sink is not (self.open[-1] if self.open else None):
             return
-        if sink.lead == "search" and "lead" not in self._open_marks(sink):
-            sink.prefix += text
+        if sink.lead == "search" and not sink.open_kinds["lead"]:
+            joined = sink.prefix + text
+            sink.prefix = collapse(joined) + (" " if joined[-1:].isspace() else "")
             if not "the".startswith(collapse(sink.prefix).casefold()):
                 sink.lead = "none"
 
@@ -424,9 +431,9 @@ class _Reader:
 
     def _mark(self, frame: _Frame, tag: Tag, tid: int) -> None:
         """Open the spans a listing's name, lead or label may come from."""
-        marks = self._open_marks(frame)
+        marks = frame.open_kinds
         kind: str | None = None
-        if tid in self.name_tags and "name" not in frame.spans and "name" not in marks:
+        if tid in self.name_tags and "name" not in frame.spans and not marks["name"]:
             kind = "name"
         elif (
             tid in self.label_tags
@@ -434,13 +441,11 @@ class _Reader:
             and not collapse("".join(frame.pieces))
         ):
             kind = "label"
-        elif frame.lead == "search" and tag.name in LEADING_TAGS and "lead" not in marks:
+        elif frame.lead == "search" and tag.name in LEADING_TAGS and not marks["lead"]:
             kind = "lead"
         if kind is not None:
             self._marks.setdefault(tid, []).append((frame, kind, len(frame.pieces)))
-
-    def _open_marks(self, frame: _Frame) -> set[str]:
-        return {kind for marks in self._marks.values() for f, kind, _ in marks if f is frame}
+            marks[kind] += 1
 
     def _close_mark(self, tag: Tag, frame: _Frame, kind: str, start: int) -> None:
         if kind == "anchor":

@@ -9,6 +9,7 @@ soupsieve pass each: the same result, several times faster on a large page.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Final
@@ -18,7 +19,7 @@ from bs4 import BeautifulSoup, Tag
 
 from resource_catalog._fold import fold
 from resource_catalog.errors import ProfileMismatchError
-from resource_catalog.pages.text import text_of
+from resource_catalog.pages.text import Budget, spans, text_of
 from resource_catalog.profile import DEFAULT_CONTENT, Grouping, Profile, SectionFrom
 
 __all__ = [
@@ -143,67 +144,107 @@ def select(root: Tag, selector: str) -> list[Tag]:
     return select_each(root, [selector])[0]
 
 
-def _has_heading(tag: Tag) -> bool:
-    return any(isinstance(n, Tag) and n.name in _HEADING_TAGS for n in tag.descendants)
+def _holds(span: tuple[int, int], starts: Sequence[int]) -> bool:
+    """Whether one of the sorted tag numbers ``starts`` lies inside ``span`` (see :func:`spans`)."""
+    i = bisect_right(starts, span[0])
+    return i < len(starts) and starts[i] <= span[1]
 
 
-def strip_chrome(root: Tag, extra: Iterable[str] = ()) -> None:
-    """Remove page chrome from ``root``: the built-in list, ``extra`` selectors (a
-    profile's ``drop``, removed whatever they hold), and ``<header>``/``<footer>``
-    elements that carry no heading (HTML5 articles may put their section headings in
-    a ``<header>``)."""
-    extra = tuple(extra)
-    builtin = (*CHROME_TAGS, *CHROME_SELECTORS, "header", "footer")
-    found = select_each(root, (*builtin, *extra))
-    dropped = {id(tag) for group in found[len(builtin) :] for tag in group}
-    for group in found:
-        for tag in group:
-            if tag.decomposed:
-                continue
-            keep = tag.name in ("header", "footer") and _has_heading(tag)
-            if keep and id(tag) not in dropped:
-                continue
+def strip_chrome(root: Tag, extra: Iterable[str] = (), budget: Budget | None = None) -> None:
+    """Remove page chrome from ``root``: the built-in list, ``<header>``/``<footer>``
+    elements that carry no heading (HTML5 articles may put their section headings in a
+    ``<header>``), then the ``extra`` selectors. Linear in the size of ``root``."""
+    builtin = len(CHROME_TAGS) + len(CHROME_SELECTORS)
+    found = select_each(root, (*CHROME_TAGS, *CHROME_SELECTORS, "header", "footer", *extra))
+    _decompose(t for group in found[:builtin] for t in group)
+    boxes = [t for group in found[builtin : builtin + 2] for t in group if not _gone(t)]
+    if boxes:
+        where = spans(root, budget)
+        headings = sorted(
+            where[id(h)][0] for group in select_each(root, _HEADING_TAGS) for h in group
+        )
+        _decompose(box for box in boxes if not _holds(where[id(box)], headings))
+    _decompose(t for group in found[builtin + 2 :] for t in group)
+
+
+def _gone(tag: Tag) -> bool:
+    """Whether ``tag`` was removed with an element around it. (``Tag.decomposed`` would
+    search the whole element for a child tag named ``_decomposed`` when it was not.)"""
+    return bool(vars(tag).get("_decomposed", False))
+
+
+def _decompose(tags: Iterable[Tag]) -> None:
+    for tag in tags:
+        if not _gone(tag):
             tag.decompose()
 
 
-def _qualifies(candidate: Tag, profile: Profile, known: set[str] | None) -> bool:
-    """Whether a content candidate holds the page's listings (and a known section)."""
-    if not select(candidate, profile.listings.selector):
-        return False
-    rule = profile.section
-    if rule.source is SectionFrom.HEADING and rule.required and rule.selector:
-        headings = select(candidate, rule.selector)
-        if profile.listings.group is Grouping.HEADINGS and not headings:
-            return True
-        if not headings:
-            return False
-        if known is not None:
-            return any(fold(text_of(h)) in known for h in headings)
-    return True
-
-
 def choose_content(
-    soup: BeautifulSoup, profile: Profile, known: set[str] | None
+    soup: BeautifulSoup, profile: Profile, known: set[str] | None, budget: Budget | None = None
 ) -> tuple[Tag, str]:
     """The main content (and the selector that found it, or ``"body"``).
 
     The first candidate of ``profile.content``, in order, that holds the listings (and,
     when the profile reads sections from headings, a section heading, a known one if
     any are known) wins; else the whole body. A profile that names content selectors of
-    its own and finds none of them raises :class:`ProfileMismatchError`.
+    its own and finds none of them raises :class:`ProfileMismatchError`. Linear in the
+    page, however many candidates nest inside each other.
     """
-    found = select_each(soup, profile.content)
-    for selector, candidates in zip(profile.content, found, strict=True):
-        for candidate in candidates:
-            if _qualifies(candidate, profile, known):
-                return candidate, selector
-    if list(profile.content) != list(DEFAULT_CONTENT) and not any(found):
-        # A profile that names its page's content must find it: reading the whole page
-        # instead would read the chrome.
-        wanted = ", ".join(repr(s) for s in profile.content)
-        raise ProfileMismatchError(
-            "page not recognised: the profile no longer matches the page: content "
-            f"selector(s) {wanted} found nothing"
-        )
     body = soup.body
-    return (body if body is not None else soup), "body"
+    fallback = (body if body is not None else soup), "body"
+    rule = profile.section
+    heading_rule = rule.source is SectionFrom.HEADING and rule.required and rule.selector
+    wanted = [*profile.content, profile.listings.selector]
+    if heading_rule:
+        wanted.append(rule.selector or "")
+    found = select_each(soup, wanted)
+    candidates = found[: len(profile.content)]
+    if not any(candidates):
+        if list(profile.content) != list(DEFAULT_CONTENT):
+            # A profile that names its page's content must find it: reading the whole
+            # page instead would read the chrome.
+            named = ", ".join(repr(s) for s in profile.content)
+            raise ProfileMismatchError(
+                "page not recognised: the profile no longer matches the page: content "
+                f"selector(s) {named} found nothing"
+            )
+        return fallback
+    where = spans(soup, budget)
+    listings = sorted(where[id(t)][0] for t in found[len(profile.content)])
+    headings = found[len(profile.content) + 1] if heading_rule else []
+    heading_at = sorted(where[id(h)][0] for h in headings)
+    known_at = _known_headings(headings, where, known, budget) if known is not None else None
+    for selector, group in zip(profile.content, candidates, strict=True):
+        for candidate in group:
+            span = where[id(candidate)]
+            if not _holds(span, listings):
+                continue
+            if heading_rule:
+                has = _holds(span, heading_at)
+                if not has and profile.listings.group is not Grouping.HEADINGS:
+                    continue
+                if has and known_at is not None and not _holds(span, known_at):
+                    continue
+            return candidate, selector
+    return fallback
+
+
+def _known_headings(
+    headings: Sequence[Tag],
+    where: dict[int, tuple[int, int]],
+    known: set[str],
+    budget: Budget | None,
+) -> list[int]:
+    """The numbers of the headings whose text is a known section. A heading nested in
+    another is part of the outer one's text, and only the outer one is read (as the walk
+    in :mod:`resource_catalog.pages.parse` reads it), so no text is read twice."""
+    found: list[int] = []
+    outer_end = -1
+    for heading in headings:  # in document order
+        start, end = where[id(heading)]
+        if start <= outer_end:
+            continue
+        outer_end = end
+        if fold(text_of(heading, budget=budget)) in known:
+            found.append(start)
+    return found

@@ -32,6 +32,7 @@ __all__ = [
     "collapse",
     "events",
     "is_text",
+    "spans",
     "text_of",
 ]
 
@@ -94,6 +95,27 @@ def events(root: Tag, budget: Budget | None = None) -> Iterator[tuple[PageElemen
         if entering and isinstance(node, Tag):
             stack.append((node, False))
             stack.extend((child, True) for child in reversed(node.contents))
+
+
+def spans(root: Tag, budget: Budget | None = None) -> dict[int, tuple[int, int]]:
+    """``id(tag) -> (start, end)`` for every tag under ``root`` (``root`` included): the
+    tags numbered in document order, ``end`` the number of the tag's last descendant tag.
+
+    ``b`` lies inside ``a`` exactly when ``start(a) < start(b) <= end(a)``, so "does this
+    element hold one of those?" is a binary search, not a walk of the element: linear in
+    the page, however deeply its elements nest.
+    """
+    found: dict[int, tuple[int, int]] = {}
+    count = 0
+    for node, entering in events(root, budget):
+        if not isinstance(node, Tag):
+            continue
+        if entering:
+            found[id(node)] = (count, count)
+            count += 1
+        else:
+            found[id(node)] = (found[id(node)][0], count - 1)
+    return found
 
 
 def text_of(tag: Tag, *, lines: bool = False, budget: Budget | None = None) -> str:
