@@ -29,7 +29,6 @@ from resource_catalog.workflows import (
     error_message,
     read_pages,
     reads_heading_sections,
-    select_sources,
 )
 
 if TYPE_CHECKING:
@@ -120,10 +119,9 @@ def _sync(
     at: dt.datetime | None,
 ) -> SyncResult:
     catalog = load_for_change(directory)
-    chosen = select_sources(catalog, ids, html=html, url=url)
-    pages = read_pages(
+    chosen, pages = read_pages(
         catalog,
-        chosen,
+        ids,
         html=html,
         url=url,
         offline=offline,

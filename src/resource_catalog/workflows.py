@@ -109,7 +109,7 @@ def reads_heading_sections(source: SourcePage) -> bool:
 
 def read_pages(
     catalog: Catalog,
-    sources: Sequence[SourcePage],
+    ids: Sequence[str] | None,
     *,
     html: str | os.PathLike[str] | None,
     url: str | None,
@@ -117,7 +117,12 @@ def read_pages(
     jobs: int,
     session_factory: Callable[[], requests.Session] | None,
     progress: Progress | None,
-) -> dict[str, PageResult]:
+) -> tuple[list[SourcePage], dict[str, PageResult]]:
+    """The sources ``ids`` chooses (see :func:`select_sources`) and each one's page read.
+
+    A page is a :class:`ScrapedPage`, or the error that kept it from being read.
+    """
+    sources = select_sources(catalog, ids, html=html, url=url)
     directory = catalog.path
     campus = campus_of(catalog)
     if html is not None or url is not None:
@@ -136,8 +141,8 @@ def read_pages(
             page = exc
         if progress is not None:
             progress(source, page)
-        return {source.id: page}
-    return read_sources(
+        return sources, {source.id: page}
+    return sources, read_sources(
         sources,
         directory,
         offline=offline,
@@ -263,10 +268,9 @@ def scrape_pages(
 
     directory = Path(path)
     catalog = Catalog(meta=read_meta(directory), resources=(), path=directory)
-    chosen = select_sources(catalog, sources, html=html, url=url)
-    pages = read_pages(
+    chosen, pages = read_pages(
         catalog,
-        chosen,
+        sources,
         html=html,
         url=url,
         offline=False,
@@ -323,10 +327,9 @@ def diff_catalog(
     from resource_catalog.validate import load_catalog  # noqa: PLC0415
 
     catalog = path if isinstance(path, Catalog) else load_catalog(catalog_directory(path))
-    chosen = select_sources(catalog, sources, html=html, url=url)
-    pages = read_pages(
+    chosen, pages = read_pages(
         catalog,
-        chosen,
+        sources,
         html=html,
         url=url,
         offline=offline,
