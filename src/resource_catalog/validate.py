@@ -37,32 +37,31 @@ Finding codes (stable: tools filter on them)::
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from resource_catalog._gc import gc_paused
 from resource_catalog._paths import default_catalog_dir
+from resource_catalog._record_files import (
+    check_identity,
+    history_events,
+    load_resource,
+    v1_upgrader,
+)
 from resource_catalog.catalog import Catalog
-from resource_catalog.checks import check_across, check_record, clip, finding
+from resource_catalog.checks import check_across, check_record, finding
 from resource_catalog.errors import CatalogError
-from resource_catalog.history import Event, parse_history
 from resource_catalog.locations import BuildingRegistry, load_buildings
-from resource_catalog.migrate import V1, source_ids_by_url, upgrade_meta, upgrade_resource
+from resource_catalog.migrate import V1
 from resource_catalog.models import CatalogMeta, Finding, Resource, Severity
-from resource_catalog.phones import resolve_campus, suggest_e164
+from resource_catalog.phones import resolve_campus
 from resource_catalog.store import (
     BUILDINGS_FILE,
-    HISTORY_FILE,
     JOURNAL_FILE,
     META_FILE,
     RESOURCES_DIR,
-    Refused,
     parse_meta,
     read_files,
 )
@@ -184,22 +183,22 @@ def validate_catalog(
             )
         )
     findings.extend(_profile_findings(meta))
-    upgrade = _v1_upgrader(files.meta) if version == V1 else None
+    upgrade = v1_upgrader(files.meta) if version == V1 else None
     with gc_paused():  # a large catalog is millions of objects that all survive
         records: dict[str, Resource] = {}
         where: dict[str, str] = {}
         for name, raw in files.resources.items():
             rel = f"{RESOURCES_DIR}/{name}"
-            resource = _load_resource(raw, rel, findings, upgrade)
+            resource = load_resource(raw, rel, findings, upgrade)
             if resource is None:
                 continue
-            _check_identity(resource, name, rel, records, where, findings)
+            check_identity(resource, name, rel, records, where, findings)
             if resource.id in records and where[resource.id] != rel:
                 continue
             records[resource.id] = resource
             where[resource.id] = rel
             findings.extend(check_record(resource, rel, meta, registry))
-        history = _history(files.history, records, findings)
+        history = history_events(files.history, records, findings)
         findings.extend(
             check_across(
                 list(records.values()),
@@ -312,168 +311,3 @@ def _profile_findings(meta: CatalogMeta) -> list[Finding]:
         if page.profile is not None
         for where, selector, problem in selector_problems(page.profile)
     ]
-
-
-def _v1_upgrader(meta_raw: bytes) -> Callable[[Any], Any]:
-    data = json.loads(meta_raw.decode("utf-8-sig"))
-    upgraded = upgrade_meta(data)
-    ids = source_ids_by_url(upgraded)
-    default = next(iter(ids.values()), "source")
-    return lambda record: upgrade_resource(record, ids, default)
-
-
-def _check_identity(
-    resource: Resource,
-    name: str,
-    rel: str,
-    records: dict[str, Resource],
-    where: dict[str, str],
-    findings: list[Finding],
-) -> None:
-    stem = name[: -len(".json")]
-    if resource.id != stem:
-        findings.append(
-            finding(
-                "id-mismatch",
-                f"id must equal the file name {stem!r}",
-                rel,
-                "id",
-                resource.id,
-                resource.id,
-            )
-        )
-    if resource.id in records:
-        findings.append(
-            finding(
-                "duplicate-id",
-                f"id is also used by {where[resource.id]}",
-                rel,
-                "id",
-                resource.id,
-                resource.id,
-            )
-        )
-
-
-def _load_resource(
-    raw: bytes | OSError | Refused,
-    rel: str,
-    findings: list[Finding],
-    upgrade: Callable[[Any], Any] | None,
-) -> Resource | None:
-    if isinstance(raw, Refused):
-        findings.append(finding("symlink", str(raw), rel))
-        return None
-    if isinstance(raw, OSError):
-        findings.append(finding("unreadable", f"cannot read: {raw.strerror or raw}", rel))
-        return None
-    if upgrade is None:
-        try:
-            # The fast path: one pass in pydantic-core, no Python-level JSON tree.
-            return Resource.model_validate_json(raw)
-        except (ValidationError, RecursionError):
-            pass
-    data = _json_data(raw, rel, findings)
-    if data is _INVALID:
-        return None
-    if upgrade is not None:
-        data = upgrade(data)
-    try:
-        return Resource.model_validate(data)
-    except ValidationError as exc:
-        rid = data.get("id") if isinstance(data, dict) else None
-        findings.extend(
-            finding(
-                "schema",
-                _schema_message(err),
-                rel,
-                _field_path(err["loc"]),
-                None if err["type"] == "missing" else _show(err.get("input")),
-                rid if isinstance(rid, str) else None,
-            )
-            for err in exc.errors(include_url=False)
-        )
-        return None
-
-
-_INVALID = object()
-
-
-def _json_data(raw: bytes, rel: str, findings: list[Finding]) -> Any:
-    """The JSON data of a resource file (a UTF-8 BOM accepted), or ``_INVALID`` with a finding."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad = raw[exc.start : exc.start + 8]
-        findings.append(finding("encoding", f"not UTF-8 at byte {exc.start}", rel, value=repr(bad)))
-        return _INVALID
-    try:
-        return json.loads(text)
-    except RecursionError:
-        findings.append(finding("json", "nested too deeply to be a resource record", rel))
-    except json.JSONDecodeError as exc:
-        findings.append(
-            finding(
-                "json",
-                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                rel,
-                value=text[max(0, exc.pos - 20) : exc.pos + 20],
-            )
-        )
-    return _INVALID
-
-
-def _history(
-    raw: bytes | None, records: dict[str, Resource], findings: list[Finding]
-) -> list[Event]:
-    if raw is None:
-        return []
-    events, problems = parse_history(raw)
-    findings.extend(
-        finding("history", f"line {n}: {why}", HISTORY_FILE, f"line {n}") for n, why in problems
-    )
-    unknown = sorted(
-        {e.resource_id for e in events if e.resource_id and e.resource_id not in records}
-    )
-    findings.extend(
-        finding(
-            "history",
-            "an event names a resource id that no record has (records are never deleted)",
-            HISTORY_FILE,
-            "resource_id",
-            rid,
-        )
-        for rid in unknown
-    )
-    return events
-
-
-def _field_path(loc: Sequence[int | str]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(record)"
-
-
-def _schema_message(err: Any) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown field (not in the schema; a typo?)"
-    if err["type"] == "missing":
-        return "required field is missing"
-    loc, value = err["loc"], err.get("input")
-    if loc and loc[-1] == "number" and "phones" in loc and isinstance(value, str):
-        e164 = suggest_e164(value)  # "617-253-2916": say the valid form, not just the pattern
-        if e164 is not None and e164 != value:
-            return f"{err['msg']}; write it as {e164}"
-    return str(err["msg"])
-
-
-def _show(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return clip(value)
-    try:
-        return clip(json.dumps(value, ensure_ascii=False, sort_keys=True))
-    except (TypeError, ValueError, RecursionError):
-        return clip(repr(value))
