@@ -323,7 +323,11 @@ class CatalogFiles:
     journal_error: str | None = None
 
 
-def _read(path: Path, directory: Path) -> bytes | OSError | Refused:
+def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes | OSError | Refused:
+    if folder_leaves:
+        return Refused(
+            f"its folder {path.parent.name}/ is a symbolic link out of the catalog; not read"
+        )
     if path.is_symlink() and not _inside(path, directory):
         return Refused("a symbolic link to a file outside the catalog; not read")
     try:
@@ -353,8 +357,13 @@ def read_files(
             except CatalogError as exc:
                 files.journal_error = str(exc)
 
+        folder = directory / RESOURCES_DIR
+        leaves = folder.is_symlink() and not _inside(folder, directory)
+
         def read(path: Path) -> bytes | OSError | Refused:
-            return _read(overlay.get(path, path), directory)
+            return _read(
+                overlay.get(path, path), directory, folder_leaves=leaves and path.parent == folder
+            )
 
         meta = read(directory / META_FILE)
         files.meta = OSError(str(meta)) if isinstance(meta, Refused) else meta
@@ -362,7 +371,6 @@ def read_files(
         if history in overlay or history.exists():
             raw = read(history)
             files.history = raw if isinstance(raw, bytes) else None
-        folder = directory / RESOURCES_DIR
         names = sorted(
             {p.name for p in _json_files(folder)} | {f.name for f in overlay if f.parent == folder}
         )
@@ -445,6 +453,11 @@ def commit(directory: Path, wanted: Mapping[Path, bytes], *, json_files: bool = 
     if not changed:
         return []
     for sub in {t.parent for t in targets}:
+        if sub.is_symlink() and not _inside(sub, directory):
+            raise CatalogError(
+                f"{sub} is a symbolic link to {resolve_target(sub)}, outside the catalog; "
+                "refusing to write there (nothing was written)"
+            )
         sub.mkdir(parents=True, exist_ok=True)
     temps: dict[Path, Path] = {}
     try:

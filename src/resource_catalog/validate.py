@@ -20,7 +20,7 @@ Finding codes (stable: tools filter on them)::
     error    unknown-source       an observation names a source catalog.json lacks
     error    unknown-section      an observation's section is not one of its source's
     error    profile              a source's profile has a CSS selector that does not parse
-    error    symlink              a resource file is a link to a file outside the catalog
+    error    symlink              a resource file (or resources/) is a link out of the catalog
     error    unsafe-journal       the save journal is corrupt or names files outside the layout
     error    history              a line of history.jsonl is malformed or names no record
     warning  interrupted-save     a save was interrupted; readers see it finished, sync finishes it
