@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from resource_catalog._fold import fold, normalize_text
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.drift import CatalogDrift, SourceDrift, compare
@@ -106,8 +107,21 @@ def select_sources(
     return chosen
 
 
-def _heading_sections(source: SourcePage) -> bool:
-    return source.profile is None or source.profile.section.source is SectionFrom.HEADING
+def _page_sections(source: SourcePage, page: ScrapedPage) -> list[str] | None:
+    """The sections a page has, for a source whose sections are headings (else ``None``).
+
+    The headings found, after the sections of listings no heading names (a listing above
+    the first heading gets the source's default section): every section a record of
+    the page is in, so a sync never leaves a record in a section catalog.json lacks.
+    """
+    if source.profile is not None and source.profile.section.source is not SectionFrom.HEADING:
+        return None
+    known = {fold(h) for h in page.sections}
+    unnamed: dict[str, str] = {}
+    for listing in page.listings:
+        if fold(listing.section) not in known:
+            unnamed.setdefault(fold(listing.section), normalize_text(listing.section))
+    return [*unnamed.values(), *page.sections]
 
 
 def _read(
@@ -167,7 +181,7 @@ def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceD
         source_id=source.id,
         source_url=page.origin,
         previous=_previous(catalog, source, page),
-        page_sections=page.sections if _heading_sections(source) else None,
+        page_sections=_page_sections(source, page),
     )
     listed = sum(
         1
@@ -490,7 +504,7 @@ def _sync(
             catalog,
             page.listings,
             source_id=source.id,
-            page_sections=page.sections if _heading_sections(source) else None,
+            page_sections=_page_sections(source, page),
             force=force,
             at=stamp,
             snapshot_sha256=digest,
