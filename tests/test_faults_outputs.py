@@ -401,3 +401,31 @@ def test_sync_refuses_a_catalog_with_a_link_out_of_it(tmp_path: Path, catalog_di
     assert [(f["code"], f["file"]) for f in findings if f["severity"] == "error"] == [
         ("symlink", "resources/chaplaincy.json")
     ]
+
+
+def test_sync_writes_nothing_into_a_snapshots_folder_linked_out(
+    tmp_path: Path, catalog_dir: Path
+) -> None:
+    # It used to write its temp files there, then a journal its own roll-forward
+    # refused, so that every later sync failed until someone removed it by hand.
+    elsewhere = tmp_path / "elsewhere"
+    (catalog_dir / "snapshots").rename(elsewhere)
+    (catalog_dir / "snapshots").symlink_to(elsewhere)
+    before = sorted(p.name for p in elsewhere.iterdir())
+    result = run(["sync", "--catalog", str(catalog_dir), "--html", str(EDITED)])
+    one_error_line(result, "snapshots", "outside the catalog")
+    assert sorted(p.name for p in elsewhere.iterdir()) == before
+    assert not (catalog_dir / ".save-journal.json").exists()
+    assert leftovers(catalog_dir) == []
+
+
+def test_a_resources_folder_linked_out_is_not_read(tmp_path: Path, catalog_dir: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (catalog_dir / "resources").rename(elsewhere)
+    (catalog_dir / "resources").symlink_to(elsewhere)
+    validated = run(["validate", "--catalog", str(catalog_dir), "--format", "json"])
+    assert validated.exit_code == 1
+    findings = json.loads(validated.stdout)["findings"]
+    assert {f["code"] for f in findings} == {"symlink"}
+    assert len(findings) == 23
+    one_error_line(run(["sync", "--catalog", str(catalog_dir), "--html", str(EDITED)]), "invalid")

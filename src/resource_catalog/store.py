@@ -312,7 +312,7 @@ class CatalogFiles:
     :class:`OSError` / :class:`Refused` that kept it from being read. ``interrupted``
     is true when a crash left a journal; the view is then the rolled-forward one.
     ``journal_error`` says why a journal found was refused (the view is then the
-    files as they stand).
+    files as they stand); ``history_error`` why ``history.jsonl`` was not read.
     """
 
     directory: Path
@@ -321,6 +321,7 @@ class CatalogFiles:
     history: bytes | None = None
     interrupted: bool = False
     journal_error: str | None = None
+    history_error: OSError | Refused | None = None
 
 
 def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes | OSError | Refused:
@@ -368,9 +369,12 @@ def read_files(
         meta = read(directory / META_FILE)
         files.meta = OSError(str(meta)) if isinstance(meta, Refused) else meta
         history = directory / HISTORY_FILE
-        if history in overlay or history.exists():
+        if history in overlay or history.exists() or history.is_symlink():
             raw = read(history)
-            files.history = raw if isinstance(raw, bytes) else None
+            if isinstance(raw, bytes):
+                files.history = raw
+            else:
+                files.history_error = raw
         names = sorted(
             {p.name for p in _json_files(folder)} | {f.name for f in overlay if f.parent == folder}
         )
