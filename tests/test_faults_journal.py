@@ -174,8 +174,8 @@ UNSAFE: dict[str, Setup] = {
     ),
     "nested 100,000 deep": raw(b"[" * 100_000 + b"]" * 100_000),
     "huge": raw(b'"' + b"x" * 20_000_000 + b'"'),
-    "one bad entry among many sound ones": raw(
-        json.dumps(entry() * 10_000 + entry(final="../x.json")).encode()
+    "one bad entry after 2,000 sound ones": raw(
+        json.dumps(entry() * 2_000 + entry(final="../x.json")).encode()
     ),
 }
 
