@@ -28,6 +28,7 @@ import pytest
 
 from resource_catalog.errors import ParseError
 from resource_catalog.models import Listing
+from resource_catalog.pages._tree import build_tree
 from resource_catalog.pages.parse import DEFAULT_PARSER, read_listings
 from resource_catalog.profile import Profile
 
@@ -367,8 +368,6 @@ def test_a_listing_keeps_its_text_past_the_depth_a_browser_builds() -> None:
 
 def test_a_tree_built_with_elements_left_out_is_linked_in_document_order() -> None:
     # The tree's element chain (what every search walks) must match its structure.
-    from resource_catalog.pages._tree import build_tree  # noqa: PLC0415
-
     html = "<div><p>a<b>b</b>c</p>" + "<i>" * 700 + "d<u>e</u>f" + "</i>" * 700 + "<p>g</p></div>"
     soup = build_tree(html)
 
