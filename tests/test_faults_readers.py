@@ -27,7 +27,7 @@ import pytest
 
 from resource_catalog import Catalog, load_catalog, sync_catalog, validate_catalog
 
-from .conftest import CATALOG, DATA, ROOT
+from .conftest import DATA, ROOT
 
 PAGES = (DATA / "campus-resources.html", DATA / "campus-resources-edited.html")
 WHEN = dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.UTC)
@@ -160,11 +160,12 @@ def test_readers_in_threads_and_a_process_see_whole_catalogs_while_syncs_commit(
     assert set(seen) <= committed  # every load was one whole committed catalog
 
 
-@pytest.fixture(scope="module")
-def clean_sync(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, bytes]]:
-    """The catalog after an uninterrupted sync with the edited page: state and files."""
-    directory = tmp_path_factory.mktemp("clean") / "catalog"
-    shutil.copytree(CATALOG, directory, ignore=shutil.ignore_patterns(*LOCKS, ".*.tmp"))
+@pytest.fixture
+def clean_sync(tmp_path: Path, catalog_dir: Path) -> tuple[str, dict[str, bytes]]:
+    """A copy of the catalog after an uninterrupted sync with the edited page: its state
+    and its files."""
+    directory = tmp_path / "clean"
+    shutil.copytree(catalog_dir, directory)
     sync_catalog(directory, html=PAGES[1], at=WHEN)
     return fingerprint(load_catalog(directory)), files_of(directory)
 
