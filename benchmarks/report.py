@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import steps
+from benchmarks import accuracy, onboarding, sources, steps
 
 HERE = Path(__file__).resolve().parent
 LABELS = {
@@ -253,8 +253,12 @@ def render(
     hygiene: dict[str, Any],
     targets: list[Target],
     run: RunInfo,
+    scored: dict[str, Any] | None = None,
+    many: dict[str, Any] | None = None,
+    onboarded: str | None = None,
 ) -> str:
-    """The whole ``results.md``."""
+    """The whole ``results.md`` (with the accuracy, sources and onboarding sections when
+    their measurements are given)."""
     via_nox = os.environ.get("BENCH_VIA_NOX") == "1"
     command = "nox -s bench" + (" -- " + " ".join(run.argv[3:]) if run.argv[3:] else "")
     lines = [
@@ -302,6 +306,13 @@ def render(
         "",
         *_startup_lines(times, hygiene),
         "",
+        *(accuracy.render(scored, "python -m benchmarks.accuracy") if scored else []),
+        *(sources.render(many, "python -m benchmarks.sources") if many else []),
+        *(
+            [onboarding.START, *onboarded.rstrip().splitlines(), onboarding.END, ""]
+            if onboarded
+            else []
+        ),
         "## How the steps and floors are defined",
         "",
         "```text",

@@ -2,7 +2,10 @@
 
 Generates the synthetic data into a temporary directory, runs every step at every
 size in its own subprocess (:mod:`benchmarks.steps`), times start-up and checks
-import hygiene (:mod:`benchmarks.startup`), then writes ``results.md`` and
+import hygiene (:mod:`benchmarks.startup`), scores the phone and location finders
+on real-world-shaped text (:mod:`benchmarks.accuracy`), times checking N local sources
+(:mod:`benchmarks.sources`), measures onboarding on the test pages
+(:mod:`benchmarks.onboarding`), then writes ``results.md`` and
 ``scaling.png``. A full run writes into ``benchmarks/``; ``--quick`` (tiny sizes, a
 smoke test) writes into a temporary directory unless ``--output-dir`` is given.
 """
@@ -51,6 +54,53 @@ def run_step(step: str, n: int, data: Path, reps: int) -> dict[str, Any]:
     return result
 
 
+def run_accuracy(reps: int) -> dict[str, Any]:
+    """Score and time the finders on the snippet corpora, in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.accuracy", "--json", "--reps", str(reps)],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=HERE.parent,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run_sources(reps: int, delay: float) -> dict[str, Any]:
+    """Time checking N local sources, parallel against serial, in a fresh interpreter."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.sources",
+            "--json",
+            "--reps",
+            str(reps),
+            "--delay",
+            str(delay),
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=HERE.parent,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run_onboarding() -> str:
+    """The onboarding measurement's section (``sources add`` on the test pages)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.onboarding", "--corpus", "all"],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=HERE.parent,
+    )
+    return done.stdout
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The runner's options."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
@@ -92,6 +142,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"  peak {result['peak_rss_kib'] / 1024:7.1f} MiB",
                 flush=True,
             )
+    print("accuracy on real-world-shaped text ...", flush=True)
+    scored = run_accuracy(3 if args.quick else 21)
+    print(f"find_phones / PhoneNumberMatcher: {scored['timing']['ratio']:.2f}", flush=True)
+    print("checking N local sources ...", flush=True)
+    many = run_sources(1 if args.quick else 3, 0.05 if args.quick else 0.25)
+    print("onboarding the test pages ...", flush=True)
+    onboarded = run_onboarding()
     print("start-up ...", flush=True)
     times = startup.time_startup(startup_reps)
     hygiene = startup.import_hygiene()
@@ -106,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     targets = report.check_targets(results, times, hygiene)
     report.write_plot(results, out / "scaling.png")
     (out / "results.md").write_text(
-        report.render(results, times, hygiene, targets, run), encoding="utf-8"
+        report.render(results, times, hygiene, targets, run, scored, many, onboarded),
+        encoding="utf-8",
     )
     for target in targets:
         print(f"{'ok ' if target.met else 'MISS'} {target.name}: {target.measured}")

@@ -17,12 +17,65 @@ CATALOG = ROOT / "catalog"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+FIRST_SOURCE = "osc-campus-resources"
+_IGNORED = shutil.ignore_patterns(".sync.lock", ".commit.lock", ".*.tmp")
+
+
+def copy_catalog(target: Path) -> Path:
+    """A writable copy of the repository's whole catalog (every source)."""
+    shutil.copytree(CATALOG, target, ignore=_IGNORED)
+    return target
+
+
+def first_page_catalog(target: Path) -> Path:
+    """A writable copy of the catalog as it follows only its first page.
+
+    The tests of the first page's behaviour (sync, diff, the fault matrices) run on it:
+    catalog.json keeps the first source, the records it lists keep only their
+    observation of it, and the history keeps only their events.
+    """
+    copy_catalog(target)
+    meta = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
+    dropped = [s for s in meta["sources"] if s["id"] != FIRST_SOURCE]
+    meta["sources"] = [s for s in meta["sources"] if s["id"] == FIRST_SOURCE]
+    (target / "catalog.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    for source in dropped:
+        (target / "snapshots" / source["snapshot"]).unlink()
+    kept: set[str] = set()
+    for path in sorted((target / "resources").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        seen = [o for o in data["sources"] if o["source_id"] == FIRST_SOURCE]
+        if not seen:
+            path.unlink()
+            continue
+        data["sources"] = seen
+        write_record(target, path.stem, data)
+        kept.add(path.stem)
+    history = target / "history.jsonl"
+    if history.exists():
+        lines = history.read_text(encoding="utf-8").splitlines(keepends=True)
+        history.write_text(
+            "".join(
+                line
+                for line in lines
+                if json.loads(line).get("resource_id") in (None, *kept)
+                and json.loads(line).get("source_id") in (None, FIRST_SOURCE)
+            ),
+            encoding="utf-8",
+        )
+    return target
+
+
 @pytest.fixture
 def catalog_dir(tmp_path: Path) -> Path:
-    """A writable copy of the repository's catalog."""
-    target = tmp_path / "catalog"
-    shutil.copytree(CATALOG, target, ignore=shutil.ignore_patterns(".sync.lock", ".*.tmp"))
-    return target
+    """A writable copy of the catalog following only its first page (23 records)."""
+    return first_page_catalog(tmp_path / "catalog")
+
+
+@pytest.fixture
+def full_catalog_dir(tmp_path: Path) -> Path:
+    """A writable copy of the repository's whole catalog, every source."""
+    return copy_catalog(tmp_path / "catalog")
 
 
 def read_record(directory: Path, resource_id: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ bundled catalog: ``python tests/consumer_example.py [CATALOG_DIR]``. It prints o
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sys
@@ -57,19 +58,37 @@ def by_building(catalog: rc.Catalog) -> dict[str, list[str]]:
     return rooms
 
 
-def page_as_listings(resources: Sequence[rc.Resource]) -> list[rc.Listing]:
-    """The listings the source page showed, rebuilt from each record's ``source``."""
-    return [
-        rc.Listing(
-            name=r.source.name,
-            section=r.source.section,
-            description=r.source.description,
-            phones=list(r.source.phones),
-            locations=list(r.source.locations),
-            links=list(r.source.links),
+def page_as_listings(catalog: rc.Catalog, source_id: str) -> list[rc.Listing]:
+    """The listings one source page showed, rebuilt from the records' observations of it."""
+    listings: list[rc.Listing] = []
+    for record in catalog.active:
+        seen: rc.Observation | None = record.observation(source_id)
+        if seen is None or not seen.listed:
+            continue
+        listings.append(
+            rc.Listing(
+                name=seen.name,
+                section=seen.section,
+                description=seen.description,
+                phones=list(seen.phones),
+                locations=list(seen.locations),
+                links=list(seen.links),
+            )
         )
-        for r in resources
-    ]
+    return listings
+
+
+def refresh_cache(cache: dict[str, rc.Resource], catalog: rc.Catalog, since: dt.date) -> list[str]:
+    """Bring a cache of records up to date from the changes feed; the ids touched."""
+    touched: list[str] = []
+    for change in catalog.changes(since=since):
+        record: rc.Resource | None = change.resource
+        if record is None or change.change == "retired":
+            cache.pop(change.resource_id, None)
+        else:
+            cache[change.resource_id] = record
+        touched.append(f"{change.resource_id}={change.change}")
+    return touched
 
 
 def drift_lines(report: rc.DriftReport) -> list[str]:
@@ -128,12 +147,19 @@ def main(argv: Sequence[str]) -> int:
     records: list[dict[str, object]] = json.loads(json_buffer.getvalue())
     out.append(f"json.records: {len(records)}")
 
-    # Drift: the page as the catalog last saw it is clean; drop one listing and
-    # edit another's description, and the report says what changed.
-    page = page_as_listings(catalog.active)
-    out += drift_lines(rc.compare(catalog, page))
+    # What changed since the last import, from the catalog's history.
+    cache = {r.id: r for r in catalog.active}
+    out.append(f"changes: {','.join(refresh_cache(cache, catalog, dt.date(2000, 1, 1)))}")
+    out.append(f"cache: {len(cache)}")
+
+    # Drift, page by page: the first page as the catalog last saw it is clean; drop one
+    # listing and edit another's description, and the report says what changed.
+    first: rc.SourcePage = catalog.meta.sources[0]
+    out.append(f"sources: {','.join(s.id for s in catalog.meta.sources)}")
+    page = page_as_listings(catalog, first.id)
+    out += drift_lines(rc.compare(catalog, page, source_id=first.id))
     edited = page[1].model_copy(update={"description": page[1].description + " Updated."})
-    out += drift_lines(rc.compare(catalog, [edited, *page[2:]]))
+    out += drift_lines(rc.compare(catalog, [edited, *page[2:]], source_id=first.id))
 
     sys.stdout.write("\n".join(out) + "\n")
     return 0

@@ -18,13 +18,18 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
-    """Serve ``handler`` on a free local port; yields ``http://127.0.0.1:PORT``."""
-    httpd = QuietServer(("127.0.0.1", 0), handler)
+def serve(
+    handler: type[http.server.BaseHTTPRequestHandler], host: str = "127.0.0.1"
+) -> Iterator[str]:
+    """Serve ``handler`` on a free port of ``host`` (a loopback address); yields its URL.
+
+    Other loopback addresses (``127.0.0.2``...) give the tests separate hosts.
+    """
+    httpd = QuietServer((host, 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield f"http://{host}:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import importlib.util
 import inspect
@@ -284,7 +285,13 @@ def test_consumer_example_runs_on_the_bundled_catalog() -> None:
     assert facts["csv.rows"] == str(len(active))
     assert facts["csv.first"] == min(r.id for r in active)
     assert facts["json.records"] == str(len(active))
+    changes = catalog.changes(dt.date(2000, 1, 1))
+    assert _ids(facts["changes"]) == [f"{c.resource_id}={c.change}" for c in changes]
+    retired = {c.resource_id for c in changes if c.change == "retired"}
+    assert facts["cache"] == str(len({r.id for r in active} - retired))
 
+    assert _ids(facts["sources"]) == [s.id for s in catalog.meta.sources]
+    first_page = [r for r in active if r.observation(catalog.meta.sources[0].id)]
     clean, drifted = reports
     assert clean == {
         "drift.status": ["clean"],
@@ -297,10 +304,10 @@ def test_consumer_example_runs_on_the_bundled_catalog() -> None:
     assert drifted["drift.status"] == ["drift"]
     assert drifted["drift.max_severity"] == ["critical"]
     assert drifted["drift.fails_on_major"] == ["True"]
-    assert drifted["drift.removed"] == [active[0].id]
+    assert drifted["drift.removed"] == [first_page[0].id]
     assert drifted["drift.added"] == [""]
     [change] = drifted["drift.changed"]
-    assert change.startswith(f"{active[1].id} description minor: ")
+    assert change.startswith(f"{first_page[1].id} description minor: ")
     assert change.endswith(" Updated.'")
 
 
@@ -309,3 +316,16 @@ def test_consumer_example_reports_an_unusable_catalog(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("catalog unusable: ")
+
+
+def test_consumer_example_refreshes_its_cache_from_the_changes_feed(
+    catalog_dir: Path, tmp_path: Path
+) -> None:
+    from .curation import NEW, S3, make_review_work  # noqa: PLC0415 (only this test syncs)
+
+    make_review_work(catalog_dir, tmp_path)
+    done = _run_example(str(catalog_dir))
+    assert done.returncode == 0, done.stderr
+    facts, _ = _facts(done.stdout)
+    assert _ids(facts["changes"]) == sorted([f"{NEW}=created", f"{S3}=updated"])
+    assert facts["cache"] == str(len(rc.load_catalog(catalog_dir).active))

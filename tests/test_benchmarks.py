@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from benchmarks import generate, report, steps
+from benchmarks import accuracy, generate, report, steps
 
 from resource_catalog.models import Listing
 from resource_catalog.pages.parse import parse_page
@@ -110,3 +112,65 @@ def test_report_judges_targets_and_renders(data: Path) -> None:
     text = report.render(results, times, hygiene, list(targets.values()), run)
     assert "| export CSV | 100 | 13.00 s | 10.00 s | 1.30 |" in text
     assert "AMD" in text or "CPU:" in text
+
+
+# -- accuracy on real-world-shaped text (issue 13) --------------------------------
+
+
+def test_score_counts_true_and_false_positives() -> None:
+    found: set[accuracy.Item] = {("+16172531212", "voice"), ("911", "emergency")}
+    truth: set[accuracy.Item] = {("+16172531212", "voice"), ("988", "emergency")}
+    result = accuracy.score([(found, truth), (set(), {("5-104", "")})])
+    assert (result.tp, result.fp, result.fn) == (1, 1, 2)
+    assert result.precision == 0.5
+    assert result.recall == 1 / 3
+    assert result.f1 == pytest.approx(0.4)
+
+
+def test_accuracy_scores_a_corpus_and_finds_what_it_says(tmp_path: Path) -> None:
+    snippets: list[dict[str, Any]] = [
+        {"id": "a", "group": "g", "region": "US", "campus": "MIT",
+         "text": "S3 is in 5-104; call 617-253-4861 or x3-1212.",
+         "phones": [["+16172534861", "voice"], ["+16172531212", "voice"]],
+         "locations": [["5-104", None]]},
+        {"id": "b", "group": "g", "region": "US", "campus": None,
+         "text": "Yale: 203-432-0290, or 2-0290 from a campus phone.",
+         "phones": [["+12034320290", "voice"]], "locations": [["E23", None]]},
+    ]  # fmt: skip
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in snippets), encoding="utf-8")
+    result = accuracy.measure(reps=1, corpora={"tiny": path})
+    scores = result["corpora"]["tiny"]["scores"]
+    assert scores["find_phones: number"]["f1"] == 1.0
+    assert scores["PhoneNumberMatcher: number"]["recall"] == 2 / 3  # no campus extension
+    assert scores["find_locations: code + floor"]["fn"] == 1  # the made-up E23
+    assert result["timing"]["ratio"] > 0
+    assert accuracy.misses(accuracy.load_corpus(path)) == [
+        "b locations: extra [] missed [('E23', '')]: " + snippets[1]["text"]
+    ]
+    text = "\n".join(accuracy.render(result, "python -m benchmarks.accuracy"))
+    assert "| find_phones: number | 1.000 | 1.000 | 1.000 | 3 | 0 | 0 |" in text
+
+
+@pytest.mark.parametrize("name", sorted(accuracy.CORPORA))
+def test_the_finders_meet_issue_13_on_the_corpora(name: str) -> None:
+    corpus = accuracy.load_corpus(accuracy.CORPORA[name])
+    assert len(corpus) >= 40
+    scores = accuracy.accuracy(corpus)
+    for reader in ("find_phones: number", "find_phones: number + kind", "find_locations"):
+        f1 = next(s["f1"] for r, s in scores.items() if r.startswith(reader))
+        assert f1 >= 0.95, (reader, f1, accuracy.misses(corpus))
+    assert scores["find_phones: number"]["f1"] > scores["PhoneNumberMatcher: number"]["f1"]
+
+
+def test_checking_n_local_sources_runs_and_reports_parallel_against_serial() -> None:
+    from benchmarks import sources  # noqa: PLC0415
+
+    result = sources.measure(reps=1, delay=0.05)
+    assert [row["n"] for row in result["rows"]] == list(sources.SIZES)
+    sixteen = result["rows"][-1]
+    assert sixteen["serial"] >= 16 * 0.05  # one at a time: every slow answer in turn
+    assert sixteen["parallel"] < sixteen["serial"]  # four at a time, eight hosts
+    text = "\n".join(sources.render(result, "python -m benchmarks.sources"))
+    assert "| 16 |" in text
+    assert "Checking N local sources" in text

@@ -44,23 +44,29 @@ AUDIENCE = frozenset(
 )
 TOPICS = frozenset(
     {
+        "advising",
         "advocacy",
         "after-hours",
         "coaching",
         "complaints",
+        "compliance",
         "conflict-resolution",
         "counseling",
         "crime-statistics",
         "crisis",
         "dining",
         "disability-accommodations",
+        "discrimination",
         "education",
+        "emergency",
         "fire-safety",
         "harassment",
+        "health",
         "housing",
         "immigration",
         "intimate-partner-violence",
         "international-students",
+        "it-security",
         "law-enforcement",
         "mental-health",
         "peer-support",
@@ -72,6 +78,7 @@ TOPICS = frozenset(
         "sexual-misconduct",
         "spiritual-support",
         "stalking",
+        "student-conduct",
         "student-organizations",
         "student-support",
         "substance-use",
@@ -113,7 +120,7 @@ LEADING_LINK_FORM = frozenset(
     }
 )
 
-#: The phones and locations the page's text gives, by record id.
+#: The phones and locations the first page's text gives, by record id.
 SOURCE_PHONES = {
     "mental-health-and-counseling": ["+16172532916"],
     "dean-on-call": ["+16172531212"],
@@ -122,6 +129,14 @@ SOURCE_PHONES = {
 SOURCE_LOCATIONS = {
     "mental-health-and-counseling": ["E23"],
     "student-support-services": ["5-104"],
+}
+OSC = "osc-campus-resources"
+#: The pages the catalog follows besides the first, with how many listings each shows.
+OTHER_PAGES = {
+    "oge-roles-relationships": 6,
+    "idhr-reporting-police": 4,
+    "science-dispute-resolution": 4,
+    "dusp-individual-and-community-support": 5,
 }
 
 RESOURCE_FILES = sorted(RESOURCES_DIR.glob("*.json"))
@@ -166,28 +181,82 @@ def test_catalog_meta() -> None:
     meta = load_meta()
     assert meta.schema_version == "2.0"
     assert meta.name
-    [page] = meta.sources
-    assert page.url == PAGE_URL
-    assert page.title == "Campus Resources"
-    assert page.sections == SECTIONS
-    assert page.snapshot == "campus-resources.html"
-    assert (page.etag, page.last_modified, page.last_sync) == (None, None, None)
+    first, *others = meta.sources
+    assert first.id == OSC
+    assert first.url == PAGE_URL
+    assert first.title == "Campus Resources"
+    assert first.sections == SECTIONS
+    assert first.snapshot == "campus-resources.html"
+    assert first.profile is None  # the first page is read with the default rules
+    assert (first.etag, first.last_modified, first.last_sync) == (None, None, None)
+    assert [s.id for s in others] == list(OTHER_PAGES)
+    for page in others:
+        assert page.profile is not None
+        assert page.snapshot == f"{page.id}.html"
 
 
-def test_twenty_three_records_with_ids_equal_to_file_names() -> None:
-    assert len(RESOURCE_FILES) == 23
+def test_every_snapshot_is_a_reconstruction_that_says_so() -> None:
+    for page in load_meta().sources:
+        assert page.snapshot is not None
+        head = (CATALOG_DIR / "snapshots" / page.snapshot).read_text(encoding="utf-8")[:2000]
+        assert "RECONSTRUCTION" in head
+        assert page.url in head
+
+
+def test_every_observation_is_what_its_page_says_through_its_profile() -> None:
+    """Reading each snapshot with its source's profile gives the records' observations."""
+    from resource_catalog.pages.read import read_page  # noqa: PLC0415
+
+    for page in load_meta().sources:
+        assert page.snapshot is not None
+        read = read_page(CATALOG_DIR / "snapshots" / page.snapshot, source=page)
+        observed = [
+            obs.model_dump(exclude={"url", "source_id", "listed"})
+            for r in all_resources()
+            if (obs := r.observation(page.id)) is not None and obs.listed
+        ]
+        got = [x.model_dump() for x in read.listings]
+        key = lambda d: (d["name"], d["section"], d["description"])  # noqa: E731
+        assert sorted(got, key=key) == sorted(observed, key=key), page.id
+        assert all(
+            o.url == page.url for r in all_resources() for o in r.sources if o.source_id == page.id
+        )
+
+
+def test_records_with_ids_equal_to_file_names() -> None:
+    assert len(RESOURCE_FILES) == 23 + 12
     record_ids = [load(path).id for path in RESOURCE_FILES]
     assert record_ids == [path.stem for path in RESOURCE_FILES]
-    assert len(set(record_ids)) == 23
+    assert len(set(record_ids)) == len(record_ids)
 
 
-def test_records_per_section() -> None:
-    counts = Counter(resource.section for resource in all_resources())
+def test_offices_listed_on_several_pages_are_one_record() -> None:
+    several = {
+        r.id: [o.source_id for o in r.sources] for r in all_resources() if len(r.sources) > 1
+    }
+    assert several == {
+        "idhr": ["oge-roles-relationships", "dusp-individual-and-community-support"],
+        "mit-conflict-management": [OSC, "science-dispute-resolution"],
+        "mit-police": [OSC, "idhr-reporting-police"],
+        "ombuds-office": [OSC, "oge-roles-relationships"],
+        "resources-for-easing-friction-and-stress": [
+            OSC,
+            "oge-roles-relationships",
+            "science-dispute-resolution",
+        ],
+        "student-support-services": [OSC, "science-dispute-resolution"],
+    }
+    listed = Counter(o.source_id for r in all_resources() for o in r.sources)
+    assert listed == {OSC: 23, **OTHER_PAGES}
+
+
+def test_records_per_section_of_the_first_page() -> None:
+    counts = Counter(r.section for r in all_resources() if r.observation(OSC) is not None)
     assert counts == {SUPPORT: 11, PARTNERS: 12}
 
 
-def test_every_listing_name_of_the_page_appears_once() -> None:
-    names = Counter(resource.source.name for resource in all_resources())
+def test_every_listing_name_of_the_first_page_appears_once() -> None:
+    names = Counter(obs.name for r in all_resources() if (obs := r.observation(OSC)))
     assert set(names) == COLON_FORM | LEADING_LINK_FORM
     assert all(count == 1 for count in names.values())
 
@@ -226,27 +295,31 @@ def test_student_disability_services_has_two_records_flagged_as_duplicates() -> 
         assert any(other.id in reason for reason in record.review.reasons)
 
 
-def test_phones_in_the_catalog_are_exactly_those_the_page_gives() -> None:
+def test_first_page_phones_are_exactly_those_the_page_gives() -> None:
     found = {
-        resource.id: [phone.number for phone in resource.source.phones]
-        for resource in all_resources()
-        if resource.source.phones
+        r.id: [phone.number for phone in obs.phones]
+        for r in all_resources()
+        if (obs := r.observation(OSC)) is not None and obs.phones
     }
     assert found == SOURCE_PHONES
 
 
-def test_locations_in_the_catalog_are_exactly_those_the_page_gives() -> None:
+def test_first_page_locations_are_exactly_those_the_page_gives() -> None:
     found = {
-        resource.id: [location.code for location in resource.source.locations]
-        for resource in all_resources()
-        if resource.source.locations
+        r.id: [location.code for location in obs.locations]
+        for r in all_resources()
+        if (obs := r.observation(OSC)) is not None and obs.locations
     }
     assert found == SOURCE_LOCATIONS
 
 
-def test_availability_is_only_claimed_where_the_page_says_so() -> None:
+def test_availability_is_only_claimed_where_a_page_says_so() -> None:
     claimed = {r.id: r.availability for r in all_resources() if r.availability is not None}
-    assert claimed == {"mental-health-and-counseling": "24/7", "dean-on-call": "24/7"}
+    assert claimed == {
+        "mental-health-and-counseling": "24/7",
+        "dean-on-call": "24/7",
+        "emergency-911": "24/7",
+    }
 
 
 # --- every record ----------------------------------------------------------------------
@@ -260,10 +333,14 @@ def test_file_is_in_canonical_format(path: Path) -> None:
     assert text == expected
 
 
-@pytest.mark.parametrize("path", RESOURCE_FILES, ids=ids(RESOURCE_FILES))
-def test_source_follows_the_page_rules(path: Path) -> None:
+FIRST_PAGE_FILES = [p for p in RESOURCE_FILES if load(p).observation(OSC) is not None]
+
+
+@pytest.mark.parametrize("path", FIRST_PAGE_FILES, ids=ids(FIRST_PAGE_FILES))
+def test_first_page_observation_follows_the_page_rules(path: Path) -> None:
     resource = load(path)
-    source = resource.source
+    source = resource.observation(OSC)
+    assert source is not None
     assert source.url == PAGE_URL
     assert source.section == resource.section
     assert source.section in load_meta().sources[0].sections
@@ -281,40 +358,60 @@ def test_source_follows_the_page_rules(path: Path) -> None:
         assert location.label is None
 
 
+def _page_text(resource: Resource) -> str:
+    return " ".join(f"{o.name} {o.description}" for o in resource.sources)
+
+
 @pytest.mark.parametrize("path", RESOURCE_FILES, ids=ids(RESOURCE_FILES))
-def test_phones_are_valid_and_come_from_the_page(path: Path) -> None:
+def test_phones_are_valid_and_come_from_the_pages(path: Path) -> None:
     resource = load(path)
-    for phone in (*resource.phones, *resource.source.phones):
+    observed = {p.number for o in resource.sources for p in o.phones}
+    for phone in (*resource.phones, *(p for o in resource.sources for p in o.phones)):
+        if phone.number.isdigit():  # a short code: its digits are on the page
+            assert phone.number in _page_text(resource)
+            continue
         parsed = phonenumbers.parse(phone.number)
         assert phonenumbers.is_valid_number(parsed)
         e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
         assert e164 == phone.number
-    for phone in resource.source.phones:
-        assert national(phone.number) in resource.source.description
-    assert [p.number for p in resource.phones] == [p.number for p in resource.source.phones]
+    for obs in resource.sources:
+        for phone in obs.phones:
+            if not phone.number.isdigit():
+                assert national(phone.number) in obs.description
+    assert {p.number for p in resource.phones} <= observed | {"911"}
     assert all(phone.label for phone in resource.phones)
 
 
 @pytest.mark.parametrize("path", RESOURCE_FILES, ids=ids(RESOURCE_FILES))
-def test_locations_come_from_the_page(path: Path) -> None:
+def test_locations_come_from_the_pages(path: Path) -> None:
     resource = load(path)
-    for location in resource.source.locations:
-        assert re.search(rf"\b{re.escape(location.code)}\b", resource.source.description)
-    curated = [location.code for location in resource.locations]
-    assert curated == [location.code for location in resource.source.locations]
+    for obs in resource.sources:
+        for location in obs.locations:
+            assert re.search(rf"\b{re.escape(location.code)}\b", obs.description)
+    observed = {x.code for o in resource.sources for x in o.locations}
+    assert {x.code for x in resource.locations} <= observed
     assert all(location.label for location in resource.locations)
 
 
+#: E-mail addresses the pages give, by record.
+PAGE_EMAILS = {
+    "gradsupport": ["gradsupport@mit.edu"],
+    "mit-anonymous-reporting-hotline": ["compliance@mit.edu"],
+}
+
+
 @pytest.mark.parametrize("path", RESOURCE_FILES, ids=ids(RESOURCE_FILES))
-def test_curated_fields_are_supported_by_the_page(path: Path) -> None:
+def test_curated_fields_are_supported_by_the_pages(path: Path) -> None:
     resource = load(path)
-    text = resource.source.description
+    text = _page_text(resource)
     assert resource.status is Status.ACTIVE
     assert resource.description.strip()
     assert resource.links == []  # no link target is known for sure
-    assert resource.emails == []  # the page gives no e-mail address
+    assert resource.emails == PAGE_EMAILS.get(resource.id, [])
+    for email in resource.emails:
+        assert email in text
     if resource.acronym is not None:
-        assert resource.acronym in f"{resource.source.name} {text}"
+        assert resource.acronym in text
     if resource.confidentiality is not Confidentiality.NOT_STATED:
         assert resource.confidentiality.value in text.lower()
     assert set(resource.audience) <= AUDIENCE

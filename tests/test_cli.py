@@ -40,7 +40,7 @@ def test_every_command_is_documented_in_the_readme() -> None:
 def test_validate_bundled_catalog_exits_0() -> None:
     result = run("validate", "--catalog", CATALOG)
     assert result.exit_code == 0, result.output
-    assert "23 active resources, 0 errors" in result.output
+    assert "35 active resources, 0 errors" in result.output
 
 
 def test_validate_reports_file_field_and_value(edit_record: Edit, catalog_dir: Path) -> None:

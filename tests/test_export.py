@@ -491,3 +491,10 @@ def test_jsonl_keeps_one_record_per_line_whatever_the_text() -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["description"] == tricky.description
+
+
+def test_a_location_item_shows_its_floor_only_when_given() -> None:
+    assert ex.format_location(Location(building="W98", floor="2", label="Front desk")) == (
+        "W98 [floor 2] (Front desk)"
+    )
+    assert ex.format_location(Location(building="5", room="104")) == "5-104"

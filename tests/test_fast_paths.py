@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from resource_catalog import locations, phones
+from resource_catalog import _e164, locations, phones
 from resource_catalog.catalog import Catalog
 from resource_catalog.datapackage import json_text
 from resource_catalog.errors import InvalidPhoneError
@@ -81,6 +81,8 @@ _TRICKY = [
     "Numbers 555-123-4567, 123-456-7890, 011-44-20-7946, 212 555 0100 and 1 617 253 1212.",
     "Non-ASCII: \u0130stanbul x3\u20131212, 617\u2011253\u20111212, \u00a0617 253 1212.",
     "The office is located in 10.",
+    "W98-2nd FL, E23, third floor; the 3rd floor of W31; 2nd floor, building 10; 14S-100.",
+    "Texting? Send REACH to 741 741, call 9-8-8, TRS: 711, or 253-7923; 617/253-1212.",
     "Services are housed at 7; the team is based in 4.",
     "Text 741741 for help. Call x3-1212. Dial 9-1-1.",
     "No digits here at all.",
@@ -106,10 +108,10 @@ def _corpus() -> list[str]:
 )  # fmt: skip
 def test_nanp_digits_give_what_phonenumbers_parse_gives(written: str) -> None:
     try:
-        reference: str | None = phones._parse(written)[0]
+        reference: str | None = _e164.parse_number(written)[0]
     except InvalidPhoneError:
         reference = None
-    assert phones._nanp_e164(written) == reference
+    assert _e164.nanp_e164(written) == reference
 
 
 def test_phone_hints_skip_only_patterns_that_cannot_match(
@@ -129,6 +131,8 @@ def test_location_hints_skip_only_patterns_that_cannot_match(
     texts = _corpus()
     hinted = [locations._find.__wrapped__(t, registry) for t in texts]
     every = [
+        locations._FLOOR_RE,
+        locations._FLOOR_OF_RE,
         locations._KEYWORD_RE,
         locations._CODE_ROOM_RE,
         locations._LOCATED_RE,

@@ -1,4 +1,5 @@
-"""Fault matrix: a sync interrupted at every file operation never loses the catalog.
+"""Fault matrix: a sync or a review step interrupted at every file operation never
+loses the catalog, nor separates a change from its history event.
 
 ``resource-catalog sync --html campus-resources-edited.html`` writes five files (one
 changed record, one new, one retired, catalog.json, the snapshot) through a journal.
@@ -14,6 +15,12 @@ catalog validates, every file is byte for byte either all the old catalog or all
 the new one, no ``*.tmp`` file is left, and the next sync ends exactly where a clean
 sync ends. A second sync while the lock is held is refused.
 
+``review resolve`` and ``review done`` (on a catalog a sync left with a conflict and
+a new listing) are swept the same way: they write the record and append its event to
+``history.jsonl`` in one commit. In every case the history is checked against the
+records: every event names a record, each field's latest event describes the record's
+value, and a review step's change is there exactly when its event is.
+
 The library-level pieces (one failed fsync, one crash mid-rename, stray temp
 files, the lock) are also in ``test_catalog.py``; this module sweeps every point.
 """
@@ -24,20 +31,25 @@ import datetime as dt
 import errno
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
 from click.testing import CliRunner, Result
 
-from resource_catalog import workflows
+from resource_catalog import review, syncing
+from resource_catalog.catalog import Catalog
 from resource_catalog.cli import cli
+from resource_catalog.history import Action
+from resource_catalog.models import Resource
 from resource_catalog.store import JOURNAL_FILE, catalog_lock, recover
 from resource_catalog.validate import load_catalog, validate_catalog
 
-from .conftest import CATALOG, DATA
+from .conftest import DATA, first_page_catalog
+from .curation import NEW, S3, make_review_work
 
 EDITED = DATA / "campus-resources-edited.html"
 #: A fixed clock, so that two syncs of the same page write the same bytes.
@@ -53,13 +65,12 @@ def files_of(directory: Path) -> Snapshot:
     return {
         str(p.relative_to(directory)): p.read_bytes()
         for p in sorted(directory.rglob("*"))
-        if p.is_file() and p.name not in (".sync.lock", ".commit.lock")
+        if p.is_file() and p.name != ".sync.lock"
     }
 
 
 def fresh_copy(target: Path) -> Path:
-    shutil.copytree(CATALOG, target, ignore=shutil.ignore_patterns(".sync.lock", ".*.tmp"))
-    return target
+    return first_page_catalog(target)
 
 
 def run_sync(directory: Path) -> Result:
@@ -150,8 +161,10 @@ class HalfWriter:
 
 
 def freeze_clock(mp: pytest.MonkeyPatch) -> None:
-    """Every time a sync writes (last_sync, history events) comes from workflows.now."""
-    mp.setattr(workflows, "now", lambda: WHEN)
+    """Every time a sync or a review step writes (last_sync, review dates, history events)
+    comes from syncing.now or review.now."""
+    mp.setattr(syncing, "now", lambda: WHEN)
+    mp.setattr(review, "now", lambda: WHEN)
 
 
 @dataclass(frozen=True)
@@ -193,14 +206,41 @@ def assert_one_error_line(result: Result) -> None:
     assert "Traceback" not in result.output
 
 
+#: Events that set a record's field to their ``after`` value.
+_SETS_FIELD = frozenset(
+    {Action.UPDATED, Action.RETIRED, Action.RELISTED, Action.RESOLVED, Action.REVIEWED}
+)
+
+
+def assert_history_describes_records(catalog: Catalog, where: str) -> None:
+    """Every event names a record, and each field's latest event describes its value now.
+
+    (Nothing edits these catalogs by hand after their last event on a field.)
+    """
+    latest: dict[tuple[str, str], Any] = {}
+    for event in catalog.history:
+        if event.resource_id is None:
+            continue
+        assert event.resource_id in catalog, f"{where}: an event for a missing record"
+        field = event.field or ""
+        if event.action in _SETS_FIELD and field in Resource.model_fields and field != "sources":
+            latest[(event.resource_id, field)] = event.after
+    for (rid, field), after in latest.items():
+        now = catalog[rid].model_dump(mode="json")[field]
+        assert now == after, f"{where}: {rid}.{field} is not what its last event says"
+
+
 def assert_old_or_new(directory: Path, reference: Reference, where: str) -> None:
-    """After recover: valid, all old or all new, no temp files, no journal."""
+    """After recover: valid, all old or all new, no temp files, no journal, and the
+    history describes the records."""
     recover(directory)
-    assert validate_catalog(directory).errors == (), where
+    validation = validate_catalog(directory)
+    assert validation.errors == (), where
     state = files_of(directory)
     assert state in (reference.before, reference.after), f"{where}: a mix of old and new"
     assert not list(directory.rglob("*.tmp")), where
     assert not (directory / JOURNAL_FILE).exists(), where
+    assert_history_describes_records(validation.catalog, where)
 
 
 def test_a_clean_sync_takes_several_operations_of_each_kind(reference: Reference) -> None:
@@ -239,19 +279,25 @@ def test_failure_at_every_operation_keeps_old_or_new(
         assert outcomes == {"old", "new"}
 
 
-def crash_sync_in_child(directory: Path, op: str, at: int) -> int:
-    """Run the sync in a forked child that dies at the ``at``-th ``op``; its exit code."""
+def crash_in_child(command: Callable[[], Result], op: str, at: int) -> int:
+    """Run ``command`` in a forked child that dies at the ``at``-th ``op``; its exit code."""
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         code = 1
         try:
             with pytest.MonkeyPatch.context() as mp:
+                freeze_clock(mp)
                 Injector(op, at, crash=True).install(mp)
-                code = run_sync(directory).exit_code
+                code = command().exit_code
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
+
+
+def crash_sync_in_child(directory: Path, op: str, at: int) -> int:
+    """Run the sync in a forked child that dies at the ``at``-th ``op``; its exit code."""
+    return crash_in_child(lambda: run_sync(directory), op, at)
 
 
 @pytest.mark.parametrize("op", OPS)
@@ -292,6 +338,154 @@ def test_an_interrupted_save_reads_as_finished_until_the_next_sync_finishes_it(
     assert "the next sync finishes it" in cli_result.output
     assert run_sync(directory).exit_code == 0
     assert files_of(directory) == reference.after
+
+
+# ------------------------------------------------------------------------ review steps
+
+
+@dataclass(frozen=True)
+class ReviewCase:
+    """A review step, and how to tell from a catalog whether it took effect."""
+
+    args: tuple[str, ...]
+    resource_id: str
+    action: Action
+
+    def changed(self, catalog: Catalog) -> bool:
+        record = catalog[self.resource_id]
+        if self.action is Action.RESOLVED:
+            return not record.review.conflicts
+        return record.review.last_reviewed == WHEN.date()
+
+    def logged(self, catalog: Catalog) -> bool:
+        return any(
+            e.action is self.action and e.resource_id == self.resource_id for e in catalog.history
+        )
+
+
+REVIEW_CASES = {
+    "resolve": ReviewCase(
+        ("review", "resolve", S3, "--field", "phones", "--take", "page"), S3, Action.RESOLVED
+    ),
+    "done": ReviewCase(("review", "done", NEW), NEW, Action.REVIEWED),
+}
+
+
+def run_review(case: ReviewCase, directory: Path) -> Result:
+    return CliRunner().invoke(cli, [*case.args, "--catalog", str(directory)])
+
+
+@pytest.fixture(scope="module")
+def review_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The catalog after a sync that left a conflict (S3's phones) and a new listing."""
+    scratch = tmp_path_factory.mktemp("review-base")
+    with pytest.MonkeyPatch.context() as mp:
+        freeze_clock(mp)
+        return make_review_work(fresh_copy(scratch / "catalog"), scratch)
+
+
+@pytest.fixture(scope="module", params=sorted(REVIEW_CASES))
+def review_reference(
+    request: pytest.FixtureRequest, review_base: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[ReviewCase, Reference]:
+    case = REVIEW_CASES[request.param]
+    directory = tmp_path_factory.mktemp(f"review-{request.param}") / "catalog"
+    shutil.copytree(review_base, directory)
+    before = files_of(directory)
+    injector = Injector()
+    with pytest.MonkeyPatch.context() as mp:
+        freeze_clock(mp)
+        injector.install(mp)
+        result = run_review(case, directory)
+    assert result.exit_code == 0, result.output
+    after = files_of(directory)
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert changed == {"history.jsonl", f"resources/{case.resource_id}.json"}
+    assert counts_cover_a_commit(injector.counts)
+    return case, Reference(before=before, after=after, counts=injector.counts)
+
+
+def counts_cover_a_commit(counts: dict[str, int]) -> bool:
+    """Two files and the journal: three writes and three renames, each fsynced."""
+    return counts["write"] == 3 and counts["rename"] == 3 and counts["fsync"] >= 3
+
+
+def assert_review_consistent(case: ReviewCase, directory: Path, where: str) -> None:
+    catalog = load_catalog(directory)
+    assert case.changed(catalog) == case.logged(catalog), f"{where}: change and event differ"
+
+
+def finish_review(case: ReviewCase, directory: Path, reference: Reference, where: str) -> None:
+    """The next run (recovering on its own) ends where a clean run ends.
+
+    Where the interrupted step took effect, running it again finds nothing to do
+    (``done``) or no conflict left (``resolve``, an error that writes nothing).
+    """
+    result = run_review(case, directory)
+    assert result.exit_code in (0, 2), f"{where}: {result.output}"
+    assert files_of(directory) == reference.after, where
+    assert not list(directory.rglob("*.tmp")), where
+
+
+def _review_copy(review_base: Path, target: Path) -> Path:
+    shutil.copytree(review_base, target)
+    return target
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_review_failure_at_every_operation_keeps_old_or_new(
+    op: str,
+    review_reference: tuple[ReviewCase, Reference],
+    review_base: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case, reference = review_reference
+    outcomes = set()
+    for n in range(1, reference.counts[op] + 1):
+        where = f"{case.action.value}: {op} #{n} failed"
+        directory = _review_copy(review_base, tmp_path / f"{op}-{n}")
+        with monkeypatch.context() as mp:
+            Injector(op, n).install(mp)
+            result = run_review(case, directory)
+        assert_one_error_line(result)
+        if not (directory / JOURNAL_FILE).exists():
+            assert files_of(directory) in (reference.before, reference.after), where
+            assert not list(directory.rglob("*.tmp")), where
+        copy = tmp_path / f"{op}-{n}-recovered"
+        shutil.copytree(directory, copy)
+        assert_old_or_new(copy, reference, where)
+        assert_review_consistent(case, copy, where)
+        outcomes.add("new" if files_of(copy) == reference.after else "old")
+        finish_review(case, directory, reference, where)
+    if op == "rename":
+        assert outcomes == {"old", "new"}
+    else:
+        assert "old" in outcomes
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_review_crash_at_every_operation_keeps_old_or_new(
+    op: str,
+    review_reference: tuple[ReviewCase, Reference],
+    review_base: Path,
+    tmp_path: Path,
+) -> None:
+    case, reference = review_reference
+    outcomes = set()
+    for n in range(1, reference.counts[op] + 1):
+        where = f"{case.action.value}: crash at {op} #{n}"
+        directory = _review_copy(review_base, tmp_path / f"{op}-{n}")
+        assert crash_in_child(partial(run_review, case, directory), op, n) == CRASH_STATUS, where
+        copy = tmp_path / f"{op}-{n}-recovered"
+        shutil.copytree(directory, copy)
+        assert_old_or_new(copy, reference, where)
+        assert_review_consistent(case, copy, where)
+        outcomes.add("new" if files_of(copy) == reference.after else "old")
+        finish_review(case, directory, reference, where)
+    assert "old" in outcomes
+    if op == "rename":
+        assert outcomes == {"old", "new"}
 
 
 # ------------------------------------------------------------------------ the lock

@@ -75,7 +75,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     "14-nested-details-wp-mit-international": {"content": [".entry-content"]},
     "17-no-sections-d7-mit-academic-difficulty": {"section": {"from": "none"}},
     "18-no-sections-wp-mit-directory": {
-        "content": [".entry-content"],
+        "content": [".entry"],
         "section": {"from": "none"},
     },
     "19-table-d10-mit-offices": {

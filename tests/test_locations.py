@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from resource_catalog.locations import (
     BuildingRegistry,
     find_locations,
     load_buildings,
+    nearest_buildings,
     parse_location,
 )
 from resource_catalog.models import Location
@@ -32,7 +34,7 @@ def test_bundled_registry_loads_every_row() -> None:
     with BUNDLED.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     registry = load_buildings()
-    assert len(registry) == len(rows) == 131
+    assert len(registry) == len(rows) == 139
     assert [info.building for info in registry] == [row["building"] for row in rows]
 
 
@@ -312,4 +314,117 @@ def test_find_locations_location_like_text(text: str) -> None:
     registry = load_buildings()
     for location in find_locations(text):
         assert location.building in registry
-        assert parse_location(location.code) == location
+        # The code has no floor ("W2-2nd" is building W2, floor 2): compare without it.
+        assert parse_location(location.code) == location.model_copy(update={"floor": None})
+
+
+# --- issue 13: locations as a careful reader reads them ------------------------
+
+
+def codes_and_floors(text: str) -> list[tuple[str, str | None]]:
+    return [(loc.code, loc.floor) for loc in find_locations(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Unicode hyphens between building and room.
+        ("Room 5\u2010104 is on the left", [("5-104", None)]),
+        ("Go to 10\u2011250 first", [("10-250", None)]),
+        ("S3, 5\u2013104, is open", [("5-104", None)]),
+        # Lettered rooms, lower case, wings, current buildings.
+        ("Office hours in 32-G9", [("32-G9", None)]),
+        ("meet at w20-500 after class", [("W20-500", None)]),
+        (
+            "Lit tea in 14N-417; Hayden Library (14S) is next door",
+            [("14N-417", None), ("14S", None)],
+        ),
+        ("Facilities, NE49-2200; MIT Police, W89", [("NE49-2200", None), ("W89", None)]),
+        # Floors after or before the building.
+        ("Front desk: W98-2nd FL", [("W98", "2")]),
+        ("Urgent care, E23, first floor", [("E23", "1")]),
+        ("The office is in W31 on the 3rd floor", [("W31", "3")]),
+        ("Counseling is on the third floor of E23", [("E23", "3")]),
+        ("Drop in: 2nd floor, building E23", [("E23", "2")]),
+        ("Building 10, 2nd floor", [("10", "2")]),
+        # A room that cannot be dialled keeps its place after a phone word.
+        ("Call x3-2811 or stop by W59-200.", [("W59-200", None)]),
+        # Hardening: "from 5-104" is a place.
+        ("From 5-104, walk east toward Lobby 10.", [("5-104", None)]),
+        ("Take the shuttle from 10-250 to the boathouse.", [("10-250", None)]),
+    ],
+)
+def test_find_locations_real_text_forms(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert codes_and_floors(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "from 3-5 pm",
+        "ages 5-12",
+        "Rooms hold 10-250 people",
+        "The clinic gave 10-250 doses a day",
+        "from 10-250 to 300 seats",  # a range
+        "10 2nd floor",  # a plain number needs a hyphen or a building word
+        "the 5th floor is closed",
+        # The finders agree: an extension-shaped code with no cue is a phone, not a room.
+        "Facilities answers at 3-4948",
+        "3-4948",
+        "Call Facilities: 3-4948",
+    ],
+)
+def test_find_locations_real_text_negatives(text: str) -> None:
+    assert find_locations(text) == []
+
+
+def test_a_place_word_makes_an_extension_shaped_code_a_room() -> None:
+    assert codes_and_floors("The lab is in room 3-1044") == [("3-1044", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("W98-2nd FL", Location(building="W98", floor="2")),
+        ("E23, 3rd floor", Location(building="E23", floor="3")),
+        ("5\u2013104", Location(building="5", room="104")),
+        ("32\u2010G9", Location(building="32", room="G9")),
+        ("14N-417", Location(building="14N", room="417")),
+    ],
+)
+def test_parse_location_real_text_forms(text: str, expected: Location) -> None:
+    assert parse_location(text) == expected
+
+
+def test_a_floor_is_not_part_of_the_code() -> None:
+    location = parse_location("W98-2nd FL")
+    assert location.code == "W98"
+    assert location.model_dump() == {"building": "W98", "room": None, "label": None, "floor": "2"}
+    assert "floor" not in Location(building="W98").model_dump()  # old records stay as they were
+
+
+@pytest.mark.parametrize("function", [parse_location, find_locations])
+def test_none_is_a_type_error_with_a_message(function: Callable[[str], object]) -> None:
+    with pytest.raises(TypeError, match=r"takes the text as a str, not NoneType"):
+        function(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "nearest"),
+    [
+        ("NE45-100", "the nearest known: NE49"),
+        ("14W-111", "the nearest known: 14, 14E, 14N"),
+        ("E99", "the nearest known: E62, E60, E53"),
+    ],
+)
+def test_an_unknown_building_names_the_nearest_known(text: str, nearest: str) -> None:
+    with pytest.raises(InvalidLocationError) as info:
+        parse_location(text)
+    assert info.value.reason.endswith(f"({nearest})")
+
+
+def test_nearest_buildings_falls_back_to_spelling() -> None:
+    registry = BuildingRegistry([BuildingInfo("E23"), BuildingInfo("E25"), BuildingInfo("W20")])
+    assert nearest_buildings("E24", registry) == ["E23", "E25"]
+    assert nearest_buildings("XW20", registry) == ["W20"]
+    assert nearest_buildings("Q", registry) == []

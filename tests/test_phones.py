@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,11 +12,14 @@ from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.models import Phone, PhoneKind
 from resource_catalog.phones import (
     CAMPUS_EXCHANGES,
+    MIT_DIAL_PLAN,
     SHORT_CODES,
     find_phones,
     parse_phone,
+    suggest_e164,
     validate_phone_number,
 )
+from resource_catalog.profile import DialPlan
 
 CAMPUS_POLICE = "+16172531212"
 
@@ -113,7 +118,9 @@ def test_parse_phone_digits_survive(text: str) -> None:
 # --- validate_phone_number ---------------------------------------------------
 
 
-@pytest.mark.parametrize("number", ["+16172531212", "+18002738255", "911", "988", "711", "741741"])
+@pytest.mark.parametrize(
+    "number", ["+16172531212", "+18002738255", "911", "988", "711", "211", "741741"]
+)
 def test_validate_phone_number_accepts(number: str) -> None:
     validate_phone_number(number)
 
@@ -202,6 +209,9 @@ def kind(number: str, phone_kind: PhoneKind) -> Phone:
         ("phone: 3-4861", [voice("+16172534861")]),
         ("or reached at x3-HELP", [voice("+16172534357")]),
         ("call 2-1234", []),  # ambiguous prefix: nothing we could store
+        # With no cue word, an extension-shaped code is a phone (MIT rooms in one-digit
+        # buildings have three digits); issue 13 reversed the old "could be a room".
+        ("3-1212", [voice(CAMPUS_POLICE)]),
         # Extensions in their own field.
         ("617-253-1212 x5", [voice(CAMPUS_POLICE, "5")]),
         ("617-253-1212, ext. 5", [voice(CAMPUS_POLICE, "5")]),
@@ -242,7 +252,6 @@ def test_find_phones(text: str, expected: list[Phone]) -> None:
         "located in 5-1044",
         "located in 3-1044",
         "Room 3-1212",
-        "3-1212",  # no phone word: could be a room
         "On 2024-01-15 and 01/15/2024",
         "Cambridge, MA 02139 or 02139-4307",
         "Tickets cost $617.25 or $9.11",
@@ -291,3 +300,136 @@ _PHONEISH = st.text(alphabet="0123456789-(). x+TtextHOMEcall911988711 \n", max_s
 @given(_PHONEISH)
 def test_find_phones_phone_like_text_gives_valid_numbers(text: str) -> None:
     _assert_storable(find_phones(text))
+
+
+# --- issue 13: as a careful reader reads them --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Number formats.
+        ("Reach the front desk at 617/253-1212.", [voice(CAMPUS_POLICE)]),
+        ("Operator: (617)-253-1212", [voice(CAMPUS_POLICE)]),
+        ("Help desk 617-253-1101,x3-4357", [voice("+16172531101"), voice("+16172534357")]),
+        ("After 5 pm call Building Services directly at 253-7923.", [voice("+16172537923")]),
+        ("Facilities answers at 3-4948 for leaks and lockouts.", [voice("+16172534948")]),
+        # Crisis lines: short codes with hyphens, text lines in other words, relay after 711.
+        ("Dial 9-8-8 at any hour.", [kind("988", PhoneKind.EMERGENCY)]),
+        ("TEXT 741-741 for live support", [kind("741741", PhoneKind.SMS)]),
+        ("You can also text REACH at 741 741.", [kind("741741", PhoneKind.SMS)]),
+        ("Text MHA SCREEN to 741741 for a screening.", [kind("741741", PhoneKind.SMS)]),
+        ("Texts to our short code, 741741, cost nothing.", [kind("741741", PhoneKind.SMS)]),
+        ("Text the number 741741 with any message.", [kind("741741", PhoneKind.SMS)]),
+        ("Crisis Text Line: 741741", [kind("741741", PhoneKind.SMS)]),
+        ("Prefer writing? Send the word HOME to 741741.", [kind("741741", PhoneKind.SMS)]),
+        ("The Trevor Project: text START to 678-678.", [kind("678678", PhoneKind.SMS)]),
+        ("Massachusetts Relay 711", [kind("711", PhoneKind.TTY)]),
+        ("711 (relay) reaches us too", [kind("711", PhoneKind.TTY)]),
+        ("TRS: 711", [kind("711", PhoneKind.TTY)]),
+        # A short code named as a line.
+        ("988 Suicide & Crisis Lifeline", [kind("988", PhoneKind.EMERGENCY)]),
+        ("Emergency: 911", [kind("911", PhoneKind.EMERGENCY)]),
+        ("Mass 211: dial 2-1-1 for local services.", [voice("211")]),
+        ("Emergencies: 911 (police, fire, ambulance)", [kind("911", PhoneKind.EMERGENCY)]),
+        # Kinds.
+        ("TTY users can call 617-253-0999.", [kind("+16172530999", PhoneKind.TTY)]),
+        (
+            "Fax 617-253-9999 or call 617-253-1212",
+            [kind("+16172539999", PhoneKind.FAX), voice(CAMPUS_POLICE)],
+        ),
+        ("Interpreters: 1-800-249-9949 TTY/Voice", [kind("+18002499949", PhoneKind.TTY)]),
+        (
+            "Call 1-800-273-8255 (TTY: 1-800-799-4889)",
+            [voice("+18002738255"), kind("+18007994889", PhoneKind.TTY)],
+        ),
+    ],
+)
+def test_find_phones_real_text_forms(text: str, expected: list[Phone]) -> None:
+    assert find_phones(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hardening: a bare short code in prose is a count, not an emergency number.
+        "We served 988 students last year.",
+        "Over 911 people attended the fair.",
+        "Our 741 volunteers answered 7,411 texts.",
+        "The 911 Commission report is on reserve.",
+        "Meeting ID 984 2231 6650; passcode 741741.",
+        "711 students enrolled in the course",
+        "Call extension 211 for the front desk.",  # an extension, not the 211 line
+    ],
+)
+def test_find_phones_bare_short_codes_need_a_cue(text: str) -> None:
+    assert find_phones(text) == []
+
+
+def test_campus_exchanges_come_from_the_dial_plan() -> None:
+    assert dict(CAMPUS_EXCHANGES) == MIT_DIAL_PLAN.prefixes
+    assert set(MIT_DIAL_PLAN.ambiguous) == {"2", "5"}
+
+
+def test_campus_none_reads_only_full_numbers_and_short_codes() -> None:
+    text = "Call x3-1212, 3-4948 or 253-7923; main line 617-253-1000; or 911."
+    assert [p.number for p in find_phones(text, campus=None)] == ["+16172531000", "911"]
+    with pytest.raises(InvalidPhoneError):
+        parse_phone("x3-1212", campus=None)
+
+
+YALE = DialPlan(name="Yale", area_code="203", prefixes={"2": "432"})
+
+
+def test_another_campus_reads_its_own_extensions() -> None:
+    text = "Campus police: 203-432-4400, or 2-4400 from a campus phone."
+    assert [p.number for p in find_phones(text, campus=YALE)] == ["+12034324400"]
+    assert find_phones("From a campus phone dial 2-4400.", campus=YALE) == [voice("+12034324400")]
+    assert parse_phone("x2-4400", campus=YALE) == "+12034324400"
+
+
+def test_short_forms_on_a_page_of_another_area_code_are_not_the_campus_s() -> None:
+    # Yale's page, read with the default (MIT) plan: 8-4444 is not 617-258-4444.
+    text = "Yale Police 203-432-4400; from a campus phone dial 8-4444 or x3-1212."
+    assert [p.number for p in find_phones(text)] == ["+12034324400"]
+    # Toll-free numbers say nothing about the campus; a 617 number keeps it.
+    assert "+16172534948" in {p.number for p in find_phones("Call 877-870-4673 or 3-4948.")}
+    assert "+16172534948" in {p.number for p in find_phones("617-495-1212 or 3-4948")}
+
+
+def test_region_reads_that_country_s_numbers_and_emergency_codes() -> None:
+    text = "Wellbeing: 020 7946 0000. In an emergency dial 999; Samaritans free on 116 123."
+    assert find_phones(text, region="GB", campus=None) == [
+        voice("+442079460000"),
+        kind("999", PhoneKind.EMERGENCY),
+        voice("116123"),
+    ]
+    # The MIT plan is a US plan: it does not apply to a British page.
+    assert find_phones("dial 3-4948", region="GB") == []
+    assert parse_phone("020 7946 0000", region="GB") == "+442079460000"
+    assert find_phones("text SHOUT to 85258", region="GB") == [kind("85258", PhoneKind.SMS)]
+
+
+@pytest.mark.parametrize("function", [parse_phone, find_phones, validate_phone_number])
+def test_none_is_a_type_error_with_a_message(function: Callable[[str], object]) -> None:
+    with pytest.raises(TypeError, match=r"takes the text as a str, not NoneType"):
+        function(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("617-253-2916", "write it as +16172532916"),
+        ("x3-1212", "write it as +16172531212"),
+        ("+1 617 253 1212", "write it as +16172531212"),
+    ],
+)
+def test_validate_says_what_would_be_valid(number: str, reason: str) -> None:
+    with pytest.raises(InvalidPhoneError) as info:
+        validate_phone_number(number)
+    assert info.value.reason.endswith(reason)
+
+
+def test_suggest_e164() -> None:
+    assert suggest_e164("617-253-2916") == "+16172532916"
+    assert suggest_e164("call me") is None

@@ -23,11 +23,13 @@ def codes(directory: Path) -> list[tuple[str, str | None, str | None, str | None
     return [(f.code, f.file, f.field, f.value) for f in result.errors]
 
 
-def test_bundled_catalog_is_valid_with_23_active_resources() -> None:
+def test_bundled_catalog_is_valid_with_35_active_resources_from_5_pages() -> None:
     result = validate_catalog(CATALOG)
     assert result.errors == ()
-    assert result.summary()["resources"] == 23
-    assert len(load_catalog(CATALOG).active) == 23
+    assert result.summary()["resources"] == 35
+    catalog = load_catalog(CATALOG)
+    assert len(catalog.active) == 35
+    assert len(catalog.meta.sources) == 5
 
 
 def test_the_two_disability_services_records_are_flagged_as_one_office() -> None:
@@ -90,6 +92,24 @@ def test_malformed_phone_fails_the_schema(edit_record: Edit, catalog_dir: Path) 
     edit_record("student-support-services", bad_phone)
     [(code, _file, field, value)] = codes(catalog_dir)
     assert (code, field, value) == ("schema", "phones[0].number", "617-253-4861")
+
+
+def test_a_malformed_phone_says_what_would_be_valid(edit_record: Edit, catalog_dir: Path) -> None:
+    def bad_phone(d: dict[str, Any]) -> None:
+        d["phones"][0]["number"] = "617-253-4861"
+
+    edit_record("student-support-services", bad_phone)
+    [finding] = validate_catalog(catalog_dir).errors
+    assert finding.message.endswith("; write it as +16172534861")
+
+
+def test_an_unknown_building_names_the_nearest_known(edit_record: Edit, catalog_dir: Path) -> None:
+    def bad_building(d: dict[str, Any]) -> None:
+        d["locations"][0]["building"] = "NE45"
+
+    edit_record("student-support-services", bad_building)
+    [finding] = validate_catalog(catalog_dir).errors
+    assert finding.message.endswith("; the nearest known: NE49")
 
 
 def test_unknown_building_is_reported(edit_record: Edit, catalog_dir: Path) -> None:
@@ -174,7 +194,9 @@ def test_duplicate_phone_is_a_warning(edit_record: Edit, catalog_dir: Path) -> N
     edit_record("chaplaincy", lambda d: d.update(phones=s3["phones"]))
     result = validate_catalog(catalog_dir)
     assert result.errors == ()
-    [dup] = [f for f in result.warnings if f.code == "duplicate-phone"]
+    [dup] = [
+        f for f in result.warnings if f.code == "duplicate-phone" and f.value == "+16172534861"
+    ]
     assert dup.severity is Severity.WARNING
     assert dup.value == "+16172534861"
     assert not result.ok(strict=True)

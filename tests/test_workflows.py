@@ -2,7 +2,8 @@
 
 The nightly job's shell steps are run here with bash on each outcome of the
 drift session, so "drift found" (1) and "could not check" (2) are tested as
-behaviour, not only as text.
+behaviour, not only as text. So are the sync pull request's: a failed sync or an
+unchanged catalog never reaches the job that pushes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +80,10 @@ def noxfile_constant(name: str) -> Any:
 # -- both workflows -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "nightly-drift.yml"])
+ALL = sorted(p.name for p in WORKFLOWS.glob("*.yml"))
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "nightly-drift.yml", "sync-pr.yml"])
 def test_every_nox_session_named_in_a_workflow_exists(name: str) -> None:
     named = sessions_run(load(name))
     assert named
@@ -100,6 +105,48 @@ def test_workflows_use_the_noxfile_python_and_read_only_permissions(name: str) -
     assert setups
     assert {s["with"]["python-version"] for s in setups} == {noxfile_constant("PYTHON")}
     assert {job["runs-on"] for job in workflow["jobs"].values()} == {"ubuntu-latest"}
+
+
+def test_the_workflows_are_the_three_we_know() -> None:
+    assert ALL == ["ci.yml", "nightly-drift.yml", "sync-pr.yml"]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_checkouts_do_not_keep_the_token_in_the_working_copy(name: str) -> None:
+    checkouts = [s for s in steps(load(name)) if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts
+    for step in checkouts:
+        assert step.get("with", {}).get("persist-credentials") is False, name
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_actions_are_githubs_own_pinned_by_major_version(name: str) -> None:
+    # .github/zizmor.yml allows a tag for actions/* only; anything else needs a hash.
+    for step in steps(load(name)):
+        if "uses" in step:
+            assert re.fullmatch(r"actions/[a-z-]+@v\d+", step["uses"]), step["uses"]
+
+
+@pytest.mark.parametrize("name", ["nightly-drift.yml", "sync-pr.yml"])
+def test_run_steps_take_values_from_the_environment_not_expressions(name: str) -> None:
+    # An expression in a run script is pasted into the shell before it runs (injection).
+    for step in steps(load(name)):
+        assert "${{" not in step.get("run", ""), step
+
+
+ZIZMOR = Path(sys.executable).with_name("zizmor")
+
+
+@pytest.mark.skipif(not ZIZMOR.exists(), reason="zizmor is not installed next to python")
+def test_zizmor_finds_nothing() -> None:
+    done = subprocess.run(  # noqa: S603 (zizmor from this environment, on our workflows)
+        [str(ZIZMOR), "--offline", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 # -- ci.yml ---------------------------------------------------------------------------
@@ -249,3 +296,221 @@ def test_the_summary_step_appends_the_markdown_report(
         assert "did not produce a report" in text
     else:
         assert text == "earlier step\n" + markdown
+
+
+# -- nox -s review ---------------------------------------------------------------------
+
+
+def test_the_review_session_shows_the_queue_without_failing_on_it() -> None:
+    session = nox_sessions()["review"]
+    decorator = next(d for d in session.decorator_list if _is_nox_session(d))
+    assert isinstance(decorator, ast.Call)
+    assert {k.arg: ast.unparse(k.value) for k in decorator.keywords}["default"] == "False"
+    assert ast.get_docstring(session)
+    body = ast.unparse(session)
+    assert "'resource-catalog', 'review', 'list', *session.posargs" in body
+    assert "success_codes=[0, 1]" in body
+
+
+# -- sync-pr.yml ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sync_pr() -> dict[str, Any]:
+    return load("sync-pr.yml")
+
+
+def _job_step(job: dict[str, Any], pattern: str) -> tuple[int, dict[str, Any]]:
+    matches = [
+        (i, s)
+        for i, s in enumerate(job["steps"])
+        if re.search(pattern, s.get("run", "") + s.get("uses", "") + s.get("name", ""))
+    ]
+    assert len(matches) == 1, (pattern, matches)
+    return matches[0]
+
+
+def test_sync_pr_is_off_unless_asked_for(sync_pr: dict[str, Any]) -> None:
+    assert set(sync_pr["on"]) == {"schedule", "workflow_dispatch"}
+    assert sync_pr["jobs"]["sync"]["if"] == (
+        "github.event_name == 'workflow_dispatch' || vars.CATALOG_SYNC_PR == 'true'"
+    )
+
+
+def test_sync_pr_gives_write_access_to_the_pushing_job_only(sync_pr: dict[str, Any]) -> None:
+    assert sync_pr["permissions"] == {}
+    jobs = sync_pr["jobs"]
+    assert set(jobs) == {"sync", "pull-request"}
+    assert jobs["sync"]["permissions"] == {"contents": "read"}
+    assert jobs["pull-request"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+
+
+def test_only_the_pull_request_job_pushes_and_it_runs_only_on_a_change(
+    sync_pr: dict[str, Any],
+) -> None:
+    jobs = sync_pr["jobs"]
+    for name, job in jobs.items():
+        for step in job["steps"]:
+            run = step.get("run", "")
+            if name != "pull-request":
+                assert not re.search(r"\bgh\b|git push|GH_TOKEN", run + str(step.get("env"))), step
+    pr_job = jobs["pull-request"]
+    assert pr_job["needs"] == "sync"
+    assert pr_job["if"] == "needs.sync.outputs.changed == 'true'"
+    assert jobs["sync"]["outputs"]["changed"] == "${{ steps.decide.outputs.changed }}"
+    _, push = _job_step(pr_job, r"git push")
+    _, gh_pr = _job_step(pr_job, r"gh pr create")
+    assert "gh pr edit" in gh_pr["run"]
+    assert "--body-file" in gh_pr["run"]
+    for step in (push, gh_pr):
+        assert step["env"]["GH_TOKEN"] == "${{ github.token }}"
+
+
+def test_sync_pr_checks_drift_then_syncs_then_decides(sync_pr: dict[str, Any]) -> None:
+    job = sync_pr["jobs"]["sync"]
+    drift_at, drift = _job_step(job, r"nox -s drift")
+    sync_at, sync = _job_step(job, r"resource-catalog sync")
+    decide_at, decide = _job_step(job, r"GITHUB_OUTPUT")
+    body_at, body = _job_step(job, r"review list")
+    upload_at, upload = _job_step(job, r"^actions/upload-artifact@")
+    assert drift_at < sync_at < decide_at < body_at < upload_at
+    assert drift.get("continue-on-error") is True
+    assert "continue-on-error" not in sync
+    assert decide["id"] == "decide"
+    for step in (body, upload):
+        assert step["if"] == "steps.decide.outputs.changed == 'true'"
+    assert "--format markdown" in body["run"]
+    assert "reports/drift.md" in body["run"]
+
+
+def _fake_cli(tmp_path: Path, script: str) -> str:
+    """A PATH whose ``resource-catalog`` is ``script`` (bash)."""
+    bindir = tmp_path / "fake-bin"
+    bindir.mkdir()
+    fake = bindir / "resource-catalog"
+    fake.write_text(f"#!/usr/bin/env bash\n{script}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    return f"{bindir}{os.pathsep}{os.environ['PATH']}"
+
+
+@needs_bash
+@pytest.mark.parametrize("status", [0, 1, 2])
+def test_the_sync_step_records_the_exit_status_without_stopping(
+    sync_pr: dict[str, Any], tmp_path: Path, status: int
+) -> None:
+    _, step = _job_step(sync_pr["jobs"]["sync"], r"resource-catalog sync")
+    path = _fake_cli(tmp_path, f'echo "synced $*"; exit {status}')
+    done = _run_step(step, tmp_path, PATH=path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "reports" / "sync-exit-code").read_text(encoding="utf-8") == f"{status}\n"
+    assert (tmp_path / "reports" / "sync.txt").read_text(encoding="utf-8") == (
+        "synced sync --catalog catalog\n"
+    )
+
+
+GIT = shutil.which("git")
+
+
+def _git(repo: Path, *args: str) -> None:
+    assert GIT is not None
+    subprocess.run(  # noqa: S603 (git on a temporary repository)
+        [GIT, "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _repo(tmp_path: Path, *, changed: bool, exit_code: str | None) -> Path:
+    repo = tmp_path / "repo"
+    (repo / "catalog").mkdir(parents=True)
+    (repo / "catalog" / "a.json").write_text("{}\n", encoding="utf-8")
+    (repo / ".gitignore").write_text("reports/\npr/\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "catalog")
+    if changed:
+        (repo / "catalog" / "a.json").write_text('{"changed": true}\n', encoding="utf-8")
+    if exit_code is not None:
+        (repo / "reports").mkdir()
+        (repo / "reports" / "sync-exit-code").write_text(f"{exit_code}\n", encoding="utf-8")
+    return repo
+
+
+needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
+
+
+@needs_bash
+@needs_git
+@pytest.mark.parametrize(
+    ("exit_code", "changed", "status", "output"),
+    [
+        ("0", True, 0, "changed=true"),
+        ("0", False, 0, "changed=false"),
+        ("2", True, 1, "changed=false"),  # a source failed: never a pull request
+        ("1", True, 1, "changed=false"),
+        (None, True, 1, "changed=false"),  # the sync step did not finish
+    ],
+)
+def test_the_decision_makes_a_pull_request_only_from_a_clean_sync_that_changed_something(
+    sync_pr: dict[str, Any],
+    tmp_path: Path,
+    exit_code: str | None,
+    changed: bool,
+    status: int,
+    output: str,
+) -> None:
+    _, step = _job_step(sync_pr["jobs"]["sync"], r"GITHUB_OUTPUT")
+    repo = _repo(tmp_path, changed=changed, exit_code=exit_code)
+    outputs = tmp_path / "github-output"
+    done = _run_step(step, repo, GITHUB_OUTPUT=str(outputs))
+    assert done.returncode == status, done.stdout + done.stderr
+    assert outputs.read_text(encoding="utf-8") == f"{output}\n"
+    if status:
+        assert done.stdout.startswith("::error::the sync did not succeed for every source")
+
+
+@needs_bash
+@needs_git
+def test_the_body_is_the_drift_report_and_the_queue_as_a_checklist(
+    sync_pr: dict[str, Any], tmp_path: Path
+) -> None:
+    _, step = _job_step(sync_pr["jobs"]["sync"], r"review list")
+    repo = _repo(tmp_path, changed=True, exit_code="0")
+    (repo / "reports" / "drift.md").write_text("## Drift\n\n| severity |\n", encoding="utf-8")
+    path = _fake_cli(tmp_path, 'echo "- [ ] \\`s3\\` Student Support Services: new"; exit 1')
+    done = _run_step(step, repo, PATH=path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    body = (repo / "pr" / "body.md").read_text(encoding="utf-8")
+    assert body.startswith("## Drift\n\n| severity |\n\n## Review queue\n")
+    assert body.endswith("- [ ] `s3` Student Support Services: new\n")
+    patch = (repo / "pr" / "catalog.patch").read_text(encoding="utf-8")
+    assert "catalog/a.json" in patch
+    assert '+{"changed": true}' in patch
+
+
+@needs_bash
+@needs_git
+def test_the_body_step_fails_when_the_queue_cannot_be_read(
+    sync_pr: dict[str, Any], tmp_path: Path
+) -> None:
+    _, step = _job_step(sync_pr["jobs"]["sync"], r"review list")
+    repo = _repo(tmp_path, changed=True, exit_code="0")
+    done = _run_step(step, repo, PATH=_fake_cli(tmp_path, "echo 'error: broken' >&2; exit 2"))
+    assert done.returncode != 0
+
+
+@needs_bash
+@needs_git
+def test_a_body_too_long_for_github_is_cut_and_says_so(
+    sync_pr: dict[str, Any], tmp_path: Path
+) -> None:
+    _, step = _job_step(sync_pr["jobs"]["sync"], r"review list")
+    repo = _repo(tmp_path, changed=True, exit_code="0")
+    line = 'echo "- [ ] \\`record-$i\\` Ünïcode name: a reason"'
+    many = f"for i in $(seq 1 5000); do {line}; done; exit 1"
+    done = _run_step(step, repo, PATH=_fake_cli(tmp_path, many))
+    assert done.returncode == 0, done.stdout + done.stderr
+    body = (repo / "pr" / "body.md").read_bytes()
+    assert len(body) < 60_200
+    assert body.decode("utf-8").endswith("`review list` for the rest.)\n")

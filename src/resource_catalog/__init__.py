@@ -27,6 +27,7 @@ from resource_catalog.errors import (
     ParseError,
     ProfileMismatchError,
     ResourceCatalogError,
+    ReviewError,
     SchemaError,
     SyncError,
 )
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from resource_catalog.catalog import Catalog
     from resource_catalog.drift import CatalogDrift, DriftReport, DriftSeverity, compare
     from resource_catalog.export import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
-    from resource_catalog.history import Change, Event
+    from resource_catalog.history import Change, Event, changes_catalog, history_events
     from resource_catalog.locations import (
         BuildingRegistry,
         find_locations,
@@ -61,19 +62,25 @@ if TYPE_CHECKING:
         Status,
     )
     from resource_catalog.pages.fetch import FetchResult, fetch_page
+    from resource_catalog.pages.infer import Inference, infer_profile
     from resource_catalog.pages.parse import parse_page
     from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
-    from resource_catalog.profile import Profile
+    from resource_catalog.profile import DialPlan, Profile
+    from resource_catalog.review import (
+        QueueItem,
+        ResolveResult,
+        ReviewResult,
+        mark_reviewed,
+        resolve_conflict,
+        review_item,
+        review_queue,
+    )
+    from resource_catalog.sources import AddResult, add_source, test_source
     from resource_catalog.store import save_catalog
     from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
+    from resource_catalog.syncing import migrate_catalog, sync_catalog
     from resource_catalog.validate import ValidationResult, load_catalog, validate_catalog
-    from resource_catalog.workflows import (
-        check_catalog,
-        diff_catalog,
-        migrate_catalog,
-        scrape_pages,
-        sync_catalog,
-    )
+    from resource_catalog.workflows import check_catalog, diff_catalog, scrape_pages
 
 # Public name -> the module that defines it; loaded on first attribute access.
 _LAZY = {
@@ -82,7 +89,7 @@ _LAZY = {
         "catalog": ("Catalog",),
         "drift": ("CatalogDrift", "DriftReport", "DriftSeverity", "compare"),
         "export": ("to_csv", "to_datapackage", "to_hsds", "to_json", "to_jsonl"),
-        "history": ("Change", "Event"),
+        "history": ("Change", "Event", "changes_catalog", "history_events"),
         "locations": ("BuildingRegistry", "find_locations", "load_buildings", "parse_location"),
         "models": (
             "CatalogMeta",
@@ -103,19 +110,25 @@ _LAZY = {
             "Status",
         ),
         "pages.fetch": ("FetchResult", "fetch_page"),
+        "pages.infer": ("Inference", "infer_profile"),
         "pages.parse": ("parse_page",),
         "phones": ("find_phones", "parse_phone", "validate_phone_number"),
-        "profile": ("Profile",),
+        "profile": ("DialPlan", "Profile"),
+        "review": (
+            "QueueItem",
+            "ResolveResult",
+            "ReviewResult",
+            "mark_reviewed",
+            "resolve_conflict",
+            "review_item",
+            "review_queue",
+        ),
+        "sources": ("AddResult", "add_source", "test_source"),
         "store": ("save_catalog",),
         "sync": ("SyncPlan", "apply_plan", "plan_sync"),
         "validate": ("ValidationResult", "load_catalog", "validate_catalog"),
-        "workflows": (
-            "check_catalog",
-            "diff_catalog",
-            "migrate_catalog",
-            "scrape_pages",
-            "sync_catalog",
-        ),
+        "syncing": ("migrate_catalog", "sync_catalog"),
+        "workflows": ("check_catalog", "diff_catalog", "scrape_pages"),
     }.items()
     for name in names
 }
@@ -141,6 +154,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AddResult",
     "BuildingRegistry",
     "Catalog",
     "CatalogDrift",
@@ -150,6 +164,7 @@ __all__ = [
     "Change",
     "Confidentiality",
     "Conflict",
+    "DialPlan",
     "DriftReport",
     "DriftSeverity",
     "Event",
@@ -157,6 +172,7 @@ __all__ = [
     "FetchError",
     "FetchResult",
     "Finding",
+    "Inference",
     "InvalidLocationError",
     "InvalidPhoneError",
     "Link",
@@ -168,9 +184,13 @@ __all__ = [
     "PhoneKind",
     "Profile",
     "ProfileMismatchError",
+    "QueueItem",
+    "ResolveResult",
     "Resource",
     "ResourceCatalogError",
     "Review",
+    "ReviewError",
+    "ReviewResult",
     "SchemaError",
     "Severity",
     "Source",
@@ -180,23 +200,32 @@ __all__ = [
     "SyncPlan",
     "ValidationResult",
     "__version__",
+    "add_source",
     "apply_plan",
+    "changes_catalog",
     "check_catalog",
     "compare",
     "diff_catalog",
     "fetch_page",
     "find_locations",
     "find_phones",
+    "history_events",
+    "infer_profile",
     "load_buildings",
     "load_catalog",
+    "mark_reviewed",
     "migrate_catalog",
     "parse_location",
     "parse_page",
     "parse_phone",
     "plan_sync",
+    "resolve_conflict",
+    "review_item",
+    "review_queue",
     "save_catalog",
     "scrape_pages",
     "sync_catalog",
+    "test_source",
     "to_csv",
     "to_datapackage",
     "to_hsds",

@@ -65,6 +65,11 @@ def _identity(item: Listing) -> tuple[object, ...]:
     )
 
 
+def _as_written(item: Listing) -> tuple[object, ...]:
+    """Everything a listing says, exactly as written (spacing included)."""
+    return (item.name, item.section, item.description, *_identity(item)[3:])
+
+
 def _pair_group(
     records: list[Known], indexes: list[int], scraped: Sequence[Listing], *, named: bool
 ) -> list[tuple[Known, int]]:
@@ -72,7 +77,8 @@ def _pair_group(
     pairs: list[tuple[Known, int]] = []
     recs, idxs = list(records), list(indexes)
     for key in (
-        _identity,  # exact first: same text, other links or phones must not pair by order
+        _as_written,  # byte for byte first: texts alike but for spacing pair with their own
+        _identity,  # then alike: same text, other links or phones must not pair by order
         lambda x: (normalize_text(x.section), normalize_text(x.description)),
         lambda x: normalize_text(x.description),
         lambda x: tuple(sorted(link.url for link in x.links)) or None,

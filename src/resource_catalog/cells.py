@@ -52,8 +52,11 @@ def format_phone(phone: Phone) -> str:
 
 
 def format_location(location: Location) -> str:
-    """A location as one CSV item: ``CODE[ (LABEL)]``."""
-    return _labelled(location.code, location.label)
+    """A location as one CSV item: ``CODE[ [floor N]][ (LABEL)]`` (the floor only when given)."""
+    text = location.code
+    if location.floor:
+        text += f" [floor {location.floor}]"
+    return _labelled(text, location.label)
 
 
 def format_link(link: Link) -> str:

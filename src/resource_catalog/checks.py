@@ -16,7 +16,7 @@ from typing import Any
 
 from resource_catalog._fold import fold
 from resource_catalog.errors import InvalidPhoneError
-from resource_catalog.locations import BuildingRegistry
+from resource_catalog.locations import BuildingRegistry, nearest_buildings
 from resource_catalog.models import CatalogMeta, Finding, Resource, Severity, Status
 from resource_catalog.phones import validate_phone_number
 
@@ -25,6 +25,7 @@ __all__ = [
     "check_across",
     "check_record",
     "finding",
+    "review_overdue",
 ]
 
 #: The review reason a sync gives a record it created (newest records are blamed first).
@@ -61,9 +62,9 @@ def clip(text: str | None) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _phone_problem(number: str) -> str | None:
+def _phone_problem(number: str, regions: tuple[str, ...] = ()) -> str | None:
     try:
-        validate_phone_number(number)
+        validate_phone_number(number, regions=regions)
     except InvalidPhoneError as exc:
         return exc.reason
     return None
@@ -74,24 +75,35 @@ def check_record(
 ) -> Iterable[Finding]:
     """Problems of one record: phones, buildings, and its observations' sources and sections."""
     rid = resource.id
+    pages = {page.id: page for page in meta.sources}
+    regions = tuple(
+        sorted(
+            {
+                p.profile.region
+                for o in resource.sources
+                if (p := pages.get(o.source_id)) and p.profile
+            }
+        )
+    )
     phone_lists = [("phones", resource.phones)]
     phone_lists += [(f"sources[{i}].phones", o.phones) for i, o in enumerate(resource.sources)]
     for prefix, phones in phone_lists:
         for i, phone in enumerate(phones):
-            reason = _phone_problem(phone.number)
+            reason = _phone_problem(phone.number, regions)
             if reason is not None:
                 yield finding("phone", reason, rel, f"{prefix}[{i}].number", phone.number, rid)
     for i, location in enumerate(resource.locations):
         if location.building not in registry:
+            near = nearest_buildings(location.building, registry)
             yield finding(
                 "building",
-                "building is not in the building registry (buildings.csv)",
+                "building is not in the building registry (buildings.csv)"
+                + (f"; the nearest known: {', '.join(near)}" if near else ""),
                 rel,
                 f"locations[{i}].building",
                 location.building,
                 rid,
             )
-    pages = {page.id: page for page in meta.sources}
     for i, obs in enumerate(resource.sources):
         page = pages.get(obs.source_id)
         if page is None:
@@ -257,14 +269,20 @@ def _disagreements(active: Sequence[Resource], files: Mapping[str, str]) -> Iter
                         )
 
 
+def review_overdue(resource: Resource, today: dt.date, interval: int) -> bool:
+    """Whether a record is due for re-verification: never reviewed, or last reviewed
+    more than ``interval`` days before ``today`` (the ``stale-review`` rule)."""
+    last = resource.review.last_reviewed
+    return last is None or last < today - dt.timedelta(days=interval)
+
+
 def _stale(
     active: Sequence[Resource], files: Mapping[str, str], today: dt.date, interval: int
 ) -> Iterable[Finding]:
     """Active records not reviewed within the catalog's review interval."""
-    limit = today - dt.timedelta(days=interval)
     for resource in active:
         last = resource.review.last_reviewed
-        if last is None or last < limit:
+        if review_overdue(resource, today, interval):
             when = "never reviewed" if last is None else f"last reviewed {last.isoformat()}"
             yield finding(
                 "stale-review",

@@ -15,6 +15,7 @@ leaked::
     ├── ParseError(ValueError)              the page is not the resource page
     │   └── ProfileMismatchError            its profile found no listings on the page
     ├── SyncError                           sync refused (would retire too much, ...)
+    ├── ReviewError                         a review step refused (no such record or conflict)
     └── ExportError                         an export could not be written
 
 Errors carry their context as attributes (``.value``, ``.url``, ``.status``,
@@ -95,6 +96,18 @@ class ProfileMismatchError(ParseError):
 
 class SyncError(ResourceCatalogError):
     """A sync was refused; nothing was written."""
+
+
+class ReviewError(ResourceCatalogError):
+    """A review step was refused; nothing was written.
+
+    An unknown record, a field without a conflict, or a page value that would not
+    validate. ``resource_id`` names the record asked for.
+    """
+
+    def __init__(self, message: str, resource_id: str | None = None) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
 
 
 class ExportError(ResourceCatalogError):

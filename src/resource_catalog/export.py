@@ -47,7 +47,8 @@ through (:mod:`resource_catalog._atomic`).
     ``phones.csv``, ``locations.csv``, ``links.csv``, typed and keyed.
 ``hsds``
     Open Referral HSDS 3.0, mapped in :mod:`resource_catalog.hsds`:
-    ``services.json`` and the tables of the official descriptor.
+    ``services.json`` and the tables of the official descriptor, the ``metadata``
+    change log from the catalog's history included.
 
 The two directory formats hold exact values for data tools, so their cells are
 not formula-neutralised; use ``csv`` for spreadsheets. Each of their files is
@@ -85,6 +86,7 @@ from resource_catalog.datapackage import (
     split_multi,
 )
 from resource_catalog.errors import ExportError
+from resource_catalog.history import Event
 from resource_catalog.locations import BuildingRegistry, load_buildings
 from resource_catalog.models import Listing, Resource, Status
 
@@ -317,6 +319,7 @@ def to_hsds(
     organization_name: str = hsds.DEFAULT_ORGANIZATION,
     organization_description: str | None = None,
     buildings: BuildingRegistry | None = None,
+    history: Iterable[Event] | None = None,
 ) -> None:
     """Write Open Referral HSDS 3.0 into ``directory``: ``services.json`` and the tables.
 
@@ -324,13 +327,17 @@ def to_hsds(
     ``organization_description`` (required by HSDS) defaults to a sentence naming it.
     Locations take their building's name and coordinates from ``buildings``
     (default: the bundled registry, :func:`~resource_catalog.locations.load_buildings`).
+    The ``metadata`` change log comes from ``history`` (default: a catalog's own).
     """
     chosen = select_resources(resources, include_retired=include_retired)
+    if history is None:
+        history = resources.history if isinstance(resources, Catalog) else ()
     files = hsds.hsds_files(
         chosen,
         organization_name=organization_name,
         organization_description=organization_description,
         buildings=buildings if buildings is not None else load_buildings(),
+        history=history,
     )
     _write_files(directory, files)
 

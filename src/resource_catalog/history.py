@@ -11,9 +11,12 @@ Every change that ``sync``, ``migrate`` and ``review`` make is recorded as an
 (``null`` where they do not apply); ``snapshot_sha256`` is the SHA-256 of the page the
 change came from (``null`` for review and migrate). Lines are appended in the same
 atomic commit as the change they describe (:func:`resource_catalog.store.save_catalog`).
+A time without a zone is read as UTC.
 
 :func:`parse_history` reads the file leniently (one problem per bad line);
-:func:`changes_since` turns events into the consumers' changes feed.
+:func:`history_events` reads a catalog's events for the ``history`` command;
+:func:`changes_since` turns events into the consumers' changes feed and
+:func:`changes_catalog` cuts a catalog down to it (``export --since``).
 """
 
 from __future__ import annotations
@@ -21,23 +24,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
+from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError, field_validator
+
+from resource_catalog._paths import default_catalog_dir
+from resource_catalog.catalog import Catalog
+from resource_catalog.errors import CatalogError
+from resource_catalog.store import HISTORY_FILE, META_FILE, read_files
 
 if TYPE_CHECKING:
-    from resource_catalog.catalog import Catalog
     from resource_catalog.models import Resource
 
 __all__ = [
     "Action",
     "Change",
     "Event",
+    "changes_catalog",
     "changes_since",
     "event_lines",
+    "history_events",
     "parse_history",
     "sha256",
 ]
@@ -68,6 +79,12 @@ class Event(BaseModel):
     before: JsonValue = None
     after: JsonValue = None
     snapshot_sha256: str | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, at: dt.datetime) -> dt.datetime:
+        """A time without a zone is UTC (so events always compare)."""
+        return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 
     def line(self) -> bytes:
         """The event as one compact JSON line (UTF-8, newline-terminated)."""
@@ -152,13 +169,16 @@ _CONTENT = frozenset(
 def changes_since(catalog: Catalog, since: dt.date | dt.datetime | None) -> list[Change]:
     """Records created, updated or retired at or after ``since``, oldest change first.
 
-    Only events that change a record's content count (a review flag or a recorded
-    conflict does not change what a consumer shows).
+    Only events that change a record's content count (a review flag, a recorded
+    conflict or a conflict resolved by keeping the curated value does not change what
+    a consumer shows).
     """
     start = _as_datetime(since) if since is not None else None
     by_id: dict[str, list[Event]] = {}
     for event in catalog.history:
         if event.resource_id is None or event.action not in _CONTENT:
+            continue
+        if event.action is Action.RESOLVED and event.before == event.after:
             continue
         if start is not None and event.at < start:
             continue
@@ -176,6 +196,58 @@ def changes_since(catalog: Catalog, since: dt.date | dt.datetime | None) -> list
         fields = tuple(dict.fromkeys(e.field for e in events if e.field))
         result.append(Change(rid, kind, events[-1].at, fields, record))
     return sorted(result, key=lambda c: (c.at, c.resource_id))
+
+
+def changes_catalog(catalog: Catalog, since: dt.date | dt.datetime) -> Catalog:
+    """The catalog cut down to what changed since ``since``: what ``export --since`` writes.
+
+    Its records are those created, updated or retired since then (retired ones included,
+    records no longer in the catalog left out); its history holds only their events
+    since then, so an HSDS export's change log covers the same period.
+    """
+    start = _as_datetime(since)
+    changed = [c.resource for c in changes_since(catalog, since) if c.resource is not None]
+    ids = {r.id for r in changed}
+    events = tuple(e for e in catalog.history if e.resource_id in ids and e.at >= start)
+    return Catalog(meta=catalog.meta, resources=tuple(changed), path=catalog.path, history=events)
+
+
+def history_events(
+    path: str | os.PathLike[str] | None = None,
+    resource_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+) -> list[Event]:
+    """The events of a catalog's ``history.jsonl``, oldest first, for people and tools.
+
+    ``resource_id`` keeps one record's events (a :class:`CatalogError` when the catalog
+    has no such record and the history never named it); ``since`` keeps the events at
+    or after that time (a date means its midnight, UTC). The files are read in one
+    consistent view, as a save commits whole. A malformed line is a
+    :class:`CatalogError` naming it (``validate`` lists every one).
+    """
+    directory = Path(path) if path is not None else default_catalog_dir()
+    files = read_files(directory)
+    if isinstance(files.meta, OSError):
+        raise CatalogError(
+            f"cannot read {directory / META_FILE}: {files.meta.strerror or files.meta}"
+        )
+    events, problems = parse_history(files.history or b"")
+    if problems:
+        number, why = problems[0]
+        raise CatalogError(
+            f"{directory / HISTORY_FILE} line {number}: {why} ({len(problems)} bad line(s)); "
+            "run `resource-catalog validate` to see every problem"
+        )
+    if resource_id is not None:
+        if f"{resource_id}.json" not in files.resources and all(
+            e.resource_id != resource_id for e in events
+        ):
+            raise CatalogError(f"no record {resource_id!r} in the catalog {directory}")
+        events = [e for e in events if e.resource_id == resource_id]
+    if since is not None:
+        start = _as_datetime(since)
+        events = [e for e in events if e.at >= start]
+    return events
 
 
 def field_events(

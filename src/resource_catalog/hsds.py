@@ -30,9 +30,13 @@ How a :class:`~resource_catalog.models.Resource` maps::
                                building's name, latitude / longitude from it
                                service_at_location links it, description = our label
     (all)                      one organization, ``organization_name``
+    history events             metadata, HSDS's change log (see below)
 
 Not mapped, for want of an HSDS home short of a taxonomy: section, topics, audience,
 confidentiality, and any link or email after the first.
+
+The ``metadata`` change log (a table, and nested in each service) comes from the
+catalog's history: :func:`metadata_rows` says how.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from importlib import resources as importlib_resources
 from typing import Any
 
 from resource_catalog.datapackage import csv_text, json_text, plain
+from resource_catalog.history import Action, Event
 from resource_catalog.locations import BuildingRegistry
 from resource_catalog.models import Location, Phone, PhoneKind, Resource, Status
 
@@ -55,7 +60,15 @@ JsonObject = dict[str, Any]
 NAMESPACE = uuid.UUID("6f1c3b0e-2d4a-4c5e-9b7f-0a8d3e6c1f52")
 
 #: The HSDS tables we write, in the official descriptor's resource names.
-TABLES = ("organization", "service", "service_at_location", "location", "phone", "schedule")
+TABLES = (
+    "organization",
+    "service",
+    "service_at_location",
+    "location",
+    "phone",
+    "schedule",
+    "metadata",
+)
 
 DEFAULT_ORGANIZATION = "Massachusetts Institute of Technology"
 
@@ -134,6 +147,7 @@ class HsdsRecords:
     service_at_locations: list[JsonObject] = field(default_factory=list)
     phones: list[JsonObject] = field(default_factory=list)
     schedules: list[JsonObject] = field(default_factory=list)
+    metadata: list[JsonObject] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[JsonObject]]:
         """The rows of each table in :data:`TABLES`, keyed by HSDS resource name."""
@@ -144,10 +158,12 @@ class HsdsRecords:
             "location": self.locations,
             "phone": self.phones,
             "schedule": self.schedules,
+            "metadata": self.metadata,
         }
 
     def nested_services(self) -> list[JsonObject]:
-        """Service objects with organization, phones, schedules and locations nested."""
+        """Service objects with organization, phones, schedules, locations and the change
+        log nested."""
         locations = {loc["id"]: loc for loc in self.locations}
         nested: list[JsonObject] = []
         for service in self.services:
@@ -161,6 +177,7 @@ class HsdsRecords:
                 if sal["service_id"] == sid
             ]
             obj["organization"] = dict(self.organization)
+            obj["metadata"] = [m for m in self.metadata if m["resource_id"] == sid]
             nested.append(obj)
         return nested
 
@@ -171,10 +188,12 @@ def build_records(
     organization_name: str = DEFAULT_ORGANIZATION,
     organization_description: str | None = None,
     buildings: BuildingRegistry | None = None,
+    history: Iterable[Event] = (),
 ) -> HsdsRecords:
     """Map ``resources`` (all of them, sorted by id here) to :class:`HsdsRecords`.
 
-    ``buildings``, when given, adds each location's building name and coordinates.
+    ``buildings``, when given, adds each location's building name and coordinates;
+    ``history`` (the catalog's events) gives the ``metadata`` change log.
     """
     org_id = hsds_id("organization", organization_name)
     records = HsdsRecords(
@@ -218,6 +237,8 @@ def build_records(
                 }
             )
     records.locations = sorted(locations.values(), key=lambda loc: loc["alternate_name"])
+    exported = {s["id"] for s in records.services}
+    records.metadata = [m for m in metadata_rows(history) if m["resource_id"] in exported]
     return records
 
 
@@ -227,6 +248,7 @@ def hsds_files(
     organization_name: str = DEFAULT_ORGANIZATION,
     organization_description: str | None = None,
     buildings: BuildingRegistry | None = None,
+    history: Iterable[Event] = (),
 ) -> dict[str, str]:
     """Both HSDS forms as file name -> text: ``services.json``, the CSVs, the descriptor.
 
@@ -238,6 +260,7 @@ def hsds_files(
         organization_name=organization_name,
         organization_description=organization_description,
         buildings=buildings,
+        history=history,
     )
     files = {"services.json": json_text(records.nested_services())}
     descriptor = package_descriptor(TABLES)
@@ -315,3 +338,79 @@ def _unique(used: set[str], key: str) -> str:
 def _drop_none(obj: JsonObject) -> JsonObject:
     """HSDS JSON types optional fields as plain strings: omit absent values."""
     return {k: v for k, v in obj.items() if v is not None}
+
+
+# --------------------------------------------------------------------------- metadata
+
+#: Our field -> the service field (or nested list) of HSDS a change is logged under.
+_HSDS_FIELDS = {
+    "name": "name",
+    "acronym": "alternate_name",
+    "description": "description",
+    "links": "url",
+    "emails": "email",
+    "status": "status",
+    "review": "assured_date",
+    "availability": "schedules",
+    "phones": "phones",
+    "locations": "service_at_locations",
+}
+_BY_REVIEW = frozenset({Action.RESOLVED, Action.REVIEWED})
+
+
+def _hsds_value(name: str, value: Any) -> Any:
+    """A field's value as the HSDS field holds it (where the two differ)."""
+    if name in {"links", "emails"}:
+        first = value[0] if isinstance(value, list) and value else None
+        return first.get("url") if isinstance(first, dict) else first
+    if name == "status":
+        return {s.value: hsds for s, hsds in _SERVICE_STATUS.items()}.get(value, value)
+    if name == "review":
+        return value.get("last_reviewed") if isinstance(value, dict) else None
+    return value
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def metadata_rows(history: Iterable[Event]) -> list[JsonObject]:
+    """HSDS ``metadata`` rows, in the history's order: one per event that changed a
+    service's HSDS data.
+
+    ``resource_id`` is the service's id (``resource_type`` ``"service"``),
+    ``last_action_date`` the event's day (UTC), ``last_action_type`` its action
+    (``created``, ``updated``, ``retired``, ``relisted``, ``resolved``, ``reviewed``),
+    ``field_name`` the HSDS field (:data:`_HSDS_FIELDS`; a created record's row names
+    ``name``). Values are what the HSDS field holds where it maps one to one (the first
+    URL, ``inactive``, the review date), else compact JSON; an absent value is ``null``
+    (the columns are required). ``updated_by`` names the command. Left out: fields with
+    no HSDS home, recorded conflicts, resolutions that kept the curated value.
+    """
+    rows: list[JsonObject] = []
+    used: set[str] = set()
+    for event in history:
+        name = "name" if event.action is Action.CREATED else event.field
+        if event.resource_id is None or name not in _HSDS_FIELDS or event.action is Action.CONFLICT:
+            continue
+        before, after = _hsds_value(name, event.before), _hsds_value(name, event.after)
+        if before == after:
+            continue
+        by = "review" if event.action in _BY_REVIEW else "sync"
+        key = _unique(used, f"{event.resource_id}@{event.at.isoformat()}:{event.action}:{name}")
+        rows.append(
+            {
+                "id": hsds_id("metadata", key),
+                "resource_id": hsds_id("service", event.resource_id),
+                "resource_type": "service",
+                "last_action_date": event.at.date().isoformat(),
+                "last_action_type": event.action.value,
+                "field_name": _HSDS_FIELDS[name],
+                "previous_value": _cell(before),
+                "replacement_value": _cell(after),
+                "updated_by": f"resource-catalog {by}",
+            }
+        )
+    return rows

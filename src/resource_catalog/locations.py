@@ -1,34 +1,38 @@
-"""Campus locations: the building registry, text -> Location, and every location in free text.
+"""Campus locations: text -> Location, and every location in free text.
 
 MIT writes a room as ``<building>-<room>``: ``5-104`` is building 5, room 104;
-``W20-549`` is building W20, room 549; a building alone is ``E23`` or ``NW61``.
+``W20-549`` is building W20, room 549; ``32-G9`` has a lettered room; a building
+alone is ``E23`` or ``NW61``; a floor without a room is ``W98-2nd FL``. The wings of
+building 14 are buildings of their own in the registry (``14N-417``, ``14S-100``).
 A building is only accepted when it is in the registry (``catalog/buildings.csv``,
-see ``catalog/NOTICE.md`` for its sources), so a typo cannot pass as a place.
+see ``catalog/NOTICE.md`` for its sources; :mod:`resource_catalog._buildings` reads
+it), so a typo cannot pass as a place.
 
 :func:`find_locations` is deliberately conservative, because listings are full of
 things that look like rooms: a plain number counts as a building only with
 context (``Building 10``, ``located in 10``, ``10-250``), while a lettered
 building (``E23``, ``W20``) stands alone; phone numbers, extensions
 (``x3-1212``), ranges and durations (``24-hour``, ``5-10 minutes``) never count.
+Whether a code such as ``3-4948`` is a room or a phone is decided once, for both
+finders, by :func:`resource_catalog._scan.code_reading`.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import math
-import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from types import MappingProxyType
-from typing import Final
+from collections.abc import Iterator
 
-from resource_catalog._paths import bundled_catalog_dir
-from resource_catalog.errors import CatalogError, InvalidLocationError
-from resource_catalog.models import BUILDING_PATTERN, Finding, Location, Severity
+from resource_catalog._buildings import (
+    BUILDING_COLUMNS,
+    BuildingInfo,
+    BuildingRegistry,
+    load_buildings,
+    nearest_buildings,
+)
+from resource_catalog._scan import DASHES, Reading, claim, code_reading, inside_full_number
+from resource_catalog.errors import InvalidLocationError
+from resource_catalog.models import Location
 
 __all__ = [
     "BUILDING_COLUMNS",
@@ -36,198 +40,24 @@ __all__ = [
     "BuildingRegistry",
     "find_locations",
     "load_buildings",
+    "nearest_buildings",
     "parse_location",
 ]
-
-#: The columns of ``buildings.csv``, in order.
-BUILDING_COLUMNS: Final = ("building", "name", "street_address", "latitude", "longitude")
-_BUILDINGS_FILE = "buildings.csv"
-_BUILDING_RE = re.compile(BUILDING_PATTERN)
-
-
-@dataclass(frozen=True, slots=True)
-class BuildingInfo:
-    """One row of the building registry; empty cells are ``None``."""
-
-    building: str
-    name: str | None = None
-    street_address: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-class BuildingRegistry:
-    """The campus buildings, by number (immutable).
-
-    ``"E23" in registry`` and ``registry.get("e23")`` ignore case and
-    surrounding spaces; iteration yields :class:`BuildingInfo` in file order.
-    """
-
-    __slots__ = ("_buildings",)
-    _buildings: Mapping[str, BuildingInfo]
-
-    def __init__(self, buildings: Iterable[BuildingInfo] = ()) -> None:
-        """Build a registry; a building number given twice raises CatalogError."""
-        table: dict[str, BuildingInfo] = {}
-        for info in buildings:
-            if info.building in table:
-                raise CatalogError(f"duplicate building {info.building!r} in the registry")
-            table[info.building] = info
-        object.__setattr__(self, "_buildings", MappingProxyType(table))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __contains__(self, building: object) -> bool:
-        return isinstance(building, str) and building.strip().upper() in self._buildings
-
-    def get(self, building: str) -> BuildingInfo | None:
-        """The registry row for ``building``, or ``None`` when it is unknown."""
-        return self._buildings.get(building.strip().upper())
-
-    def __len__(self) -> int:
-        return len(self._buildings)
-
-    def __iter__(self) -> Iterator[BuildingInfo]:
-        return iter(self._buildings.values())
-
-    def __repr__(self) -> str:
-        return f"<BuildingRegistry: {len(self)} buildings>"
-
-
-# --- loading ---------------------------------------------------------------
-
-
-def _optional(cell: str) -> str | None:
-    cell = cell.strip()
-    return cell or None
-
-
-def _coordinate(cell: str, column: str, limit: float) -> float | None:
-    """Parse a latitude/longitude cell; raise ValueError with the reason."""
-    text = cell.strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{column} {text!r} is not a number") from None
-    if not math.isfinite(value) or abs(value) > limit:
-        raise ValueError(f"{column} {text!r} is out of range (-{limit:g}..{limit:g})")
-    return value
-
-
-def _row_info(cells: dict[str, str]) -> BuildingInfo:
-    """One CSV row -> BuildingInfo; raise ValueError naming the bad value."""
-    building = cells["building"].strip()
-    if not _BUILDING_RE.fullmatch(building):
-        raise ValueError(f"building {building!r} is not a building number like 5, E23, NW61 or 7A")
-    latitude = _coordinate(cells["latitude"], "latitude", 90)
-    longitude = _coordinate(cells["longitude"], "longitude", 180)
-    if (latitude is None) != (longitude is None):
-        raise ValueError("latitude and longitude must be given together")
-    return BuildingInfo(
-        building=building,
-        name=_optional(cells["name"]),
-        street_address=_optional(cells["street_address"]),
-        latitude=latitude,
-        longitude=longitude,
-    )
-
-
-def _read_registry(path: Path) -> BuildingRegistry:
-    """Read and check a buildings.csv, reporting every bad line at once."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path}: building registry is not UTF-8 ({exc.reason})") from exc
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read the building registry: {exc}") from exc
-    problems: list[tuple[int, str]] = []
-    infos: list[BuildingInfo] = []
-    first_line: dict[str, int] = {}
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [cell.strip() for cell in next(reader, [])]
-        missing = [c for c in BUILDING_COLUMNS if c not in header]
-        unknown = [c for c in header if c not in BUILDING_COLUMNS]
-        if missing or unknown or len(set(header)) != len(header):
-            expected = ",".join(BUILDING_COLUMNS)
-            detail = f"missing {missing}" if missing else f"unexpected {unknown or header}"
-            raise CatalogError(
-                f"{path}, line 1: header must be {expected} ({detail})",
-                [_problem(path, 1, f"header must be {expected} ({detail})")],
-            )
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                problems.append((line, f"expected {len(header)} fields, found {len(row)}"))
-                continue
-            try:
-                info = _row_info(dict(zip(header, row, strict=True)))
-            except ValueError as exc:
-                problems.append((line, str(exc)))
-                continue
-            if info.building in first_line:
-                where = first_line[info.building]
-                problems.append((line, f"duplicate building {info.building!r} (line {where})"))
-                continue
-            first_line[info.building] = line
-            infos.append(info)
-    except csv.Error as exc:
-        problems.append((reader.line_num, f"malformed CSV: {exc}"))
-    if problems:
-        line, reason = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise CatalogError(
-            f"{path}, line {line}: {reason}{more}",
-            [_problem(path, n, why) for n, why in problems],
-        )
-    return BuildingRegistry(infos)
-
-
-def _problem(path: Path, line: int, reason: str) -> Finding:
-    return Finding(
-        severity=Severity.ERROR,
-        code="building-registry",
-        message=f"line {line}: {reason}",
-        file=str(path),
-        field=f"line {line}",
-    )
-
-
-@functools.cache
-def _default_registry() -> BuildingRegistry:
-    return _read_registry(bundled_catalog_dir() / _BUILDINGS_FILE)
-
-
-def load_buildings(path: str | os.PathLike[str] | None = None) -> BuildingRegistry:
-    """Read a building registry CSV (default: the bundled ``buildings.csv``, cached).
-
-    Raises:
-        CatalogError: the file cannot be read, or its header, a building number,
-            a coordinate or a duplicate building is wrong; the message names the
-            file and the line, and ``.findings`` lists every bad line.
-    """
-    if path is None:
-        return _default_registry()
-    return _read_registry(Path(path))
-
 
 # --- parsing ---------------------------------------------------------------
 
 _B = r"[A-Z]{0,2}[0-9]+[A-Z]{0,3}"
 _R = r"[0-9A-Z][0-9A-Z.]*"
+_ORDINAL = r"(?P<f>[0-9]{1,2})(?:ST|ND|RD|TH)"
+_FLOOR_WORD = r"(?:FL\.?|FLR\.?|FLOOR)"
 _ROOM_WORD = r"(?:ROOM|RM\.?)"
 _BUILDING_WORD = r"(?:BUILDING|BLDG\.?)"
+_DASH_RE = re.compile(f"[{DASHES}]")
 _PARSE_FORMS = (
     # "5-104", "E23"
     re.compile(rf"(?P<b>{_B})(?: ?- ?(?P<r>{_R}))?", re.ASCII),
+    # "W98-2nd FL", "E23, 3rd floor"
+    re.compile(rf"(?P<b>{_B})(?: ?- ?|,? ){_ORDINAL}(?: ?{_FLOOR_WORD})?", re.ASCII),
     # "room 5-104" (a room word needs the building too: "room 10" is not building 10)
     re.compile(rf"{_ROOM_WORD} ?(?P<b>{_B}) ?- ?(?P<r>{_R})", re.ASCII),
     # "Building 5, Room 104", "Bldg. E23", "building 32-G882"
@@ -238,17 +68,29 @@ _PARSE_FORMS = (
 )
 
 
-def parse_location(text: str, registry: BuildingRegistry | None = None) -> Location:
-    """Parse one campus location: ``5-104``, ``E23``, ``W20-549``, ``NW61``.
+def _unknown_building(text: str, building: str, registry: BuildingRegistry) -> InvalidLocationError:
+    near = nearest_buildings(building, registry)
+    hint = f"the nearest known: {', '.join(near)}" if near else "expected one such as E23 or 10"
+    return InvalidLocationError(
+        text, f"building {building} is not in the building registry ({hint})"
+    )
 
-    Also accepts ``room 5-104``, ``Building 5, Room 104`` and lower case
-    (``e23``). ``registry`` defaults to the bundled one.
+
+def parse_location(text: str, registry: BuildingRegistry | None = None) -> Location:
+    """Parse one campus location: ``5-104``, ``E23``, ``W20-549``, ``NW61``, ``W98-2nd FL``.
+
+    Also accepts ``room 5-104``, ``Building 5, Room 104``, any hyphen or dash
+    between building and room, and lower case (``e23``). ``registry`` defaults to
+    the bundled one.
 
     Raises:
         InvalidLocationError: the text is not a location, or its building is not
-            in the registry.
+            in the registry (the message names the nearest known buildings).
+        TypeError: ``text`` is not a string (``None``, say).
     """
-    normal = " ".join(text.split()).upper().rstrip(".,;")
+    if not isinstance(text, str):
+        raise TypeError(f"parse_location() takes the text as a str, not {type(text).__name__}")
+    normal = _DASH_RE.sub("-", " ".join(text.split()).upper()).rstrip(".,;")
     for form in _PARSE_FORMS:
         match = form.fullmatch(normal)
         if match:
@@ -257,82 +99,109 @@ def parse_location(text: str, registry: BuildingRegistry | None = None) -> Locat
         raise InvalidLocationError(
             text, "not a campus location (expected a building such as E23, or 5-104)"
         )
-    building, room = match["b"], match["r"]
+    fields = match.groupdict()
+    building = fields["b"]
     registry = load_buildings() if registry is None else registry
     if building not in registry:
-        raise InvalidLocationError(text, f"building {building} is not in the building registry")
-    return Location(building=building, room=room)
+        raise _unknown_building(text, building, registry)
+    return Location(building=building, room=fields.get("r"), floor=fields.get("f"))
 
 
 # --- finding in free text --------------------------------------------------
 
-_NOT_BEFORE = r"(?<![\w$#@/.+,\-\u2010-\u2015])"
-_NOT_AFTER = r"(?![\w%]|[.,/:\-\u2010-\u2015][0-9])"
+_D = f"[{DASHES}]"
+_NOT_BEFORE = rf"(?<![\w$#@/.+,{DASHES}])"
+_NOT_AFTER = rf"(?![\w%]|[.,/:{DASHES}][0-9])"
+_ROOM = r"(?:[A-Za-z][0-9]{1,4}[A-Za-z]?|[0-9]{3,4}[A-Za-z]?)"
 # "Building 10", "bldg. E23, room 104", "building 32-G882": case-insensitive.
 _KEYWORD_RE = re.compile(
     rf"""\b(?:building|bldg\.?)[ \t]+(?P<b>[A-Za-z]{{0,2}}[0-9]+[A-Za-z]?)
-    (?:(?:-|[ \t]*[,;]?[ \t]*(?:room|rm\.?)[ \t]+)(?P<r>[A-Za-z]?[0-9]+[A-Za-z]?))?
+    (?:(?:{_D}|[ \t]*[,;]?[ \t]*(?:room|rm\.?)[ \t]+)(?P<r>[A-Za-z]?[0-9]+[A-Za-z]?))?
     {_NOT_AFTER}""",
     re.I | re.ASCII | re.VERBOSE,
 )
-# "5-104", "W20-549", "32-G882": upper case only.
+# "5-104", "W20-549", "32-G9", "w20-500", "14N-417", "5\u2013104".
 _CODE_ROOM_RE = re.compile(
-    rf"{_NOT_BEFORE}(?P<b>[A-Z]{{0,2}}[0-9]+[A-Z]{{0,3}})-(?P<r>[A-Z]?[0-9]{{3,4}}[A-Z]?){_NOT_AFTER}",
+    rf"{_NOT_BEFORE}(?P<b>[A-Za-z]{{0,2}}[0-9]+[A-Za-z]{{0,3}}){_D}(?P<r>{_ROOM}){_NOT_AFTER}",
     re.ASCII,
+)
+_ORDINALS = {
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
+    "sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10",
+}  # fmt: skip
+
+
+def _ordinal(name: str) -> str:
+    words = "|".join(_ORDINALS)
+    return rf"(?:(?P<{name}>[0-9]{{1,2}})(?:st|nd|rd|th)|(?P<{name}w>{words}))"
+
+
+_FLOOR_WORD_RE = r"(?:fl|flr|floor)\b\.?"
+_ANY_B = r"[A-Za-z]{0,2}[0-9]+[A-Za-z]?"
+# "W98-2nd FL", "N52-3rd", "E23, 3rd floor", "W31 on the 3rd floor", "Building 10, first floor".
+_FLOOR_RE = re.compile(
+    rf"""(?:\b(?:building|bldg\.?)[ \t]+|{_NOT_BEFORE})(?P<b>{_ANY_B})
+    (?:{_D}{_ordinal("f")}(?:[ \t]*{_FLOOR_WORD_RE})?
+      |[ \t]*,?[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?{_ordinal("g")}[ \t]+{_FLOOR_WORD_RE})""",
+    re.I | re.ASCII | re.VERBOSE,
+)
+# "the 3rd floor of W31", "2nd floor, building E23", "third floor in Building 10".
+_FLOOR_OF_RE = re.compile(
+    rf"""\b{_ordinal("f")}[ \t]+{_FLOOR_WORD_RE}[ \t]*(?:,|of|in|at)?[ \t]*(?:the[ \t]+)?
+    (?P<kw>(?:building|bldg\.?)[ \t]+)?(?P<b>{_ANY_B}){_NOT_AFTER}""",
+    re.I | re.ASCII | re.VERBOSE,
 )
 # "located in 10", "housed at building 7".
 _LOCATED_RE = re.compile(
     rf"""\b(?:located|housed|based)[ \t]+(?:in|at)[ \t]+(?P<b>[0-9]+[A-Z]{{0,3}}){_NOT_AFTER}""",
     re.I | re.ASCII,
 )
-# "E23", "NW61": a lettered building on its own, upper case only.
+# "E23", "NW61": a lettered building on its own, upper case only; "14N": a wing.
 _LETTERED_RE = re.compile(
-    rf"{_NOT_BEFORE}(?P<b>[A-Z]{{1,2}}[0-9]+[A-Z]{{0,3}}){_NOT_AFTER}", re.ASCII
+    rf"{_NOT_BEFORE}(?P<b>[A-Z]{{1,2}}[0-9]+[A-Z]{{0,3}}|[0-9]+[NSEW]){_NOT_AFTER}", re.ASCII
 )
 
 # Cheap necessary conditions for the patterns above, tested first: a pattern that starts
 # with a look-behind or an optional part is tried at every position of the text.
-_CODE_ROOM_HINT_RE = re.compile(r"-[A-Z]?[0-9]{3}", re.ASCII)
-_LETTERED_HINT_RE = re.compile(r"[A-Z][0-9]", re.ASCII)
+_CODE_ROOM_HINT_RE = re.compile(rf"{_D}[A-Za-z]?[0-9]", re.ASCII)
+_DASH_ORDINAL_RE = re.compile(rf"{_D}[0-9]{{1,2}}(?:st|nd|rd|th)\b", re.I | re.ASCII)
+_LETTERED_HINT_RE = re.compile(r"[A-Z][0-9]", re.ASCII)  # one class first: fast
+_WING_HINT_RE = re.compile(r"[0-9][NSEW]\b", re.ASCII)
 _DIGIT_RE = re.compile(r"[0-9]", re.ASCII)
 
-_SENTENCE_END_RE = re.compile(r"[.!?;](?:\s|$)|\n")
-_CUE_RE = re.compile(
-    r"""\b(?P<phone>call(?:ing)?|phone|telephone|tel|dial|contact(?:ed)?|reach(?:ed)?
-    |hotline|number|ext|extension|fax|tty|tdd|x)\b
-    |\b(?P<place>room|rm|building|bldg|located|suite|office|floor|in)\b""",
-    re.I | re.ASCII | re.VERBOSE,
-)
+# "ages 18-100", "pages 10-250", "2 10-250": a range or a list of numbers.
+# "ages 5-12", "pages 10-120", "(3) 10-250": a short number or a range word just before.
+# The tail of a longer number ("617-253-2300 4-235", a phone then a room) is not one.
 _RANGE_BEFORE_RE = re.compile(
-    r"(?:\b(?:from|between|ages?|aged|pages?|pp|grades?|nos?|years?)\.?|[0-9][ \t]*\)?)[ \t]*$",
+    r"(?:\b(?:ages?|aged|pages?|pp|grades?|nos?|years?)\.?"
+    r"|(?<![0-9.\-])[0-9]{1,3}[ \t]*\)?)[ \t]*$",
     re.I | re.ASCII,
+)
+# "10-250 to 300": the code starts a range (but "from 5-104 to 10-250" is a walk).
+_RANGE_AFTER_RE = re.compile(
+    rf"[ \t]*(?:to|through|thru|{_D})[ \t]*[0-9]+(?![0-9]*{_D}[0-9])", re.I | re.ASCII
 )
 _UNIT_AFTER_RE = re.compile(
     r"[ \t]*(?:%|percent\b|(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
-    r"|people|students|times|am|pm|forms?)\b)",
+    r"|people|students|times|am|pm|forms?|doses|sessions|participants|attendees|seats|visits"
+    r"|patients|appointments|calls|cases|beds|copies|items|units|responses|members)\b)",
     re.I | re.ASCII,
 )
 _TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
-_WINDOW = 40
 
 
-def _nearest_cue_is_phone(text: str, start: int) -> bool:
-    window = text[max(0, start - _WINDOW) : start]
-    ends = list(_SENTENCE_END_RE.finditer(window))
-    if ends:
-        window = window[ends[-1].end() :]
-    cues = list(_CUE_RE.finditer(window))
-    return bool(cues) and cues[-1]["phone"] is not None
-
-
-def _plausible(text: str, match: re.Match[str], *, numeric_context: bool) -> bool:
+def _plausible(text: str, match: re.Match[str], *, code: bool) -> bool:
     """Reject a match that reads as a range, a quantity, or a phone number."""
     if _UNIT_AFTER_RE.match(text, match.end()):
         return False
-    if numeric_context:
+    if code:
         before = text[max(0, match.start() - 12) : match.start()]
-        if _RANGE_BEFORE_RE.search(before) or _nearest_cue_is_phone(text, match.start()):
+        if _RANGE_BEFORE_RE.search(before) or _RANGE_AFTER_RE.match(text, match.end()):
             return False
+        if code_reading(text, match.start(), match.end()) is not Reading.PLACE:
+            return False
+        if inside_full_number(text, match.start(), match.end()):
+            return False  # no room is read out of a phone number
     return True
 
 
@@ -344,14 +213,47 @@ def _patterns(text: str) -> list[re.Pattern[str]]:
     if not _DIGIT_RE.search(text):
         return []  # every form has a building number
     lowered = text.lower()
+    floor_word = "fl" in lowered  # fl, flr, floor
     hints = (
+        floor_word or _DASH_ORDINAL_RE.search(text) is not None,  # "W98-2nd" has no word
+        floor_word,
         "building" in lowered or "bldg" in lowered,
         _CODE_ROOM_HINT_RE.search(text) is not None,
         "located" in lowered or "housed" in lowered or "based" in lowered,
-        _LETTERED_HINT_RE.search(text) is not None,
+        _LETTERED_HINT_RE.search(text) is not None or _WING_HINT_RE.search(text) is not None,
     )
-    regexes = (_KEYWORD_RE, _CODE_ROOM_RE, _LOCATED_RE, _LETTERED_RE)
+    regexes = (_FLOOR_RE, _FLOOR_OF_RE, _KEYWORD_RE, _CODE_ROOM_RE, _LOCATED_RE, _LETTERED_RE)
     return [regex for regex, hint in zip(regexes, hints, strict=True) if hint]
+
+
+def _floor(fields: dict[str, str | None]) -> str | None:
+    for name in ("f", "g"):
+        if fields.get(name):
+            return fields[name]
+        word = fields.get(name + "w")
+        if word:
+            return _ORDINALS[word.lower()]
+    return None
+
+
+def _location(
+    m: re.Match[str], regex: re.Pattern[str], registry: BuildingRegistry
+) -> Location | None:
+    building = m["b"].upper()
+    if building not in registry:
+        return None
+    fields = m.groupdict()
+    room = (fields.get("r") or "").upper() or None
+    if regex is _CODE_ROOM_RE and building == "1" and room in _TOLL_FREE:
+        return None  # "1-800"
+    if regex is _FLOOR_OF_RE or (
+        regex is _FLOOR_RE and not fields.get("f") and not fields.get("fw")
+    ):
+        # "10, 2nd floor" or "2nd floor of 10": a plain number needs a building word.
+        worded = fields.get("kw") or m.group().lower().startswith(("building", "bldg"))
+        if not building[0].isalpha() and not worded:
+            return None
+    return Location(building=building, room=room, floor=_floor(fields))
 
 
 def _candidates(text: str, registry: BuildingRegistry) -> Iterator[list[_Candidate]]:
@@ -359,36 +261,23 @@ def _candidates(text: str, registry: BuildingRegistry) -> Iterator[list[_Candida
     for regex in _patterns(text):
         found: list[_Candidate] = []
         for m in regex.finditer(text):
-            building = m["b"].upper()
-            room = (m.groupdict().get("r") or "").upper() or None
-            if building not in registry:
-                continue
-            if regex is _CODE_ROOM_RE and (
-                not _plausible(text, m, numeric_context=True)
-                or (building == "1" and room in _TOLL_FREE)
-            ):
-                continue
-            if regex is not _CODE_ROOM_RE and not _plausible(text, m, numeric_context=False):
-                continue
-            found.append((m.start(), m.end(), Location(building=building, room=room)))
+            location = _location(m, regex, registry)
+            if location is not None and _plausible(text, m, code=regex is _CODE_ROOM_RE):
+                found.append((m.start(), m.end(), location))
         yield found
+
+
+def _spans(text: str, registry: BuildingRegistry) -> list[tuple[int, int, Location]]:
+    """Every location in ``text`` with its span, in order of appearance (duplicates kept)."""
+    return claim(_candidates(text, registry))
 
 
 @functools.lru_cache(maxsize=1024)
 def _find(text: str, registry: BuildingRegistry) -> tuple[Location, ...]:
-    taken = bytearray(len(text))
-    accepted: list[_Candidate] = []
-    for group in _candidates(text, registry):
-        for start, end, location in group:
-            if 1 in taken[start:end]:
-                continue
-            taken[start:end] = b"\x01" * (end - start)
-            accepted.append((start, end, location))
-    accepted.sort(key=lambda c: c[0])
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str | None, str | None]] = set()
     locations: list[Location] = []
-    for _, _, location in accepted:
-        key = (location.building, location.room)
+    for _, _, location in _spans(text, registry):
+        key = (location.building, location.room, location.floor)
         if key not in seen:
             seen.add(key)
             locations.append(location)
@@ -399,8 +288,14 @@ def find_locations(text: str, registry: BuildingRegistry | None = None) -> list[
     """Every campus location in free text, in order of appearance, deduplicated.
 
     Only buildings in ``registry`` (default: the bundled one) count. Lettered
-    buildings stand alone (``E23``); a plain number needs context (``Building
-    10``, ``located in 10``, ``10-250``). Phone numbers, extensions, ``24-hour``,
-    years, ranges and acronyms such as ``S3`` give nothing. Never raises.
+    buildings and wings stand alone (``E23``, ``14N``); a plain number needs context
+    (``Building 10``, ``located in 10``, ``10-250``). A floor is kept when no room
+    is given (``W98-2nd FL``). Phone numbers, extensions, ``24-hour``, years, ranges
+    and acronyms such as ``S3`` give nothing. Never raises on text.
+
+    Raises:
+        TypeError: ``text`` is not a string.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"find_locations() takes the text as a str, not {type(text).__name__}")
     return list(_find(text, load_buildings() if registry is None else registry))

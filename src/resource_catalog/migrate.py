@@ -4,7 +4,8 @@ Schema 1.0 followed one page: ``catalog.json`` had ``sources`` without ids, and 
 record kept what the page said in ``source``. In 2.0 every source has an ``id`` and a
 record keeps a list of observations, ``sources``, one per page. The upgrade:
 
-* each source gets an id: the slug of its title (made unique by a number);
+* each source gets an id: the slug of its title (made unique by a number), and the
+  catalog the campus ``"mit"`` (1.0 read every page with MIT's dial plan);
 * a record's ``source`` becomes ``sources: [{...source, "source_id": ..., "listed": ...}]``,
   the id chosen by the page's URL (the first source when no URL matches), ``listed``
   false for a retired record (in 1.0 only a sync retired records: the page had
@@ -12,7 +13,7 @@ record keeps a list of observations, ``sources``, one per page. The upgrade:
 * the review state gains the 2.0 fields with their defaults.
 
 Loading a 1.0 catalog upgrades it in memory (with a hint to migrate);
-``resource-catalog migrate`` (:func:`resource_catalog.workflows.migrate_catalog`)
+``resource-catalog migrate`` (:func:`resource_catalog.syncing.migrate_catalog`)
 rewrites it on disk, atomically.
 """
 
@@ -40,6 +41,7 @@ def upgrade_meta(data: Mapping[str, Any]) -> dict[str, Any]:
     """
     upgraded = dict(data)
     upgraded["schema_version"] = "2.0"
+    upgraded.setdefault("campus", "mit")  # 1.0 read every page with MIT's dial plan
     sources = data.get("sources")
     if isinstance(sources, list):
         taken: set[str] = set()

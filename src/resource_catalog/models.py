@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     JsonValue,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     field_serializer,
+    model_serializer,
     model_validator,
 )
 
-from resource_catalog.profile import Profile
+from resource_catalog.profile import DialPlan, Profile
 
 SCHEMA_VERSION = "2.0"
 #: The versions this code reads; older ones are migrated (``resource-catalog migrate``).
@@ -109,11 +111,24 @@ class Phone(_Model):
 
 
 class Location(_Model):
-    """A campus location: building number from the registry, optional room."""
+    """A campus location: building number from the registry, optional room and floor.
+
+    ``floor`` is the floor when the text names one without a room (``W98-2nd FL``
+    gives building W98, floor ``2``); a room number already says its floor.
+    """
 
     building: Building
     room: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")] | None = None
     label: str | None = None
+    floor: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,3}$")] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_floor(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Records written before floors existed stay byte-identical when saved again.
+        data: dict[str, Any] = handler(self)
+        if data.get("floor") is None:
+            data.pop("floor", None)
+        return data
 
     @property
     def code(self) -> str:
@@ -269,6 +284,12 @@ class CatalogMeta(_Model):
     description: str = ""
     review_interval_days: int = Field(
         default=365, ge=1, description="Active records are re-verified at least this often."
+    )
+    campus: DialPlan | Annotated[str, StringConstraints(pattern=ID_PATTERN)] | None = Field(
+        default=None,
+        description="The campus the catalog's pages belong to: the name of a built-in dial "
+        "plan ('mit') or a dial plan. Its extensions are read on its pages; none: only "
+        "full numbers.",
     )
     sources: list[SourcePage] = Field(min_length=1)
 

@@ -3,14 +3,24 @@
 :func:`parse_phone` turns one written number into E.164 (``+16172531212``);
 :func:`find_phones` finds every phone in a listing's free text for the scraper;
 :func:`validate_phone_number` checks a stored ``Phone.number`` for the validator.
-Validity is decided by the ``phonenumbers`` library (default region US), never by
-a pattern alone.
+Validity is decided by the ``phonenumbers`` library, never by a pattern alone.
+``region`` is the page's country (ISO 3166 alpha-2, default ``US``): a page from
+elsewhere reads that country's national numbers and emergency numbers.
 
 Campus extensions
 -----------------
+A campus's short extensions are data, a :class:`~resource_catalog.models.DialPlan`
+passed as ``campus=``: text from MIT (the default) reads MIT's extensions, text
+from elsewhere passes its own plan or ``campus=None`` and reads only full numbers
+and short codes. A plan applies only to a page of its own country; and when the
+full numbers of a text all have another area code (``203-432-…``), its short forms
+are another campus's and are not read either.
+
 MIT writes an on-campus number as its last five digits (``x3-1212``, ``3-1212``)
 [news.mit.edu/2002/phone-1002; tech.mit.edu/V121/N34/34howto.34n.html]. The 2002
-notice lists the exchanges 225, 252, 253, 258, 324, 452 and 577.
+notice lists the exchanges 225, 252, 253, 258, 324, 452 and 577. A number written
+as its last seven digits with an MIT exchange (``253-7923``) is read in 617 too.
+:data:`MIT_DIAL_PLAN` is this table:
 
 =======  =================  ==========  ==============================================
 Written  Number             Status      Source
@@ -29,88 +39,127 @@ Short codes
 -----------
 A short code is stored as its digits with a ``kind`` saying what it is (see
 :data:`SHORT_CODES`): 911 (emergency), 988 (Suicide & Crisis Lifeline, emergency),
-711 (telecommunications relay, tty) and 741741 (Crisis Text Line, sms).
+711 (telecommunications relay, tty), 211 (community services and information, voice)
+and 741741 (Crisis Text Line, sms). In free text
+a short code needs a cue (:mod:`resource_catalog._shortcodes` has the rules).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 import phonenumbers
+from phonenumbers import shortnumberinfo
 
+from resource_catalog._e164 import (
+    DASH,
+    EXT_WORD,
+    NON_DIGIT_RE,
+    NOT_AFTER,
+    NOT_BEFORE,
+    NOT_BEFORE_DIGIT,
+    SEP,
+    Dial,
+    another_campus,
+    campus_to_e164,
+    home_plan,
+    nanp_e164,
+    parse_number,
+    region_code,
+    require_text,
+    tables,
+    to_dial,
+)
+from resource_catalog._scan import Reading, claim, code_reading, window_before
+from resource_catalog._shortcodes import SHORT_CODES, find_short_codes
 from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.models import Phone, PhoneKind
+from resource_catalog.profile import DialPlan
 
 __all__ = [
     "CAMPUS_EXCHANGES",
+    "MIT_DIAL_PLAN",
     "SHORT_CODES",
     "find_phones",
     "parse_phone",
+    "resolve_campus",
+    "suggest_e164",
     "validate_phone_number",
 ]
 
-#: Campus extension prefix digit -> 617 exchange (confirmed or derived, see above).
-CAMPUS_EXCHANGES: Mapping[str, str] = MappingProxyType(
-    {"3": "253", "4": "324", "7": "577", "8": "258"}
-)
-_AMBIGUOUS_PREFIXES: Mapping[str, str] = MappingProxyType(
-    {
+#: How MIT writes its own numbers (see the table above).
+MIT_DIAL_PLAN = DialPlan(
+    name="MIT",
+    country_code=1,
+    area_code="617",
+    prefixes={"3": "253", "4": "324", "7": "577", "8": "258"},
+    ambiguous={
         "2": "2-xxxx is ambiguous between 617-252 and 617-452",
         "5": "5-xxxx is ambiguous between 617-225 and the unconfirmed 617-715",
-    }
+    },
 )
-#: Known short codes and what they are.
-SHORT_CODES: Mapping[str, PhoneKind] = MappingProxyType(
-    {
-        "911": PhoneKind.EMERGENCY,
-        "988": PhoneKind.EMERGENCY,
-        "711": PhoneKind.TTY,
-        "741741": PhoneKind.SMS,
-    }
-)
+#: Built-in dial plans a catalog can name (``"campus": "mit"`` in catalog.json).
+DIAL_PLANS: Mapping[str, DialPlan] = MappingProxyType({"mit": MIT_DIAL_PLAN})
 
-_MAX_PHONE_TEXT = 64
-_WINDOW = 40  # characters before a match searched for context words
-_CACHE_SIZE = 8192
 
-_SEP = r"[ \t\u00a0.\-\u2010-\u2015]"
-_DASH = r"[\-\u2010-\u2015]"
-_NOT_BEFORE = r"(?<![\w$#@/+.,\-\u2010-\u2015])"
-_NOT_AFTER = r"(?![\w%]|[.,/\-\u2010-\u2015]\d)"
-_EXT_WORD = r"(?i:x|ext\.?|extension)"
+def resolve_campus(campus: DialPlan | str | None) -> DialPlan | None:
+    """A catalog's ``campus`` as a dial plan: a built-in plan's name, a plan, or ``None``.
 
-# A North American number, digits or vanity letters, with an optional extension.
+    Raises:
+        ValueError: the name is not one of :data:`DIAL_PLANS`.
+    """
+    if campus is None or isinstance(campus, DialPlan):
+        return campus
+    try:
+        return DIAL_PLANS[campus]
+    except KeyError:
+        known = ", ".join(sorted(DIAL_PLANS))
+        raise ValueError(
+            f"unknown campus {campus!r}: name one of {known} or give a dial plan"
+        ) from None
+
+
+#: Campus extension prefix digit -> 617 exchange: MIT_DIAL_PLAN's prefixes.
+CAMPUS_EXCHANGES: Mapping[str, str] = MappingProxyType(dict(MIT_DIAL_PLAN.prefixes))
+
+
+_MIT = to_dial(MIT_DIAL_PLAN)
+
+# A North American number, digits or vanity letters, with an optional extension:
+# "617-253-1212", "(617) 253-1212", "(617)-253-1212", "617/253-1212", "1-800-273-TALK".
 _NANP_RE = re.compile(
-    rf"""{_NOT_BEFORE}
+    rf"""{NOT_BEFORE}
     (?P<num>
-      (?:\+?1{_SEP}?)?
-      (?:\([ ]?\d{{3}}[ ]?\)[ ]?|\d{{3}}{_SEP}?)
-      (?:\d{{3}}{_SEP}?\d{{4}}|(?P<vanity>[0-9A-Z](?:{_SEP}?[0-9A-Z]){{6}}))
+      (?:\+?1{SEP}?)?
+      (?:\([ ]?\d{{3}}[ ]?\)[ ]?(?:{DASH}[ ]?)?|\d{{3}}(?:{SEP}|/[ ]?)?)
+      (?:\d{{3}}{SEP}?\d{{4}}|(?P<vanity>[0-9A-Z](?:[.\-\u2010-\u2015]?[0-9A-Z]){{6}}))
     )
-    (?:[ \t]*,?[ \t]*{_EXT_WORD}[ \t]*(?P<ext>\d{{1,6}}))?
+    (?:[ \t]*,?[ \t]*{EXT_WORD}[ \t]*(?P<ext>\d{{1,6}}))?
     (?![\w%]|[.\-\u2010-\u2015]\d)""",
     re.VERBOSE | re.ASCII,
 )
 _INTL_RE = re.compile(
-    rf"{_NOT_BEFORE}(?P<num>\+[2-9](?:[ \t.()\-]?\d){{6,14}}){_NOT_AFTER}", re.ASCII
+    rf"{NOT_BEFORE}(?P<num>\+[2-9](?:[ \t.()\-]?\d){{6,14}}){NOT_AFTER}", re.ASCII
 )
 # The digits repeated after a vanity number: "1-800-273-TALK (8255)".
 _ECHO_RE = re.compile(r"[ \t]*\((?P<digits>\d[\d \t.\-]*)\)", re.ASCII)
+# "x3-1212", "ext. 3-1212", also glued to the punctuation before it: "…,x3-1212".
 _CAMPUS_X_RE = re.compile(
-    rf"{_NOT_BEFORE}{_EXT_WORD}[ \t]?(?P<prefix>\d){_DASH}?(?P<rest>\d{{4}}|[A-Z]{{4}})(?![\w-])",
+    rf"(?<![A-Za-z0-9]){EXT_WORD}[ \t]?(?P<prefix>\d){DASH}?"
+    r"(?P<rest>\d{4}|[A-Z]{4})(?![\w-])",
     re.ASCII,
 )
+# "3-4948" (an extension) or "253-7923" (the last seven digits, an exchange of the
+# campus's plan), in one pass. It starts with a digit and checks the character before
+# it right after that digit: a pattern that starts with a look-behind is tried at
+# every position of the text, one that starts with a digit class skips ahead in C.
 _CAMPUS_BARE_RE = re.compile(
-    rf"{_NOT_BEFORE}(?P<prefix>\d){_DASH}(?P<rest>\d{{4}}){_NOT_AFTER}", re.ASCII
-)
-_SMS_RE = re.compile(
-    r"(?i:\btext(?:ing)?)[ \t]+(?:\S{1,20}[ \t]+(?i:to)[ \t]+)?(?P<code>\d{5,6})" + _NOT_AFTER,
+    rf"(?P<lead>\d){NOT_BEFORE_DIGIT}(?:(?P<mid>\d\d)[.\-]|{DASH})(?P<rest>\d{{4}}){NOT_AFTER}",
     re.ASCII,
 )
-_SHORT_RE = re.compile(rf"{_NOT_BEFORE}(?P<code>9-1-1|911|988|711){_NOT_AFTER}", re.ASCII)
 
 _KIND_WORDS = {
     "tty": PhoneKind.TTY,
@@ -121,48 +170,27 @@ _KIND_WORDS = {
     "sms": PhoneKind.SMS,
     "voice": PhoneKind.VOICE,
 }
+# "617-253-0999 (TTY)", "1-800-249-9949 TTY/Voice": the first label word after it,
+# unless it labels the next number ("617-… (TTY: 617-…)").
 _LABEL_AFTER_RE = re.compile(
-    r"[ \t]*[(\[][ \t]*(?P<word>tty|tdd|fax|sms|text|voice)\b", re.I | re.ASCII
+    r"[ \t]*[(\[]?[ \t]*(?P<word>tty|tdd|fax|sms|text|voice)\b(?![ \t]*:?[ \t]*[+(0-9])",
+    re.I | re.ASCII,
 )
 _KIND_CUE_RE = re.compile(
     r"\b(?:tty|tdd|fax|facsimile|text|sms|voice|call|phone|tel)\b", re.I | re.ASCII
 )
 _VOICE_CUES = frozenset({"call", "phone", "tel", "voice"})
-# Words that make "3-1212" a phone or a room: the nearest one before it wins.
-_CONTEXT_CUE_RE = re.compile(
-    r"""\b(?P<phone>call(?:ing)?|phone|telephone|tel|dial|contact(?:ed)?|reach(?:ed)?
-    |hotline|line|number|ext|extension|fax|tty|tdd)\b
-    |\b(?P<place>room|rm|building|bldg|located|suite|office|floor|in)\b""",
-    re.I | re.VERBOSE | re.ASCII,
-)
-_RELAY_CUE_RE = re.compile(
-    r"\b(?:relay|tty|tdd|dial(?:ing)?|call(?:ing)?|deaf|hearing)\b", re.I | re.ASCII
-)
-_NOT_A_CODE_BEFORE_RE = re.compile(
-    r"\b(?:room|rm|suite|ste|no|building|bldg|route|rte|apt|floor|page|pp?|unit)\.?[ \t]*$",
-    re.I | re.ASCII,
-)
-_STREET_AFTER_RE = re.compile(
-    r"[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Boulevard|Blvd"
-    r"|Way|Place|Pl|Lane|Ln|Court|Ct)\b",
-    re.ASCII,
-)
-_SENTENCE_END_RE = re.compile(r"[.!?;](?:\s|$)|\n")
-_TEL_URI_RE = re.compile(r"^tel:", re.I | re.ASCII)
+_STICKY_KINDS = frozenset({PhoneKind.TTY, PhoneKind.FAX})
+_LAST_DIGIT_RE = re.compile(r".*[0-9]", re.ASCII | re.DOTALL)
 # Cheap necessary conditions, tested before the patterns above: a pattern that starts
 # with a look-behind is tried at every position of the text, which was most of the
 # cost of a listing; these start with a literal or a class and skip ahead in C.
-_CAMPUS_BARE_HINT_RE = re.compile(rf"\d{_DASH}\d{{4}}", re.ASCII)
-_SHORT_HINT_RE = re.compile(r"911|988|711|9-1-1")
-_NON_DIGIT_RE = re.compile(r"\D", re.ASCII)
+_X_HINT_RE = re.compile(r"[xX](?:[tT](?:\.|ension)?)?[ \t]?\d", re.ASCII)  # x3, ext. 3
 #: Per pattern, a necessary condition on (text, lower-cased text): when it is false
 #: the pattern cannot match and is not run.
 _HINTS: dict[re.Pattern[str], Callable[[str, str], bool]] = {
     _INTL_RE: lambda text, _: "+" in text,
-    _CAMPUS_X_RE: lambda _, lowered: "x" in lowered,  # x, ext, extension
-    _CAMPUS_BARE_RE: lambda text, _: _CAMPUS_BARE_HINT_RE.search(text) is not None,
-    _SMS_RE: lambda _, lowered: "text" in lowered,
-    _SHORT_RE: lambda text, _: _SHORT_HINT_RE.search(text) is not None,
+    _CAMPUS_X_RE: lambda text, _: _X_HINT_RE.search(text) is not None,
 }
 
 
@@ -171,147 +199,117 @@ def _may_match(regex: re.Pattern[str], text: str, lowered: str) -> bool:
     return hint is None or hint(text, lowered)
 
 
-_CAMPUS_TEXT_RE = re.compile(
-    rf"(?:{_EXT_WORD}[ \t]*(?P<xprefix>\d){_DASH}?|(?P<prefix>\d){_DASH})"
-    r"(?P<rest>[0-9A-Za-z]{4})",
-    re.ASCII,
-)
-
-
-def _campus_to_e164(value: str, prefix: str, rest: str) -> str:
-    """Map a campus extension (``3`` + ``1212``) to E.164, or raise."""
-    if prefix in _AMBIGUOUS_PREFIXES:
-        raise InvalidPhoneError(value, _AMBIGUOUS_PREFIXES[prefix])
-    exchange = CAMPUS_EXCHANGES.get(prefix)
-    if exchange is None:
-        raise InvalidPhoneError(value, f"{prefix}-xxxx is not an MIT campus extension")
-    digits = phonenumbers.convert_alpha_characters_in_number(rest.upper())
-    return f"+1617{exchange}{digits}"
-
-
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _parse(text: str) -> tuple[str, str | None]:
-    """``text`` -> (E.164, extension or None); raise InvalidPhoneError. Cached."""
-    value = _TEL_URI_RE.sub("", text.strip())
-    if not value:
-        raise InvalidPhoneError(text, "empty")
-    if len(value) > _MAX_PHONE_TEXT:
-        raise InvalidPhoneError(text, "too long to be one phone number")
-    if value in SHORT_CODES:
-        raise InvalidPhoneError(text, "a short code has no E.164 form; store its digits")
-    campus = _CAMPUS_TEXT_RE.fullmatch(value)
-    if campus:
-        prefix = campus["xprefix"] or campus["prefix"]
-        value = _campus_to_e164(text, prefix, campus["rest"])
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidPhoneError(text, str(exc.args[0]) if exc.args else "not a number") from None
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneError(text, "not a valid phone number")
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return str(e164), (str(number.extension) if number.extension else None)
-
-
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _nanp(digits: str) -> str | None:
-    """Ten NANP digits (area code 2-9) -> E.164, or None when not a valid number. Cached.
-
-    What ``phonenumbers.parse(written, "US")`` gives for any way of writing these
-    digits (``617-253-1212``, ``(617) 253 1212``, ``+1 617...``), without parsing the
-    text again; validity is still decided by ``phonenumbers``.
-    """
-    number = phonenumbers.PhoneNumber(country_code=1, national_number=int(digits))
-    return f"+1{digits}" if phonenumbers.is_valid_number(number) else None
-
-
-def _nanp_e164(num: str) -> str | None:
-    """A number ``_NANP_RE`` matched (digits only) -> E.164, or None when not valid."""
-    digits = _NON_DIGIT_RE.sub("", num)
-    if len(digits) == 11 and digits[0] == "1":  # noqa: PLR2004
-        digits = digits[1:]
-    if len(digits) == 10 and digits[0] in "23456789":  # noqa: PLR2004
-        return _nanp(digits)
-    try:
-        return _parse(num)[0]
-    except InvalidPhoneError:
-        return None
-
-
-def parse_phone(text: str) -> str:
+def parse_phone(text: str, *, region: str = "US", campus: DialPlan | None = MIT_DIAL_PLAN) -> str:
     """Normalise one written phone number to E.164.
 
     Accepts the usual US forms (``617-253-1212``, ``(617) 253-1212``,
-    ``617.253.1212``, ``+1 617 253 1212``), vanity letters (``1-800-273-TALK``),
-    a ``tel:`` URI, international ``+`` numbers and campus extensions (``x3-1212``,
-    ``3-1212``; see the module docstring). A number with an extension is rejected
-    rather than silently dropping the extension: :func:`find_phones` keeps it.
+    ``617.253.1212``, ``617/253-1212``, ``+1 617 253 1212``), vanity letters
+    (``1-800-273-TALK``), a ``tel:`` URI, international ``+`` numbers, ``region``'s
+    national numbers and ``campus``'s extensions (``x3-1212``, ``3-1212``,
+    ``253-1212`` for MIT; see the module docstring). A number with an extension is
+    rejected rather than silently dropping the extension: :func:`find_phones` keeps it.
 
     Raises:
         InvalidPhoneError: not exactly one valid phone number, an ambiguous campus
             extension (``2-xxxx``, ``5-xxxx``), or a short code such as ``911``.
+        TypeError: ``text`` is not a string (``None``, say).
     """
-    e164, extension = _parse(text)
+    require_text("parse_phone", text)
+    e164, extension = parse_number(text, region, to_dial(campus))
     if extension is not None:
-        raise InvalidPhoneError(text, f"has an extension ({extension}); use find_phones to keep it")
+        raise InvalidPhoneError(
+            text, f"has an extension ({extension}); use find_phones to keep it, or store {e164}"
+        )
     return e164
 
 
-def validate_phone_number(number: str) -> None:
+def suggest_e164(text: str) -> str | None:
+    """The E.164 form a written number stands for, when one can be derived, else None.
+
+    For messages that say what would be valid: ``"617-253-2916"`` -> ``"+16172532916"``.
+    """
+    try:
+        return parse_number(text, "US", _MIT)[0]
+    except InvalidPhoneError:
+        return None
+
+
+def validate_phone_number(number: str, *, regions: Iterable[str] = ()) -> None:
     """Check a stored ``Phone.number``: valid E.164, or a known short code.
+
+    A short code is known when it is one of :data:`SHORT_CODES` (the US lines) or a
+    valid short number of one of ``regions`` (the countries of the pages that list
+    the record: ``999`` for GB).
 
     Raises:
         InvalidPhoneError: not canonical E.164, not a valid number according to
-            ``phonenumbers``, or a short code not in :data:`SHORT_CODES`.
+            ``phonenumbers``, or an unknown short code. The reason says what to write
+            instead when that can be derived.
     """
+    require_text("validate_phone_number", number)
     if number.isascii() and number.isdigit():
-        if number not in SHORT_CODES:
+        if number not in SHORT_CODES and not any(
+            _regional_short_number(number, r) for r in regions if r != "US"
+        ):
             known = ", ".join(sorted(SHORT_CODES))
             raise InvalidPhoneError(number, f"not a known short code ({known})")
         return
     if not number.startswith("+"):
-        raise InvalidPhoneError(number, "neither E.164 (+digits) nor a short code")
+        hint = suggest_e164(number)
+        reason = "neither E.164 (+digits) nor a short code"
+        raise InvalidPhoneError(number, f"{reason}; write it as {hint}" if hint else reason)
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         raise InvalidPhoneError(number, "not a phone number") from None
     if not phonenumbers.is_valid_number(parsed):
         raise InvalidPhoneError(number, "not a valid phone number")
-    if phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) != number:
-        raise InvalidPhoneError(number, "not in canonical E.164 form")
+    canonical = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if canonical != number:
+        raise InvalidPhoneError(number, f"not in canonical E.164 form; write it as {canonical}")
 
 
-def _window_before(text: str, start: int) -> str:
-    """Up to _WINDOW characters before ``start``, cut at the last sentence end."""
-    window = text[max(0, start - _WINDOW) : start]
-    ends = list(_SENTENCE_END_RE.finditer(window))
-    return window[ends[-1].end() :] if ends else window
+def _regional_short_number(number: str, region: str) -> bool:
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(shortnumberinfo.is_valid_short_number_for_region(parsed, region))
 
 
 def _kind_near(text: str, start: int, end: int) -> PhoneKind:
-    """The kind a number's surroundings give it: "(TTY)" after, "Fax:" before."""
+    """The kind a number's surroundings give it: "(TTY)" after, "Fax:" before.
+
+    Only the words since the previous number count ("Fax 617-… or call 617-…": the
+    second is a voice line). A TTY or fax word keeps its kind through a later verb
+    ("TTY users can call 617-…"); "call or text 617-…" is a voice line that also
+    takes texts.
+    """
     after = _LABEL_AFTER_RE.match(text, end)
     if after:
         return _KIND_WORDS[after["word"].lower()]
-    cues = [m.group().lower() for m in _KIND_CUE_RE.finditer(_window_before(text, start))]
+    window = window_before(text, start)
+    last = _LAST_DIGIT_RE.match(window)
+    if last:
+        window = window[last.end() :]
+    cues = [m.group().lower() for m in _KIND_CUE_RE.finditer(window)]
+    specific = [_KIND_WORDS[c] for c in cues if _KIND_WORDS.get(c) in _STICKY_KINDS]
     if not cues or cues[-1] not in _KIND_WORDS:
-        return PhoneKind.VOICE
+        return specific[-1] if specific else PhoneKind.VOICE
     kind = _KIND_WORDS[cues[-1]]
     if kind is PhoneKind.SMS and _VOICE_CUES.intersection(cues):
         return PhoneKind.VOICE  # "call or text 617-...": a voice line that also takes texts
     return kind
 
 
-def _nearest_cue_is_phone(text: str, start: int) -> bool:
-    """True when the nearest context word before ``start`` says "phone"."""
-    cues = list(_CONTEXT_CUE_RE.finditer(_window_before(text, start)))
-    return bool(cues) and cues[-1]["phone"] is not None
-
-
 _Candidate = tuple[int, int, Phone]
 
 
-def _numbers(text: str, lowered: str) -> list[_Candidate]:
+def _phone(text: str, start: int, end: int, e164: str, ext: str | None = None) -> _Candidate:
+    return start, end, Phone(number=e164, extension=ext, kind=_kind_near(text, start, end))
+
+
+def _nanp_numbers(text: str, lowered: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for regex in (_NANP_RE, _INTL_RE):
         if not _may_match(regex, text, lowered):
@@ -322,80 +320,76 @@ def _numbers(text: str, lowered: str) -> list[_Candidate]:
             if vanity is not None and not any(c.isalpha() for c in vanity):
                 continue  # digits split oddly ("617-2-5-3-1212"), not a written number
             if regex is _NANP_RE and vanity is None:
-                nanp = _nanp_e164(num)
-                if nanp is None:
-                    continue
-                e164 = nanp
+                e164 = nanp_e164(num)
             else:
                 try:
-                    e164, _ = _parse(num)
+                    e164 = parse_number(num)[0]
                 except InvalidPhoneError:
-                    continue
+                    e164 = None
+            if e164 is None:
+                continue
             end = m.end()
             if vanity is not None:
                 echo = _ECHO_RE.match(text, end)
-                if echo and e164.endswith(re.sub(r"\D", "", echo["digits"])):
+                if echo and e164.endswith(NON_DIGIT_RE.sub("", echo["digits"])):
                     end = echo.end()
-            ext = m.groupdict().get("ext")
-            kind = _kind_near(text, m.start(), end)
-            found.append((m.start(), end, Phone(number=e164, extension=ext, kind=kind)))
+            found.append(_phone(text, m.start(), end, e164, m.groupdict().get("ext")))
     return found
 
 
-def _campus(text: str, lowered: str) -> list[_Candidate]:
+def _national_numbers(text: str, region: str) -> list[_Candidate]:
+    """A page from outside North America: ``phonenumbers``' own matcher, for its region."""
     found: list[_Candidate] = []
-    for regex in (_CAMPUS_X_RE, _CAMPUS_BARE_RE):
-        if not _may_match(regex, text, lowered):
-            continue
-        for m in regex.finditer(text):
-            if regex is _CAMPUS_BARE_RE and not _nearest_cue_is_phone(text, m.start()):
-                continue
-            exchange = CAMPUS_EXCHANGES.get(m["prefix"])
-            if exchange is None:
-                continue  # ambiguous or not a campus prefix: nothing we can store
-            number = _campus_to_e164(m.group(), m["prefix"], m["rest"])
-            kind = _kind_near(text, m.start(), m.end())
-            found.append((m.start(), m.end(), Phone(number=number, kind=kind)))
+    for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+        e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+        ext = str(m.number.extension) if m.number.extension else None
+        found.append(_phone(text, m.start, m.end, str(e164), ext))
     return found
 
 
-def _short_codes(text: str, lowered: str) -> list[_Candidate]:
+def _campus(text: str, lowered: str, dial: Dial) -> list[_Candidate]:
+    plan = tables(dial)
     found: list[_Candidate] = []
-    if _may_match(_SMS_RE, text, lowered):
-        found += (
-            (m.start(), m.end(), Phone(number=m["code"], kind=PhoneKind.SMS))
-            for m in _SMS_RE.finditer(text)
-        )
-    if not _may_match(_SHORT_RE, text, lowered):
-        return found
-    for m in _SHORT_RE.finditer(text):
-        code = m["code"].replace("-", "")
-        before = text[max(0, m.start() - 12) : m.start()]
-        if _NOT_A_CODE_BEFORE_RE.search(before) or _STREET_AFTER_RE.match(text, m.end()):
-            continue
-        if code == "711" and not _RELAY_CUE_RE.search(_window_before(text, m.start())):
-            continue  # "711" alone is too often a room or a count
-        found.append((m.start(), m.end(), Phone(number=code, kind=SHORT_CODES[code])))
+    if _may_match(_CAMPUS_X_RE, text, lowered):
+        for m in _CAMPUS_X_RE.finditer(text):
+            if m["prefix"] in plan.prefixes:  # else ambiguous or not a campus prefix
+                number = campus_to_e164(m.group(), dial, m["prefix"], m["rest"])
+                found.append(_phone(text, m.start(), m.end(), number))
+    for m in _CAMPUS_BARE_RE.finditer(text):
+        lead, mid, rest = m["lead"], m["mid"], m["rest"]
+        if mid is None and lead not in plan.prefixes:
+            continue  # ambiguous or not a campus prefix: nothing we can store
+        if mid is not None and lead + mid not in plan.exchanges:
+            continue  # seven digits of another exchange
+        if code_reading(text, m.start(), m.end()) is not Reading.PHONE:
+            continue  # the scanner gives this code to the location finder
+        exchange = plan.prefixes[lead] if mid is None else lead + mid
+        found.append(_phone(text, m.start(), m.end(), f"{plan.home}{exchange}{rest}"))
     return found
+
+
+def _spans(text: str, region: str = "US", dial: Dial | None = _MIT) -> list[_Candidate]:
+    """Every phone in ``text`` with its span, in order of appearance (duplicates kept)."""
+    lowered = text.lower()
+    nanp = region_code(region) == 1
+    numbers = _nanp_numbers(text, lowered) if nanp else _national_numbers(text, region.upper())
+    home = home_plan(dial, region)
+    campus: list[_Candidate] = []
+    if home is not None:
+        campus = _campus(text, lowered, home)
+        if campus and another_campus([phone.number for _, _, phone in numbers], home):
+            campus = []  # the page's full numbers say it is another campus's
+    short = find_short_codes(text, lowered, nanp=nanp, region=region.upper())
+    # Earlier groups win overlaps: a full number beats the campus extension or
+    # short code inside it.
+    return claim([numbers, campus, short])
 
 
 @functools.lru_cache(maxsize=1024)
-def _find(text: str) -> tuple[Phone, ...]:
-    taken = bytearray(len(text))
-    accepted: list[_Candidate] = []
-    # Earlier groups win overlaps: a full number beats the campus extension or
-    # short code inside it.
-    lowered = text.lower()
-    for group in (_numbers(text, lowered), _campus(text, lowered), _short_codes(text, lowered)):
-        for start, end, phone in group:
-            if 1 in taken[start:end]:
-                continue
-            taken[start:end] = b"\x01" * (end - start)
-            accepted.append((start, end, phone))
-    accepted.sort(key=lambda c: c[0])
+def _find(text: str, region: str = "US", dial: Dial | None = _MIT) -> tuple[Phone, ...]:
     seen: set[tuple[str, str | None, PhoneKind]] = set()
     phones: list[Phone] = []
-    for _, _, phone in accepted:
+    for _, _, phone in _spans(text, region, dial):
         key = (phone.number, phone.extension, phone.kind)
         if key not in seen:
             seen.add(key)
@@ -403,16 +397,23 @@ def _find(text: str) -> tuple[Phone, ...]:
     return tuple(phones)
 
 
-def find_phones(text: str) -> list[Phone]:
+def find_phones(
+    text: str, *, region: str = "US", campus: DialPlan | None = MIT_DIAL_PLAN
+) -> list[Phone]:
     """Every phone in free text, in order of appearance, without duplicates.
 
     Finds full numbers (with an extension kept in ``extension``), vanity numbers
-    (``1-800-273-TALK (8255)`` once), campus extensions (``x3-1212`` always,
-    ``3-1212`` only after a phone word such as "call" and not after a place word
-    such as "room" or "located in"), text lines (``text HOME to 741741``, kind
-    sms) and short codes (911, 988, and 711 after a relay/TTY/call word). A
-    "TTY"/"fax"/"text" word before a number or "(TTY)" after it sets the kind.
-    Never raises; what cannot be normalised (an ambiguous ``2-xxxx``) is skipped.
-    Duplicates are the same (number, extension, kind).
+    (``1-800-273-TALK (8255)`` once), ``campus``'s extensions (``x3-1212`` always,
+    ``3-1212`` unless the nearest cue word makes it a room, see
+    :mod:`resource_catalog._scan`), text lines (``text HOME to 741741``, kind sms)
+    and short codes named as lines (``call 911``, ``988 Suicide & Crisis Lifeline``,
+    ``711`` with a relay word). A "TTY"/"fax"/"text" word before a number or "(TTY)"
+    after it sets the kind. ``region`` is the page's country; ``campus=None`` reads no
+    extensions at all. Never raises on text; what cannot be normalised (an ambiguous
+    ``2-xxxx``) is skipped. Duplicates are the same (number, extension, kind).
+
+    Raises:
+        TypeError: ``text`` is not a string.
     """
-    return list(_find(text))
+    require_text("find_phones", text)
+    return list(_find(text, region, to_dial(campus)))

@@ -28,7 +28,10 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
   a label inside the listing (``label``), or nowhere (``none``: the source's title);
 * whether items nested inside a listing are details of it (``details``);
 * the phone region of the page (``region``, ISO 3166 alpha-2: a page outside the US
-  reads its own national numbers) and the base URL of relative links (``base_url``).
+  reads its own national numbers), whose campus extensions it writes (``campus``: the
+  catalog's campus, none, or a :class:`DialPlan` of its own; campus locations are read
+  only on a page of the catalog's campus) and the base URL of relative links
+  (``base_url``).
 
 Selectors are CSS as soupsieve (BeautifulSoup's own engine) reads them. A source
 without a profile is read with :data:`DEFAULT_PROFILE`: the first page's rules.
@@ -59,6 +62,21 @@ Region = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class DialPlan(_Model):
+    """How a campus writes its own numbers: a short extension that stands for a full number.
+
+    A five-digit extension ``3-1212`` is its first digit (a key of ``prefixes``) and
+    four more; the full number is ``+<country_code> <area_code> <exchange> <four>``.
+    ``ambiguous`` names the first digits that cannot be read, and why.
+    """
+
+    name: str
+    country_code: int = 1
+    area_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
+    prefixes: dict[Annotated[str, StringConstraints(pattern=r"^[0-9]$")], str]
+    ambiguous: dict[str, str] = {}
 
 
 class Grouping(StrEnum):
@@ -168,6 +186,12 @@ class Profile(_Model):
         description="Listing elements nested inside a listing are details of it, not listings.",
     )
     region: Region = Field(default="US", description="The country whose numbers the page uses.")
+    campus: DialPlan | Literal["catalog", "none"] = Field(
+        default="catalog",
+        description="Whose campus extensions the page writes: the catalog's campus "
+        "('catalog'), none ('none': another campus's page reads only full numbers), or a "
+        "dial plan of its own.",
+    )
     base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
         default=None, description="Relative links resolve against this (default: the page URL)."
     )

@@ -8,11 +8,11 @@ A catalog is a directory::
     buildings.csv             the building registry
     snapshots/<name>          the last page seen of each source
     .sync.lock                held by a running sync (flock; never stale)
-    .commit.lock              held shared by readers, exclusively while a save renames
     .save-journal.json        present only while a save is committing (or after a crash)
 
 Saving is all or nothing. Every changed file is first written and fsynced under a
-temporary name beside it; then, holding the commit lock exclusively, a journal lists
+temporary name beside it; then, holding the commit lock (an ``flock`` on the catalog
+directory) exclusively, a journal lists
 the renames, the renames are done and the journal is removed. A crash before the
 journal leaves the old catalog; a crash after it is rolled forward by :func:`recover`
 (which the next :func:`catalog_lock` runs). Readers (:func:`read_files`) hold the
@@ -30,7 +30,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,18 +37,32 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from resource_catalog._atomic import TEMP_SUFFIX, fsync_dir, resolve_target, write_temp
-from resource_catalog._paths import is_bundled
+from resource_catalog._journal import (
+    commit,
+    commit_lock,
+    current,
+    journal_entries,
+    journal_problem,
+    recover,
+    same_json,
+)
+from resource_catalog._layout import (
+    BUILDINGS_FILE,
+    HISTORY_FILE,
+    JOURNAL_FILE,
+    LOCK_FILE,
+    META_FILE,
+    RESOURCES_DIR,
+    SNAPSHOTS_DIR,
+    check_writable,
+    inside,
+    resource_path,
+    snapshot_path,
+)
 from resource_catalog.catalog import Catalog
 from resource_catalog.errors import CatalogError, CatalogLockedError
 from resource_catalog.migrate import V1, upgrade_meta
-from resource_catalog.models import (
-    ID_PATTERN,
-    READABLE_VERSIONS,
-    SCHEMA_VERSION,
-    SNAPSHOT_PATTERN,
-    CatalogMeta,
-)
+from resource_catalog.models import READABLE_VERSIONS, SCHEMA_VERSION, CatalogMeta
 
 __all__ = [
     "BUILDINGS_FILE",
@@ -73,200 +86,6 @@ __all__ = [
     "snapshot_path",
     "to_json_bytes",
 ]
-
-META_FILE = "catalog.json"
-RESOURCES_DIR = "resources"
-SNAPSHOTS_DIR = "snapshots"
-BUILDINGS_FILE = "buildings.csv"
-HISTORY_FILE = "history.jsonl"
-LOCK_FILE = ".sync.lock"
-COMMIT_LOCK_FILE = ".commit.lock"
-JOURNAL_FILE = ".save-journal.json"
-
-_TOP_FILES = frozenset({META_FILE, HISTORY_FILE})
-_ID_RE = re.compile(ID_PATTERN)
-_SNAPSHOT_RE = re.compile(SNAPSHOT_PATTERN)
-_TEMP_RE = re.compile(r"\.(?P<final>.+)\.[0-9]+" + re.escape(TEMP_SUFFIX))
-
-
-# --------------------------------------------------------------------------- places
-
-
-def resource_path(directory: Path, resource_id: str) -> Path:
-    """The file of a resource; refuses ids that could escape the directory."""
-    if not _ID_RE.fullmatch(resource_id):
-        raise CatalogError(f"refusing to write resource with unsafe id {resource_id!r}")
-    return directory / RESOURCES_DIR / f"{resource_id}.json"
-
-
-def snapshot_path(directory: Path, name: str) -> Path:
-    """The saved page ``name`` of a catalog; refuses names that could escape ``snapshots/``."""
-    if not _SNAPSHOT_RE.fullmatch(name):
-        raise CatalogError(f"refusing unsafe snapshot file name {name!r}")
-    return directory / SNAPSHOTS_DIR / name
-
-
-def _layout_file(rel: str) -> bool:
-    """Whether ``rel`` (a POSIX path relative to the catalog) is one of the layout's files."""
-    parts = rel.split("/")
-    if len(parts) == 1:
-        return parts[0] in _TOP_FILES
-    if len(parts) == 2:  # noqa: PLR2004 (folder/name)
-        folder, name = parts
-        if folder == RESOURCES_DIR:
-            return name.endswith(".json") and bool(_ID_RE.fullmatch(name[: -len(".json")]))
-        if folder == SNAPSHOTS_DIR:
-            return bool(_SNAPSHOT_RE.fullmatch(name))
-    return False
-
-
-def _inside(path: Path, directory: Path) -> bool:
-    """Whether ``path`` (symlinks followed) lies inside ``directory`` (symlinks followed)."""
-    try:
-        path.resolve().relative_to(directory.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
-def check_writable(directory: Path) -> None:
-    """Refuse to write into the installed package or a read-only directory."""
-    if is_bundled(directory):
-        raise CatalogError(
-            f"{directory} is the catalog bundled in the installed package and is never "
-            "written to; pass --catalog DIR with a writable copy"
-        )
-    if not directory.is_dir():
-        raise CatalogError(f"catalog directory not found: {directory}")
-    if not os.access(directory, os.W_OK):
-        raise CatalogError(f"catalog directory {directory} is not writable; pass --catalog DIR")
-
-
-# --------------------------------------------------------------------------- journal
-
-
-def _journal_entries(directory: Path) -> list[tuple[Path, Path]]:
-    """The journal's (temp, final) pairs, checked; :class:`CatalogError` when unsafe or broken."""
-    journal = directory / JOURNAL_FILE
-    where = f"the save journal {journal}"
-    if journal.is_symlink() or not journal.is_file():
-        raise CatalogError(f"{where} is not a regular file; remove it by hand after a look")
-    try:
-        raw = journal.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read {where}: {exc.strerror or exc}") from exc
-    try:
-        entries = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise CatalogError(
-            f"{where} is corrupt ({type(exc).__name__}); no save can be finished from it. "
-            "Look at the catalog, then remove the journal and its .tmp files by hand"
-        ) from None
-    if not isinstance(entries, list) or not entries:
-        raise CatalogError(f"{where} is not a list of renames; remove it by hand after a look")
-    pairs: list[tuple[Path, Path]] = []
-    for n, entry in enumerate(entries):
-        if (
-            not isinstance(entry, dict)
-            or set(entry) != {"temp", "final"}
-            or not all(isinstance(v, str) for v in entry.values())
-        ):
-            raise CatalogError(f"{where}: entry {n} is not {{'temp': ..., 'final': ...}}")
-        pairs.append(_checked_pair(directory, entry["temp"], entry["final"], f"{where}: entry {n}"))
-    return pairs
-
-
-def _checked_pair(directory: Path, temp: str, final: str, where: str) -> tuple[Path, Path]:
-    """One journal entry, refused unless it names a layout file and its own temp beside it."""
-    if not _layout_file(final):
-        raise CatalogError(
-            f"{where} names {final!r}, which is not a file of the catalog's layout; refusing "
-            "to move anything (the journal was not written by this tool)"
-        )
-    head, _, name = final.rpartition("/")
-    temp_head, _, temp_file = temp.rpartition("/")
-    match = _TEMP_RE.fullmatch(temp_file)
-    if temp_head != head or match is None or match["final"] != name:
-        raise CatalogError(f"{where} pairs {final!r} with {temp!r}, which is not its temp file")
-    final_path, temp_path = directory / final, directory / temp
-    if not _inside(final_path.parent, directory) or temp_path.is_symlink():
-        raise CatalogError(f"{where} points outside the catalog ({final_path}); refusing")
-    return temp_path, final_path
-
-
-def journal_problem(directory: Path) -> str | None:
-    """Why the journal in ``directory`` would be refused, or ``None`` (none, or a sound one)."""
-    if not (directory / JOURNAL_FILE).exists() and not (directory / JOURNAL_FILE).is_symlink():
-        return None
-    try:
-        _journal_entries(directory)
-    except CatalogError as exc:
-        return str(exc)
-    return None
-
-
-def _roll_forward(directory: Path) -> None:
-    """Do the renames the journal lists, then remove it (the caller holds the commit lock)."""
-    pairs = _journal_entries(directory)
-    for tmp, final in pairs:
-        if tmp.exists():
-            tmp.replace(final)
-    for parent in {final.parent for _, final in pairs}:
-        fsync_dir(parent)
-    (directory / JOURNAL_FILE).unlink()
-    fsync_dir(directory)
-
-
-def recover(directory: Path) -> bool:
-    """Finish an interrupted save and remove stray temp files. True if work was done.
-
-    Raises :class:`CatalogError` when the journal is corrupt or names files outside the
-    catalog's layout; nothing is moved then.
-    """
-    did = False
-    journal = directory / JOURNAL_FILE
-    if journal.exists() or journal.is_symlink():
-        with _commit_lock(directory, exclusive=True):
-            _roll_forward(directory)
-        did = True
-    for sub in (directory, directory / RESOURCES_DIR, directory / SNAPSHOTS_DIR):
-        if sub.is_dir() and not sub.is_symlink():
-            for stray in sub.glob(f".*{TEMP_SUFFIX}"):
-                if _TEMP_RE.fullmatch(stray.name) and not stray.is_symlink():
-                    stray.unlink(missing_ok=True)
-                    did = True
-    return did
-
-
-# --------------------------------------------------------------------------- locks
-
-
-@contextmanager
-def _commit_lock(directory: Path, *, exclusive: bool) -> Iterator[None]:
-    """Readers hold this shared; a save holds it exclusively while it renames.
-
-    Where the lock file cannot exist (the bundled catalog, a read-only copy that has
-    none) nobody can be committing, so readers go ahead without it.
-    """
-    path = directory / COMMIT_LOCK_FILE
-    fd: int | None = None
-    if not is_bundled(directory):
-        for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
-            try:
-                fd = os.open(path, flags | os.O_NOFOLLOW, 0o644)
-                break
-            except OSError:
-                continue
-    if fd is None:
-        if exclusive:
-            raise CatalogError(f"cannot open the commit lock {path}")
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        yield
-    finally:
-        os.close(fd)
 
 
 @contextmanager
@@ -329,7 +148,7 @@ def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes 
         return Refused(
             f"its folder {path.parent.name}/ is a symbolic link out of the catalog; not read"
         )
-    if path.is_symlink() and not _inside(path, directory):
+    if path.is_symlink() and not inside(path, directory):
         return Refused("a symbolic link to a file outside the catalog; not read")
     try:
         return path.read_bytes()
@@ -347,19 +166,19 @@ def read_files(
     """
     if not directory.is_dir():
         raise CatalogError(f"catalog directory not found: {directory}")
-    with _commit_lock(directory, exclusive=False):
+    with commit_lock(directory, exclusive=False):
         overlay: dict[Path, Path] = {}
         files = CatalogFiles(directory=directory, meta=b"")
         journal = directory / JOURNAL_FILE
         if journal.exists() or journal.is_symlink():
             try:
-                overlay = {final: tmp for tmp, final in _journal_entries(directory) if tmp.exists()}
+                overlay = {final: tmp for tmp, final in journal_entries(directory) if tmp.exists()}
                 files.interrupted = True
             except CatalogError as exc:
                 files.journal_error = str(exc)
 
         folder = directory / RESOURCES_DIR
-        leaves = folder.is_symlink() and not _inside(folder, directory)
+        leaves = folder.is_symlink() and not inside(folder, directory)
 
         def read(path: Path) -> bytes | OSError | Refused:
             return _read(
@@ -393,107 +212,6 @@ def _json_files(folder: Path) -> Iterator[os.DirEntry[str]]:
     for entry in entries:
         if entry.name.endswith(".json") and not entry.name.startswith("."):
             yield entry
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def same_json(old: bytes | None, new: bytes) -> bool:
-    """Whether ``old`` says what ``new`` says (formatting, line ends and a BOM aside)."""
-    if old is None:
-        return False
-    if old == new:
-        return True
-    try:
-        return bool(json.loads(old.decode("utf-8-sig")) == json.loads(new))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return False
-
-
-def _current(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-
-
-def _target(directory: Path, final: Path) -> Path:
-    """Where a write of ``final`` lands: a symlink inside the catalog is written through."""
-    if not final.is_symlink():
-        return final
-    target = resolve_target(final)
-    rel = target.relative_to(directory.resolve()) if _inside(target, directory) else None
-    if (
-        rel is None
-        or not _layout_file(rel.as_posix())
-        or rel.parent != final.parent.relative_to(directory)
-    ):
-        raise CatalogError(
-            f"{final} is a symbolic link to {target}, outside the catalog's own "
-            f"{final.parent.name}/ folder; refusing to write through it"
-        )
-    return directory / rel
-
-
-def commit(directory: Path, wanted: Mapping[Path, bytes], *, json_files: bool = True) -> list[Path]:
-    """Write ``wanted`` (path -> bytes, every path a layout file of ``directory``), all or nothing.
-
-    A JSON file whose content already says the same thing is left alone (no byte of it
-    changes); other files are compared byte for byte. Returns the paths written.
-    """
-    changed: list[Path] = []
-    targets: dict[Path, Path] = {}
-    for final, data in wanted.items():
-        rel = final.relative_to(directory).as_posix()
-        if not _layout_file(rel):
-            raise CatalogError(f"refusing to write {final}: not a file of the catalog's layout")
-        target = _target(directory, final)
-        old = _current(target)
-        is_json = json_files and target.suffix == ".json"
-        if (same_json(old, data) if is_json else old == data) and old is not None:
-            continue
-        targets[target] = final
-        changed.append(final)
-    if not changed:
-        return []
-    for sub in {t.parent for t in targets}:
-        if sub.is_symlink() and not _inside(sub, directory):
-            raise CatalogError(
-                f"{sub} is a symbolic link to {resolve_target(sub)}, outside the catalog; "
-                "refusing to write there (nothing was written)"
-            )
-        sub.mkdir(parents=True, exist_ok=True)
-    temps: dict[Path, Path] = {}
-    try:
-        for target, final in targets.items():
-            temps[target] = write_temp(target, wanted[final])
-        with _commit_lock(directory, exclusive=True):
-            _write_journal(directory, temps)
-            _roll_forward(directory)
-    except BaseException:
-        if not (directory / JOURNAL_FILE).exists():
-            for tmp in temps.values():
-                tmp.unlink(missing_ok=True)
-        raise
-    return sorted(changed)
-
-
-def _write_journal(directory: Path, temps: Mapping[Path, Path]) -> None:
-    entries = [
-        {
-            "temp": tmp.relative_to(directory).as_posix(),
-            "final": final.relative_to(directory).as_posix(),
-        }
-        for final, tmp in temps.items()
-    ]
-    journal = directory / JOURNAL_FILE
-    tmp = write_temp(journal, json.dumps(entries, indent=1).encode())
-    try:
-        tmp.replace(journal)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(directory)
 
 
 # --------------------------------------------------------------------------- metadata
@@ -579,7 +297,7 @@ def save_catalog(
     for name, content in (snapshots or {}).items():
         wanted[snapshot_path(target, name)] = content
     if history:
-        old = _current(target / HISTORY_FILE) or b""
+        old = current(target / HISTORY_FILE) or b""
         if old and not old.endswith(b"\n"):
             old += b"\n"
         wanted[target / HISTORY_FILE] = old + b"".join(

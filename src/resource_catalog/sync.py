@@ -23,26 +23,37 @@ retired stays retired while its page still lists it.
 
 :func:`plan_sync` only plans and :func:`apply_plan` returns a new :class:`Catalog`;
 writing it (atomically, under the lock, with the snapshot and the history) is
-:func:`resource_catalog.workflows.sync_catalog`'s job.
+:func:`resource_catalog.syncing.sync_catalog`'s job.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-
-from pydantic import BaseModel
+from typing import Any
 
 from resource_catalog._fold import fold, normalize_text, slugify
+from resource_catalog._merge import (
+    MERGED_FIELDS,
+    Context,
+    FieldConflict,
+    FieldUpdate,
+    as_json,
+    event,
+    flag_review,
+    merge_record,
+    observation_of,
+    show,
+    with_observation,
+)
 from resource_catalog.catalog import Catalog
 from resource_catalog.checks import NEW_LISTING_REASON
-from resource_catalog.drift import DriftReport, compare, field_values
+from resource_catalog.drift import DriftReport, compare
 from resource_catalog.errors import SyncError
 from resource_catalog.history import Action, Event
-from resource_catalog.models import Conflict, Listing, Observation, Resource, Review, Status
+from resource_catalog.models import Listing, Resource, Review, Status
 
 __all__ = [
     "MERGED_FIELDS",
@@ -55,40 +66,9 @@ __all__ = [
     "slugify",
 ]
 
-#: The fields merged from the page, in the order reports name them.
-MERGED_FIELDS = ("name", "section", "description", "phones", "locations", "links")
 _SLUG_WORDS = 6  # a nameless listing's id comes from its description's first words
 _NAME_WORDS = 8  # ... and its provisional name from a few more
 _SHOWN_SECTIONS = 20  # a plan's summary names at most this many section headings
-
-_KEYS: dict[str, Callable[[Any], Hashable]] = {
-    "name": normalize_text,
-    "section": fold,
-    "description": normalize_text,
-    "phones": lambda items: frozenset((p.number, p.extension, p.kind) for p in items),
-    "locations": lambda items: frozenset((x.building, x.room) for x in items),
-    "links": lambda items: frozenset(x.url for x in items),
-}
-_ITEM_KEYS: dict[str, Callable[[Any], Hashable]] = {
-    "phones": lambda p: (p.number, p.extension, p.kind),
-    "locations": lambda x: (x.building, x.room),
-    "links": lambda x: x.url,
-}
-
-
-class FieldConflict(NamedTuple):
-    """A field both the page and the curator changed: the curated value was kept."""
-
-    id: str
-    field: str
-    reason: str
-
-
-class FieldUpdate(NamedTuple):
-    """A field whose value was taken from the page."""
-
-    id: str
-    field: str
 
 
 @dataclass
@@ -122,185 +102,21 @@ class SyncPlan:
         for rec in self.updated:
             fields = [u.field for u in self.taken if u.id == rec.id]
             if rec.id in attached:
-                what = f"the listing {_show(attached[rec.id])!r} joins this record"
+                what = f"the listing {show(attached[rec.id])!r} joins this record"
             elif fields:
                 what = f"took {', '.join(fields)} from the page"
             else:
                 what = "recorded the page"
             lines.append(f"update {rec.id}: {what}")
         lines += [f"conflict {c.id} {c.field}: {c.reason}" for c in self.conflicts]
-        lines += [f"add {r.id} ({_show(r.section)}): {_show(r.name)}" for r in self.added]
-        lines += [f"retire {r.id}: {_show(r.name)}" for r in self.retired]
+        lines += [f"add {r.id} ({show(r.section)}): {show(r.name)}" for r in self.added]
+        lines += [f"retire {r.id}: {show(r.name)}" for r in self.retired]
         if self.sections is not None:
-            shown = [_show(x) for x in self.sections[:_SHOWN_SECTIONS]]
+            shown = [show(x) for x in self.sections[:_SHOWN_SECTIONS]]
             if len(self.sections) > _SHOWN_SECTIONS:
                 shown.append(f"and {len(self.sections) - _SHOWN_SECTIONS} more")
             lines.append(f"sections of {self.source_id}: {', '.join(shown)}")
         return lines
-
-
-def _show(value: object) -> str:
-    text = ", ".join(value) if isinstance(value, tuple) else str(value)
-    return text if len(text) <= 80 else text[:77] + "..."  # noqa: PLR2004 - display width
-
-
-def _json(value: Any) -> Any:
-    """A field value as JSON data (models dumped, everything else as it is)."""
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    return value
-
-
-def _flag(
-    review: Review,
-    reasons: Sequence[str],
-    today: dt.date,
-    conflicts: Sequence[Conflict] = (),
-) -> Review:
-    merged = list(review.reasons) + [r for r in reasons if r not in review.reasons]
-    kept = [
-        c
-        for c in review.conflicts
-        if (c.field, c.source_id) not in {(n.field, n.source_id) for n in conflicts}
-    ]
-    return review.model_copy(
-        update={
-            "needs_review": True,
-            "reasons": merged,
-            "conflicts": [*kept, *conflicts],
-            "flagged_at": review.flagged_at if review.needs_review and review.flagged_at else today,
-        }
-    )
-
-
-def _observation(listing: Listing, url: str, source_id: str) -> Observation:
-    return Observation.model_validate(
-        {**listing.model_dump(), "url": url, "source_id": source_id, "listed": True}
-    )
-
-
-def _with_observation(sources: Sequence[Observation], obs: Observation) -> list[Observation]:
-    replaced = [obs if o.source_id == obs.source_id else o for o in sources]
-    return replaced if obs in replaced else [*sources, obs]
-
-
-@dataclass
-class _Context:
-    source_id: str
-    url: str
-    today: dt.date
-    at: dt.datetime
-    snapshot: str | None
-
-
-def _merge(
-    rec: Resource, listing: Listing, ctx: _Context, extra_reasons: Sequence[str] = ()
-) -> tuple[Resource, list[FieldUpdate], list[FieldConflict], list[Event]]:
-    """Three-way merge of one record with its listing on the page; returns the new record."""
-    update: dict[str, Any] = {}
-    taken: list[FieldUpdate] = []
-    conflicts: list[FieldConflict] = []
-    recorded: list[Conflict] = []
-    events: list[Event] = []
-    base_obs = rec.observation(ctx.source_id)
-    others = [o for o in rec.sources if o.source_id != ctx.source_id and o.listed]
-    shown = field_values(listing)
-    for name in MERGED_FIELDS:
-        key = _KEYS[name]
-        ours, theirs = getattr(rec, name), getattr(listing, name)
-        base = getattr(base_obs, name) if base_obs is not None else ours
-        if key(theirs) == key(base) or key(theirs) == key(ours):
-            continue
-        if name in {"name", "section"} and not normalize_text(theirs):
-            reason = f"{name}: the page now gives none; kept the curated value"
-            conflicts.append(FieldConflict(rec.id, name, reason))
-        elif key(ours) == key(base):
-            if name in _ITEM_KEYS:
-                theirs, relabelled = _carry_labels(ours, theirs, _ITEM_KEYS[name])
-                if relabelled:
-                    labels = ", ".join(map(repr, relabelled))
-                    conflicts.append(
-                        FieldConflict(
-                            rec.id,
-                            name,
-                            f"{name}: changed on the page; the curated label(s) {labels} "
-                            "were carried over: check them",
-                        )
-                    )
-            update[name] = normalize_text(theirs) if name in {"name", "section"} else theirs
-            taken.append(FieldUpdate(rec.id, name))
-            events.append(_event(Action.UPDATED, rec.id, ctx, name, ours, update[name]))
-            continue
-        elif any(key(getattr(o, name)) == key(ours) for o in others):
-            continue  # the curated value follows another page; validate reports contradictions
-        else:
-            shown_value = shown.get(name, normalize_text(str(theirs)))
-            reason = (
-                f"{name}: changed both on the page {ctx.source_id} (now {_show(shown_value)!r}) "
-                "and in the catalog; kept the curated value"
-            )
-            conflicts.append(FieldConflict(rec.id, name, reason))
-        recorded.append(
-            Conflict(
-                field=name,
-                source_id=ctx.source_id,
-                base=_json(base),
-                page=_json(theirs),
-                catalog=_json(ours),
-            )
-        )
-        events.append(_event(Action.CONFLICT, rec.id, ctx, name, ours, theirs))
-    obs = _observation(listing, ctx.url, ctx.source_id)
-    if base_obs is not None and base_obs != obs:
-        events.append(
-            _event(Action.UPDATED, rec.id, ctx, "sources", _json([base_obs]), _json([obs]))
-        )
-    update["sources"] = _with_observation(rec.sources, obs)
-    reasons = [*extra_reasons, *(c.reason for c in conflicts)]
-    if reasons:
-        update["review"] = _flag(rec.review, reasons, ctx.today, recorded)
-    return Resource.model_validate({**dict(rec), **update}), taken, conflicts, events
-
-
-def _event(
-    action: Action, rid: str, ctx: _Context, name: str | None, before: Any, after: Any
-) -> Event:
-    return Event(
-        at=ctx.at,
-        action=action,
-        resource_id=rid,
-        source_id=ctx.source_id,
-        field=name,
-        before=_json(before),
-        after=_json(after),
-        snapshot_sha256=ctx.snapshot,
-    )
-
-
-def _carry_labels(
-    ours: Sequence[Any], theirs: Sequence[Any], key: Callable[[Any], Any]
-) -> tuple[list[Any], list[str]]:
-    """The page's items with curated labels kept.
-
-    Items the page still lists keep their curated version. When the page replaced
-    as many items as it dropped (a phone number changed), the dropped items'
-    labels move to their replacements in order; those labels are returned so the
-    record can be flagged for a look.
-    """
-    curated = {key(x): x for x in ours}
-    kept = [curated.get(key(x), x) for x in theirs]
-    page_keys = {key(x) for x in theirs}
-    dropped = [x for x in ours if key(x) not in page_keys]
-    fresh = [i for i, x in enumerate(theirs) if key(x) not in curated]
-    relabelled: list[str] = []
-    if dropped and len(dropped) == len(fresh):
-        for old, i in zip(dropped, fresh, strict=True):
-            if old.label and not kept[i].label:
-                kept[i] = kept[i].model_copy(update={"label": old.label})
-                relabelled.append(old.label)
-    return kept, relabelled
 
 
 def _unique(slug: str, taken: set[str]) -> str:
@@ -311,7 +127,7 @@ def _unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def _new_record(listing: Listing, ctx: _Context, ids: set[str]) -> Resource:
+def _new_record(listing: Listing, ctx: Context, ids: set[str]) -> Resource:
     """A new record for a listing no record matched, flagged for review."""
     name = normalize_text(listing.name)
     words = listing.description.split()
@@ -330,7 +146,7 @@ def _new_record(listing: Listing, ctx: _Context, ids: set[str]) -> Resource:
         phones=listing.phones,
         locations=listing.locations,
         links=listing.links,
-        sources=[_observation(listing, ctx.url, ctx.source_id)],
+        sources=[observation_of(listing, ctx.url, ctx.source_id)],
         review=Review(needs_review=True, reasons=reasons, flagged_at=ctx.today),
     )
 
@@ -389,7 +205,7 @@ def plan_sync(
     if len(report.matches) + len([a for a in report.added if a.relisted is None]) != len(scraped):
         raise SyncError("the drift report was not computed from these listings")
     now = at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    ctx = _Context(page.id, source_url or page.url, today or now.date(), now, snapshot_sha256)
+    ctx = Context(page.id, source_url or page.url, today or now.date(), now, snapshot_sha256)
     plan = SyncPlan(source_url=ctx.url, source_id=page.id)
     for rid, listing in sorted(report.matches.items()):
         _plan_match(plan, catalog[rid], listing, ctx)
@@ -404,7 +220,7 @@ def plan_sync(
         else:
             new = _new_record(item.listing, ctx, ids)
             plan.added.append(new)
-            plan.events.append(_event(Action.CREATED, new.id, ctx, None, None, new.name))
+            plan.events.append(event(Action.CREATED, new.id, ctx, None, None, new.name))
     _plan_removals(plan, catalog, report, ctx)
     listed = sum(1 for r in catalog.resources if (o := r.observation(page.id)) and o.listed)
     gone = len(report.removed)
@@ -419,7 +235,7 @@ def plan_sync(
     return plan
 
 
-def _plan_match(plan: SyncPlan, rec: Resource, listing: Listing, ctx: _Context) -> None:
+def _plan_match(plan: SyncPlan, rec: Resource, listing: Listing, ctx: Context) -> None:
     obs = rec.observation(ctx.source_id)
     reasons: list[str] = []
     if obs is not None and not obs.listed and rec.status is Status.RETIRED:
@@ -427,15 +243,15 @@ def _plan_match(plan: SyncPlan, rec: Resource, listing: Listing, ctx: _Context) 
         if not others:
             reasons.append(f"listed on {ctx.source_id} again (sync on {ctx.today.isoformat()})")
             rec = rec.model_copy(update={"status": Status.ACTIVE})
-            plan.events.append(_event(Action.RELISTED, rec.id, ctx, "status", "retired", "active"))
+            plan.events.append(event(Action.RELISTED, rec.id, ctx, "status", "retired", "active"))
     elif rec.status is Status.RETIRED:
         # Retired by its curators while the page still lists it: record the page only.
-        new_obs = _observation(listing, ctx.url, ctx.source_id)
+        new_obs = observation_of(listing, ctx.url, ctx.source_id)
         if obs != new_obs:
-            sources = _with_observation(rec.sources, new_obs)
+            sources = with_observation(rec.sources, new_obs)
             plan.updated.append(rec.model_copy(update={"sources": sources}))
         return
-    new, taken, conflicts, events = _merge(rec, listing, ctx, reasons)
+    new, taken, conflicts, events = merge_record(rec, listing, ctx, reasons)
     plan.taken += taken
     plan.conflicts += conflicts
     plan.events += events
@@ -443,9 +259,9 @@ def _plan_match(plan: SyncPlan, rec: Resource, listing: Listing, ctx: _Context) 
         plan.updated.append(new)
 
 
-def _plan_attach(plan: SyncPlan, rec: Resource, listing: Listing, ctx: _Context) -> None:
+def _plan_attach(plan: SyncPlan, rec: Resource, listing: Listing, ctx: Context) -> None:
     """A new listing that names an office the catalog has from another page joins it."""
-    obs = _observation(listing, ctx.url, ctx.source_id)
+    obs = observation_of(listing, ctx.url, ctx.source_id)
     update: dict[str, Any] = {"sources": [*rec.sources, obs]}
     for name in ("phones", "locations", "links"):
         if not getattr(rec, name) and getattr(listing, name):
@@ -455,14 +271,14 @@ def _plan_attach(plan: SyncPlan, rec: Resource, listing: Listing, ctx: _Context)
         f"also listed on {ctx.source_id} as {listing.name!r}: joined to this record; "
         "check that it is the same office"
     )
-    update["review"] = _flag(rec.review, [reason], ctx.today)
+    update["review"] = flag_review(rec.review, [reason], ctx.today)
     new = Resource.model_validate({**dict(rec), **update})
     plan.updated.append(new)
     plan.attached.append((rec.id, listing.name))
-    plan.events.append(_event(Action.UPDATED, rec.id, ctx, "sources", None, _json([obs])))
+    plan.events.append(event(Action.UPDATED, rec.id, ctx, "sources", None, as_json([obs])))
 
 
-def _plan_removals(plan: SyncPlan, catalog: Catalog, report: DriftReport, ctx: _Context) -> None:
+def _plan_removals(plan: SyncPlan, catalog: Catalog, report: DriftReport, ctx: Context) -> None:
     """Records the page no longer lists: the observation is unlisted, the record retired
     when no page lists it any more."""
     matched = set(report.matches)
@@ -470,20 +286,23 @@ def _plan_removals(plan: SyncPlan, catalog: Catalog, report: DriftReport, ctx: _
         obs = rec.observation(ctx.source_id)
         if obs is None or not obs.listed or rec.id in matched:
             continue
-        sources = _with_observation(rec.sources, obs.model_copy(update={"listed": False}))
+        sources = with_observation(rec.sources, obs.model_copy(update={"listed": False}))
         still = [o.source_id for o in sources if o.listed]
         update: dict[str, Any] = {"sources": sources}
         if rec.status is Status.ACTIVE and not still:
             reason = f"no longer listed on {ctx.source_id} (sync on {ctx.today.isoformat()})"
-            update |= {"status": Status.RETIRED, "review": _flag(rec.review, [reason], ctx.today)}
+            update |= {
+                "status": Status.RETIRED,
+                "review": flag_review(rec.review, [reason], ctx.today),
+            }
             plan.retired.append(rec.model_copy(update=update))
-            plan.events.append(_event(Action.RETIRED, rec.id, ctx, "status", "active", "retired"))
+            plan.events.append(event(Action.RETIRED, rec.id, ctx, "status", "active", "retired"))
         else:
             if rec.status is Status.ACTIVE:
                 reason = f"no longer listed on {ctx.source_id}; still listed on {', '.join(still)}"
-                update["review"] = _flag(rec.review, [reason], ctx.today)
+                update["review"] = flag_review(rec.review, [reason], ctx.today)
             plan.updated.append(rec.model_copy(update=update))
-            plan.events.append(_event(Action.UPDATED, rec.id, ctx, "sources", None, None))
+            plan.events.append(event(Action.UPDATED, rec.id, ctx, "sources", None, None))
 
 
 def apply_plan(catalog: Catalog, plan: SyncPlan) -> Catalog:

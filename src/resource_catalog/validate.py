@@ -56,6 +56,7 @@ from resource_catalog.history import Event, parse_history
 from resource_catalog.locations import BuildingRegistry, load_buildings
 from resource_catalog.migrate import V1, source_ids_by_url, upgrade_meta, upgrade_resource
 from resource_catalog.models import CatalogMeta, Finding, Resource, Severity
+from resource_catalog.phones import resolve_campus, suggest_e164
 from resource_catalog.store import (
     BUILDINGS_FILE,
     HISTORY_FILE,
@@ -67,7 +68,14 @@ from resource_catalog.store import (
     read_files,
 )
 
-__all__ = ["ValidationResult", "check_catalog_value", "load_catalog", "validate_catalog"]
+__all__ = [
+    "ValidationResult",
+    "check_catalog_value",
+    "load_catalog",
+    "load_for_change",
+    "refuse_invalid",
+    "validate_catalog",
+]
 
 
 @dataclass(frozen=True)
@@ -235,6 +243,50 @@ def check_catalog_value(
     return findings
 
 
+def load_for_change(path: str | os.PathLike[str]) -> Catalog:
+    """The catalog a command is about to change: validated and of the current schema.
+
+    Raises :class:`CatalogError` (with every finding) when it is invalid, or names
+    ``resource-catalog migrate`` when it is an older schema: a command that writes never
+    starts from a catalog it could not save as it found it.
+    """
+    directory = Path(path)
+    validation = validate_catalog(directory)
+    if validation.schema_version == V1:
+        raise CatalogError(
+            f"catalog {directory} is schema {V1}; run `resource-catalog migrate --catalog "
+            f"{directory}` first (it rewrites the catalog in the current schema)"
+        )
+    if validation.errors:
+        first = validation.errors[0]
+        raise CatalogError(
+            f"catalog {directory} is invalid ({len(validation.errors)} error(s); first: "
+            f"{first.file}: {first.message}); run `resource-catalog validate` and fix it first",
+            validation.findings,
+        )
+    return validation.catalog
+
+
+def refuse_invalid(
+    catalog: Catalog, what: str, error: Callable[[str], Exception] = CatalogError
+) -> None:
+    """Raise ``error`` when ``catalog``, saved as it is, would not pass ``validate``.
+
+    The check uses the catalog's own building registry, as ``validate`` does. ``what``
+    names the change in the message ("the synced catalog").
+    """
+    registry = None
+    if catalog.path is not None and (catalog.path / BUILDINGS_FILE).is_file():
+        registry = load_buildings(catalog.path / BUILDINGS_FILE)
+    problems = [f for f in check_catalog_value(catalog, registry) if f.severity is Severity.ERROR]
+    if problems:
+        first = problems[0]
+        raise error(
+            f"{what} would not validate ({len(problems)} error(s); first: {first.file}: "
+            f"{first.field or first.code}: {first.message}); nothing was written"
+        )
+
+
 # --------------------------------------------------------------------------- pieces
 
 
@@ -249,12 +301,18 @@ def _invalid_meta(directory: Path, message: str) -> ValidationResult:
 
 
 def _profile_findings(meta: CatalogMeta) -> list[Finding]:
-    """A CSS selector of a profile that soupsieve cannot parse is an error, found before use."""
+    """An unknown campus, or a profile's CSS selector that soupsieve cannot parse: errors
+    found before any page is read."""
+    found: list[Finding] = []
+    try:
+        resolve_campus(meta.campus)
+    except ValueError as exc:
+        found.append(finding("catalog-json", str(exc), META_FILE, "campus", str(meta.campus)))
     if all(page.profile is None for page in meta.sources):
-        return []
+        return found
     from resource_catalog.pages.profiles import selector_problems  # noqa: PLC0415 (soupsieve)
 
-    return [
+    return found + [
         finding("profile", problem, META_FILE, f"sources[{i}].profile.{where}", selector)
         for i, page in enumerate(meta.sources)
         if page.profile is not None
@@ -408,6 +466,11 @@ def _schema_message(err: Any) -> str:
         return "unknown field (not in the schema; a typo?)"
     if err["type"] == "missing":
         return "required field is missing"
+    loc, value = err["loc"], err.get("input")
+    if loc and loc[-1] == "number" and "phones" in loc and isinstance(value, str):
+        e164 = suggest_e164(value)  # "617-253-2916": say the valid form, not just the pattern
+        if e164 is not None and e164 != value:
+            return f"{err['msg']}; write it as {e164}"
     return str(err["msg"])
 
 

@@ -3,10 +3,8 @@
 * :func:`diff_catalog`: read the sources' pages (live, from files or from the saved
   snapshots) and compare each with the catalog: a :class:`CatalogDrift`.
 * :func:`check_catalog`: validate, then diff against the snapshots (or live).
-* :func:`sync_catalog`: under the lock, read the pages, plan and apply a three-way
-  merge per source, validate the result, and save it with the snapshots and the
-  history in one atomic commit.
-* :func:`migrate_catalog`: rewrite an older catalog in the current schema.
+* :func:`resource_catalog.syncing.sync_catalog` and ``migrate_catalog`` (the workflows
+  that write) build on the reading helpers here.
 
 The command line only parses options, calls one of these and renders the result.
 Every source is read and checked even when another fails; a source that cannot be
@@ -15,10 +13,8 @@ read or recognised is reported (an error, exit 2), never as "N removed".
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,16 +29,13 @@ from resource_catalog.errors import (
     CatalogError,
     ProfileMismatchError,
     ResourceCatalogError,
-    SyncError,
 )
-from resource_catalog.history import Action, Event, event_lines, now, sha256
-from resource_catalog.migrate import V1
 from resource_catalog.models import Listing, SourcePage, Status
 from resource_catalog.pages.read import ScrapedPage, read_page, read_source, read_sources
-from resource_catalog.profile import Profile, SectionFrom
-from resource_catalog.store import catalog_lock, check_writable, save_catalog, snapshot_path
-from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
-from resource_catalog.validate import ValidationResult, check_catalog_value, validate_catalog
+from resource_catalog.phones import resolve_campus
+from resource_catalog.profile import DialPlan, Profile, SectionFrom
+from resource_catalog.store import snapshot_path
+from resource_catalog.validate import ValidationResult, validate_catalog
 
 if TYPE_CHECKING:
     import requests
@@ -50,16 +43,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CheckResult",
     "DiffResult",
-    "MigrateResult",
     "ScrapeResult",
-    "SyncResult",
     "check_catalog",
     "diff_catalog",
-    "migrate_catalog",
     "read_profile",
     "scrape_pages",
     "select_sources",
-    "sync_catalog",
 ]
 
 #: A page that takes more than this share of a source's records off it, among at least
@@ -71,7 +60,7 @@ PageResult = ScrapedPage | ResourceCatalogError | OSError
 Progress = Callable[[SourcePage, PageResult], None]
 
 
-def _directory(path: str | os.PathLike[str] | None) -> Path:
+def catalog_directory(path: str | os.PathLike[str] | None) -> Path:
     return Path(path) if path is not None else default_catalog_dir()
 
 
@@ -107,14 +96,26 @@ def select_sources(
     return chosen
 
 
-def _page_sections(source: SourcePage, page: ScrapedPage) -> list[str] | None:
+def campus_of(catalog: Catalog) -> DialPlan | None:
+    """The dial plan of the catalog's campus; :class:`CatalogError` for an unknown name."""
+    try:
+        return resolve_campus(catalog.meta.campus)
+    except ValueError as exc:
+        raise CatalogError(f"catalog.json: {exc}") from None
+
+
+def reads_heading_sections(source: SourcePage) -> bool:
+    return source.profile is None or source.profile.section.source is SectionFrom.HEADING
+
+
+def page_sections(source: SourcePage, page: ScrapedPage) -> list[str] | None:
     """The sections a page has, for a source whose sections are headings (else ``None``).
 
     The headings found, after the sections of listings no heading names (a listing above
     the first heading gets the source's default section): every section a record of
     the page is in, so a sync never leaves a record in a section catalog.json lacks.
     """
-    if source.profile is not None and source.profile.section.source is not SectionFrom.HEADING:
+    if not reads_heading_sections(source):
         return None
     known = {fold(h) for h in page.sections}
     unnamed: dict[str, str] = {}
@@ -124,7 +125,7 @@ def _page_sections(source: SourcePage, page: ScrapedPage) -> list[str] | None:
     return [*unnamed.values(), *page.sections]
 
 
-def _read(
+def read_pages(
     catalog: Catalog,
     sources: Sequence[SourcePage],
     *,
@@ -136,16 +137,19 @@ def _read(
     progress: Progress | None,
 ) -> dict[str, PageResult]:
     directory = catalog.path
+    campus = campus_of(catalog)
     if html is not None or url is not None:
         (source,) = sources
         try:
             if html is not None:
-                page: PageResult = read_source(source, directory, html_file=html, url=url)
+                page: PageResult = read_source(
+                    source, directory, html_file=html, url=url, campus=campus
+                )
             else:
                 from resource_catalog.pages.fetch import make_session  # noqa: PLC0415
 
                 with session_factory() if session_factory else make_session() as session:
-                    page = read_source(source, directory, url=url, session=session)
+                    page = read_source(source, directory, url=url, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             page = exc
         if progress is not None:
@@ -158,6 +162,7 @@ def _read(
         jobs=jobs,
         session_factory=session_factory,
         progress=progress,
+        campus=campus,
     )
 
 
@@ -169,7 +174,7 @@ def _previous(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> list[L
     if not saved.is_file() or saved.read_bytes() == page.content:
         return None
     try:
-        return read_page(saved, source=source).listings
+        return read_page(saved, source=source, campus=campus_of(catalog)).listings
     except (ResourceCatalogError, OSError):
         return None
 
@@ -181,7 +186,7 @@ def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceD
         source_id=source.id,
         source_url=page.origin,
         previous=_previous(catalog, source, page),
-        page_sections=_page_sections(source, page),
+        page_sections=page_sections(source, page),
     )
     listed = sum(
         1
@@ -190,13 +195,22 @@ def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceD
     )
     if listed >= MISMATCH_MIN_RECORDS and len(report.removed) > MISMATCH_SHARE * listed:
         found = len(page.listings)
+        profile = source.profile
+        lost = (
+            f" (its content {', '.join(repr(c) for c in profile.content)} found nothing)"
+            if profile is not None
+            and profile.content
+            and page.reading is not None
+            and page.reading.content == "body"
+            else ""
+        )
         return SourceDrift(
             source.id,
             source.url,
             error=str(
                 ProfileMismatchError(
-                    f"page not recognised: the profile no longer matches the page: it read "
-                    f"{found} listing(s), and {len(report.removed)} of the {listed} records "
+                    f"page not recognised: the profile no longer matches the page{lost}: it "
+                    f"read {found} listing(s), and {len(report.removed)} of the {listed} records "
                     f"{source.id} lists are not among them (check the page and its profile; "
                     "sync --force if the page really lost them)"
                 )
@@ -268,7 +282,7 @@ def scrape_pages(
     directory = Path(path)
     catalog = Catalog(meta=read_meta(directory), resources=(), path=directory)
     chosen = select_sources(catalog, sources, html=html, url=url)
-    pages = _read(
+    pages = read_pages(
         catalog,
         chosen,
         html=html,
@@ -285,7 +299,7 @@ def scrape_pages(
     for source in chosen:
         page = pages[source.id]
         if not isinstance(page, ScrapedPage):
-            errors[source.id] = _message(page)
+            errors[source.id] = error_message(page)
             continue
         if page.moved_to is not None and page.fetched is not None:
             moved.append((page.fetched.url, page.moved_to))
@@ -326,9 +340,9 @@ def diff_catalog(
     """
     from resource_catalog.validate import load_catalog  # noqa: PLC0415
 
-    catalog = path if isinstance(path, Catalog) else load_catalog(_directory(path))
+    catalog = path if isinstance(path, Catalog) else load_catalog(catalog_directory(path))
     chosen = select_sources(catalog, sources, html=html, url=url)
-    pages = _read(
+    pages = read_pages(
         catalog,
         chosen,
         html=html,
@@ -347,11 +361,11 @@ def diff_catalog(
             if page.moved_to is not None and page.fetched is not None:
                 moved.append((page.fetched.url, page.moved_to))
         else:
-            results.append(SourceDrift(source.id, source.url, error=_message(page)))
+            results.append(SourceDrift(source.id, source.url, error=error_message(page)))
     return DiffResult(CatalogDrift(tuple(results)), tuple(moved))
 
 
-def _message(exc: BaseException) -> str:
+def error_message(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, ResourceCatalogError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
@@ -379,7 +393,7 @@ def check_catalog(
 ) -> CheckResult:
     """Validate the catalog, then diff it with its saved snapshots (offline, the default),
     its live pages (``live``), or ``url`` (one source). No drift check when invalid."""
-    validation = validate_catalog(_directory(path), progress=validation_progress)
+    validation = validate_catalog(catalog_directory(path), progress=validation_progress)
     if validation.errors:
         return CheckResult(validation, None)
     diff = diff_catalog(
@@ -392,218 +406,3 @@ def check_catalog(
         progress=progress,
     )
     return CheckResult(validation, diff)
-
-
-# --------------------------------------------------------------------------- sync
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What :func:`sync_catalog` did (or, with ``dry_run``, would do)."""
-
-    directory: Path
-    plans: tuple[SyncPlan, ...]
-    errors: Mapping[str, str]
-    written: tuple[Path, ...] = ()
-    dry_run: bool = False
-    moved: tuple[tuple[str, str], ...] = ()
-    origins: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def changed(self) -> bool:
-        """Whether anything was (or would be) written."""
-        return bool(self.written) or any(not p.is_empty for p in self.plans)
-
-
-def sync_catalog(
-    path: str | os.PathLike[str] | None = None,
-    *,
-    sources: Sequence[str] | None = None,
-    html: str | os.PathLike[str] | None = None,
-    url: str | None = None,
-    dry_run: bool = False,
-    force: bool = False,
-    jobs: int = 4,
-    session_factory: Callable[[], requests.Session] | None = None,
-    progress: Progress | None = None,
-    at: dt.datetime | None = None,
-) -> SyncResult:
-    """Apply the sources' page changes to the catalog without losing curated work.
-
-    Holds the catalog's lock (not for ``dry_run``), loads and validates the catalog
-    (a 1.0 catalog must be migrated first), reads every chosen source's page, plans a
-    sync per source and applies them in turn, validates the result, and saves it with
-    the snapshots and the history events in one atomic commit. Nothing changes on disk
-    when nothing changed on the pages. A source that cannot be read is skipped (its
-    records are never retired for it) and reported in ``errors``. Raises
-    :class:`SyncError` (nothing written) when a plan is refused or the result would not
-    validate.
-    """
-    directory = _directory(path)
-    if not dry_run:
-        check_writable(directory)
-    with nullcontext() if dry_run else catalog_lock(directory):
-        return _sync(
-            directory, sources, html, url, dry_run, force, jobs, session_factory, progress, at
-        )
-
-
-def _sync(
-    directory: Path,
-    ids: Sequence[str] | None,
-    html: str | os.PathLike[str] | None,
-    url: str | None,
-    dry_run: bool,
-    force: bool,
-    jobs: int,
-    session_factory: Callable[[], requests.Session] | None,
-    progress: Progress | None,
-    at: dt.datetime | None,
-) -> SyncResult:
-    validation = validate_catalog(directory)
-    if validation.schema_version == V1:
-        raise CatalogError(
-            f"catalog {directory} is schema {V1}; run `resource-catalog migrate --catalog "
-            f"{directory}` first (it rewrites the catalog in the current schema)"
-        )
-    if validation.errors:
-        first = validation.errors[0]
-        raise CatalogError(
-            f"catalog {directory} is invalid ({len(validation.errors)} error(s); first: "
-            f"{first.file}: {first.message}); run `resource-catalog validate` and fix it first"
-        )
-    catalog = validation.catalog
-    chosen = select_sources(catalog, ids, html=html, url=url)
-    pages = _read(
-        catalog,
-        chosen,
-        html=html,
-        url=url,
-        offline=False,
-        jobs=jobs,
-        session_factory=session_factory,
-        progress=progress,
-    )
-    stamp = at or now()
-    plans: list[SyncPlan] = []
-    errors: dict[str, str] = {}
-    snapshots: dict[str, bytes] = {}
-    events: list[Event] = []
-    moved: list[tuple[str, str]] = []
-    origins: dict[str, str] = {}
-    for source in chosen:
-        page = pages[source.id]
-        if not isinstance(page, ScrapedPage):
-            errors[source.id] = _message(page)
-            continue
-        origins[source.id] = page.origin
-        if page.moved_to is not None and page.fetched is not None:
-            moved.append((page.fetched.url, page.moved_to))
-        digest = sha256(page.content)
-        plan = plan_sync(
-            catalog,
-            page.listings,
-            source_id=source.id,
-            page_sections=_page_sections(source, page),
-            force=force,
-            at=stamp,
-            snapshot_sha256=digest,
-        )
-        plans.append(plan)
-        catalog = apply_plan(catalog, plan)
-        events += plan.events
-        catalog, snapshot = _mark_synced(catalog, source.id, page, plan, stamp)
-        if snapshot is not None:
-            snapshots[snapshot] = page.content
-    problems = [f for f in check_catalog_value(catalog) if f.severity.value == "error"]
-    if problems:
-        first = problems[0]
-        raise SyncError(
-            f"the synced catalog would not validate ({len(problems)} error(s); first: "
-            f"{first.file}: {first.field}: {first.message}); nothing was written"
-        )
-    written: list[Path] = []
-    if not dry_run and (snapshots or any(not p.is_empty for p in plans)):
-        written = save_catalog(catalog, directory, snapshots=snapshots, history=event_lines(events))
-    return SyncResult(
-        directory=directory,
-        plans=tuple(plans),
-        errors=errors,
-        written=tuple(written),
-        dry_run=dry_run,
-        moved=tuple(moved),
-        origins=origins,
-    )
-
-
-def _mark_synced(
-    catalog: Catalog, source_id: str, page: ScrapedPage, plan: SyncPlan, at: dt.datetime
-) -> tuple[Catalog, str | None]:
-    """Record a sync of one source (time, snapshot, validators), only when something changed.
-
-    Returns the catalog and the snapshot file name to write (``None``: nothing to save).
-    """
-    source = catalog.meta.source(source_id)
-    name = source.snapshot or f"{source_id}.html"
-    saved: bytes | None = None
-    if catalog.path is not None:
-        file = snapshot_path(catalog.path, name)
-        saved = file.read_bytes() if file.is_file() else None
-    fetched = page.fetched
-    etag = fetched.etag if fetched and not page.not_modified else source.etag
-    modified = fetched.last_modified if fetched and not page.not_modified else source.last_modified
-    same_page = saved == page.content
-    if plan.is_empty and same_page and (etag, modified) == (source.etag, source.last_modified):
-        return catalog, None
-    updated = source.model_copy(
-        update={"snapshot": name, "etag": etag, "last_modified": modified, "last_sync": at}
-    )
-    sources = [updated if s.id == source_id else s for s in catalog.meta.sources]
-    catalog = catalog.with_meta(catalog.meta.model_copy(update={"sources": sources}))
-    return catalog, (None if same_page else name)
-
-
-# --------------------------------------------------------------------------- migrate
-
-
-@dataclass(frozen=True)
-class MigrateResult:
-    """What :func:`migrate_catalog` did: the version found and the files written."""
-
-    directory: Path
-    from_version: str
-    written: tuple[Path, ...]
-
-
-def migrate_catalog(
-    path: str | os.PathLike[str] | None = None, *, at: dt.datetime | None = None
-) -> MigrateResult:
-    """Rewrite a catalog in the current schema (2.0), atomically and under the lock.
-
-    A 1.0 catalog is read as 2.0 in memory (each source gets an id, each record's
-    ``source`` becomes its first observation), validated, and saved in one commit with
-    a history event. A current catalog is left as it is. Raises :class:`CatalogError`
-    when the catalog is invalid (nothing is written).
-    """
-    directory = _directory(path)
-    with catalog_lock(directory):
-        validation = validate_catalog(directory)
-        errors = validation.errors
-        if errors:
-            first = errors[0]
-            raise CatalogError(
-                f"catalog {directory} has {len(errors)} error(s) and cannot be migrated; "
-                f"first: {first.file}: {first.field or first.code}: {first.message}",
-                validation.findings,
-            )
-        if validation.schema_version != V1:
-            return MigrateResult(directory, validation.schema_version, ())
-        event = Event(
-            at=at or now(),
-            action=Action.UPDATED,
-            field="schema_version",
-            before=V1,
-            after=validation.catalog.meta.schema_version,
-        )
-        written = save_catalog(validation.catalog, directory, history=event_lines([event]))
-    return MigrateResult(directory, V1, tuple(written))

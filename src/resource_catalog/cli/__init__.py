@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resource_catalog.cli import catalog_cmds, drift_cmds, sources_cmds  # noqa: F401 (registers)
+from resource_catalog.cli import (  # noqa: F401 (importing a module registers its commands)
+    catalog_cmds,
+    drift_cmds,
+    review_cmds,
+    sources_cmds,
+)
 from resource_catalog.cli._base import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Progress, cli
 
 _Progress = Progress  # the name the tests and older callers use

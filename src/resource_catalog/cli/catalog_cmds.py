@@ -35,7 +35,7 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
     Reports every problem at once, each naming the file, field and bad value, and
     says which catalog was checked.
     """
-    from resource_catalog.report import render_validation  # noqa: PLC0415
+    from resource_catalog.report_findings import render_validation  # noqa: PLC0415
     from resource_catalog.validate import validate_catalog  # noqa: PLC0415
 
     directory = resolve_catalog(catalog_dir)
@@ -112,16 +112,17 @@ def export(
     """Export the catalog as JSON, JSON Lines, CSV, a Data Package or Open Referral HSDS.
 
     With --since DATE only the records created, updated or retired since then are
-    exported (retired ones included), from the catalog's history.
+    exported (retired ones included), from the catalog's history; the HSDS change
+    log (metadata) then holds the changes since then only.
     """
     from resource_catalog.export import export as run_export  # noqa: PLC0415
+    from resource_catalog.history import changes_catalog  # noqa: PLC0415
     from resource_catalog.validate import load_catalog  # noqa: PLC0415
 
     with Progress("Loading catalog") as progress:
         catalog = load_catalog(resolve_catalog(catalog_dir), progress=progress)
     if since is not None:
-        changed = [c.resource for c in catalog.changes(since) if c.resource is not None]
-        catalog = catalog.replace(changed)
+        catalog = changes_catalog(catalog, since)
         include_retired = True
     if fmt in ("datapackage", "hsds"):
         if output == "-":
@@ -139,7 +140,7 @@ def export(
 @catalog_option
 def migrate(catalog_dir: Path | None) -> int:
     """Rewrite an older catalog (schema 1.0) in the current schema, atomically."""
-    from resource_catalog.workflows import migrate_catalog  # noqa: PLC0415
+    from resource_catalog.syncing import migrate_catalog  # noqa: PLC0415
 
     result = migrate_catalog(resolve_catalog(catalog_dir))
     if not result.written:

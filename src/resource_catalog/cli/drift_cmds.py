@@ -228,7 +228,8 @@ def check(
     fail_on: str,
 ) -> int:
     """Validate the catalog, then diff it with the saved snapshots (offline) or live pages."""
-    from resource_catalog.report import render, render_validation  # noqa: PLC0415
+    from resource_catalog.report import render  # noqa: PLC0415
+    from resource_catalog.report_findings import render_validation  # noqa: PLC0415
     from resource_catalog.workflows import check_catalog  # noqa: PLC0415
 
     with Progress("Validating") as progress:
@@ -258,6 +259,7 @@ def check(
 @catalog_option
 @source_option
 @page_options
+@click.option("--offline", is_flag=True, help="Read the saved snapshots (as after sources add).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Apply even if it would retire many records.")
 @jobs_option
@@ -266,6 +268,7 @@ def sync(
     source_ids: Sequence[str],
     url: str | None,
     html_file: Path | None,
+    offline: bool,
     dry_run: bool,
     force: bool,
     jobs: int,
@@ -276,14 +279,15 @@ def sync(
     are retired (never deleted); each page is saved in snapshots/ for offline checks,
     and every change is appended to history.jsonl in the same atomic commit.
     """
-    from resource_catalog.report import printable  # noqa: PLC0415
-    from resource_catalog.workflows import sync_catalog  # noqa: PLC0415
+    from resource_catalog._display import printable  # noqa: PLC0415
+    from resource_catalog.syncing import sync_catalog  # noqa: PLC0415
 
     result = sync_catalog(
         resolve_catalog(catalog_dir),
         sources=source_ids,
         html=html_file,
         url=url,
+        offline=offline,
         dry_run=dry_run,
         force=force,
         jobs=jobs,

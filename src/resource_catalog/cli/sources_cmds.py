@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from resource_catalog.cli._base import (
+    EXIT_FINDINGS,
     EXIT_OK,
     SubGroup,
     catalog_option,
@@ -15,6 +18,12 @@ from resource_catalog.cli._base import (
     format_option,
     resolve_catalog,
 )
+
+if TYPE_CHECKING:
+    from resource_catalog.models import Listing
+    from resource_catalog.pages.infer import Scored
+    from resource_catalog.profile import Profile
+    from resource_catalog.sources import AddResult
 
 
 @cli.group(cls=SubGroup)
@@ -81,4 +90,217 @@ def show_source(source_id: str, catalog_dir: Path | None, fmt: str) -> int:
         f"  profile: {json.dumps(profile) if profile else '(default: the first page rules)'}"
     )
     click.echo(f"  {len(listed)} record(s) listed: {', '.join(listed)}")
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------- add / test
+
+
+def _listing_line(number: int, listing: Listing) -> str:
+    """``  3. Name [Section]  phones ...  rooms ...`` for one listing."""
+    parts = [f"{number:>3}. {listing.name or '(no name)'} [{listing.section}]"]
+    if listing.phones:
+        parts.append("phones " + ", ".join(p.number for p in listing.phones))
+    if listing.locations:
+        parts.append("rooms " + ", ".join(loc.code for loc in listing.locations))
+    return "  ".join(parts)
+
+
+def _listing_json(listing: Listing) -> dict[str, Any]:
+    return {
+        "name": listing.name,
+        "section": listing.section,
+        "phones": [p.number for p in listing.phones],
+        "locations": [loc.code for loc in listing.locations],
+    }
+
+
+def _stored(profile: Profile) -> Any:
+    """The profile as catalog.json stores it (what differs from the default rules)."""
+    from resource_catalog.models import SourcePage  # noqa: PLC0415
+
+    page = SourcePage(id="x", url="https://example.org/", title="x", profile=profile)
+    return page.model_dump(mode="json")["profile"]
+
+
+def _scored_json(scored: Scored) -> dict[str, Any]:
+    return {
+        "score": round(scored.score, 3),
+        "description": scored.candidate.description,
+        "profile": _stored(scored.candidate.profile),
+        "listings": [_listing_json(x) for x in scored.reading.listings],
+    }
+
+
+@sources.command("add")
+@click.option("--url", help="The page's http(s) URL (fetched unless --html gives the page).")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the page from this saved HTML file (with --url: saved from URL).",
+)
+@click.option("--id", "source_id", help="The source's id [default: a slug of the title].")
+@click.option("--title", help="The source's title [default: the page's own title].")
+@click.option(
+    "--example",
+    "examples",
+    multiple=True,
+    metavar="NAME",
+    help="A listing name you can see on the page (repeatable): the profile must read it.",
+)
+@catalog_option
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@click.option(
+    "--force", is_flag=True, help="Save the source even when the reading is weak or ambiguous."
+)
+@_fmt
+def add_source_cmd(
+    url: str | None,
+    html_file: Path | None,
+    source_id: str | None,
+    title: str | None,
+    examples: Sequence[str],
+    catalog_dir: Path | None,
+    dry_run: bool,
+    force: bool,
+    fmt: str,
+) -> int:
+    """Onboard a page: infer its profile, show what it reads, add it to catalog.json.
+
+    Prints the listings the inferred profile reads, the profile as stored, and the
+    runner-up reading when there is one. Saves the snapshot and the source entry in one
+    commit, creating no records: the next `sync --source ID` creates them, each
+    flagged for review. Exit 1 (and nothing written, unless --force) when the reading
+    is weak or ambiguous: add --example NAME, or edit the profile and check it with
+    `sources test`.
+    """
+    from resource_catalog.sources import add_source  # noqa: PLC0415
+
+    if url is None and html_file is None:
+        raise click.UsageError("give the page: --url URL, or --html FILE [--url URL]")
+    result = add_source(
+        resolve_catalog(catalog_dir),
+        html=html_file,
+        url=url,
+        source_id=source_id,
+        title=title,
+        examples=examples,
+        dry_run=dry_run,
+        force=force,
+    )
+    inference = result.inference
+    if fmt == "json":
+        body = {
+            "source": result.source.model_dump(mode="json"),
+            "confidence": inference.confidence.value,
+            "score": round(inference.score, 3),
+            "reasons": list(inference.reasons),
+            "description": inference.best.candidate.description,
+            "listings": [_listing_json(x) for x in inference.reading.listings],
+            "profile": result.source.model_dump(mode="json")["profile"],
+            "runner_up": _scored_json(inference.runner_up) if inference.runner_up else None,
+            "written": [str(p) for p in result.written],
+            "dry_run": result.dry_run,
+        }
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    else:
+        _render_add(result)
+    return EXIT_OK if result.confident else EXIT_FINDINGS
+
+
+def _render_add(result: AddResult) -> None:
+    inference = result.inference
+    source = result.source
+    listings = inference.reading.listings
+    click.echo(f"{source.id}: {source.title} ({source.url})")
+    click.echo(
+        f"confidence: {inference.confidence.value} (score {inference.score:.2f}); "
+        f"{inference.best.candidate.description}"
+    )
+    for reason in inference.reasons:
+        click.echo(f"  - {reason}")
+    click.echo(f"it would read {len(listings)} listing(s):")
+    for i, listing in enumerate(listings, 1):
+        click.echo(_listing_line(i, listing))
+    click.echo("profile (as stored in catalog.json):")
+    click.echo(json.dumps(source.model_dump(mode="json")["profile"], indent=2, ensure_ascii=False))
+    runner = inference.runner_up
+    if runner is not None:
+        click.echo(f"runner-up (score {runner.score:.2f}): {runner.candidate.description}")
+        for i, listing in enumerate(runner.reading.listings[:10], 1):
+            click.echo(_listing_line(i, listing))
+        if len(runner.reading.listings) > 10:  # noqa: PLR2004
+            click.echo(f"  ... and {len(runner.reading.listings) - 10} more")
+        click.echo(json.dumps(_stored(runner.candidate.profile), ensure_ascii=False))
+    if result.saved:
+        click.echo(
+            f"added source {source.id} to catalog.json and saved snapshots/{source.snapshot}; "
+            f"no records yet: run `resource-catalog sync --source {source.id}` to create them "
+            "(each flagged for review)"
+        )
+    elif result.dry_run:
+        click.echo("dry run: nothing written")
+    else:
+        click.echo(
+            f"not saved: the reading is {inference.confidence.value}. Name a listing you can "
+            "see with --example NAME, or save it with --force, edit the profile in "
+            f"catalog.json and preview it with `resource-catalog sources test {source.id}`"
+        )
+
+
+@sources.command("test")
+@click.argument("source_id", metavar="ID")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read this saved page instead of the source's snapshot.",
+)
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read with this profile (JSON) instead of the one in catalog.json.",
+)
+@catalog_option
+@_fmt
+def test_source_cmd(
+    source_id: str,
+    html_file: Path | None,
+    profile_file: Path | None,
+    catalog_dir: Path | None,
+    fmt: str,
+) -> int:
+    """Preview what a source's profile (or an edited one) reads on its page.
+
+    Reads the saved snapshot (or --html FILE) through the profile in catalog.json (or
+    --profile FILE) and prints the listings; writes nothing. Exit 2 when the profile
+    reads nothing there, naming the part of it that found nothing.
+    """
+    from resource_catalog import sources as workflows  # noqa: PLC0415
+    from resource_catalog.workflows import read_profile  # noqa: PLC0415
+
+    reading = workflows.test_source(
+        resolve_catalog(catalog_dir),
+        source_id,
+        html=html_file,
+        profile=read_profile(profile_file) if profile_file is not None else None,
+    )
+    if fmt == "json":
+        body = {
+            "id": source_id,
+            "content": reading.content,
+            "matched": reading.matched,
+            "sections": list(reading.sections),
+            "listings": [_listing_json(x) for x in reading.listings],
+        }
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    click.echo(
+        f"{source_id}: {len(reading.listings)} listing(s) in the content found by "
+        f"{reading.content!r}"
+    )
+    for i, listing in enumerate(reading.listings, 1):
+        click.echo(_listing_line(i, listing))
     return EXIT_OK

@@ -18,8 +18,9 @@ import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from resource_catalog._fold import fold
+from resource_catalog.errors import ProfileMismatchError
 from resource_catalog.pages.text import Budget, spans, text_of
-from resource_catalog.profile import Grouping, Profile, SectionFrom
+from resource_catalog.profile import DEFAULT_CONTENT, Grouping, Profile, SectionFrom
 
 __all__ = [
     "CHROME_SELECTORS",
@@ -185,8 +186,9 @@ def choose_content(
 
     The first candidate of ``profile.content``, in order, that holds the listings (and,
     when the profile reads sections from headings, a section heading, a known one if
-    any are known) wins; else the whole body. Linear in the page, however many
-    candidates nest inside each other.
+    any are known) wins; else the whole body. A profile that names content selectors of
+    its own and finds none of them raises :class:`ProfileMismatchError`. Linear in the
+    page, however many candidates nest inside each other.
     """
     body = soup.body
     fallback = (body if body is not None else soup), "body"
@@ -198,6 +200,14 @@ def choose_content(
     found = select_each(soup, wanted)
     candidates = found[: len(profile.content)]
     if not any(candidates):
+        if list(profile.content) != list(DEFAULT_CONTENT):
+            # A profile that names its page's content must find it: reading the whole
+            # page instead would read the chrome.
+            named = ", ".join(repr(s) for s in profile.content)
+            raise ProfileMismatchError(
+                "page not recognised: the profile no longer matches the page: content "
+                f"selector(s) {named} found nothing"
+            )
         return fallback
     where = spans(soup, budget)
     listings = sorted(where[id(t)][0] for t in found[len(profile.content)])

@@ -14,14 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from resource_catalog.errors import FetchError, ResourceCatalogError
 from resource_catalog.models import Listing, SourcePage
-from resource_catalog.profile import Profile, SectionFrom
+from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
 if TYPE_CHECKING:
     import requests
@@ -37,6 +37,13 @@ __all__ = [
     "read_sources",
     "scrape_page",
 ]
+
+
+class _Default:
+    """The campus of a page read on its own: MIT's, as it always was."""
+
+
+_DEFAULT = _Default()
 
 #: A bound over reading one source: fetching and parsing together.
 JOB_SECONDS = 90.0
@@ -82,11 +89,14 @@ def _parse(
     base_url: str | None,
     seconds: float | None,
     profile: Profile | None = None,
+    campus: DialPlan | _Default | None = _DEFAULT,
 ) -> Reading:
     from resource_catalog.pages.parse import read_listings  # noqa: PLC0415
+    from resource_catalog.phones import MIT_DIAL_PLAN  # noqa: PLC0415
 
+    plan = MIT_DIAL_PLAN if isinstance(campus, _Default) else campus
     if source is None:
-        return read_listings(html, profile=profile, base_url=base_url, seconds=seconds)
+        return read_listings(html, profile=profile, base_url=base_url, seconds=seconds, campus=plan)
     profile = source.profile
     heading_sections = profile is None or profile.section.source is SectionFrom.HEADING
     return read_listings(
@@ -96,6 +106,7 @@ def _parse(
         known_sections=source.sections if heading_sections and source.sections else None,
         default_section=source.title,
         seconds=seconds,
+        campus=plan,
     )
 
 
@@ -106,18 +117,20 @@ def read_page(
     base_url: str | None = None,
     profile: Profile | None = None,
     seconds: float | None = JOB_SECONDS,
+    campus: DialPlan | _Default | None = _DEFAULT,
 ) -> ScrapedPage:
     """Parse a saved HTML file (its encoding detected as for a fetched page).
 
     ``source`` gives the profile, the known sections and the base URL (``base_url``
-    wins); without it ``profile`` (default: the first page's rules) reads the page. Raises
+    wins); without it ``profile`` (default: the first page's rules) reads the page.
+    ``campus`` is the catalog's campus (default: MIT's dial plan). Raises
     :class:`~resource_catalog.errors.ParseError` when it is not the resource page, and
     :class:`OSError` when it cannot be read.
     """
     from resource_catalog.pages._encoding import decode_html  # noqa: PLC0415 (no requests)
 
     content = Path(path).read_bytes()
-    reading = _parse(decode_html(content), source, base_url, seconds, profile)
+    reading = _parse(decode_html(content), source, base_url, seconds, profile, campus)
     return ScrapedPage(
         listings=reading.listings,
         origin=str(path),
@@ -135,6 +148,7 @@ def scrape_page(
     snapshot: str | os.PathLike[str] | None = None,
     session: requests.Session | None = None,
     seconds: float = JOB_SECONDS,
+    campus: DialPlan | _Default | None = _DEFAULT,
 ) -> ScrapedPage:
     """Fetch and parse the page at ``url`` within ``seconds`` for both.
 
@@ -158,7 +172,9 @@ def scrape_page(
     if fetched.not_modified:
         if not own or snapshot is None or not Path(snapshot).is_file():
             raise FetchError(url, "not modified (304), but there is no saved snapshot to read")
-        saved = read_page(snapshot, source=source, base_url=fetched.final_url, seconds=left)
+        saved = read_page(
+            snapshot, source=source, base_url=fetched.final_url, seconds=left, campus=campus
+        )
         return ScrapedPage(
             listings=saved.listings,
             origin=f"{fetched.final_url} (not modified; snapshot {snapshot})",
@@ -168,7 +184,7 @@ def scrape_page(
             reading=saved.reading,
             source_id=saved.source_id,
         )
-    reading = _parse(fetched.html or "", source, fetched.final_url, left, profile)
+    reading = _parse(fetched.html or "", source, fetched.final_url, left, profile, campus)
     return ScrapedPage(
         listings=reading.listings,
         origin=fetched.final_url,
@@ -187,20 +203,25 @@ def read_source(
     url: str | None = None,
     offline: bool = False,
     session: requests.Session | None = None,
+    campus: DialPlan | _Default | None = _DEFAULT,
 ) -> ScrapedPage:
     """The page of one source: from ``html_file`` (``url`` is then where it was saved
     from), from its saved snapshot (``offline``), or fetched from ``url`` or its own URL.
+    ``campus`` is the catalog's campus.
     """
-    from resource_catalog.store import snapshot_path  # noqa: PLC0415
+    from resource_catalog.store import SNAPSHOTS_DIR, snapshot_path  # noqa: PLC0415
 
     snapshot = snapshot_path(directory, source.snapshot) if directory and source.snapshot else None
     if html_file is not None:
-        return read_page(html_file, source=source, base_url=url)
+        return read_page(html_file, source=source, base_url=url, campus=campus)
     if offline:
         if snapshot is None or not snapshot.is_file():
             raise FetchError(source.url, "no saved snapshot of this source to check offline")
-        return read_page(snapshot, source=source)
-    return scrape_page(url or source.url, source=source, snapshot=snapshot, session=session)
+        saved = read_page(snapshot, source=source, campus=campus)
+        return replace(saved, origin=f"saved snapshot {SNAPSHOTS_DIR}/{source.snapshot}")
+    return scrape_page(
+        url or source.url, source=source, snapshot=snapshot, session=session, campus=campus
+    )
 
 
 class _HostGate:
@@ -229,6 +250,7 @@ def read_sources(
     files: Mapping[str, str | os.PathLike[str]] | None = None,
     progress: Callable[[SourcePage, ScrapedPage | ResourceCatalogError | OSError], None]
     | None = None,
+    campus: DialPlan | _Default | None = _DEFAULT,
 ) -> dict[str, ScrapedPage | ResourceCatalogError | OSError]:
     """Read several sources' pages: id -> the page, or the error that kept it from being read.
 
@@ -246,14 +268,18 @@ def read_sources(
         try:
             if source.id in files or offline:
                 page = read_source(
-                    source, directory, html_file=files.get(source.id), offline=offline
+                    source,
+                    directory,
+                    html_file=files.get(source.id),
+                    offline=offline,
+                    campus=campus,
                 )
             else:
                 from resource_catalog.pages.fetch import make_session  # noqa: PLC0415
 
                 session = session_factory() if session_factory else make_session()
                 with gate(source.url), session:
-                    page = read_source(source, directory, session=session)
+                    page = read_source(source, directory, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             result: ScrapedPage | ResourceCatalogError | OSError = exc
         else:

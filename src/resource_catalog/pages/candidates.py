@@ -1,0 +1,384 @@
+"""Candidate profiles for a page: each repeated structure read every way it could be.
+
+For every :class:`~resource_catalog.pages.structure.Group` of a page this proposes the
+groupings a profile supports (one element per listing, name/description pairs, a
+heading and what follows, lines within a block, table rows), where the names come from
+(a leading link or bold element, a title element inside a card, the first line, the
+text before a separator) and where sections come from (the heading-like elements above
+the listings, a repeated bold label, or nowhere). Each candidate is scoped to its main
+content with a stable selector and drops the chrome inside it that the reader would not
+drop by itself. Which candidate is right is decided by reading the page through each
+(:mod:`resource_catalog.pages.infer`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from bs4 import Tag
+
+from resource_catalog._fold import fold
+from resource_catalog.pages.profiles import choose_content, select
+from resource_catalog.pages.scoring import name_quality
+from resource_catalog.pages.structure import (
+    HEADINGS,
+    Group,
+    PageTree,
+    heading_level,
+    matches_within,
+    stable_classes,
+)
+from resource_catalog.pages.text import text_of
+from resource_catalog.profile import Profile
+
+__all__ = ["Candidate", "propose"]
+
+_DASHES: Final = ("\u2013", "\u2014")
+_DASHED: Final = re.compile(r"\s[\u2013\u2014-]\s")
+_LEADS: Final = ("a", "b", "strong")
+_TITLE_WORDS: Final = ("title", "name", "heading", "header")
+#: Header words of the column that names a row's office.
+_NAME_COLUMNS: Final = (
+    "office", "name", "resource", "service", "organization", "organisation", "department",
+    "program", "programme", "unit", "contact", "centre", "center", "who",
+)  # fmt: skip
+_MAX_MEMBER_TEXT: Final = 2500
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One way to read the page: a profile, and what it does in words."""
+
+    profile: Profile
+    description: str
+
+
+def propose(tree: PageTree, region: str, *, own_campus: bool = True) -> list[Candidate]:
+    """Every candidate profile for the page in ``tree`` (``region``: its phone region;
+    ``own_campus``: whether the page is of the catalog's campus)."""
+    found: dict[str, Candidate] = {}
+    for group in tree.groups():
+        texts = [text_of(m) for m in group.members]
+        if not _plausible(texts):
+            continue
+        root = tree.content_root(group.members)
+        selector = tree.fitting(root, group)
+        if selector is None:
+            continue
+        for rules, description in _readings(tree, group, selector, texts):
+            candidate = _scoped(tree, group, root, rules, region, description, own_campus)
+            if candidate is not None:
+                key = candidate.profile.model_dump_json()
+                found.setdefault(key, candidate)
+    return list(found.values())
+
+
+def _plausible(texts: Sequence[str]) -> bool:
+    filled = [t for t in texts if re.search(r"\w", t)]
+    if len(filled) < 2:  # noqa: PLR2004
+        return False
+    median = sorted(len(t) for t in filled)[len(filled) // 2]
+    return median <= _MAX_MEMBER_TEXT and len({fold(t) for t in filled}) > 1
+
+
+# --------------------------------------------------------------------------- groupings
+
+
+def _readings(
+    tree: PageTree, group: Group, sel: str, texts: Sequence[str]
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """(profile fields, description) for each way ``group`` (``sel``) could be listings."""
+    tag = group.tag
+    members = group.members
+    if tag == "dt":
+        yield _listing("pairs", sel), f"each {sel} names a listing; the dd after it describes it"
+        return
+    if tag == "tr":
+        columns = _table_columns(tree, members)
+        if columns is not None:
+            yield (
+                {"listings": {"group": "table", "selector": sel, "columns": columns}},
+                f"each {sel} row is a listing; its {columns['name']!r} column is the name",
+            )
+        return
+    if heading_level(members[0]) is not None:
+        yield _listing("headings", sel), f"each {sel} heading and what follows is a listing"
+        return
+    yield from _element_readings(group, sel, texts)
+
+
+def _element_readings(
+    group: Group, sel: str, texts: Sequence[str]
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """The readings of elements that are one listing each (or a name and what follows)."""
+    members, tag = group.members, group.tag
+    title = _title_selector(members)
+    if title is not None:
+        yield (
+            {**_listing("items", sel), "name": {"selector": title}},
+            f"each {sel} is a listing, named by its {title}",
+        )
+    leads = sum(1 for m in members if _lead(m) is not None)
+    if leads * 2 >= len(members):
+        yield (
+            _listing("items", sel),
+            f"each {sel} is a listing, named by its leading link or bold text",
+        )
+    if len(members) > leads >= max(2, len(members) // 2):
+        # the intro and closing paragraphs among them have no lead: leave them out
+        led = f"{sel}:has(> a:first-child, > b:first-child, > strong:first-child)"
+        yield (
+            _listing("items", led),
+            f"each {sel} that starts with a link or bold text is a listing",
+        )
+    if leads * 2 >= len(members) and _dash_after_lead(members):
+        seps = [":", *_DASHES]
+        yield (
+            {**_listing("items", sel), "name": {"separators": seps}},
+            f"each {sel} is a listing, named by its leading link or bold text up to a dash",
+        )
+    # the text before a separator names a listing only when it is on the first line
+    firsts = [(text_of(m, lines=True).splitlines() or [""])[0] for m in members]
+    if leads * 2 < len(members) and any(":" in t[:80] for t in firsts):
+        yield (
+            {**_listing("items", sel), "name": {"lead": False}},
+            f"each {sel} is a listing, named by the text before its colon",
+        )
+    if leads * 2 < len(members) and any(_DASHED.search(t[:90]) for t in firsts):
+        yield (
+            {**_listing("items", sel), "name": {"lead": False, "separators": [":", *_DASHES, "-"]}},
+            f"each {sel} is a listing, named by the text before its dash",
+        )
+    if _multiline(members):
+        label = _label_rule(members)
+        rules = _listing("lines", sel)
+        if label is not None:
+            yield (
+                {**rules, "section": label},
+                f"each {sel} is a listing of lines: a bold label (the section), then the name",
+            )
+        else:
+            yield rules, f"each {sel} is a listing of lines, named by its first line"
+    elif title is None and leads * 2 < len(members):
+        # no title, lead or lines: each element's text is its name (a list of phrases)
+        yield _listing("lines", sel), f"each {sel} is a listing named by its text"
+    if tag == "li" and _alternates(members):
+        pair_sel = f"{_parent_part(sel)}li:nth-child(odd)"
+        yield (
+            {**_listing("pairs", pair_sel), "details": True},
+            f"every other list item ({pair_sel}) names a listing; the item after it describes it",
+        )
+
+
+def _listing(group: str, selector: str) -> dict[str, Any]:
+    return {"listings": {"group": group, "selector": selector}}
+
+
+def _parent_part(selector: str) -> str:
+    """``"ul.x > "`` of ``"ul.x > li"``; ``"ul > "`` for a bare ``li``."""
+    head, sep, _ = selector.rpartition(">")
+    return f"{head.strip()} > " if sep else "ul > "
+
+
+def _lead(member: Tag) -> Tag | None:
+    """The link or bold element a member starts with (after an optional "The")."""
+    for node in member.children:
+        if isinstance(node, Tag):
+            if node.name in _LEADS and text_of(node):
+                return node
+            if node.name in ("p", "span", "div") and text_of(node):
+                return _lead(node)
+            return None
+        text = str(node).strip()
+        if text and text.casefold() not in ("the",):
+            return None
+    return None
+
+
+def _dash_after_lead(members: Sequence[Tag]) -> bool:
+    for member in members:
+        lead = _lead(member)
+        if lead is None:
+            continue
+        own = text_of(lead)
+        after = lead.next_sibling
+        rest = str(after).strip() if after is not None and not isinstance(after, Tag) else ""
+        if own.endswith(_DASHES) or rest.startswith(_DASHES):
+            return True
+    return False
+
+
+def _title_selector(members: Sequence[Tag]) -> str | None:
+    """The element that titles every member (a heading, or a ``*title*`` class)."""
+    firsts = [m.find([*HEADINGS[1:]]) for m in members]
+    titled = [f for f in firsts if isinstance(f, Tag) and text_of(f)]
+    if len(titled) * 4 >= len(members) * 3:
+        for cls in stable_classes(titled[0]):
+            if any(w in cls.lower() for w in _TITLE_WORDS) and all(
+                cls in stable_classes(t) for t in titled
+            ):
+                return f".{cls}"
+        names = Counter(t.name for t in titled)
+        common, count = names.most_common(1)[0]
+        if count == len(titled):
+            return str(common)
+    for member in members[:1]:
+        for inner in member.find_all(name=True):
+            for cls in stable_classes(inner):
+                if any(w in cls.lower() for w in _TITLE_WORDS[:2]) and all(
+                    select(m, f".{cls}") and text_of(select(m, f".{cls}")[0]) for m in members
+                ):
+                    return f".{cls}"
+    return None
+
+
+def _multiline(members: Sequence[Tag]) -> bool:
+    """Whether members hold several lines (``<br>`` or block children) each."""
+    lined = sum(1 for m in members if len(text_of(m, lines=True).splitlines()) > 1)
+    return lined * 2 >= len(members)
+
+
+def _label_rule(members: Sequence[Tag]) -> dict[str, Any] | None:
+    """A section label rule when members start with a bold line and a name line after it
+    (not a phone or a room): the bold line labels the group, the next line names it."""
+    for member in members:
+        lead = _lead(member)
+        if lead is None or lead.name not in ("b", "strong"):
+            return None
+        lines = text_of(member, lines=True).splitlines()
+        if lines[0] != text_of(lead) or len(lines) < 2 or name_quality(lines[1]) < 0.5:  # noqa: PLR2004
+            return None
+    return {"from": "label", "selector": "strong, b"}
+
+
+def _alternates(members: Sequence[Tag]) -> bool:
+    """List items that alternate: a short name item, then a longer description item."""
+    if len(members) < 4 or len(members) % 2:  # noqa: PLR2004
+        return False
+    names, texts = members[0::2], members[1::2]
+    short = all(_lead(n) is not None and text_of(n) == text_of(_lead(n) or n) for n in names)
+    longer = sum(1 for n, t in zip(names, texts, strict=True) if len(text_of(t)) > len(text_of(n)))
+    return short and longer * 4 >= len(names) * 3
+
+
+def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> dict[str, str | int] | None:
+    """The name column of a table: by header text when there is a header, else position."""
+    table = rows[0].find_parent("table")
+    if table is None:
+        return None
+    header = None
+    for row in table.find_all("tr"):
+        cells = [c for c in row.children if isinstance(c, Tag) and c.name in ("td", "th")]
+        parent = row.parent
+        if cells and (
+            (parent is not None and parent.name == "thead") or all(c.name == "th" for c in cells)
+        ):
+            header = [text_of(c) for c in cells]
+        break
+    if header:
+        for title in header:
+            if any(w in fold(title).split() for w in _NAME_COLUMNS) and title:
+                return {"name": title}
+        if header[0]:
+            return {"name": header[0]}
+    return {"name": 0}
+
+
+# --------------------------------------------------------------------------- scoping
+
+
+def _scoped(
+    tree: PageTree,
+    group: Group,
+    root: Tag,
+    rules: dict[str, Any],
+    region: str,
+    description: str,
+    own_campus: bool = True,
+) -> Candidate | None:
+    """The candidate with its content root, chrome to drop, sections, region and campus."""
+    section = rules.get("section") or _section_rule(tree, root, group, rules)
+    base: dict[str, Any] = {**rules, "section": section}
+    if region != "US":
+        base["region"] = region
+    if not own_campus:
+        base["campus"] = "none"
+    for node in [root, *root.parents]:
+        if not isinstance(node, Tag) or node.name in ("html", "[document]"):
+            break
+        for own in tree.own_selectors(node):
+            drops = _drops(tree, node, group)
+            try:
+                profile = Profile.model_validate({**base, "content": [own], "drop": drops})
+            except ValueError:
+                return None
+            chosen, _ = choose_content(tree.soup, profile, None)
+            if chosen is node:
+                return Candidate(profile, description)
+    try:
+        profile = Profile.model_validate({**base, "content": [], "drop": []})
+    except ValueError:
+        return None
+    return Candidate(profile, description)
+
+
+def _drops(tree: PageTree, root: Tag, group: Group) -> list[str]:
+    """Stable selectors for the chrome inside ``root`` that holds none of the members."""
+    drops: list[str] = []
+    members = {id(m) for m in group.members}
+    for chrome in tree.chrome_inside(root):
+        if any(id(t) in members for t in chrome.find_all(name=True)):
+            continue
+        for own in tree.own_selectors(chrome) or [chrome.name or ""]:
+            hits = select(root, own)
+            held = (id(t) in members or any(id(m) in members for m in t.descendants) for t in hits)
+            if any(held):
+                continue
+            drops.append(own)
+            break
+    return sorted(set(drops))
+
+
+def _section_rule(tree: PageTree, root: Tag, group: Group, rules: dict[str, Any]) -> dict[str, Any]:
+    """Sections from the heading-like elements above the listings, or none."""
+    members = group.members
+    inside = {id(t) for m in members for t in m.find_all(name=True)} | {id(m) for m in members}
+    top = heading_level(members[0]) if rules["listings"]["group"] == "headings" else None
+    heads: list[Tag] = []
+    for tag in root.find_all([*HEADINGS[1:], "summary", "button", "legend"]):
+        if id(tag) in inside or tree.is_chrome(tag) or not text_of(tag):
+            continue
+        if tag.name == "button" and (
+            not tag.has_attr("aria-expanded") or tag.find_parent([*HEADINGS]) is not None
+        ):
+            continue
+        level = heading_level(tag)
+        if top is not None and (level is None or level >= top):
+            continue
+        heads.append(tag)
+    if not heads:
+        return {"from": "none"}
+    order = {id(t): i for i, t in enumerate(root.find_all(name=True))}
+    first_member = min(order.get(id(m), 0) for m in members)
+    used = [h for h in heads if order.get(id(h), 0) < max(order.get(id(m), 0) for m in members)]
+    if not used:
+        return {"from": "none"}
+    names = [
+        "button[aria-expanded]" if n == "button" else n
+        for n in (*HEADINGS[1:], "summary", "button", "legend")
+        if any(h.name == n for h in used)
+    ]
+    covered = min(order.get(id(h), 0) for h in used) < first_member
+    rule: dict[str, Any] = {"from": "heading", "selector": ", ".join(names)}
+    if not covered:
+        rule["required"] = False
+    return rule
+
+
+def matches(tree: PageTree, root: Tag, selector: str) -> list[Tag]:
+    """The outermost elements ``selector`` matches inside ``root`` (for the scorer)."""
+    return matches_within(root, selector)

@@ -1,0 +1,306 @@
+"""Infer a page's profile: propose every reading, read the page through each, keep the best.
+
+:func:`infer_profile` finds the repeated structures of a page outside its chrome
+(:mod:`resource_catalog.pages.structure`), turns each into candidate profiles
+(:mod:`resource_catalog.pages.candidates`), reads the page through every candidate with
+the real reader (:func:`~resource_catalog.pages.parse.read_listings`, so the preview is
+exactly what ``scrape`` will read), and scores the readings
+(:mod:`resource_catalog.pages.scoring`). Readings that list the same names are one
+reading (the stablest profile among them is kept).
+
+The answer says how sure it is (:class:`Confidence`): ``weak`` when the best reading
+has few listings, names that look like sentences, or mostly no contact details;
+``ambiguous`` when another, different reading scores close to it. Either way the
+runner-up is given, so a person can steer with examples (names they can see on the
+page: only readings that list every one of them are kept) or edit the profile.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Final
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from resource_catalog._e164 import is_toll_free
+from resource_catalog._fold import fold
+from resource_catalog.errors import ParseError
+from resource_catalog.pages.candidates import Candidate, propose
+from resource_catalog.pages.parse import Reading, page_soup, read_listings
+from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
+from resource_catalog.pages.structure import PageTree
+from resource_catalog.phones import MIT_DIAL_PLAN, find_phones
+from resource_catalog.profile import DialPlan, Profile
+
+__all__ = ["Confidence", "Inference", "Scored", "infer_profile"]
+
+#: A runner-up scoring at least this share of the best makes the choice ambiguous.
+CLOSE: Final = 0.85
+#: Below these the best reading is weak.
+MIN_LISTINGS: Final = 3
+MIN_SCORE: Final = 0.3
+MIN_NAMES: Final = 0.6
+MIN_CONTACT: Final = 0.5
+#: ... unless this share of them at least links somewhere (a list of linked resources).
+MIN_LINKED: Final = 0.8
+MAX_DATED: Final = 0.5
+MAX_CROWDED: Final = 0.5
+MIN_DISTINCT: Final = 0.9
+#: The score factor of a reading whose names are a finer reading's sections.
+COARSE: Final = 0.4
+#: Readings sharing more than this share of their names are variants of one reading.
+SAME_READING: Final = 0.5
+_TLD_REGION: Final = {"uk": "GB"}
+
+
+class Confidence(StrEnum):
+    """How sure an inference is."""
+
+    OK = "ok"
+    WEAK = "weak"
+    AMBIGUOUS = "ambiguous"
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate profile, what it reads, and how good that looks.
+
+    ``coarse`` is set when a finer reading of the same page lists this reading's
+    names among its own names or section headings: this one reads sections (or
+    groups of listings) as if they were listings.
+    """
+
+    candidate: Candidate
+    reading: Reading
+    signals: Signals
+    coarse: bool = False
+
+    @property
+    def score(self) -> float:
+        """The reading's score in [0, 1]."""
+        return self.signals.score * (COARSE if self.coarse else 1.0)
+
+    @property
+    def names(self) -> list[str]:
+        """The listing names, in page order."""
+        return [x.name for x in self.reading.listings]
+
+
+@dataclass(frozen=True)
+class Inference:
+    """The chosen profile and its reading, how sure that is and why, and the runner-up.
+
+    ``tried`` counts the candidate profiles read; ``canonical_url`` is the page's own
+    ``<link rel=canonical>`` address, when it gives one.
+    """
+
+    best: Scored
+    confidence: Confidence
+    reasons: tuple[str, ...]
+    runner_up: Scored | None
+    tried: int
+    canonical_url: str | None = None
+
+    @property
+    def profile(self) -> Profile:
+        """The chosen profile."""
+        return self.best.candidate.profile
+
+    @property
+    def reading(self) -> Reading:
+        """What the chosen profile reads on the page."""
+        return self.best.reading
+
+    @property
+    def score(self) -> float:
+        """The chosen reading's score in [0, 1]."""
+        return self.best.score
+
+
+def infer_profile(
+    html: str,
+    *,
+    url: str | None = None,
+    examples: Sequence[str] = (),
+    campus: DialPlan | None = MIT_DIAL_PLAN,
+) -> Inference:
+    """Propose a profile for the resource page ``html`` (saved from ``url``).
+
+    ``examples`` are listing names the person can see on the page: only readings that
+    list all of them (compared as :func:`~resource_catalog._fold.fold` compares) count.
+    ``campus`` is the catalog's campus: a page in another country, or one whose full
+    numbers all have other area codes than the campus's, is read as another campus's
+    page (``campus: "none"``: its short extensions are not the catalog's, its rooms not
+    read).
+
+    Raises:
+        ParseError: no candidate reads any listing, or none reads every example (the
+            message names the examples no reading found).
+    """
+    tree = PageTree(page_soup(html))
+    region = _region(url, tree)
+    text = tree.text(tree.body)
+    own = _own_campus(text, region, campus)
+    content_phones = {
+        p.number[-10:] for p in find_phones(text, region=region, campus=campus if own else None)
+    } | numbers_in(text)
+    scored: dict[tuple[str, ...], Scored] = {}
+    candidates = propose(tree, region, own_campus=own)
+    for candidate in candidates:
+        try:
+            reading = read_listings(html, profile=candidate.profile, base_url=url, campus=campus)
+        except ParseError:
+            continue
+        result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
+        key = tuple(fold(x.name) for x in reading.listings)
+        held = scored.get(key)
+        if held is None or _better(result, held):
+            scored[key] = result
+    readings = sorted(_coarse(list(scored.values())), key=_rank, reverse=True)
+    if examples:
+        readings = _steered(readings, examples)
+    if not readings or readings[0].score <= 0:
+        raise ParseError("page not recognised: no repeated structure of the page reads as listings")
+    best = readings[0]
+    runner_up = next((r for r in readings[1:] if _different(r, best)), None)
+    confidence, reasons = _judge(best, runner_up, bool(examples))
+    return Inference(best, confidence, tuple(reasons), runner_up, len(candidates), _canonical(tree))
+
+
+def _canonical(tree: PageTree) -> str | None:
+    """The page's ``<link rel=canonical>`` URL, when it has an absolute one."""
+    for link in tree.soup.find_all("link"):
+        rels = [str(r).lower() for r in link.get_attribute_list("rel")]
+        href = str(link.get("href") or "").strip()
+        if "canonical" in rels and re.match(r"https?://\S+$", href):
+            return href
+    return None
+
+
+def _rank(scored: Scored) -> tuple[float, float]:
+    return (round(scored.score, 6), -_fragility(scored))
+
+
+def _fragility(scored: Scored) -> float:
+    """Smaller for profiles that say less and name elements by class, not position."""
+    profile = scored.candidate.profile
+    text = profile.model_dump_json(exclude_defaults=True)
+    return len(text) + (200 if ":nth-" in text else 0)
+
+
+def _better(new: Scored, old: Scored) -> bool:
+    return _rank(new) > _rank(old)
+
+
+def _coarse(readings: list[Scored]) -> list[Scored]:
+    """Mark readings whose names a reading with more listings holds as names or sections."""
+    finer = [
+        (
+            len(r.names),
+            r.signals.score,
+            {fold(n) for n in r.names},
+            {fold(x.section) for x in r.reading.listings},
+        )
+        for r in readings
+    ]
+    marked = []
+    for scored in readings:
+        names = {fold(n) for n in scored.names}
+        count, score = len(scored.names), scored.signals.score
+        coarse = any(
+            other_score >= score / 2
+            and (
+                (other_count > count and len(names & sections) * 2 >= len(names))
+                or (other_count >= 1.5 * count and len(names & held) * 2 >= len(names))
+            )
+            for other_count, other_score, held, sections in finer
+        )
+        marked.append(replace(scored, coarse=True) if coarse else scored)
+    return marked
+
+
+def _steered(readings: list[Scored], examples: Sequence[str]) -> list[Scored]:
+    wanted = {fold(e): e for e in examples if fold(e)}
+    kept = [r for r in readings if wanted.keys() <= {fold(n) for n in r.names}]
+    if kept:
+        return kept
+    seen = {fold(n) for r in readings for n in r.names}
+    missing = [e for f, e in wanted.items() if f not in seen]
+    together = ", ".join(repr(e) for e in wanted.values())
+    if missing:
+        names = ", ".join(repr(e) for e in missing)
+        raise ParseError(f"no reading of the page lists the example(s) {names}")
+    raise ParseError(f"no one reading of the page lists all of the examples {together}")
+
+
+def _different(other: Scored, best: Scored) -> bool:
+    a = {fold(n) for n in best.names}
+    b = {fold(n) for n in other.names}
+    return len(a & b) <= SAME_READING * max(len(a), len(b))
+
+
+def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confidence, list[str]]:
+    s = best.signals
+    weak: list[str] = []
+    if s.count < MIN_LISTINGS:
+        weak.append(f"only {s.count} listing(s)")
+    if s.names < MIN_NAMES:
+        weak.append("many names look like sentences or page chrome, not names")
+    if s.contact < MIN_CONTACT and s.linked < MIN_LINKED:
+        weak.append(f"{1 - s.linked:.0%} of the listings have no phone, room, e-mail or link")
+    if s.dated > MAX_DATED:
+        weak.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")
+    if s.crowded > MAX_CROWDED:
+        weak.append(f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)")
+    if s.distinct < MIN_DISTINCT:
+        weak.append(f"{1 - s.distinct:.0%} of the names repeat")
+    if s.score < MIN_SCORE and not weak:
+        weak.append(f"the best reading scores only {s.score:.2f}")
+    about = (
+        f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "
+        f"name quality {s.names:.2f}, {s.coverage:.0%} of the content's phones"
+    )
+    if weak:
+        return Confidence.WEAK, [*weak, about]
+    if runner_up is not None and runner_up.score >= CLOSE * best.score:
+        close = (
+            f"another reading scores close ({runner_up.score:.2f} against {best.score:.2f}): "
+            f"{runner_up.candidate.description}"
+        )
+        hint = "" if steered else "; name a listing with --example to choose"
+        return Confidence.AMBIGUOUS, [close + hint, about]
+    return Confidence.OK, [about]
+
+
+def _own_campus(text: str, region: str, campus: DialPlan | None) -> bool:
+    """Whether the page is of the catalog's campus: in its country, and, when the page
+    gives full local numbers, some of them in the campus's area code."""
+    if campus is None:
+        return False
+    if phonenumbers.region_code_for_country_code(campus.country_code) != region and not (
+        campus.country_code == 1 and region in ("US", "CA")
+    ):
+        return False
+    full = [p.number for p in find_phones(text, region=region, campus=None)]
+    local = [n for n in full if n.startswith("+") and not is_toll_free(n)]
+    prefix = f"+{campus.country_code}{campus.area_code}"
+    return not local or any(n.startswith(prefix) for n in local)
+
+
+def _region(url: str | None, tree: PageTree) -> str:
+    """The phone region of the page: a country domain, else the page's language tag."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
+    region = _TLD_REGION.get(tld, tld.upper())
+    if len(region) == 2 and region in phonenumbers.SUPPORTED_REGIONS:  # noqa: PLR2004
+        return region
+    html = tree.soup.find("html")
+    lang = str(html.get("lang", "")) if html is not None and hasattr(html, "get") else ""
+    match = re.fullmatch(r"[a-zA-Z]{2,3}[-_]([a-zA-Z]{2})", lang.strip())
+    if match and match[1].upper() in phonenumbers.SUPPORTED_REGIONS:
+        return match[1].upper()
+    return "US"

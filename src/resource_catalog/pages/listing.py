@@ -1,0 +1,218 @@
+"""From a listing's collected text to a :class:`~resource_catalog.models.Listing`.
+
+The name (a selector's element, a heading, a lead element, a label line, a table
+column, or the text before a separator), the section, the description, and the
+phones, rooms and links found in it, as the profile says (see
+:mod:`resource_catalog.pages.parse` for the first page's rules).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import urljoin
+
+from resource_catalog.locations import find_locations
+from resource_catalog.models import URL_PATTERN, Link, Listing
+from resource_catalog.pages.tables import TableColumns
+from resource_catalog.pages.text import collapse
+from resource_catalog.pages.walk import Frame
+from resource_catalog.phones import find_phones
+from resource_catalog.profile import DialPlan, Grouping, Profile, SectionFrom
+
+__all__ = ["Contacts", "make_listing"]
+
+_URL: Final = re.compile(URL_PATTERN)
+_ARTICLE: Final = re.compile(r"^the\s+(?=\S)", re.I)
+
+
+def _span(frame: Frame, kind: str) -> tuple[str, str, str] | None:
+    """(text before, the span, text after) of a span of ``frame``, or None."""
+    if kind not in frame.spans:
+        return None
+    start, end = frame.spans[kind]
+    p = frame.pieces
+    return "".join(p[:start]), "".join(p[start:end]), "".join(p[end:])
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """How the page's phones and rooms are read: its country, its campus's dial plan."""
+
+    region: str
+    plan: DialPlan | None
+    rooms: bool
+
+    def __init__(self, profile: Profile, campus: DialPlan | None) -> None:
+        own = profile.campus
+        plan = campus if own == "catalog" else None if own == "none" else own
+        object.__setattr__(self, "region", profile.region)
+        object.__setattr__(self, "plan", plan if isinstance(plan, DialPlan) else None)
+        object.__setattr__(self, "rooms", own == "catalog" and campus is not None)
+
+
+def make_listing(
+    frame: Frame,
+    profile: Profile,
+    fallback: str,
+    base_url: str | None,
+    tables: TableColumns,
+    contacts: Contacts,
+) -> Listing | None:
+    section = frame.section
+    group = profile.listings.group
+    label = _span(frame, "label") if profile.section.source is SectionFrom.LABEL else None
+    if label is not None:
+        section = collapse(label[1]) or section
+        frame.pieces = [label[0], " ", label[2]]  # the label is not part of the listing
+        frame.spans.pop("label")
+        for kind in ("name", "lead"):
+            frame.spans.pop(kind, None)  # offsets moved; the rules below fall back
+    if group is Grouping.TABLE:
+        name, description = _table_row(frame, tables)
+    elif group is Grouping.LINES:
+        name, description = _lines(frame)
+    elif group in (Grouping.HEADINGS, Grouping.PAIRS):
+        start = frame.range_start or 0
+        name = collapse("".join(frame.pieces[:start]))
+        description = collapse("".join(frame.pieces[start:]))
+        name = _strip_separators(name, profile.name.separators)
+    elif (named := _span(frame, "name")) is not None:
+        name = collapse(named[1])
+        after = collapse(named[2])
+        description = collapse(f"{named[0]} {_after_separator(after, profile.name.separators)}")
+        name = _strip_separators(name, profile.name.separators)
+    else:
+        name, description = _name_rules(frame, profile)
+    if not name and not description:
+        return None
+    if profile.name.strip_article:
+        name = _ARTICLE.sub("", name)
+    section = collapse(section or "") or fallback
+    return Listing(
+        name=name,
+        section=section,
+        description=description,
+        phones=find_phones(description, region=contacts.region, campus=contacts.plan),
+        locations=find_locations(description) if contacts.rooms else [],
+        links=_links(frame, base_url),
+    )
+
+
+def _name_rules(frame: Frame, profile: Profile) -> tuple[str, str]:
+    """The first page's rules: a lead element and/or a separator (module docstring)."""
+    seps = profile.name.separators
+    lead = _span(frame, "lead") if profile.name.lead else None
+    if lead is not None:
+        before, lead_text, after = lead
+        whole = collapse(f"{before} {lead_text} {after}")
+        lead_text = collapse(lead_text)
+        if not lead_text:
+            return "", whole
+        after_s = after.lstrip()
+        for sep in sorted(seps, key=lambda s: _position(whole, s)):
+            if sep in lead_text or after_s.startswith(sep):
+                name, _, rest = whole.partition(sep)
+                return collapse(name), collapse(rest)
+        return lead_text, whole
+    whole = collapse("".join(frame.pieces))
+    return _plain_separator(whole, seps)
+
+
+def _position(text: str, sep: str) -> int:
+    at = text.find(sep)
+    return at if at >= 0 else len(text)
+
+
+def _plain_separator(whole: str, seps: Sequence[str]) -> tuple[str, str]:
+    """``Name: text`` in plain text: the name before the first separator that is followed
+    by a space (``https://`` is not one); dashes need a space before them too."""
+    best: tuple[int, int] | None = None
+    for sep in seps:
+        pattern = (
+            re.escape(sep) + r"(?:\s|$)" if sep == ":" else r"\s" + re.escape(sep) + r"(?:\s|$)"
+        )
+        match = re.search(pattern, whole)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), match.end())
+    if best is None or best[0] == 0:
+        return "", whole
+    name = whole[: best[0]].strip()
+    if any(s in name for s in seps if s == ":"):
+        return "", whole
+    return name, whole[best[1] :].strip()
+
+
+def _strip_separators(name: str, seps: Sequence[str]) -> str:
+    """A name without the separator written after it (``"Name:"`` -> ``"Name"``)."""
+    stripped = name
+    for sep in (*seps, ":", "\u2013", "\u2014"):
+        if stripped.endswith(sep):
+            stripped = stripped[: -len(sep)].rstrip()
+    return stripped
+
+
+def _after_separator(text: str, seps: Sequence[str]) -> str:
+    for sep in (*seps, ":", "\u2013", "\u2014", "-"):
+        if text.startswith(sep):
+            return text[len(sep) :].strip()
+    return text
+
+
+def _lines(frame: Frame) -> tuple[str, str]:
+    """Lines split at ``<br>`` and blocks: the name is the first line, the rest describes it."""
+    named = frame.spans.get("name")
+    lines = [c for line in "".join(frame.pieces).split("\n") if (c := collapse(line))]
+    if named is not None:
+        name = collapse("".join(frame.pieces[named[0] : named[1]]))
+        rest = [line for line in lines if line != name]
+        return _strip_separators(name, ()), " ".join(rest)
+    if not lines:
+        return "", ""
+    return _strip_separators(lines[0], ()), " ".join(lines[1:])
+
+
+def _table_row(frame: Frame, tables: TableColumns) -> tuple[str, str]:
+    cells = _cells(frame)
+    columns = tables.for_row(frame.tag)
+    if columns is None:  # the header row itself
+        return "", ""
+    name_at = columns.get("name")
+    name = cells[name_at] if name_at is not None and name_at < len(cells) else ""
+    skip = {i for role, i in columns.items() if role in ("name", "section")}
+    if (section_at := columns.get("section")) is not None and section_at < len(cells):
+        frame.section = cells[section_at] or frame.section
+    description = " ".join(c for i, c in enumerate(cells) if i not in skip and c)
+    return _strip_separators(name, ()), description
+
+
+def _cells(frame: Frame) -> list[str]:
+    bounds = [*frame.cells, len(frame.pieces)]
+    return [collapse("".join(frame.pieces[a:b])) for a, b in itertools.pairwise(bounds)]
+
+
+def _links(frame: Frame, base_url: str | None) -> list[Link]:
+    links: dict[str, Link] = {}
+    for href, start, end in frame.anchors:
+        url = _absolute(href, base_url)
+        if url is not None and url not in links:
+            label = collapse("".join(frame.pieces[start:end])) if end >= 0 else ""
+            links[url] = Link(url=url, label=label or None)
+    return list(links.values())
+
+
+def _absolute(href: str, base_url: str | None) -> str | None:
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urljoin(base_url or "", href)
+    except ValueError:
+        return None
+    # _URL starts with "https?://": it is the scheme check too (no second urlsplit).
+    if not _URL.match(url) or len(url) > 2048:  # noqa: PLR2004
+        return None
+    return url

@@ -1,0 +1,178 @@
+"""How good a reading of a page looks: the signals profile inference weighs.
+
+A reading of a resource page lists several things with names (short, title-case, not
+sentences, not "Home" or "Search"), most of which carry a phone, a room or a link, and
+it accounts for the phones of the main content. A reading of the wrong structure
+(a list of links, the category labels of a nested list, the lines of a news story, an
+events listing) misses on one or more of these. :func:`score_reading` turns them into
+one number in [0, 1] and keeps each signal for the reasons shown to the person.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from resource_catalog._fold import fold
+from resource_catalog.models import Listing
+
+__all__ = ["CHROME_NAMES", "Signals", "name_quality", "numbers_in", "score_reading"]
+
+#: Names that are page chrome, never a resource (folded).
+CHROME_NAMES: Final = frozenset(
+    {
+        "home", "menu", "main menu", "search", "contact", "contact us", "about", "about us",
+        "login", "log in", "sign in", "skip to content", "skip to main content",
+        "back to top", "top", "read more", "learn more", "more", "next", "previous", "prev",
+        "share", "print", "email", "facebook", "twitter", "x", "instagram", "linkedin",
+        "youtube", "tiktok", "privacy", "privacy policy", "accessibility", "sitemap",
+        "site map", "give", "give now", "donate", "apply", "apply now", "news",
+        "latest news", "events", "calendar", "quick links", "related links", "follow us",
+        "directory", "careers", "jobs", "visit", "subscribe", "close", "open", "toggle",
+    }
+)  # fmt: skip
+_SMALL_WORDS: Final = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "per",
+        "the",
+        "to",
+        "via",
+        "with",
+        "vs",
+        "nor",
+        "but",
+    ]
+)
+_MONTH: Final = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"
+)
+_DATE: Final = re.compile(
+    rf"\b{_MONTH}|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.I
+)
+_EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b\w+ at [\w-]+\.(?:edu|org|com|ac\.uk)\b")
+#: A phone number in any country's format: 7 to 15 digits with the usual separators.
+_PHONEISH: Final = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().\u2011-]{5,18}\d(?![\w-])")
+_SENTENCE_END: Final = re.compile(r"[.!?]$")
+_MAX_NAME_WORDS: Final = 12
+_MAX_NAME_CHARS: Final = 90
+#: A listing with this many phones lists several offices: it is a section.
+CROWDED: Final = 3
+#: Listings enough for a reading to stand on its own.
+ENOUGH: Final = 4
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What a reading shows, each in [0, 1] (``count`` is the number of listings)."""
+
+    count: int
+    names: float  # mean name-likeness
+    distinct: float  # share of distinct names
+    contact: float  # share of listings with a phone, room or e-mail address
+    linked: float  # share of listings with a link or a contact
+    coverage: float  # share of the content's phones the listings hold
+    dated: float  # share of listings that give a date (events, news)
+    crowded: float  # share of listings with many phones (a section, not one office)
+    score: float
+
+
+def name_quality(name: str) -> float:
+    """How much ``name`` looks like the name of an office or service, in [0, 1]."""
+    name = name.strip()
+    if not name or not re.search(r"[^\W\d_]", name):
+        return 0.0
+    folded = fold(name)
+    if folded in CHROME_NAMES:
+        return 0.0
+    words = name.split()
+    if len(words) > _MAX_NAME_WORDS or len(name) > _MAX_NAME_CHARS:
+        return 0.1
+    quality = 1.0
+    if _SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name):
+        quality *= 0.3
+    if name.endswith((":", "-", "\u2013", "\u2014", ",")):
+        quality *= 0.5
+    if re.match(r"[\d(+]", name) and re.search(r"\d{3}", name):
+        quality *= 0.2  # a phone number or a room, not a name
+    long_words = [w for w in words if w.lower().strip("()") not in _SMALL_WORDS]
+    if long_words:
+        capital = sum(1 for w in long_words if w[:1].isupper() or w[:1].isdigit() or w[:2] == "(S")
+        share = capital / len(long_words)
+        if not words[0][:1].isupper() and not words[0][:1].isdigit():
+            quality *= 0.5
+        quality *= 0.55 + 0.45 * share
+    if len(words) > 8:  # noqa: PLR2004
+        quality *= 0.7
+    return quality
+
+
+def numbers_in(text: str) -> set[str]:
+    """The digits of every phone-like number in ``text`` (any country's format)."""
+    found = set()
+    for match in _PHONEISH.finditer(text):
+        digits = re.sub(r"\D", "", match[0])
+        if 7 <= len(digits) <= 15:  # noqa: PLR2004
+            found.add(digits[-10:])
+    return found
+
+
+def _contacts(listing: Listing) -> int:
+    """How many phones and rooms a listing gives (phone-like numbers count too)."""
+    phones = {p.number[-10:] for p in listing.phones} | numbers_in(listing.description)
+    return len(phones) + len(listing.locations) + len(_EMAIL.findall(listing.description))
+
+
+def _has_contact(listing: Listing) -> bool:
+    return _contacts(listing) > 0
+
+
+def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Signals:
+    """The signals of a reading and their product, the score.
+
+    ``content_phones`` are the numbers in the main content's text (outside the chrome):
+    a reading that holds none of them, on a page that has them, reads the wrong thing.
+    """
+    count = len(listings)
+    if not count:
+        return Signals(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    names = sum(name_quality(x.name) for x in listings) / count
+    distinct = len({fold(x.name) for x in listings if x.name}) / count
+    contact = sum(1 for x in listings if _has_contact(x)) / count
+    linked = sum(1 for x in listings if _has_contact(x) or x.links) / count
+    found = {p.number[-10:] for x in listings for p in x.phones}
+    found.update(n for x in listings for n in numbers_in(x.description))
+    coverage = len(found & content_phones) / len(content_phones) if content_phones else 1.0
+    crowded = sum(1 for x in listings if _phone_count(x) >= CROWDED) / count
+    dated = sum(1 for x in listings if _DATE.search(f"{x.name} {x.description}")) / count
+    size = min(1.0, math.sqrt(count / ENOUGH))
+    score = (
+        size
+        * names**1.5
+        * distinct**2
+        * (0.35 + 0.65 * contact)
+        * (0.7 + 0.3 * linked)
+        * (0.45 + 0.55 * coverage)
+        * (1.0 - 0.75 * dated)
+        * (1.0 - 0.7 * crowded)
+    )
+    return Signals(count, names, distinct, contact, linked, coverage, dated, crowded, score)
+
+
+def _phone_count(listing: Listing) -> int:
+    return len({p.number[-10:] for p in listing.phones} | numbers_in(listing.description))

@@ -1,0 +1,250 @@
+"""The one walk over a page's content that collects every listing's text.
+
+:class:`Reader` walks the content root once (:func:`~resource_catalog.pages.text.events`),
+opening a :class:`Frame` for each listing element the profile names and collecting its
+text, the spans its name, lead element or label may come from, its links and, for a
+table, where each cell starts. Headings and name/description pairs collect the text that
+follows them up to the next one. Linear in the size of the content.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Final
+
+from bs4 import Tag
+
+from resource_catalog._fold import fold
+from resource_catalog.pages.profiles import select_each
+from resource_catalog.pages.text import BLOCK_TAGS, Budget, collapse, events, is_text
+from resource_catalog.profile import Grouping, Profile, SectionFrom
+
+__all__ = ["LEADING_TAGS", "Frame", "Reader"]
+
+LEADING_TAGS: Final = frozenset({"a", "b", "strong"})
+_HEADING_LEVEL: Final = {f"h{n}": n for n in range(1, 7)}
+_MAX_NESTED_LISTINGS: Final = 8  # deeper listings inside listings are details, whatever the profile
+
+
+@dataclass
+class Frame:
+    """The text of one listing as the walk collects it, with the spans that matter."""
+
+    tag: Tag
+    section: str | None
+    pieces: list[str] = field(default_factory=list)
+    anchors: list[tuple[str, int, int]] = field(default_factory=list)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    cells: list[int] = field(default_factory=list)  # piece index where each table cell starts
+    range_start: int | None = None  # headings / pairs: where the text after the name starts
+    order: int = 0  # when the walk entered it: sorting by it restores page order
+    lead: str = "search"  # "search" | "found" | "none"
+    prefix: str = ""  # the text before a lead element, collapsed (a few characters at most)
+    open_kinds: Counter[str] = field(default_factory=Counter)  # marks not yet closed
+
+
+class Reader:
+    """One walk over the content root, collecting every listing's text."""
+
+    def __init__(self, root: Tag, profile: Profile, budget: Budget) -> None:
+        self.root, self.profile, self.budget = root, profile, budget
+        rule, sect = profile.listings, profile.section
+        wanted = [rule.selector, *rule.exclude]
+        heading_mode = sect.source is SectionFrom.HEADING and sect.selector
+        if heading_mode:
+            wanted.append(sect.selector or "")
+        if sect.source is SectionFrom.LABEL and sect.selector:
+            wanted.append(sect.selector)
+        if profile.name.selector:
+            wanted.append(profile.name.selector)
+        found = select_each(root, wanted)
+        self.candidates = {id(t) for t in found[0]}
+        self.matched = len(found[0])
+        self.excluded = {id(t) for group in found[1 : 1 + len(rule.exclude)] for t in group}
+        rest = found[1 + len(rule.exclude) :]
+        self.section_tags: set[int] = set()
+        self.label_tags: set[int] = set()
+        if heading_mode:
+            self.section_tags = {id(t) for t in rest.pop(0)} - self.candidates
+        if sect.source is SectionFrom.LABEL and sect.selector:
+            self.label_tags = {id(t) for t in rest.pop(0)}
+        self.name_tags = {id(t) for t in rest.pop(0)} if profile.name.selector else set()
+        self.group = rule.group
+        self.section: str | None = None
+        self.sections: list[str] = []
+        self.open: list[Frame] = []  # listing elements being walked, innermost last
+        self.ranges: list[Frame] = []  # headings/pairs whose following text is collected
+        self.done: list[Frame] = []
+        self._section_pieces: list[str] | None = None
+        self._section_tag: Tag | None = None
+        self._excluded_depth = 0
+        self._order = 0
+        self._marks: dict[int, list[tuple[Frame, str, int]]] = {}
+
+    def section_names(self) -> list[str]:
+        seen: dict[str, str] = {}
+        for name in self.sections:
+            seen.setdefault(fold(name), name)
+        return list(seen.values())
+
+    # -- the walk -------------------------------------------------------------------
+
+    def run(self) -> None:
+        for node, entering in events(self.root, self.budget):
+            if isinstance(node, Tag):
+                if entering:
+                    self._enter(node)
+                else:
+                    self._leave(node)
+            elif entering and is_text(node):
+                self._text(str(node))
+        for frame in self.ranges:
+            self._finish(frame)
+        self.ranges.clear()
+        self.done.sort(key=lambda f: f.order)
+
+    def _sink(self) -> Frame | None:
+        if self.open:
+            return self.open[-1]
+        return self.ranges[-1] if self.ranges else None
+
+    def _enter(self, tag: Tag) -> None:
+        tid = id(tag)
+        if tid in self.excluded:
+            self._excluded_depth += 1
+        if self.ranges and self._ends_ranges(tag, tid):
+            for frame in self.ranges:
+                self._finish(frame)
+            self.ranges.clear()
+        if tid in self.section_tags and not self.open and self._section_tag is None:
+            self._section_tag, self._section_pieces = tag, []
+        if tid in self.candidates and self._opens_listing():
+            self._open_frame(tag)
+        elif self.open:
+            self._mark(self.open[-1], tag, tid)
+        self._gap(tag)
+        sink = self._sink()
+        if sink is not None and tag.name == "a" and tag.has_attr("href"):
+            sink.anchors.append((str(tag["href"]), len(sink.pieces), -1))
+            self._marks.setdefault(tid, []).append((sink, "anchor", len(sink.anchors) - 1))
+            sink.open_kinds["anchor"] += 1
+        if self.group is Grouping.TABLE and self.open and tag.name in ("td", "th"):
+            frame = self.open[-1]
+            if tag.parent is frame.tag:
+                frame.cells.append(len(frame.pieces))
+
+    def _leave(self, tag: Tag) -> None:
+        tid = id(tag)
+        self._gap(tag)
+        for mark in self._marks.pop(tid, ()):
+            mark[0].open_kinds[mark[1]] -= 1
+            self._close_mark(tag, *mark)
+        if tag is self._section_tag:
+            text = collapse("".join(self._section_pieces or ()))
+            if text:
+                self.section = text
+                self.sections.append(text)
+            self._section_tag, self._section_pieces = None, None
+        if self.open and self.open[-1].tag is tag:
+            frame = self.open.pop()
+            if self.group in (Grouping.HEADINGS, Grouping.PAIRS) and not self.open:
+                frame.range_start = len(frame.pieces)
+                frame.spans["name"] = (0, len(frame.pieces))
+                self.ranges.append(frame)
+            else:
+                self._finish(frame)
+        if self.group is Grouping.PAIRS and self.ranges and tag is self.ranges[-1].tag.parent:
+            for frame in self.ranges:
+                self._finish(frame)
+            self.ranges.clear()
+        if tid in self.excluded:
+            self._excluded_depth -= 1
+
+    def _text(self, text: str) -> None:
+        if self._section_pieces is not None:
+            self._section_pieces.append(text)
+        sink = self._sink()
+        if sink is None:
+            return
+        sink.pieces.append(text)
+        if sink is not (self.open[-1] if self.open else None):
+            return
+        if sink.lead == "search" and not sink.open_kinds["lead"]:
+            joined = sink.prefix + text
+            sink.prefix = collapse(joined) + (" " if joined[-1:].isspace() else "")
+            if not "the".startswith(collapse(sink.prefix).casefold()):
+                sink.lead = "none"
+
+    # -- pieces ----------------------------------------------------------------------
+
+    def _opens_listing(self) -> bool:
+        if self._excluded_depth:
+            return False
+        if self.open and (self.profile.details or len(self.open) >= _MAX_NESTED_LISTINGS):
+            return False
+        sect = self.profile.section
+        return not (sect.source is SectionFrom.HEADING and sect.required and self.section is None)
+
+    def _open_frame(self, tag: Tag) -> None:
+        if self.ranges and self.group is Grouping.PAIRS:
+            for frame in self.ranges:
+                self._finish(frame)
+            self.ranges.clear()
+        self._order += 1
+        self.open.append(Frame(tag=tag, section=self.section, order=self._order))
+
+    def _ends_ranges(self, tag: Tag, tid: int) -> bool:
+        """Whether entering ``tag`` ends the text that belongs to the open heading(s)."""
+        if self.group is Grouping.PAIRS:
+            return tid in self.candidates
+        if tid in self.candidates or tid in self.section_tags:
+            return True
+        level = _HEADING_LEVEL.get(tag.name or "")
+        own = _HEADING_LEVEL.get(self.ranges[-1].tag.name or "")
+        return level is not None and own is not None and level <= own
+
+    def _mark(self, frame: Frame, tag: Tag, tid: int) -> None:
+        """Open the spans a listing's name, lead or label may come from."""
+        marks = frame.open_kinds
+        kind: str | None = None
+        if tid in self.name_tags and "name" not in frame.spans and not marks["name"]:
+            kind = "name"
+        elif (
+            tid in self.label_tags
+            and "label" not in frame.spans
+            and not collapse("".join(frame.pieces))
+        ):
+            kind = "label"
+        elif frame.lead == "search" and tag.name in LEADING_TAGS and not marks["lead"]:
+            kind = "lead"
+        if kind is not None:
+            self._marks.setdefault(tid, []).append((frame, kind, len(frame.pieces)))
+            marks[kind] += 1
+
+    def _close_mark(self, tag: Tag, frame: Frame, kind: str, start: int) -> None:
+        if kind == "anchor":
+            href, begin, _ = frame.anchors[start]
+            frame.anchors[start] = (href, begin, len(frame.pieces))
+            return
+        end = len(frame.pieces)
+        has_text = bool(collapse("".join(frame.pieces[start:end])))
+        if kind == "lead":
+            if has_text or (tag.name == "a" and not (tag.has_attr("id") or tag.has_attr("name"))):
+                frame.spans["lead"] = (start, end)
+                frame.lead = "found"
+            # an empty <b>/<strong> or an anchor target is editor debris: keep looking
+            return
+        if has_text:
+            frame.spans[kind] = (start, end)
+
+    def _gap(self, tag: Tag) -> None:
+        if tag.name == "br" or tag.name in BLOCK_TAGS:
+            sink = self._sink()
+            if sink is not None:
+                sink.pieces.append("\n")
+            if self._section_pieces is not None:
+                self._section_pieces.append(" ")
+
+    def _finish(self, frame: Frame) -> None:
+        self.done.append(frame)

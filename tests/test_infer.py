@@ -1,0 +1,225 @@
+"""Profile inference on the structures corpus: every structure, steering, weak pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from resource_catalog.errors import ParseError
+from resource_catalog.pages.infer import Confidence, infer_profile
+from resource_catalog.pages.parse import page_soup, read_listings
+from resource_catalog.pages.scoring import name_quality
+from resource_catalog.pages.structure import PageTree
+from resource_catalog.profile import Grouping, Profile, SectionFrom
+
+STRUCTURES = Path(__file__).resolve().parent / "data" / "structures"
+PAGES = sorted(STRUCTURES.glob("*.html"))
+
+
+def _truth(page: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        page.with_suffix("").with_suffix(".expected.json").read_text("utf-8")
+    )
+    return data
+
+
+def _page(prefix: str) -> Path:
+    (page,) = STRUCTURES.glob(f"{prefix}-*.html")
+    return page
+
+
+LISTED = [p for p in PAGES if _truth(p)["listings"]]
+WEAK = [p for p in PAGES if not _truth(p)["listings"]]
+
+
+def test_the_corpus_has_pages_of_every_kind() -> None:
+    assert len(LISTED) == 31
+    assert [p.name[:2] for p in WEAK] == ["23", "24"]
+
+
+@pytest.mark.parametrize("page", LISTED, ids=lambda p: p.name[:2])
+def test_each_structure_infers_a_profile_that_reads_exactly_its_listings(page: Path) -> None:
+    truth = _truth(page)
+    inference = infer_profile(page.read_text("utf-8"), url=truth["url"])
+    names = [x.name for x in inference.reading.listings]
+    assert names == [x["name"] for x in truth["listings"]]
+    assert inference.confidence is Confidence.OK, inference.reasons
+    chrome = set(truth["chrome_phones"])
+    assert not [
+        p.number for x in inference.reading.listings for p in x.phones if p.number in chrome
+    ]
+
+
+@pytest.mark.parametrize("page", LISTED[:6], ids=lambda p: p.name[:2])
+def test_the_preview_is_exactly_what_the_reader_reads_with_the_profile(page: Path) -> None:
+    html = page.read_text("utf-8")
+    url = _truth(page)["url"]
+    inference = infer_profile(html, url=url)
+    again = read_listings(html, profile=inference.profile, base_url=url)
+    assert again.listings == inference.reading.listings
+
+
+def test_the_profile_fits_the_structure() -> None:
+    table = infer_profile(_page("19").read_text("utf-8")).profile
+    assert table.listings.group is Grouping.TABLE
+    assert table.listings.columns == {"name": "Office"}
+    headings = infer_profile(_page("07").read_text("utf-8")).profile
+    assert headings.listings.group is Grouping.HEADINGS
+    assert headings.section.source is SectionFrom.HEADING
+    lines = infer_profile(_page("11").read_text("utf-8")).profile
+    assert lines.listings.group is Grouping.LINES
+    assert lines.section.source is SectionFrom.LABEL
+    flat = infer_profile(_page("18").read_text("utf-8")).profile
+    assert flat.section.source is SectionFrom.NONE
+    pairs = infer_profile(_page("05").read_text("utf-8")).profile
+    assert pairs.listings.group is Grouping.PAIRS
+
+
+def test_selectors_name_elements_by_class_not_position_when_they_can() -> None:
+    cards = infer_profile(_page("09").read_text("utf-8")).profile
+    assert cards.listings.selector == "div.views-row"
+    assert cards.content == ["div.view-content"]
+    assert ":nth" not in cards.model_dump_json()
+
+
+def test_a_uk_page_gets_its_region_from_the_domain() -> None:
+    page = _page("31")
+    inference = infer_profile(page.read_text("utf-8"), url=_truth(page)["url"])
+    assert inference.profile.region == "GB"
+    us = infer_profile(_page("01").read_text("utf-8"), url="https://studentlife.mit.edu/x")
+    assert us.profile.region == "US"
+
+
+# --------------------------------------------------------------------------- steering
+
+
+@pytest.mark.parametrize(
+    ("prefix", "examples", "first", "count"),
+    [
+        ("21", ["Ombuds Office"], "Sloan Student Life Office", 6),
+        ("21", ["Student Support Services (S3)", "Mental Health and Counseling"], None, 6),
+        ("21", ["Academic calendar"], "Request a leave of absence", 6),
+        ("22", ["Sports Medicine", "MIT Police"], "Sports Medicine", 12),
+        ("22", ["Academics"], "Health and injury", 4),
+    ],
+)
+def test_examples_steer_an_ambiguous_page(
+    prefix: str, examples: list[str], first: str | None, count: int
+) -> None:
+    inference = infer_profile(_page(prefix).read_text("utf-8"), examples=examples)
+    names = [x.name for x in inference.reading.listings]
+    assert len(names) == count
+    assert set(examples) <= set(names)
+    if first is not None:
+        assert names[0] == first
+
+
+def test_examples_compare_as_a_reader_does() -> None:
+    inference = infer_profile(_page("21").read_text("utf-8"), examples=["ombuds office "])
+    assert "Ombuds Office" in [x.name for x in inference.reading.listings]
+
+
+def test_the_wrong_reading_of_an_ambiguous_page_is_not_called_sure() -> None:
+    inference = infer_profile(_page("22").read_text("utf-8"), examples=["Academics"])
+    assert inference.confidence is Confidence.WEAK
+    assert any("several phones" in r for r in inference.reasons)
+
+
+def test_examples_no_reading_lists_are_an_error_naming_them() -> None:
+    with pytest.raises(ParseError, match="'Hogwarts Office'"):
+        infer_profile(_page("21").read_text("utf-8"), examples=["Ombuds Office", "Hogwarts Office"])
+
+
+# --------------------------------------------------------------------------- weak pages
+
+
+@pytest.mark.parametrize("page", WEAK, ids=lambda p: p.name[:2])
+def test_a_weak_page_is_weak_with_a_runner_up(page: Path) -> None:
+    inference = infer_profile(page.read_text("utf-8"), url=_truth(page)["url"])
+    assert inference.confidence is Confidence.WEAK
+    assert inference.reasons
+    assert inference.runner_up is not None
+    assert inference.runner_up.names != [x.name for x in inference.reading.listings]
+
+
+def test_an_events_page_is_weak_because_its_listings_give_dates() -> None:
+    inference = infer_profile(_page("24").read_text("utf-8"))
+    assert any("dates" in r for r in inference.reasons)
+
+
+def test_a_page_without_any_repeated_structure_is_not_recognised() -> None:
+    html = "<html><body><main><h1>Hello</h1><p>Nothing to list here.</p></main></body></html>"
+    with pytest.raises(ParseError, match="page not recognised"):
+        infer_profile(html)
+
+
+# --------------------------------------------------------------------------- the parts
+
+
+@pytest.mark.parametrize(
+    ("name", "good"),
+    [
+        ("Student Support Services (S3)", True),
+        ("Office of Religious, Spiritual, and Ethical Life", True),
+        ("Home", False),
+        ("Search", False),
+        ("617-253-1212", False),
+        ("two nap pods, bookable in 30-minute slots", False),
+        ("Clinicians at MIT Medical meet with students about stress.", False),
+    ],
+)
+def test_name_quality(name: str, good: bool) -> None:
+    assert (name_quality(name) >= 0.6) is good
+
+
+def test_hidden_panels_are_content_and_hidden_menus_are_chrome() -> None:
+    html = """<html><body><main><h1>T</h1>
+      <div class="accordion__panel" hidden>
+        <p><strong>Office A</strong> - call 617-253-1000</p></div>
+      <div class="drawer-x" aria-hidden="true">
+        <a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a></div>
+      <div class="region-footer-widgets"><p>Footer 617-555-0100</p></div>
+      <div class="elementor-widget"><p>Content</p></div>
+    </main></body></html>"""
+    tree = PageTree(page_soup(html))
+    chrome = {" ".join(t.get_attribute_list("class")) for t in tree.chrome_roots}
+    assert "accordion__panel" not in chrome
+    assert "drawer-x" in chrome
+    assert "region-footer-widgets" in chrome
+    assert "elementor-widget" not in chrome
+
+
+def test_a_profiles_drop_removes_a_footer_even_when_it_has_headings() -> None:
+    html = """<html><body><main><h1>T</h1><ul>
+      <li><b>Office A</b>: 617-253-1000</li><li><b>Office B</b>: 617-253-1001</li></ul>
+      <footer class="page-end"><h4>More</h4><ul><li><b>Office C</b>: 617-253-1002</li></ul>
+      </footer></main></body></html>"""
+    plain = Profile.model_validate({"section": {"from": "none"}})
+    assert len(read_listings(html, profile=plain).listings) == 3  # a footer with a heading stays
+    dropped = plain.model_copy(update={"drop": ["footer.page-end"]})
+    assert [x.name for x in read_listings(html, profile=dropped).listings] == [
+        "Office A",
+        "Office B",
+    ]
+
+
+def test_intro_and_closing_paragraphs_without_a_lead_are_left_out() -> None:
+    offices = "".join(
+        f"<p><strong>{name}</strong> can help, 617-253-10{i:02d}.</p>"
+        for i, name in enumerate(["Counseling Center", "Health Services", "Campus Police"])
+    )
+    html = (
+        "<html><body><main><div class='entry-content'><h1>Help</h1>"
+        "<p>These offices can assist you during business hours.</p>"
+        f"{offices}<p>Send corrections to the web team.</p></div></main></body></html>"
+    )
+    inference = infer_profile(html)
+    assert [x.name for x in inference.reading.listings] == [
+        "Counseling Center",
+        "Health Services",
+        "Campus Police",
+    ]
+    assert inference.confidence is Confidence.OK
