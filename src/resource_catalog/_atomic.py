@@ -7,10 +7,15 @@ the new one, never half of one. What is not a regular file is written *through*:
 
 * a symbolic link is followed, and its final target is replaced atomically (the link
   stays a link);
-* a FIFO, a character device (``/dev/stdout``, ``/dev/null``, a terminal) or anything
-  else that is not a regular file is opened and written in place, never replaced, so
-  ``-o /dev/stdout`` works for any user and ``-o /dev/full`` fails with "No space left"
-  while the device node stays what it was.
+* a name for one of this process's open files (``/dev/stdout``, ``/dev/stderr``,
+  ``/dev/fd/N``, ``/proc/self/fd/N``) is written to that file descriptor, as a shell
+  redirection would be: ``-o /dev/stdout`` works into a pipe, and after ``>> log`` it
+  appends;
+* a FIFO, a character device (``/dev/null``, a terminal) or anything else that is not a
+  regular file is opened and written in place, never replaced, so ``-o /dev/full``
+  fails with "No space left" while the device node stays what it was.
+
+A symbolic link loop is an :class:`OSError` (``ELOOP``), like any other unusable path.
 
 Errors are :class:`OSError`; callers turn them into their own error type.
 """
@@ -20,9 +25,18 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
-__all__ = ["TEMP_SUFFIX", "fsync_dir", "resolve_target", "temp_name", "write_atomic", "write_temp"]
+__all__ = [
+    "TEMP_SUFFIX",
+    "fsync_dir",
+    "open_descriptor",
+    "resolve_target",
+    "temp_name",
+    "write_atomic",
+    "write_temp",
+]
 
 TEMP_SUFFIX = ".tmp"
 _DEFAULT_MODE = 0o644
@@ -34,10 +48,52 @@ def temp_name(final: Path) -> Path:
 
 
 def resolve_target(path: Path) -> Path:
-    """``path`` with symbolic links followed (the file that a write should replace)."""
+    """``path`` with symbolic links followed (the file that a write should replace).
+
+    Raises :class:`OSError` (``ELOOP``) for a symbolic link loop.
+    """
     if path.is_symlink():
-        return path.resolve()
+        try:
+            return path.resolve()
+        except RuntimeError:  # how Python before 3.13 reports a loop
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
     return path
+
+
+_FD_DIRS = ("/proc/self/fd", "/dev/fd")
+
+
+def open_descriptor(path: Path) -> int | None:
+    """The file descriptor of this process that ``path`` names (``/dev/stdout``,
+    ``/dev/fd/1``, ``/proc/self/fd/1``), links followed; ``None`` for any other path."""
+    own = {Path(d).resolve() for d in _FD_DIRS if Path(d).is_dir()}
+    for _ in range(40):  # the kernel's own limit on links followed
+        try:
+            folder = path.parent.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if folder in own:
+            return int(path.name) if path.name.isdigit() else None
+        if not path.is_symlink():
+            return None
+        try:
+            link = path.readlink()
+        except OSError:
+            return None
+        path = link if link.is_absolute() else path.parent / link
+    return None
+
+
+def _write_fd(fd: int, payload: bytes) -> None:
+    for stream in (sys.stdout, sys.stderr):  # what Python holds for the same file goes first
+        try:
+            if stream is not None and stream.fileno() == fd:
+                stream.flush()
+        except (AttributeError, OSError, ValueError):  # replaced or closed streams
+            continue
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def write_temp(final: Path, data: bytes, *, mode: int | None = None) -> Path:
@@ -95,8 +151,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
     Returns the file that was written (the symlink's target for a link).
     """
-    target = resolve_target(Path(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd = open_descriptor(Path(path))
+    if fd is not None:
+        _write_fd(fd, payload)
+        return Path(path)
+    target = resolve_target(Path(path))
     if _is_special(target):
         if target.is_dir():
             raise IsADirectoryError(21, "Is a directory", str(path))

@@ -206,6 +206,11 @@ def commit(directory: Path, wanted: Mapping[Path, bytes], *, json_files: bool = 
     if not changed:
         return []
     for sub in {t.parent for t in targets}:
+        if sub.is_symlink() and not inside(sub, directory):
+            raise CatalogError(
+                f"{sub} is a symbolic link to {resolve_target(sub)}, outside the catalog; "
+                "refusing to write there (nothing was written)"
+            )
         sub.mkdir(parents=True, exist_ok=True)
     temps: dict[Path, Path] = {}
     try:

@@ -31,6 +31,7 @@ __all__ = [
     "flag_review",
     "merge_record",
     "observation_of",
+    "show",
     "with_observation",
 ]
 
@@ -67,7 +68,8 @@ class FieldUpdate(NamedTuple):
     field: str
 
 
-def _show(value: object) -> str:
+def show(value: object) -> str:
+    """A value in a line of text: list items joined, cut to 80 characters."""
     text = ", ".join(value) if isinstance(value, tuple) else str(value)
     return text if len(text) <= 80 else text[:77] + "..."  # noqa: PLR2004 - display width
 
@@ -166,7 +168,7 @@ def merge_record(
         else:
             shown_value = shown.get(name, normalize_text(str(theirs)))
             reason = (
-                f"{name}: changed both on the page {ctx.source_id} (now {_show(shown_value)!r}) "
+                f"{name}: changed both on the page {ctx.source_id} (now {show(shown_value)!r}) "
                 "and in the catalog; kept the curated value"
             )
             conflicts.append(FieldConflict(rec.id, name, reason))

@@ -131,7 +131,7 @@ class CatalogFiles:
     :class:`OSError` / :class:`Refused` that kept it from being read. ``interrupted``
     is true when a crash left a journal; the view is then the rolled-forward one.
     ``journal_error`` says why a journal found was refused (the view is then the
-    files as they stand).
+    files as they stand); ``history_error`` why ``history.jsonl`` was not read.
     """
 
     directory: Path
@@ -140,9 +140,14 @@ class CatalogFiles:
     history: bytes | None = None
     interrupted: bool = False
     journal_error: str | None = None
+    history_error: OSError | Refused | None = None
 
 
-def _read(path: Path, directory: Path) -> bytes | OSError | Refused:
+def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes | OSError | Refused:
+    if folder_leaves:
+        return Refused(
+            f"its folder {path.parent.name}/ is a symbolic link out of the catalog; not read"
+        )
     if path.is_symlink() and not inside(path, directory):
         return Refused("a symbolic link to a file outside the catalog; not read")
     try:
@@ -172,16 +177,23 @@ def read_files(
             except CatalogError as exc:
                 files.journal_error = str(exc)
 
+        folder = directory / RESOURCES_DIR
+        leaves = folder.is_symlink() and not inside(folder, directory)
+
         def read(path: Path) -> bytes | OSError | Refused:
-            return _read(overlay.get(path, path), directory)
+            return _read(
+                overlay.get(path, path), directory, folder_leaves=leaves and path.parent == folder
+            )
 
         meta = read(directory / META_FILE)
         files.meta = OSError(str(meta)) if isinstance(meta, Refused) else meta
         history = directory / HISTORY_FILE
-        if history in overlay or history.exists():
+        if history in overlay or history.exists() or history.is_symlink():
             raw = read(history)
-            files.history = raw if isinstance(raw, bytes) else None
-        folder = directory / RESOURCES_DIR
+            if isinstance(raw, bytes):
+                files.history = raw
+            else:
+                files.history_error = raw
         names = sorted(
             {p.name for p in _json_files(folder)} | {f.name for f in overlay if f.parent == folder}
         )

@@ -45,6 +45,7 @@ from resource_catalog._merge import (
     flag_review,
     merge_record,
     observation_of,
+    show,
     with_observation,
 )
 from resource_catalog.catalog import Catalog
@@ -67,6 +68,7 @@ __all__ = [
 
 _SLUG_WORDS = 6  # a nameless listing's id comes from its description's first words
 _NAME_WORDS = 8  # ... and its provisional name from a few more
+_SHOWN_SECTIONS = 20  # a plan's summary names at most this many section headings
 
 
 @dataclass
@@ -90,7 +92,8 @@ class SyncPlan:
         return not (self.updated or self.added or self.retired or self.sections is not None)
 
     def summary(self) -> list[str]:
-        """One line per planned change, for ``sync --dry-run``."""
+        """One line per planned change, for ``sync --dry-run``; names and sections from
+        the page are cut to a line's width (a listing can be megabytes long)."""
         where = f"{self.source_id} ({self.source_url})" if self.source_id else self.source_url
         if self.is_empty:
             return [f"nothing to do: the catalog matches {where}"]
@@ -99,17 +102,20 @@ class SyncPlan:
         for rec in self.updated:
             fields = [u.field for u in self.taken if u.id == rec.id]
             if rec.id in attached:
-                what = f"the listing {attached[rec.id]!r} joins this record"
+                what = f"the listing {show(attached[rec.id])!r} joins this record"
             elif fields:
                 what = f"took {', '.join(fields)} from the page"
             else:
                 what = "recorded the page"
             lines.append(f"update {rec.id}: {what}")
         lines += [f"conflict {c.id} {c.field}: {c.reason}" for c in self.conflicts]
-        lines += [f"add {r.id} ({r.section}): {r.name}" for r in self.added]
-        lines += [f"retire {r.id}: {r.name}" for r in self.retired]
+        lines += [f"add {r.id} ({show(r.section)}): {show(r.name)}" for r in self.added]
+        lines += [f"retire {r.id}: {show(r.name)}" for r in self.retired]
         if self.sections is not None:
-            lines.append(f"sections of {self.source_id}: {', '.join(self.sections)}")
+            shown = [show(x) for x in self.sections[:_SHOWN_SECTIONS]]
+            if len(self.sections) > _SHOWN_SECTIONS:
+                shown.append(f"and {len(self.sections) - _SHOWN_SECTIONS} more")
+            lines.append(f"sections of {self.source_id}: {', '.join(shown)}")
         return lines
 
 

@@ -27,8 +27,9 @@ from resource_catalog.workflows import (
     Progress,
     catalog_directory,
     error_message,
+    page_sections,
     read_pages,
-    reads_heading_sections,
+    select_sources,
 )
 
 if TYPE_CHECKING:
@@ -119,9 +120,10 @@ def _sync(
     at: dt.datetime | None,
 ) -> SyncResult:
     catalog = load_for_change(directory)
-    chosen, pages = read_pages(
+    chosen = select_sources(catalog, ids, html=html, url=url)
+    pages = read_pages(
         catalog,
-        ids,
+        chosen,
         html=html,
         url=url,
         offline=offline,
@@ -149,7 +151,7 @@ def _sync(
             catalog,
             page.listings,
             source_id=source.id,
-            page_sections=page.sections if reads_heading_sections(source) else None,
+            page_sections=page_sections(source, page),
             force=force,
             at=stamp,
             snapshot_sha256=digest,

@@ -20,7 +20,8 @@ Finding codes (stable: tools filter on them)::
     error    unknown-source       an observation names a source catalog.json lacks
     error    unknown-section      an observation's section is not one of its source's
     error    profile              a source's profile has a CSS selector that does not parse
-    error    symlink              a resource file is a link to a file outside the catalog
+    error    symlink              a resource file (or resources/, or history.jsonl) is a link
+                                  out of the catalog
     error    unsafe-journal       the save journal is corrupt or names files outside the layout
     error    history              a line of history.jsonl is malformed or names no record
     warning  interrupted-save     a save was interrupted; readers see it finished, sync finishes it
@@ -182,6 +183,11 @@ def validate_catalog(
                 severity=Severity.WARNING,
             )
         )
+    if isinstance(files.history_error, Refused):
+        findings.append(finding("symlink", str(files.history_error), HISTORY_FILE))
+    elif files.history_error is not None:
+        why = files.history_error.strerror or files.history_error
+        findings.append(finding("unreadable", f"cannot read: {why}", HISTORY_FILE))
     findings.extend(_profile_findings(meta))
     upgrade = v1_upgrader(files.meta) if version == V1 else None
     with gc_paused():  # a large catalog is millions of objects that all survive

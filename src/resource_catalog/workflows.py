@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from resource_catalog._fold import fold, normalize_text
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.drift import CatalogDrift, SourceDrift, compare
@@ -107,9 +108,26 @@ def reads_heading_sections(source: SourcePage) -> bool:
     return source.profile is None or source.profile.section.source is SectionFrom.HEADING
 
 
+def page_sections(source: SourcePage, page: ScrapedPage) -> list[str] | None:
+    """The sections a page has, for a source whose sections are headings (else ``None``).
+
+    The headings found, after the sections of listings no heading names (a listing above
+    the first heading gets the source's default section): every section a record of
+    the page is in, so a sync never leaves a record in a section catalog.json lacks.
+    """
+    if not reads_heading_sections(source):
+        return None
+    known = {fold(h) for h in page.sections}
+    unnamed: dict[str, str] = {}
+    for listing in page.listings:
+        if fold(listing.section) not in known:
+            unnamed.setdefault(fold(listing.section), normalize_text(listing.section))
+    return [*unnamed.values(), *page.sections]
+
+
 def read_pages(
     catalog: Catalog,
-    ids: Sequence[str] | None,
+    sources: Sequence[SourcePage],
     *,
     html: str | os.PathLike[str] | None,
     url: str | None,
@@ -117,12 +135,7 @@ def read_pages(
     jobs: int,
     session_factory: Callable[[], requests.Session] | None,
     progress: Progress | None,
-) -> tuple[list[SourcePage], dict[str, PageResult]]:
-    """The sources ``ids`` chooses (see :func:`select_sources`) and each one's page read.
-
-    A page is a :class:`ScrapedPage`, or the error that kept it from being read.
-    """
-    sources = select_sources(catalog, ids, html=html, url=url)
+) -> dict[str, PageResult]:
     directory = catalog.path
     campus = campus_of(catalog)
     if html is not None or url is not None:
@@ -141,8 +154,8 @@ def read_pages(
             page = exc
         if progress is not None:
             progress(source, page)
-        return sources, {source.id: page}
-    return sources, read_sources(
+        return {source.id: page}
+    return read_sources(
         sources,
         directory,
         offline=offline,
@@ -173,7 +186,7 @@ def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceD
         source_id=source.id,
         source_url=page.origin,
         previous=_previous(catalog, source, page),
-        page_sections=page.sections if reads_heading_sections(source) else None,
+        page_sections=page_sections(source, page),
     )
     listed = sum(
         1
@@ -268,9 +281,10 @@ def scrape_pages(
 
     directory = Path(path)
     catalog = Catalog(meta=read_meta(directory), resources=(), path=directory)
-    chosen, pages = read_pages(
+    chosen = select_sources(catalog, sources, html=html, url=url)
+    pages = read_pages(
         catalog,
-        sources,
+        chosen,
         html=html,
         url=url,
         offline=False,
@@ -327,9 +341,10 @@ def diff_catalog(
     from resource_catalog.validate import load_catalog  # noqa: PLC0415
 
     catalog = path if isinstance(path, Catalog) else load_catalog(catalog_directory(path))
-    chosen, pages = read_pages(
+    chosen = select_sources(catalog, sources, html=html, url=url)
+    pages = read_pages(
         catalog,
-        sources,
+        chosen,
         html=html,
         url=url,
         offline=offline,

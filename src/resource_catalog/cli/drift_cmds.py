@@ -279,6 +279,7 @@ def sync(
     are retired (never deleted); each page is saved in snapshots/ for offline checks,
     and every change is appended to history.jsonl in the same atomic commit.
     """
+    from resource_catalog._display import printable  # noqa: PLC0415
     from resource_catalog.syncing import sync_catalog  # noqa: PLC0415
 
     result = sync_catalog(
@@ -296,7 +297,7 @@ def sync(
         warn(f"the page moved: {old} -> {new}")
     for plan in result.plans:
         for line in plan.summary():
-            click.echo(line)
+            click.echo(printable(line))  # curated names may hold control characters
     _errors(result.errors, len(result.plans) + len(result.errors))
     if dry_run and result.plans:
         click.echo("dry run: nothing written")
