@@ -60,9 +60,11 @@ from resource_catalog.models import CatalogMeta, Finding, Resource, Severity
 from resource_catalog.phones import resolve_campus
 from resource_catalog.store import (
     BUILDINGS_FILE,
+    HISTORY_FILE,
     JOURNAL_FILE,
     META_FILE,
     RESOURCES_DIR,
+    Refused,
     parse_meta,
     read_files,
 )
