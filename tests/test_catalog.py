@@ -13,12 +13,13 @@ from resource_catalog.models import Status
 from resource_catalog.store import (
     JOURNAL_FILE,
     catalog_lock,
+    open_files,
     recover,
     resource_path,
     save_catalog,
     to_json_bytes,
 )
-from resource_catalog.validate import load_catalog
+from resource_catalog.validate import load_catalog, validate_catalog
 
 from .conftest import CATALOG
 
@@ -162,3 +163,33 @@ def test_snapshot_is_saved_and_names_are_checked(catalog_dir: Path) -> None:
     assert (catalog_dir / "snapshots" / "page.html").read_bytes() == b"<html></html>"
     with pytest.raises(CatalogError, match="snapshot"):
         save_catalog(catalog, snapshots={"../evil.html": b""})
+
+
+def test_open_files_reads_one_record_file_at_a_time(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate holds one file's bytes at a time, not the whole catalog's (300 MB at 100k)."""
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        if self.parent.name == "resources":
+            reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    with open_files(catalog_dir) as files:
+        assert len(files.names) == 23
+        assert reads == []  # nothing read before it is asked for
+        seen = []
+        for name, raw in files.each_resource():
+            assert reads[-1] == name
+            assert len(reads) == len(seen) + 1
+            assert isinstance(raw, bytes)
+            seen.append(name)
+        assert seen == sorted(seen) == list(files.names)
+    with pytest.raises(RuntimeError, match="open_files"):
+        next(files.each_resource())
+    result = validate_catalog(catalog_dir)
+    assert result.ok()
+    assert len(result.catalog.resources) == 23

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError, field_va
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.errors import CatalogError
-from resource_catalog.store import HISTORY_FILE, META_FILE, read_files
+from resource_catalog.store import HISTORY_FILE, META_FILE, open_files
 
 if TYPE_CHECKING:
     from resource_catalog.models import Resource
@@ -226,7 +226,8 @@ def history_events(
     :class:`CatalogError` naming it (``validate`` lists every one).
     """
     directory = Path(path) if path is not None else default_catalog_dir()
-    files = read_files(directory)
+    with open_files(directory) as files:  # the history and the record names: no record read
+        names = set(files.names)
     if isinstance(files.meta, OSError):
         raise CatalogError(
             f"cannot read {directory / META_FILE}: {files.meta.strerror or files.meta}"
@@ -239,9 +240,7 @@ def history_events(
             "run `resource-catalog validate` to see every problem"
         )
     if resource_id is not None:
-        if f"{resource_id}.json" not in files.resources and all(
-            e.resource_id != resource_id for e in events
-        ):
+        if f"{resource_id}.json" not in names and all(e.resource_id != resource_id for e in events):
             raise CatalogError(f"no record {resource_id!r} in the catalog {directory}")
         events = [e for e in events if e.resource_id == resource_id]
     if since is not None:

@@ -76,6 +76,7 @@ __all__ = [
     "check_writable",
     "commit",
     "journal_problem",
+    "open_files",
     "parse_meta",
     "read_files",
     "read_meta",
@@ -127,11 +128,13 @@ class Refused(Exception):  # noqa: N818 (a value, not raised out of this module)
 class CatalogFiles:
     """The raw bytes of a catalog, read in one consistent view.
 
-    ``resources`` maps each ``resources/*.json`` file name to its bytes, or to the
-    :class:`OSError` / :class:`Refused` that kept it from being read. ``interrupted``
-    is true when a crash left a journal; the view is then the rolled-forward one.
-    ``journal_error`` says why a journal found was refused (the view is then the
-    files as they stand); ``history_error`` why ``history.jsonl`` was not read.
+    ``names`` are the ``resources/*.json`` file names, sorted. ``resources`` maps each
+    to its bytes, or to the :class:`OSError` / :class:`Refused` that kept it from being
+    read (filled by :func:`read_files`; inside :func:`open_files`, read the files one at
+    a time with :meth:`each_resource` instead). ``interrupted`` is true when a crash
+    left a journal; the view is then the rolled-forward one. ``journal_error`` says why
+    a journal found was refused (the view is then the files as they stand);
+    ``history_error`` why ``history.jsonl`` was not read.
     """
 
     directory: Path
@@ -141,6 +144,23 @@ class CatalogFiles:
     interrupted: bool = False
     journal_error: str | None = None
     history_error: OSError | Refused | None = None
+    names: tuple[str, ...] = ()
+    _reader: Callable[[str], bytes | OSError | Refused] | None = field(default=None, repr=False)
+    _progress: Callable[[int, int], None] | None = field(default=None, repr=False)
+
+    def each_resource(self) -> Iterator[tuple[str, bytes | OSError | Refused]]:
+        """Each resource file's name and bytes (or why it was not read), read as asked.
+
+        Only inside :func:`open_files`, whose shared lock keeps the view consistent;
+        no file's bytes are kept, so a caller holds one file at a time.
+        """
+        if self._reader is None:
+            raise RuntimeError("each_resource() is only for a view open in open_files()")
+        total = len(self.names)
+        for done, name in enumerate(self.names, start=1):
+            if self._progress is not None:
+                self._progress(done, total)
+            yield name, self._reader(name)
 
 
 def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes | OSError | Refused:
@@ -156,13 +176,17 @@ def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes 
         return exc
 
 
-def read_files(
+@contextmanager
+def open_files(
     directory: Path, *, progress: Callable[[int, int], None] | None = None
-) -> CatalogFiles:
-    """Read ``catalog.json``, every resource file and the history, as one consistent view.
+) -> Iterator[CatalogFiles]:
+    """A consistent view of the catalog's files while the ``with`` block runs.
 
-    Holds the commit lock shared, so a save committing at the same time is seen whole or
-    not at all. ``progress(done, total)`` is called as resource files are read.
+    ``catalog.json`` and the history are read at once; resource files are read one at a
+    time through :meth:`CatalogFiles.each_resource` (``progress(done, total)`` is called
+    as they are), so a large catalog's bytes are never all held. Holds the commit lock
+    shared: a save committing at the same time is seen whole or not at all, and waits
+    for the block to end.
     """
     if not directory.is_dir():
         raise CatalogError(f"catalog directory not found: {directory}")
@@ -194,13 +218,29 @@ def read_files(
                 files.history = raw
             else:
                 files.history_error = raw
-        names = sorted(
-            {p.name for p in _json_files(folder)} | {f.name for f in overlay if f.parent == folder}
+        files.names = tuple(
+            sorted(
+                {p.name for p in _json_files(folder)}
+                | {f.name for f in overlay if f.parent == folder}
+            )
         )
-        for done, name in enumerate(names, start=1):
-            if progress is not None:
-                progress(done, len(names))
-            files.resources[name] = read(folder / name)
+        files._reader = lambda name: read(folder / name)
+        files._progress = progress
+        try:
+            yield files
+        finally:
+            files._reader = None
+
+
+def read_files(
+    directory: Path, *, progress: Callable[[int, int], None] | None = None
+) -> CatalogFiles:
+    """Read ``catalog.json``, every resource file and the history, as one consistent view.
+
+    As :func:`open_files`, with every resource file read into ``resources`` at once.
+    """
+    with open_files(directory, progress=progress) as files:
+        files.resources = dict(files.each_resource())
     return files
 
 
