@@ -181,7 +181,7 @@ def test_open_files_reads_one_record_file_at_a_time(
     with open_files(catalog_dir) as files:
         assert len(files.names) == 23
         assert reads == []  # nothing read before it is asked for
-        seen = []
+        seen: list[str] = []
         for name, raw in files.each_resource():
             assert reads[-1] == name
             assert len(reads) == len(seen) + 1

@@ -20,7 +20,11 @@ from resource_catalog.profile import DEFAULT_CONTENT
 from resource_catalog.validate import load_catalog
 
 DATA = Path(__file__).resolve().parent / "data"
-PAGES = sorted(p.name for p in DATA.glob("*.html") if "cp1252" not in p.name)
+PAGES = sorted(
+    p.relative_to(DATA).as_posix()
+    for p in (*DATA.glob("*.html"), *DATA.glob("structures/*.html"))
+    if "cp1252" not in p.name
+)
 
 
 def _reference_json(resources: list[Resource]) -> str:
@@ -55,10 +59,28 @@ def test_to_json_escapes_like_the_reference(bundled: Catalog, text: str) -> None
 @pytest.mark.parametrize("page", PAGES)
 def test_one_walk_selects_what_soupsieve_selects(page: str) -> None:
     soup = BeautifulSoup((DATA / page).read_text(encoding="utf-8"), "html.parser")
-    selectors = (*DEFAULT_CONTENT, *CHROME_TAGS, *CHROME_SELECTORS, "div > ul", "li:first-child")
+    selectors = (
+        *DEFAULT_CONTENT,
+        *CHROME_TAGS,
+        *CHROME_SELECTORS,
+        "div > ul",
+        "li:first-child",
+        "h2, h3, h4",
+        "h3,h2 , .region-content, #main-content",
+        "li, li",
+        "[role=main], main",
+        "h2, :is(h3)",
+        "form[role=search], li:first-child, div.content",
+        "ul li",
+        "li:not(.menu-item)",
+        "a[href^=http]",
+    )
     found = select_each(soup, selectors)
     for selector, tags in zip(selectors, found, strict=True):
         assert [id(t) for t in tags] == [id(t) for t in soup.select(selector)], selector
+    inner = soup.body or soup  # a root below the document: relations above it still count
+    for selector, tags in zip(selectors, select_each(inner, selectors), strict=True):
+        assert [id(t) for t in tags] == [id(t) for t in inner.select(selector)], selector
     assert any(found), "the pages have chrome and main content to find"
 
 

@@ -64,6 +64,9 @@ _SIMPLE = re.compile(
     r"(?P<name>[a-z][a-z0-9]*)|#(?P<id>[\w-]+)|\.(?P<cls>[\w-]+)"
     r"|\[(?P<attr>[\w-]+)=(?P<value>[\w-]+)\]"
 )
+#: One compound selector that starts with a tag name (``form[role=search]``,
+#: ``li:first-child``): only elements of that name can match, so only they are tried.
+_NAMED = re.compile(r"(?P<name>[a-z][a-z0-9]*)[\[.#:][^\s>+~,()]*(?:\([^\s>+~,()]*\))?")
 
 
 def selector_problems(profile: Profile) -> list[tuple[str, str, str]]:
@@ -89,7 +92,13 @@ def selector_problems(profile: Profile) -> list[tuple[str, str, str]]:
 
 
 class _Simple:
-    """The simple selectors of a list, indexed by what they match: name, id, class, attribute."""
+    """The simple selectors of a list, indexed by what they match: name, id, class, attribute.
+
+    A selector list of simple selectors (``h2, h3, h4``) and compounds that start with a
+    tag name (``form[role=search]``) is indexed part by part, a compound tried (by
+    soupsieve) only on elements of its name; anything else is left to soupsieve
+    (``other``).
+    """
 
     def __init__(self, selectors: Sequence[str]) -> None:
         self.other: list[int] = []
@@ -97,21 +106,29 @@ class _Simple:
         self.by_id: dict[str, list[int]] = defaultdict(list)
         self.by_class: dict[str, list[int]] = defaultdict(list)
         self.by_attr: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.named: dict[str, list[tuple[int, soupsieve.SoupSieve]]] = defaultdict(list)
         for i, selector in enumerate(selectors):
-            simple = _SIMPLE.fullmatch(selector.strip())
-            if simple is None:
+            parts = [part.strip() for part in selector.split(",")]
+            if not all(_SIMPLE.fullmatch(part) or _NAMED.fullmatch(part) for part in parts):
                 self.other.append(i)
-            elif simple["name"]:
-                self.by_name[simple["name"]].append(i)
-            elif simple["id"]:
-                self.by_id[simple["id"]].append(i)
-            elif simple["cls"]:
-                self.by_class[simple["cls"]].append(i)
-            else:
-                self.by_attr[simple["attr"], simple["value"]].append(i)
+                continue
+            for part in parts:
+                simple = _SIMPLE.fullmatch(part)
+                named = _NAMED.fullmatch(part)
+                if simple is None:
+                    if named is not None:
+                        self.named[named["name"]].append((i, soupsieve.compile(part)))
+                elif simple["name"]:
+                    self.by_name[simple["name"]].append(i)
+                elif simple["id"]:
+                    self.by_id[simple["id"]].append(i)
+                elif simple["cls"]:
+                    self.by_class[simple["cls"]].append(i)
+                else:
+                    self.by_attr[simple["attr"], simple["value"]].append(i)
 
     def __bool__(self) -> bool:
-        return bool(self.by_name or self.by_id or self.by_class or self.by_attr)
+        return bool(self.by_name or self.by_id or self.by_class or self.by_attr or self.named)
 
 
 def select_each(root: Tag, selectors: Sequence[str]) -> list[list[Tag]]:
@@ -123,11 +140,15 @@ def select_each(root: Tag, selectors: Sequence[str]) -> list[list[Tag]]:
     if not index:
         return found
     by_name, by_id, by_class, by_attr = index.by_name, index.by_id, index.by_class, index.by_attr
+    named = index.named
     attrs = {attr for attr, _ in by_attr}
     for node in root.descendants:
         if not isinstance(node, Tag):
             continue
         hits: set[int] = set(by_name.get(node.name or "", ()))
+        for i, compiled in named.get(node.name or "", ()):
+            if i not in hits and compiled.match(node):
+                hits.add(i)
         if node.attrs:
             hits.update(by_id.get(str(node.get("id")), ()))
             for cls in node.get_attribute_list("class"):
