@@ -115,8 +115,8 @@ def check_targets(
     )
     targets.append(
         Target(
-            "offline commands import neither requests nor bs4",
-            "none imported" if hygiene["ok"] else "IMPORTED (see below)",
+            "offline commands load no network code; import and --help no HTML code either",
+            "none loaded" if hygiene["ok"] else "LOADED (see below)",
             "none",
             bool(hygiene["ok"]),
         )
@@ -224,16 +224,22 @@ def _startup_lines(times: dict[str, dict[str, Any]], hygiene: dict[str, Any]) ->
         "",
         "Heavy modules loaded (a subprocess lists `sys.modules` after the command):",
         "",
-        "| command | loaded |",
-        "| --- | --- |",
+        "| command | loaded | may not load |",
+        "| --- | --- | --- |",
         *(
-            f"| `{label}` | {', '.join(mods) or '(none of them)'} |"
+            f"| `{label}` | {', '.join(mods) or '(none of them)'} | "
+            f"{', '.join(hygiene['forbidden'][label])} |"
             for label, mods in hygiene["commands"].items()
         ),
         "",
         (
+            "`validate` and `export` read the catalog, whose profiles have their CSS "
+            "selectors checked by soupsieve; soupsieve imports bs4, and bs4 its lxml builder."
+        ),
+        "",
+        (
             f"`python -X importtime -c 'import resource_catalog'`: "
-            f"{hygiene['importtime_total_us'] / 1000:.1f} ms cumulative; requests/bs4 modules "
+            f"{hygiene['importtime_total_us'] / 1000:.1f} ms cumulative; network or HTML modules "
             f"imported: {', '.join(hygiene['importtime_forbidden']) or 'none'}. "
             "Largest self times:"
         ),

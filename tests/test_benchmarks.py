@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks import accuracy, generate, report, steps
+from benchmarks import accuracy, generate, report, startup, steps
 
 from resource_catalog.models import Listing
 from resource_catalog.pages.parse import parse_page
@@ -99,6 +99,8 @@ def test_report_judges_targets_and_renders(data: Path) -> None:
     }
     hygiene = {
         "commands": {"resource-catalog --help": ["click"]},
+        "forbidden": {"resource-catalog --help": ["requests", "bs4"]},
+        "broken": {},
         "importtime_forbidden": [],
         "importtime_total_us": 1000,
         "importtime_top": [(500, 1000, "resource_catalog")],
@@ -112,6 +114,17 @@ def test_report_judges_targets_and_renders(data: Path) -> None:
     text = report.render(results, times, hygiene, list(targets.values()), run)
     assert "| export CSV | 100 | 13.00 s | 10.00 s | 1.30 |" in text
     assert "AMD" in text or "CPU:" in text
+    assert "| `resource-catalog --help` | click | requests, bs4 |" in text
+
+
+def test_import_hygiene_names_what_each_command_may_not_load() -> None:
+    """validate may load bs4 (selectors are checked with soupsieve); --help may not."""
+    hygiene = startup.import_hygiene()
+    assert "requests" not in hygiene["commands"]["resource-catalog validate"]
+    assert "bs4" in hygiene["forbidden"]["resource-catalog --help"]
+    assert "bs4" not in hygiene["forbidden"]["resource-catalog validate"]
+    assert hygiene["broken"] == {}
+    assert hygiene["ok"]
 
 
 # -- accuracy on real-world-shaped text (issue 13) --------------------------------
