@@ -98,7 +98,7 @@ def score(pairs: Iterable[tuple[set[Item], set[Item]]]) -> Score:
 
 
 def _campus(snippet: dict[str, Any]) -> Any:
-    from resource_catalog.phones import MIT_DIAL_PLAN  # noqa: PLC0415
+    from resource_catalog.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
 
     return MIT_DIAL_PLAN if snippet["campus"] == "MIT" else None
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from resource_catalog._fold import slugify
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
+from resource_catalog.dialplans import resolve_campus
 from resource_catalog.errors import CatalogError
 from resource_catalog.history import Action, Event, event_lines, now, sha256
 from resource_catalog.models import SourcePage, Status
@@ -131,7 +132,6 @@ def add_source(
         FetchError: the page could not be fetched.
     """
     from resource_catalog.pages.infer import infer_profile  # noqa: PLC0415 (bs4, lazily)
-    from resource_catalog.phones import resolve_campus  # noqa: PLC0415
 
     target = _directory(directory)
     catalog = load_for_change(target)
@@ -274,7 +274,6 @@ def test_source(
         if not source.snapshot or not snapshot_path(target, source.snapshot).is_file():
             raise CatalogError(f"source {source_id!r} has no saved snapshot: pass --html FILE")
         html = snapshot_path(target, source.snapshot)
-    from resource_catalog.phones import resolve_campus  # noqa: PLC0415
 
     try:
         campus = resolve_campus(meta.campus)

@@ -53,11 +53,11 @@ from resource_catalog._record_files import (
 )
 from resource_catalog.catalog import Catalog
 from resource_catalog.checks import check_across, check_record, finding
+from resource_catalog.dialplans import resolve_campus
 from resource_catalog.errors import CatalogError
 from resource_catalog.locations import BuildingRegistry, load_buildings
 from resource_catalog.migrate import V1
 from resource_catalog.models import CatalogMeta, Finding, Resource, Severity
-from resource_catalog.phones import resolve_campus
 from resource_catalog.store import (
     BUILDINGS_FILE,
     HISTORY_FILE,

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from resource_catalog._fold import fold, normalize_text
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
+from resource_catalog.dialplans import resolve_campus
 from resource_catalog.drift import CatalogDrift, SourceDrift, compare
 from resource_catalog.errors import (
     CatalogError,
@@ -32,7 +33,6 @@ from resource_catalog.errors import (
 )
 from resource_catalog.models import Listing, SourcePage, Status
 from resource_catalog.pages.read import ScrapedPage, read_page, read_source, read_sources
-from resource_catalog.phones import resolve_campus
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 from resource_catalog.store import snapshot_path
 from resource_catalog.validate import ValidationResult, validate_catalog

@@ -28,12 +28,13 @@ import phonenumbers
 
 from resource_catalog._e164 import is_toll_free
 from resource_catalog._fold import fold
+from resource_catalog.dialplans import MIT_DIAL_PLAN
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.candidates import Candidate, propose
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
 from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
 from resource_catalog.pages.structure import PageTree
-from resource_catalog.phones import MIT_DIAL_PLAN, find_phones
+from resource_catalog.phones import find_phones
 from resource_catalog.profile import DialPlan, Profile
 
 __all__ = ["Confidence", "Inference", "Scored", "infer_profile"]

@@ -32,6 +32,7 @@ from bs4.exceptions import FeatureNotFound, ParserRejectedMarkup
 
 from resource_catalog._fold import fold
 from resource_catalog._gc import gc_paused
+from resource_catalog.dialplans import MIT_DIAL_PLAN
 from resource_catalog.errors import ParseError, ProfileMismatchError, ResourceCatalogError
 from resource_catalog.models import Listing
 from resource_catalog.pages._tree import build_tree
@@ -44,7 +45,6 @@ from resource_catalog.pages.text import (
     text_of,
 )
 from resource_catalog.pages.walk import Reader
-from resource_catalog.phones import MIT_DIAL_PLAN
 from resource_catalog.profile import DEFAULT_PROFILE, DialPlan, Profile, SectionFrom
 
 __all__ = [

@@ -91,8 +91,8 @@ def _parse(
     profile: Profile | None = None,
     campus: DialPlan | _Default | None = _DEFAULT,
 ) -> Reading:
+    from resource_catalog.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
     from resource_catalog.pages.parse import read_listings  # noqa: PLC0415
-    from resource_catalog.phones import MIT_DIAL_PLAN  # noqa: PLC0415
 
     plan = MIT_DIAL_PLAN if isinstance(campus, _Default) else campus
     if source is None:
