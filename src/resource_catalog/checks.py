@@ -115,7 +115,9 @@ def check_record(
                 obs.source_id,
                 rid,
             )
-        elif page.sections and fold(obs.section) not in _folded_sections(tuple(page.sections)):
+        elif page.sections and _fold_label(obs.section) not in _folded_sections(
+            tuple(page.sections)
+        ):
             yield finding(
                 "unknown-section",
                 f"section is not one of the sections catalog.json lists for {page.id!r}",
@@ -129,6 +131,10 @@ def check_record(
 @lru_cache(maxsize=256)
 def _folded_sections(sections: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(s) for s in sections)
+
+
+#: Section labels repeat across a catalog's records: fold each once.
+_fold_label = lru_cache(maxsize=4096)(fold)
 
 
 # --------------------------------------------------------------------------- across records
@@ -150,8 +156,9 @@ def check_across(
     active = sorted(
         (r for r in resources if r.status is Status.ACTIVE), key=lambda r: (_newness(r), r.id)
     )
-    yield from _duplicates(active, files)
-    yield from _similar_offices(active, files)
+    names = {r.id: fold(r.name) for r in active}  # folded once, asked for three times
+    yield from _duplicates(active, files, names)
+    yield from _similar_offices(active, files, names)
     yield from _disagreements(active, files)
     yield from _stale(active, files, today or dt.datetime.now(dt.UTC).date(), review_interval_days)
 
@@ -161,9 +168,11 @@ def _newness(resource: Resource) -> int:
     return int(resource.review.needs_review and NEW_LISTING_REASON in resource.review.reasons)
 
 
-def _duplicates(active: Sequence[Resource], files: Mapping[str, str]) -> Iterable[Finding]:
+def _duplicates(
+    active: Sequence[Resource], files: Mapping[str, str], names: Mapping[str, str]
+) -> Iterable[Finding]:
     checks: list[tuple[str, str, Callable[[Resource], list[str]]]] = [
-        ("duplicate-name", "name", lambda r: [fold(r.name)] if fold(r.name) else []),
+        ("duplicate-name", "name", lambda r: [names[r.id]] if names[r.id] else []),
         (
             "duplicate-phone",
             "phones",
@@ -195,17 +204,19 @@ _STOP = frozenset({"the", "of", "for", "and", "office", "mit", "a", "an", "s"})
 _WORD = re.compile(r"\w+")
 
 
-def _name_key(name: str) -> str:
-    """The significant words of a name, sorted; empty when it has none."""
-    words = _WORD.findall(fold(name))
+def _name_key(folded: str) -> str:
+    """The significant words of a folded name, sorted; empty when it has none."""
+    words = _WORD.findall(folded)
     return " ".join(sorted({w for w in words if w not in _STOP and not w.isdigit()}))
 
 
-def _similar_offices(active: Sequence[Resource], files: Mapping[str, str]) -> Iterable[Finding]:
+def _similar_offices(
+    active: Sequence[Resource], files: Mapping[str, str], names: Mapping[str, str]
+) -> Iterable[Finding]:
     """Records that share an acronym, or whose names share all significant words."""
     by_key: dict[str, list[Resource]] = defaultdict(list)
     for resource in active:
-        keys = {f"name:{key}"} if (key := _name_key(resource.name)) else set()
+        keys = {f"name:{key}"} if (key := _name_key(names[resource.id])) else set()
         if resource.acronym:
             keys.add(f"acronym:{resource.acronym.upper()}")
         for key in keys:
@@ -215,7 +226,7 @@ def _similar_offices(active: Sequence[Resource], files: Mapping[str, str]) -> It
         first = owners[0]
         for later in owners[1:]:
             pair = (first.id, later.id)
-            if pair in reported or fold(first.name) == fold(later.name):
+            if pair in reported or names[first.id] == names[later.id]:
                 continue  # identical names are already a duplicate-name warning
             reported.add(pair)
             yield finding(
