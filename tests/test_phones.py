@@ -408,6 +408,21 @@ def test_region_reads_that_country_s_numbers_and_emergency_codes() -> None:
     assert find_phones("dial 3-4948", region="GB") == []
     assert parse_phone("020 7946 0000", region="GB") == "+442079460000"
     assert find_phones("text SHOUT to 85258", region="GB") == [kind("85258", PhoneKind.SMS)]
+    # "Ring" is how a British page says call: the cue before a short number.
+    rung = find_phones("Or ring the Samaritans free on 116 123.", region="GB", campus=None)
+    assert rung == [voice("116123")]
+
+
+def test_a_number_broken_after_a_hyphen_at_a_line_end_is_one_number() -> None:
+    assert find_phones("Reach the duty dean at 617-253-\n4000 any day.") == [voice("+16172534000")]
+    assert find_phones("Front desk (802) 555-\n  0143", campus=None) == [voice("+18025550143")]
+    assert find_phones("617-\n253-1212") == [voice("+16172531212")]
+    # A page's text has the break as a space ("617-253-<br>4000").
+    assert find_phones("Reach us at 617-253- 4000.") == [voice("+16172534000")]
+    # Only a hyphen joins lines: a line that ends without one starts a new thing.
+    assert find_phones("Office 617-253\n4000 visitors") == []
+    # A room broken the same way is not a phone, and a year range stays a year range.
+    assert find_phones("Room 4-\n2310 and seasons 2024-\n2025") == []
 
 
 @pytest.mark.parametrize("function", [parse_phone, find_phones, validate_phone_number])

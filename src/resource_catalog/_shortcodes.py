@@ -60,7 +60,8 @@ _SMS_CUE_RE = re.compile(r"\b(?:text(?:s|ed|ing)?|sms|short[ \t]?code)\b", re.I 
 _SEND_TO_RE = re.compile(r"\b(?:send|message)\b[^.!?;\n]{0,40}\bto[ \t]*$", re.I | re.ASCII)
 # Words that make a number before or after them a phone line.
 _LINE_CUE_BEFORE_RE = re.compile(
-    r"\b(?:call(?:s|ed|ing)?|dial(?:ing)?|phone|telephone|text(?:ing)?|contact|reach"
+    r"\b(?:call(?:s|ed|ing)?|dial(?:ing)?|phon(?:e|ing)|telephone|text(?:ing)?|contact|reach"
+    r"|ring(?:s|ing)?|freephone"
     r"|line|hotline|helpline|lifeline|emergenc(?:y|ies)|crisis)\b",
     re.I | re.ASCII,
 )

@@ -70,14 +70,18 @@ __all__ = [
 
 _MIT = to_dial(MIT_DIAL_PLAN)
 
+# A separator, or a hyphen followed by a line break or spaces: a number broken across
+# lines the way a word is ("617-253-" / "2300", which a page's text reads as
+# "617-253- 2300") is one number to a reader.
+_GROUP_SEP = rf"(?:{DASH}[ \t\u00a0]*(?:\r?\n[ \t\u00a0]*)?|{SEP})"
 # A North American number, digits or vanity letters, with an optional extension:
 # "617-253-1212", "(617) 253-1212", "(617)-253-1212", "617/253-1212", "1-800-273-TALK".
 _NANP_RE = re.compile(
     rf"""{NOT_BEFORE}
     (?P<num>
       (?:\+?1{SEP}?)?
-      (?:\([ ]?\d{{3}}[ ]?\)[ ]?(?:{DASH}[ ]?)?|\d{{3}}(?:{SEP}|/[ ]?)?)
-      (?:\d{{3}}{SEP}?\d{{4}}|(?P<vanity>[0-9A-Z](?:[.\-\u2010-\u2015]?[0-9A-Z]){{6}}))
+      (?:\([ ]?\d{{3}}[ ]?\)[ ]?(?:{DASH}[ ]?)?|\d{{3}}(?:{_GROUP_SEP}|/[ ]?)?)
+      (?:\d{{3}}{_GROUP_SEP}?\d{{4}}|(?P<vanity>[0-9A-Z](?:[.\-\u2010-\u2015]?[0-9A-Z]){{6}}))
     )
     (?:[ \t]*,?[ \t]*{EXT_WORD}[ \t]*(?P<ext>\d{{1,6}}))?
     (?![\w%]|[.\-\u2010-\u2015]\d)""",
