@@ -223,3 +223,100 @@ def test_intro_and_closing_paragraphs_without_a_lead_are_left_out() -> None:
         "Campus Police",
     ]
     assert inference.confidence is Confidence.OK
+
+
+def _layout_table_page() -> str:
+    """An old hand-made site: the page itself is laid out in a table, and the offices
+    are two tables inside it that leave out their optional <tbody>."""
+    rows = "".join(
+        f"<tr><td>{name}</td><td>802-555-01{i:02d}</td><td>Hale Hall {i}</td></tr>"
+        for i, name in enumerate(["Advising Center", "Bursar", "Campus Safety", "Library"])
+    )
+    more = "<tr><td>County Hotline</td><td>1-800-555-0177</td><td></td></tr>"
+    more += "<tr><td>Valley Hospital</td><td>802-555-0178</td><td>4 Elm St</td></tr>"
+    head = "<tr><th>Office</th><th>Phone</th><th>Where</th></tr>"
+    return (
+        "<html><body><table><tr><td id='nav'><ul><li><a href='/'>Home</a></li>"
+        "<li><a href='/a'>About</a></li><li><a href='/c'>Contact</a></li></ul></td>"
+        "<td id='main'><h1>Directory</h1><h2>On campus</h2>"
+        f"<table class='listing'>{head}{rows}</table><h2>Nearby</h2>"
+        f"<table class='listing'>{head}{more}</table></td></tr></table></body></html>"
+    )
+
+
+def test_tables_inside_a_layout_table_are_read_by_their_own_rows() -> None:
+    # the rows' parent is an implied tbody; the layout table's row holds them all, so a
+    # group keyed by "tbody > tr" alone was only that one outer row
+    inference = infer_profile(_layout_table_page())
+    assert inference.profile.listings.group is Grouping.TABLE
+    assert "table.listing" in inference.profile.listings.selector
+    assert [x.name for x in inference.reading.listings] == [
+        "Advising Center",
+        "Bursar",
+        "Campus Safety",
+        "Library",
+        "County Hotline",
+        "Valley Hospital",
+    ]
+    assert inference.confidence is Confidence.OK
+
+
+def test_paragraphs_of_bold_text_only_name_the_paragraphs_after_them() -> None:
+    # a page builder's text module: the editor set each name as a bold line of its own
+    offices = [
+        ("Counseling Center", "Talk with a counselor the same week; call 802-555-0150."),
+        ("The Chaplain&rsquo;s Office", "Open afternoons for every tradition, 802-555-0151."),
+        ("Tutoring Hub", "Drop in for writing and math help, or phone 802-555-0152."),
+        ("Food Pantry", "Free groceries, no questions asked, in the basement of Hale Hall."),
+    ]
+    body = "<p>&nbsp;</p>".join(f"<p><strong>{n}</strong></p><p>{d}</p>" for n, d in offices)
+    html = (
+        "<html><body><div id='page'><h1>Where to get help</h1>"
+        "<div class='et_pb_text_inner'><p><em>Any of these is a good first stop.</em></p></div>"
+        f"<div class='et_pb_text_inner'>{body}</div></div></body></html>"
+    )
+    inference = infer_profile(html)
+    assert inference.profile.listings.group is Grouping.PAIRS
+    listings = inference.reading.listings
+    assert [x.name for x in listings] == [
+        "Counseling Center",
+        "Chaplain\u2019s Office",
+        "Tutoring Hub",
+        "Food Pantry",
+    ]
+    assert [p.number for p in listings[0].phones] == ["+18025550150"]
+    assert listings[3].description.startswith("Free groceries")
+    assert inference.confidence is Confidence.OK
+
+
+def test_an_item_named_before_a_dash_or_by_its_first_line_with_details_below() -> None:
+    # the name never runs into the nested "Phone:" lines, with or without a dash
+    items = [
+        ("<a href='/wl'>Work-Life Center</a>", "Phone: 617-253-1592", "Location: 16-151"),
+        ("<b>Childcare Centers (TCC)</b> &mdash; infant and toddler rooms", "Phone: x3-8490", ""),
+        ("The Family Housing Office", "Phone: 617-253-5148", "Location: W59-200"),
+        ("Student Financial Services &ndash; loans and aid", "Phone: 617-253-4971", ""),
+    ]
+    lis = "".join(
+        f"<li>{n}<ul><li>{p}</li>{f'<li>{loc}</li>' if loc else ''}</ul></li>"
+        for n, p, loc in items
+    )
+    html = f"<html><body><main><h1>Families</h1><h2>Help</h2><ul>{lis}</ul></main></body></html>"
+    profile = Profile.model_validate(
+        {
+            "listings": {"group": "items", "selector": "main > ul > li"},
+            "name": {"lead": False, "separators": [":", "\u2013", "\u2014", "-"]},
+            "details": True,
+        }
+    )
+    listings = read_listings(html, profile=profile).listings
+    assert [x.name for x in listings] == [
+        "Work-Life Center",
+        "Childcare Centers (TCC)",
+        "Family Housing Office",
+        "Student Financial Services",
+    ]
+    assert [p.number for p in listings[0].phones] == ["+16172531592"]
+    assert listings[1].description.startswith("infant and toddler rooms")
+    # and the inference, offered the page, reads it the same way
+    assert [x.name for x in infer_profile(html).reading.listings] == [x.name for x in listings]

@@ -172,6 +172,17 @@ def _element_readings(
             {**_listing("pairs", pair_sel), "details": True},
             f"every other list item ({pair_sel}) names a listing; the item after it describes it",
         )
+    if tag == "p" and _bold_names(members):
+        head, arrow, _ = sel.rpartition(">")
+        pair_sel = f"{head.strip()} > " if arrow else ""
+        pair_sel += "p:has(> strong:only-child, > b:only-child)"
+        yield (
+            _listing("pairs", pair_sel),
+            (
+                f"each paragraph of bold text only ({pair_sel}) names a listing; "
+                "the paragraphs after it describe it"
+            ),
+        )
 
 
 def _listing(group: str, selector: str) -> dict[str, Any]:
@@ -263,6 +274,33 @@ def _alternates(members: Sequence[Tag]) -> bool:
     short = all(_lead(n) is not None and text_of(n) == text_of(_lead(n) or n) for n in names)
     longer = sum(1 for n, t in zip(names, texts, strict=True) if len(text_of(t)) > len(text_of(n)))
     return short and longer * 4 >= len(names) * 3
+
+
+def _bold_only(member: Tag) -> bool:
+    """A paragraph that is nothing but bold text: a name set as a line of its own."""
+    parts = [c for c in member.children if isinstance(c, Tag) or str(c).strip()]
+    return (
+        len(parts) == 1
+        and isinstance(parts[0], Tag)
+        and parts[0].name in ("b", "strong")
+        and bool(text_of(parts[0]))
+    )
+
+
+def _bold_names(members: Sequence[Tag]) -> bool:
+    """Paragraphs that pair up: a bold-only paragraph (the name), then a longer one that
+    describes it (the editor's way of writing a heading without a heading)."""
+    named = [m for m in members if _bold_only(m)]
+    if len(named) < 2 or len(named) * 4 < len(members):  # noqa: PLR2004
+        return False
+    described = 0
+    for name in named:
+        after = name.find_next_sibling()
+        while isinstance(after, Tag) and not text_of(after):
+            after = after.find_next_sibling()
+        if isinstance(after, Tag) and not _bold_only(after):
+            described += len(text_of(after)) > len(text_of(name))
+    return described * 4 >= len(named) * 3
 
 
 def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> dict[str, str | int] | None:

@@ -118,8 +118,23 @@ def _name_rules(frame: Frame, profile: Profile) -> tuple[str, str]:
                 name, _, rest = whole.partition(sep)
                 return collapse(name), collapse(rest)
         return lead_text, whole
-    whole = collapse("".join(frame.pieces))
-    return _plain_separator(whole, seps)
+    return _first_line_name(frame, seps)
+
+
+def _first_line_name(frame: Frame, seps: Sequence[str]) -> tuple[str, str]:
+    """``Name: text`` with no lead element."""
+    lines = [c for line in "".join(frame.pieces).split("\n") if (c := collapse(line))]
+    if not lines:
+        return "", ""
+    # A name never runs past its line: the separator is looked for on the first line
+    # only, and an item whose first line has none but which goes on below (nested
+    # "Phone:" lines) is named by that line.
+    name, rest = _plain_separator(lines[0], seps)
+    if name:
+        return name, collapse(" ".join([rest, *lines[1:]]))
+    if len(lines) > 1 and not any(lines[0].endswith(s) for s in (*seps, ":")):
+        return lines[0], " ".join(lines[1:])
+    return "", " ".join(lines)
 
 
 def _position(text: str, sep: str) -> int:

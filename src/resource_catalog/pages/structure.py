@@ -112,6 +112,10 @@ class Group:
         return self.members[0].name or ""
 
 
+#: The parts of a table that hold its rows.
+_TABLE_SECTIONS = frozenset({"thead", "tbody", "tfoot"})
+
+
 class PageTree:
     """One parsed page: its chrome, text lengths, and the structures that repeat."""
 
@@ -262,6 +266,10 @@ class PageTree:
                 grand = parent.parent
                 if isinstance(grand, Tag) and grand.name in ("li", "dd"):
                     keyed[f"{grand.name} > {self.signature(parent)} > {sig}"].append(tag)
+                if isinstance(grand, Tag) and parent.name in _TABLE_SECTIONS:
+                    # a row's parent is a tbody (often implied, never with a class):
+                    # the table names the group, as it would without the tbody
+                    keyed[f"{self.signature(grand)} > {parent.name} > {sig}"].append(tag)
         by_members: dict[tuple[int, ...], Group] = {}
         for selector, tags in sorted(keyed.items(), key=lambda kv: len(kv[0])):
             top = tuple(_outermost(tags))
