@@ -428,3 +428,20 @@ def test_nearest_buildings_falls_back_to_spelling() -> None:
     assert nearest_buildings("E24", registry) == ["E23", "E25"]
     assert nearest_buildings("XW20", registry) == ["W20"]
     assert nearest_buildings("Q", registry) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Location: Building 16, Room 16-151", ["16-151"]),
+        ("in Building 7 (7-104)", ["7-104"]),
+        ("E23, room E23-368, any weekday", ["E23-368"]),
+        ("7-104 (Building 7)", ["7-104"]),
+        # named apart, in another clause or with another room: two places
+        ("Staff moved to NE49; the help desk is NE49-2200.", ["NE49", "NE49-2200"]),
+        ("W20 and W20-549", ["W20", "W20-549"]),
+        ("Building 7, Room 10-250", ["7", "10-250"]),
+    ],
+)
+def test_a_building_given_next_to_a_room_of_it_is_one_place(text: str, codes: list[str]) -> None:
+    assert [loc.code for loc in find_locations(text)] == codes

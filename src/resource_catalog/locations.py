@@ -272,11 +272,38 @@ def _spans(text: str, registry: BuildingRegistry) -> list[tuple[int, int, Locati
     return claim(_candidates(text, registry))
 
 
+# What may stand between a building and a room of it when the two name one place:
+# "Building 16, Room 16-151", "E23 (E23-368)", "7-104 (building 7)".
+_SAME_PLACE_GAP_RE = re.compile(
+    rf"[\s,:(\[{DASHES}]*(?:(?:room|rm\.?|suite|ste\.?|office|in|building|bldg\.?)\b[\s#.:]*)?",
+    re.I,
+)
+
+
+def _one_place(spans: list[tuple[int, int, Location]], text: str) -> list[Location]:
+    """The locations, less a building given right next to a room of it: one place."""
+    kept: list[Location] = []
+    for i, (start, end, location) in enumerate(spans):
+        if location.room is None and location.floor is None:
+            near = [(spans[i - 1], text[spans[i - 1][1] : start])] if i else []
+            if i + 1 < len(spans):
+                near.append((spans[i + 1], text[end : spans[i + 1][0]]))
+            if any(
+                other[2].building == location.building
+                and other[2].room is not None
+                and _SAME_PLACE_GAP_RE.fullmatch(gap)
+                for other, gap in near
+            ):
+                continue
+        kept.append(location)
+    return kept
+
+
 @functools.lru_cache(maxsize=1024)
 def _find(text: str, registry: BuildingRegistry) -> tuple[Location, ...]:
     seen: set[tuple[str, str | None, str | None]] = set()
     locations: list[Location] = []
-    for _, _, location in _spans(text, registry):
+    for location in _one_place(_spans(text, registry), text):
         key = (location.building, location.room, location.floor)
         if key not in seen:
             seen.add(key)
