@@ -1,7 +1,8 @@
 """How well ``sources add`` onboards a page with no hand edit: the issue 12 measurement.
 
-For every page with listings in a corpus (``tests/data/structures``, and the held-out
-``tests/data/holdout``), this runs the command line a maintainer would, in process and
+For every page with listings in a corpus (``tests/data/structures``, the held-out
+``tests/data/holdout``, and ``tests/data/holdout2``, written later by a writer who had
+not read the inference code), this runs the command line a maintainer would, in process and
 into a fresh copy of the bundled catalog::
 
     resource-catalog sources add --html PAGE --url URL --id ID --catalog COPY
@@ -18,7 +19,7 @@ and compares what ``scrape`` printed with the page's ``*.expected.json``:
 A page whose ``sources add`` exits 1 (weak or ambiguous) saves nothing, so it counts as
 nothing found; the pages without listings (weak by design) must exit 1. Run::
 
-    python -m benchmarks.onboarding [--corpus structures|holdout|all] [--write]
+    python -m benchmarks.onboarding [--corpus structures|holdout|holdout2|all] [--write]
 
 ``--write`` puts the tables into ``benchmarks/results.md`` between the onboarding
 markers (the rest of the file is kept).
@@ -48,6 +49,7 @@ ROOT = HERE.parent
 CORPORA = {
     "structures": ROOT / "tests" / "data" / "structures",
     "holdout": ROOT / "tests" / "data" / "holdout",
+    "holdout2": ROOT / "tests" / "data" / "holdout2",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"
