@@ -448,3 +448,22 @@ def test_validate_says_what_would_be_valid(number: str, reason: str) -> None:
 def test_suggest_e164() -> None:
     assert suggest_e164("617-253-2916") == "+16172532916"
     assert suggest_e164("call me") is None
+
+
+def test_a_contact_block_s_f_label_is_the_fax_line() -> None:
+    block = "Dean's office\nT: 617-253-6772\nF: 617-258-6180"
+    assert find_phones(block) == [voice("+16172536772"), kind("+16172586180", PhoneKind.FAX)]
+    # a section called F is not a fax label when the line says call
+    assert find_phones("Section F: call 617-253-1212") == [voice("+16172531212")]
+
+
+def test_another_nanp_country_s_n11_lines_are_read_but_not_in_the_us() -> None:
+    ontario = "For health advice call 811 to reach a nurse; in a crisis, call or text 988."
+    assert find_phones(ontario, region="CA", campus=None) == [
+        voice("811"),
+        kind("988", PhoneKind.EMERGENCY),
+    ]
+    validate_phone_number("811", regions=["CA"])
+    # a US page keeps to the codes validate_phone_number knows there
+    assert find_phones("Call 311 for city services.", campus=None) == []
+    assert find_phones("Get the 811 on parking.", region="CA", campus=None) == []

@@ -48,6 +48,7 @@ _NANP_SHORT_RE = re.compile(
     rf"|(?:[27]{_NB}(?:11|[{DASHES}]1[{DASHES}]1))){_NOT_AFTER}",
     re.ASCII,
 )
+_N11_RE = re.compile(r"[2-9]11", re.ASCII)
 _ANY_SHORT_RE = re.compile(
     rf"(?P<code>[0-9]{_NB}[0-9]{{2}}(?:[ ]?[0-9]{{3}})?){_NOT_AFTER}", re.ASCII
 )
@@ -192,5 +193,15 @@ def _text_lines(text: str, lowered: str) -> list[_Candidate]:
 def find_short_codes(text: str, lowered: str, *, nanp: bool, region: str) -> list[_Candidate]:
     """Text lines, then short codes: the NANP ones when ``nanp``, else ``region``'s own."""
     found = _text_lines(text, lowered)
-    found += _nanp_short_codes(text) if nanp else _regional_short_numbers(text, region)
+    if not nanp:
+        return found + _regional_short_numbers(text, region)
+    found += _nanp_short_codes(text)
+    # Another NANP country's own N11 lines ("call 811", Canada's health advice); in
+    # the US only SHORT_CODES count, as validate_phone_number holds them.
+    if region != "US" and "11" in text:
+        found += [
+            c
+            for c in _regional_short_numbers(text, region)
+            if _N11_RE.fullmatch(c[2].number) and c[2].number not in SHORT_CODES
+        ]
     return found

@@ -122,6 +122,8 @@ _LABEL_AFTER_RE = re.compile(
     r"[ \t]*[(\[]?[ \t]*(?P<word>tty|tdd|fax|sms|text|voice)\b(?![ \t]*:?[ \t]*[+(0-9])",
     re.I | re.ASCII,
 )
+# A contact block's one-letter labels: "T: 617-…  F: 617-…" (F is the fax line).
+_F_LABEL_RE = re.compile(r"(?<![\w.])F[ \t]*:[ \t]*$", re.ASCII)
 _KIND_CUE_RE = re.compile(
     r"\b(?:tty|tdd|fax|facsimile|text|sms|voice|call|phone|tel)\b", re.I | re.ASCII
 )
@@ -238,6 +240,8 @@ def _kind_near(text: str, start: int, end: int) -> PhoneKind:
     last = _LAST_DIGIT_RE.match(window)
     if last:
         window = window[last.end() :]
+    if _F_LABEL_RE.search(window):
+        return PhoneKind.FAX
     cues = [m.group().lower() for m in _KIND_CUE_RE.finditer(window)]
     specific = [_KIND_WORDS[c] for c in cues if _KIND_WORDS.get(c) in _STICKY_KINDS]
     if not cues or cues[-1] not in _KIND_WORDS:
