@@ -445,3 +445,20 @@ def test_nearest_buildings_falls_back_to_spelling() -> None:
 )
 def test_a_building_given_next_to_a_room_of_it_is_one_place(text: str, codes: list[str]) -> None:
     assert [loc.code for loc in find_locations(text)] == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Defenses meet in room 154 in building 66 this term.", ["66-154"]),
+        ("Rm. 104, Bldg E23", ["E23-104"]),
+        ("Its staff sit in Walker Memorial (50).", ["50"]),
+        # a number in parentheses after a word that is not in that building's name
+        ("The hall seats students (50) at most.", []),
+        ("Walker Memorial (48)", []),
+    ],
+)
+def test_a_room_before_its_building_and_a_building_named_with_its_number(
+    text: str, codes: list[str]
+) -> None:
+    assert [loc.code for loc in find_locations(text)] == codes

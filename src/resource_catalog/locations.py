@@ -120,6 +120,16 @@ _KEYWORD_RE = re.compile(
     {_NOT_AFTER}""",
     re.I | re.ASCII | re.VERBOSE,
 )
+# "room 154 in building 66", "Rm. 104, Bldg E23": the room first, then its building.
+_ROOM_OF_RE = re.compile(
+    rf"""\b(?:room|rm\.?)[ \t]+(?P<r>[A-Za-z]?[0-9]+[A-Za-z]?)[ \t]*,?[ \t]*
+    (?:(?:in|of|at)[ \t]+)?(?:the[ \t]+)?(?:building|bldg\.?)[ \t]+
+    (?P<b>[A-Za-z]{{0,2}}[0-9]+[A-Za-z]?){_NOT_AFTER}""",
+    re.I | re.ASCII | re.VERBOSE,
+)
+# "Walker Memorial (50)": a building's number in parentheses after a word of its name
+# (the registry's name for it); "students (50)" is a count.
+_NAMED_RE = re.compile(r"(?P<word>[A-Za-z]{4,})[ \t]*\((?P<b>[0-9]{1,3}[A-Z]?)\)", re.ASCII)
 # "5-104", "W20-549", "32-G9", "w20-500", "14N-417", "5\u2013104".
 _CODE_ROOM_RE = re.compile(
     rf"{_NOT_BEFORE}(?P<b>[A-Za-z]{{0,2}}[0-9]+[A-Za-z]{{0,3}}){_D}(?P<r>{_ROOM}){_NOT_AFTER}",
@@ -217,12 +227,23 @@ def _patterns(text: str) -> list[re.Pattern[str]]:
     hints = (
         floor_word or _DASH_ORDINAL_RE.search(text) is not None,  # "W98-2nd" has no word
         floor_word,
+        ("room" in lowered or "rm" in lowered) and ("building" in lowered or "bldg" in lowered),
         "building" in lowered or "bldg" in lowered,
         _CODE_ROOM_HINT_RE.search(text) is not None,
         "located" in lowered or "housed" in lowered or "based" in lowered,
         _LETTERED_HINT_RE.search(text) is not None or _WING_HINT_RE.search(text) is not None,
+        "(" in text,
     )
-    regexes = (_FLOOR_RE, _FLOOR_OF_RE, _KEYWORD_RE, _CODE_ROOM_RE, _LOCATED_RE, _LETTERED_RE)
+    regexes = (
+        _FLOOR_RE,
+        _FLOOR_OF_RE,
+        _ROOM_OF_RE,
+        _KEYWORD_RE,
+        _CODE_ROOM_RE,
+        _LOCATED_RE,
+        _LETTERED_RE,
+        _NAMED_RE,
+    )
     return [regex for regex, hint in zip(regexes, hints, strict=True) if hint]
 
 
@@ -243,6 +264,10 @@ def _location(
     if building not in registry:
         return None
     fields = m.groupdict()
+    if regex is _NAMED_RE:
+        name = (registry.get(building) or BuildingInfo(building)).name or ""
+        if not re.search(rf"\b{re.escape(fields['word'])}\b", name, re.I):
+            return None
     room = (fields.get("r") or "").upper() or None
     if regex is _CODE_ROOM_RE and building == "1" and room in _TOLL_FREE:
         return None  # "1-800"
