@@ -320,3 +320,68 @@ def test_an_item_named_before_a_dash_or_by_its_first_line_with_details_below() -
     assert listings[1].description.startswith("infant and toddler rooms")
     # and the inference, offered the page, reads it the same way
     assert [x.name for x in infer_profile(html).reading.listings] == [x.name for x in listings]
+
+
+def test_a_heading_names_its_box_in_full_and_a_promotion_box_is_no_section() -> None:
+    boxes = [
+        ("Learner Success Team", "Coaching by video, 970-555-0120."),
+        ("Digital Library Desk", "Chat or call 970-555-0121."),
+        ("Financial Aid &ndash; Online Programs", "Aid for distance students: 970-555-0127."),
+        ("Veterans Office", "Benefits help at 970-555-0126."),
+    ]
+    html_boxes = [f"<div class='resource'><h4>{n}</h4><p>{d}</p></div>" for n, d in boxes]
+    promo = (
+        "<div class='promo'><h4>Wellness week goes online</h4>"
+        "<p>Yoga and trivia from anywhere.</p></div>"
+    )
+    html = (
+        "<html><body><main><h1>Support for online learners</h1>"
+        f"{''.join(html_boxes[:2])}{promo}{''.join(html_boxes[2:])}</main></body></html>"
+    )
+    inference = infer_profile(html, url="https://www.calder.example.edu/online")
+    listings = inference.reading.listings
+    assert [x.name for x in listings] == [
+        "Learner Success Team",
+        "Digital Library Desk",
+        "Financial Aid \u2013 Online Programs",
+        "Veterans Office",
+    ]
+    assert {x.section for x in listings} == {"Support for online learners"}
+
+
+def test_a_dash_inside_the_bold_name_is_not_part_of_it() -> None:
+    items = "".join(
+        f"<p><b>{name}</b><span> {rest}</span></p>"
+        for name, rest in [
+            ("Counselling Centre", "\u2013 drop in weekdays, 604-555-0120."),
+            ("Elders in Residence \u2013", "visit the Longhouse; no appointment needed."),
+            ("Writing Centre", "\u2013 sessions booked online."),
+        ]
+    )
+    html = f"<html><body><main><h1>Supports</h1><h2>Help</h2><div>{items}</div></main></body>"
+    profile = Profile.model_validate({"listings": {"selector": "div > p"}})
+    names = [x.name for x in read_listings(html, profile=profile).listings]
+    assert names == ["Counselling Centre", "Elders in Residence", "Writing Centre"]
+
+
+def test_a_canadian_page_on_a_generic_host_gets_its_region_from_its_numbers() -> None:
+    items = "".join(
+        f"<li><b>{name}</b>: {text}</li>"
+        for name, text in [
+            ("Counselling Centre", "book at 604-555-0120"),
+            ("Health Services", "call (604) 555-0121"),
+            ("HealthLink BC", "dial 811 to speak with a nurse"),
+            ("Food Bank", "questions to 604-555-0133, or toll-free 1-877-555-0142"),
+        ]
+    )
+    html = (
+        "<html lang='en-US'><body><main><h1>Get support</h1><h2>Health</h2>"
+        f"<ul>{items}</ul></main></body></html>"
+    )
+    inference = infer_profile(html, url="https://sites.google.com/fraserbend/support")
+    assert inference.profile.region == "CA"
+    phones = {x.name: [p.number for p in x.phones] for x in inference.reading.listings}
+    assert phones["HealthLink BC"] == ["811"]
+    # the same page with Boston numbers stays a US page
+    boston = html.replace("604", "617")
+    assert infer_profile(boston, url="https://sites.google.com/x/support").profile.region == "US"

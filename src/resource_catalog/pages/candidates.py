@@ -143,12 +143,13 @@ def _element_readings(
         )
     # the text before a separator names a listing only when it is on the first line
     firsts = [(text_of(m, lines=True).splitlines() or [""])[0] for m in members]
-    if leads * 2 < len(members) and any(":" in t[:80] for t in firsts):
+    # (not when a title element names each member: a heading is a name in full)
+    if title is None and leads * 2 < len(members) and any(":" in t[:80] for t in firsts):
         yield (
             {**_listing("items", sel), "name": {"lead": False}},
             f"each {sel} is a listing, named by the text before its colon",
         )
-    if leads * 2 < len(members) and any(_DASHED.search(t[:90]) for t in firsts):
+    if title is None and leads * 2 < len(members) and any(_DASHED.search(t[:90]) for t in firsts):
         yield (
             {**_listing("items", sel), "name": {"lead": False, "separators": [":", *_DASHES, "-"]}},
             f"each {sel} is a listing, named by the text before its dash",
@@ -386,6 +387,11 @@ def _section_rule(tree: PageTree, root: Tag, group: Group, rules: dict[str, Any]
     members = group.members
     inside = {id(t) for m in members for t in m.find_all(name=True)} | {id(m) for m in members}
     top = heading_level(members[0]) if rules["listings"]["group"] == "headings" else None
+    # a section ranks above the headings that name the listings: an h4 beside listings
+    # named by h4s is a listing-like box (a promotion), not a section
+    named_by = [lv for m in members for t in m.find_all(HEADINGS) if (lv := heading_level(t))]
+    if named_by:
+        top = min([top, *named_by]) if top is not None else min(named_by)
     heads: list[Tag] = []
     for tag in root.find_all([*HEADINGS[1:], "summary", "button", "legend"]):
         if id(tag) in inside or tree.is_chrome(tag) or not text_of(tag):

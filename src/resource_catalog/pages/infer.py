@@ -18,6 +18,7 @@ page: only readings that list every one of them are kept) or edit the profile.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -143,8 +144,8 @@ def infer_profile(
             message names the examples no reading found).
     """
     tree = PageTree(page_soup(html))
-    region = _region(url, tree)
     text = tree.text(tree.body)
+    region = _region(url, tree, text)
     own = _own_campus(text, region, campus)
     content_phones = {
         p.number[-10:] for p in find_phones(text, region=region, campus=campus if own else None)
@@ -292,8 +293,30 @@ def _own_campus(text: str, region: str, campus: DialPlan | None) -> bool:
     return not local or any(n.startswith(prefix) for n in local)
 
 
-def _region(url: str | None, tree: PageTree) -> str:
-    """The phone region of the page: a country domain, else the page's language tag."""
+#: The countries of the North American plan (+1).
+_NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
+
+
+def _region(url: str | None, tree: PageTree, text: str) -> str:
+    """The phone region of the page: a country domain, else the page's language tag,
+    else the US; a North American page whose numbers are mostly of another country of
+    the plan (a Canadian site on a .com host, tagged en-US) is that country's."""
+    region = _declared_region(url, tree)
+    if region not in _NANP_REGIONS:
+        return region
+    countries = Counter(
+        phonenumbers.region_code_for_number(phonenumbers.parse(p.number))
+        for p in find_phones(text, region=region, campus=None)
+        if p.number.startswith("+1") and not is_toll_free(p.number)
+    )
+    top = countries.most_common(1)
+    if top and top[0][0] in _NANP_REGIONS and top[0][1] * 2 > sum(countries.values()):
+        return str(top[0][0])
+    return region
+
+
+def _declared_region(url: str | None, tree: PageTree) -> str:
+    """The region a page's domain or language tag declares (the US when neither does)."""
     host = (urlsplit(url).hostname or "") if url else ""
     tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
     region = _TLD_REGION.get(tld, tld.upper())

@@ -117,7 +117,7 @@ def _name_rules(frame: Frame, profile: Profile) -> tuple[str, str]:
             if sep in lead_text or after_s.startswith(sep):
                 name, _, rest = whole.partition(sep)
                 return collapse(name), collapse(rest)
-        return lead_text, whole
+        return _strip_separators(lead_text, seps), whole
     return _first_line_name(frame, seps)
 
 
