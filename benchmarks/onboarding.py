@@ -1,9 +1,9 @@
 """How well ``sources add`` onboards a page with no hand edit: the issue 12 measurement.
 
 For every page with listings in a corpus (``tests/data/structures``, the held-out
-``tests/data/holdout``, and ``tests/data/holdout2``, written later by a writer who had
-not read the inference code), this runs the command line a maintainer would, in process and
-into a fresh copy of the bundled catalog::
+``tests/data/holdout``, and ``tests/data/holdout2`` and ``holdout3``, written later by
+writers who had not read the inference code), this runs the command line a maintainer
+would, in process and into a fresh copy of the bundled catalog::
 
     resource-catalog sources add --html PAGE --url URL --id ID --catalog COPY
     resource-catalog scrape --source ID --html PAGE --format json --catalog COPY
@@ -19,7 +19,7 @@ and compares what ``scrape`` printed with the page's ``*.expected.json``:
 A page whose ``sources add`` exits 1 (weak or ambiguous) saves nothing, so it counts as
 nothing found; the pages without listings (weak by design) must exit 1. Run::
 
-    python -m benchmarks.onboarding [--corpus structures|holdout|holdout2|all] [--write]
+    python -m benchmarks.onboarding [--corpus structures|holdout|holdout2|holdout3|all] [--write]
 
 ``--write`` puts the tables into ``benchmarks/results.md`` between the onboarding
 markers (the rest of the file is kept).
@@ -50,6 +50,7 @@ CORPORA = {
     "structures": ROOT / "tests" / "data" / "structures",
     "holdout": ROOT / "tests" / "data" / "holdout",
     "holdout2": ROOT / "tests" / "data" / "holdout2",
+    "holdout3": ROOT / "tests" / "data" / "holdout3",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"
