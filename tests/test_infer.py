@@ -385,3 +385,42 @@ def test_a_canadian_page_on_a_generic_host_gets_its_region_from_its_numbers() ->
     # the same page with Boston numbers stays a US page
     boston = html.replace("604", "617")
     assert infer_profile(boston, url="https://sites.google.com/x/support").profile.region == "US"
+
+
+def test_theme_prefixes_do_not_hide_chrome_but_a_no_does() -> None:
+    words = " ".join(["Offices that help students find their way."] * 20)
+    html = f"""<html><body><main><h1>T</h1><p>{words}</p>
+      <div class="sd-sharing sd-social"><h3>Share this page</h3><a href="/f">F</a></div>
+      <div class="wp-navigation"><a href="/a">A</a></div>
+      <div class="dataTables_wrapper no-footer"><table><tr><td>Office</td></tr></table></div>
+    </main></body></html>"""
+    tree = PageTree(page_soup(html))
+    chrome = {" ".join(t.get_attribute_list("class")) for t in tree.chrome_roots}
+    assert "sd-sharing sd-social" in chrome
+    assert "wp-navigation" in chrome
+    assert "dataTables_wrapper no-footer" not in chrome
+
+
+def test_a_listing_of_lines_leaves_out_a_stray_paragraph_without_breaks() -> None:
+    cards = "".join(
+        f"<p><strong>{label}</strong><br>{name}<br>541-555-01{i:02d}<br>Morrow House</p>"
+        for i, (label, name) in enumerate(
+            [("Health", "Counseling Services"), ("Health", "Nurse Line"),
+             ("Money", "Financial Aid"), ("Belonging", "Chaplain's Office")]
+        )
+    )  # fmt: skip
+    html = (
+        "<html><body><main><h1>Quick contacts</h1>"
+        "<div class='html-content'><p>Keep this page close: it lists whom to call first "
+        "for the problems students bring us most.</p></div>"
+        f"<div class='html-content'>{cards}</div></main></body></html>"
+    )
+    inference = infer_profile(html)
+    assert inference.profile.listings.selector.endswith(":has(> br)")
+    assert [x.name for x in inference.reading.listings] == [
+        "Counseling Services",
+        "Nurse Line",
+        "Financial Aid",
+        "Chaplain's Office",
+    ]
+    assert [x.section for x in inference.reading.listings][:2] == ["Health", "Health"]

@@ -155,8 +155,12 @@ def _element_readings(
             f"each {sel} is a listing, named by the text before its dash",
         )
     if _multiline(members):
-        label = _label_rule(members)
-        rules = _listing("lines", sel)
+        # most members break their lines with <br>: one that does not (an intro the
+        # selector also matches) is not a listing of lines
+        broken = [m for m in members if m.find("br", recursive=False) is not None]
+        lined = len(broken) * 4 >= len(members) * 3
+        label = _label_rule(broken if lined else members)
+        rules = _listing("lines", f"{sel}:has(> br)" if lined else sel)
         if label is not None:
             yield (
                 {**rules, "section": label},

@@ -193,7 +193,12 @@ class PageTree:
         # "site-footer", "menu--main"; not "elementor-widget" or "get-help-now"
         words: set[str] = set()
         for value in [*map(str, tag.get_attribute_list("class")), str(tag.get("id") or "")]:
-            found = set(_words(value))
+            # words of one or two letters are a theme's prefixes ("sd-sharing", "wp-"),
+            # but "no-footer" says what a block has not
+            every = _words(value)
+            if "no" in every:
+                continue
+            found = {w for w in every if len(w) > 2}  # noqa: PLR2004
             if found & _CHROME_WORDS and found <= _CHROME_WORDS | _LAYOUT_WORDS:
                 words |= found
         hidden = (
