@@ -1,7 +1,7 @@
 """How well ``sources add`` onboards a page with no hand edit: the issue 12 measurement.
 
 For every page with listings in a corpus (``tests/data/structures``, the held-out
-``tests/data/holdout``, and ``tests/data/holdout2`` and ``holdout3``, written later by
+``tests/data/holdout``, and ``tests/data/holdout2`` to ``holdout4``, written later by
 writers who had not read the inference code), this runs the command line a maintainer
 would, in process and into a fresh copy of the bundled catalog::
 
@@ -19,7 +19,7 @@ and compares what ``scrape`` printed with the page's ``*.expected.json``:
 A page whose ``sources add`` exits 1 (weak or ambiguous) saves nothing, so it counts as
 nothing found; the pages without listings (weak by design) must exit 1. Run::
 
-    python -m benchmarks.onboarding [--corpus structures|holdout|holdout2|holdout3|all] [--write]
+    python -m benchmarks.onboarding [--corpus structures|holdout...holdout4|all] [--write]
 
 ``--write`` puts the tables into ``benchmarks/results.md`` between the onboarding
 markers (the rest of the file is kept).
@@ -51,6 +51,7 @@ CORPORA = {
     "holdout": ROOT / "tests" / "data" / "holdout",
     "holdout2": ROOT / "tests" / "data" / "holdout2",
     "holdout3": ROOT / "tests" / "data" / "holdout3",
+    "holdout4": ROOT / "tests" / "data" / "holdout4",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"

