@@ -265,8 +265,8 @@ def _location(
         return None
     fields = m.groupdict()
     if regex is _NAMED_RE:
-        name = (registry.get(building) or BuildingInfo(building)).name or ""
-        if not re.search(rf"\b{re.escape(fields['word'])}\b", name, re.I):
+        info = registry.get(building)  # known: checked above
+        if not re.search(rf"\b{re.escape(fields['word'])}\b", (info and info.name) or "", re.I):
             return None
     room = (fields.get("r") or "").upper() or None
     if regex is _CODE_ROOM_RE and building == "1" and room in _TOLL_FREE:

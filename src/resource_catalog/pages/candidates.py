@@ -178,9 +178,7 @@ def _element_readings(
             f"every other list item ({pair_sel}) names a listing; the item after it describes it",
         )
     if tag == "p" and _bold_names(members):
-        head, arrow, _ = sel.rpartition(">")
-        pair_sel = f"{head.strip()} > " if arrow else ""
-        pair_sel += "p:has(> strong:only-child, > b:only-child)"
+        pair_sel = f"{_parent_part(sel, bare='')}p:has(> strong:only-child, > b:only-child)"
         yield (
             _listing("pairs", pair_sel),
             (
@@ -194,10 +192,10 @@ def _listing(group: str, selector: str) -> dict[str, Any]:
     return {"listings": {"group": group, "selector": selector}}
 
 
-def _parent_part(selector: str) -> str:
-    """``"ul.x > "`` of ``"ul.x > li"``; ``"ul > "`` for a bare ``li``."""
+def _parent_part(selector: str, bare: str = "ul > ") -> str:
+    """``"ul.x > "`` of ``"ul.x > li"``; ``bare`` for a selector with no parent part."""
     head, sep, _ = selector.rpartition(">")
-    return f"{head.strip()} > " if sep else "ul > "
+    return f"{head.strip()} > " if sep else bare
 
 
 def _lead(member: Tag) -> Tag | None:
@@ -394,8 +392,7 @@ def _section_rule(tree: PageTree, root: Tag, group: Group, rules: dict[str, Any]
     # a section ranks above the headings that name the listings: an h4 beside listings
     # named by h4s is a listing-like box (a promotion), not a section
     named_by = [lv for m in members for t in m.find_all(HEADINGS) if (lv := heading_level(t))]
-    if named_by:
-        top = min([top, *named_by]) if top is not None else min(named_by)
+    top = min([*named_by, *([top] if top is not None else [])], default=None)
     heads: list[Tag] = []
     for tag in root.find_all([*HEADINGS[1:], "summary", "button", "legend"]):
         if id(tag) in inside or tree.is_chrome(tag) or not text_of(tag):

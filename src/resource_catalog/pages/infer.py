@@ -287,10 +287,16 @@ def _own_campus(text: str, region: str, campus: DialPlan | None) -> bool:
         campus.country_code == 1 and region in ("US", "CA")
     ):
         return False
-    full = [p.number for p in find_phones(text, region=region, campus=None)]
-    local = [n for n in full if n.startswith("+") and not is_toll_free(n)]
+    local = _local_numbers(text, region)
     prefix = f"+{campus.country_code}{campus.area_code}"
     return not local or any(n.startswith(prefix) for n in local)
+
+
+def _local_numbers(text: str, region: str) -> list[str]:
+    """The page's full numbers that belong to a place (no toll-free, no short code),
+    read with no campus plan (one cached reading serves every question asked here)."""
+    found = (p.number for p in find_phones(text, region=region, campus=None))
+    return [n for n in found if n.startswith("+") and not is_toll_free(n)]
 
 
 #: The countries of the North American plan (+1).
@@ -305,9 +311,9 @@ def _region(url: str | None, tree: PageTree, text: str) -> str:
     if region not in _NANP_REGIONS:
         return region
     countries = Counter(
-        phonenumbers.region_code_for_number(phonenumbers.parse(p.number))
-        for p in find_phones(text, region=region, campus=None)
-        if p.number.startswith("+1") and not is_toll_free(p.number)
+        phonenumbers.region_code_for_number(phonenumbers.parse(n))
+        for n in _local_numbers(text, region)
+        if n.startswith("+1")
     )
     top = countries.most_common(1)
     if top and top[0][0] in _NANP_REGIONS and top[0][1] * 2 > sum(countries.values()):
