@@ -48,14 +48,41 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Pytest with branch coverage (hypothesis in its quick default profile)."""
+    """Pytest on every core, with branch coverage; the 15 slowest tests are listed.
+
+    Hypothesis runs its small "ci" profile here; ``nox -s thorough`` runs the deep one.
+    """
     session.install("-e", ".", *_group("test"))
     session.run(
         "pytest",
+        "-n",
+        "auto",
+        "--dist",
+        "loadgroup",
         "--cov",
         "--cov-report=term",
         "--cov-report=xml",
+        "--durations=15",
         *session.posargs,
+        env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci")},
+    )
+
+
+@nox.session(python=PYTHON, default=False)
+def thorough(session: nox.Session) -> None:
+    """The property tests with hypothesis's "thorough" profile (2,000 examples each)."""
+    session.install("-e", ".", *_group("test"))
+    with_properties = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if "from hypothesis import" in path.read_text(encoding="utf-8")
+    )
+    session.run(
+        "pytest",
+        "-n",
+        "auto",
+        *(session.posargs or with_properties),
+        env={"HYPOTHESIS_PROFILE": "thorough"},
     )
 
 

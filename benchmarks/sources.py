@@ -62,7 +62,8 @@ def _servers() -> Iterator[list[str]]:
         urls = []
         for host in HOSTS:
             httpd = _Server((host, 0), _Slow)
-            thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+            # poll often: shutdown() waits for the serving loop's next check
+            thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
             thread.start()
             stack.callback(thread.join)
             stack.callback(httpd.server_close)

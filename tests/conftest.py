@@ -106,13 +106,16 @@ def edit_record(catalog_dir: Path) -> Callable[[str, Callable[[dict[str, Any]], 
 
 
 # --------------------------------------------------------------- hypothesis profiles
-# "default" keeps every property test quick enough for the default test session;
-# HYPOTHESIS_PROFILE=deep runs many more examples (opt-in, e.g. a nightly job).
+# "default" (plain pytest) and "ci" (``nox -s tests``, which is what CI runs) keep every
+# property test quick; "thorough" (``nox -s thorough``) runs many more examples, for a
+# nightly job or before a release. "deep" is the old name of "thorough".
 settings.register_profile("default", max_examples=50, deadline=None)
-settings.register_profile(
-    "deep",
+settings.register_profile("ci", max_examples=30, deadline=None, print_blob=True)
+_THOROUGH = settings(
     max_examples=2000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+settings.register_profile("thorough", _THOROUGH)
+settings.register_profile("deep", _THOROUGH)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

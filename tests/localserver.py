@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
+POLL = 0.02  # seconds between the serving loop's checks for shutdown
+
+
 class QuietServer(http.server.ThreadingHTTPServer):
     """A server that does not print the client's hang-ups (broken pipes) to stderr."""
 
@@ -26,7 +29,9 @@ def serve(
     Other loopback addresses (``127.0.0.2``...) give the tests separate hosts.
     """
     httpd = QuietServer((host, 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the loop's next poll, and the
+    # default half second would be paid by every test that stops a server.
+    thread = threading.Thread(target=httpd.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield f"http://{host}:{httpd.server_address[1]}"

@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -141,37 +142,6 @@ def test_import_loads_neither_requests_nor_bs4_until_asked() -> None:
 # -- the consumer example under mypy --strict and at run time -----------------------
 
 
-def _mypy(path: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    if importlib.util.find_spec("mypy") is None:
-        pytest.skip("mypy is not installed (it is in the test and typecheck dependency groups)")
-    return subprocess.run(  # noqa: S603 (our own interpreter running mypy)
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--config-file",
-            str(ROOT / "pyproject.toml"),
-            "--cache-dir",
-            str(cache),
-            "--no-error-summary",
-            "--show-error-codes",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-        check=False,
-    )
-
-
-def test_consumer_example_passes_mypy_strict(tmp_path: Path) -> None:
-    done = _mypy(EXAMPLE, tmp_path / "cache")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip() == ""
-
-
 def _mistakes() -> tuple[str, list[tuple[int, str]]]:
     """A consumer that gets the API wrong, and the (line, mypy code) of each mistake."""
     lines = [
@@ -194,29 +164,90 @@ def _mistakes() -> tuple[str, list[tuple[int, str]]]:
     return source, expected
 
 
-def test_mypy_rejects_each_mistake_of_a_wrong_consumer(tmp_path: Path) -> None:
-    source, expected = _mistakes()
-    wrong = tmp_path / "wrong_consumer.py"
-    wrong.write_text(source, encoding="utf-8")
-    done = _mypy(wrong, tmp_path / "cache")
-    assert done.returncode == 1, done.stdout + done.stderr
+MIST_SOURCE, MISTAKES = _mistakes()
+TYPO_SOURCE = "import resource_catalog as rc\nrc.lod_catalog()\n"
+
+
+@dataclass(frozen=True)
+class MypyRun:
+    """One ``mypy --strict`` run over the consumer snippets: its exit code and its
+    error lines, grouped by the file they name."""
+
+    returncode: int
+    output: str
+    lines: dict[str, list[str]]
+
+    def of(self, name: str) -> list[str]:
+        """The lines mypy wrote about the file called ``name``."""
+        return self.lines.get(name, [])
+
+
+@pytest.fixture(scope="module")
+def mypy_run(tmp_path_factory: pytest.TempPathFactory) -> MypyRun:
+    """mypy is slow to start, so the snippets are checked together, once.
+
+    Each test then reads the lines about its own file: a mistake in one file cannot
+    hide or fake a result in another, since mypy names the file on every line.
+    """
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed (it is in the test and typecheck dependency groups)")
+    work = tmp_path_factory.mktemp("mypy")
+    (work / "wrong_consumer.py").write_text(MIST_SOURCE, encoding="utf-8")
+    (work / "typo_consumer.py").write_text(TYPO_SOURCE, encoding="utf-8")
+    files = [EXAMPLE, work / "wrong_consumer.py", work / "typo_consumer.py"]
+    done = subprocess.run(  # noqa: S603 (our own interpreter running mypy)
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(work / "cache"),
+            "--no-error-summary",
+            "--show-error-codes",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        check=False,
+    )
+    lines: dict[str, list[str]] = {}
+    for line in done.stdout.splitlines():
+        lines.setdefault(Path(line.split(":", 1)[0]).name, []).append(line)
+    return MypyRun(done.returncode, done.stdout + done.stderr, lines)
+
+
+@pytest.mark.xdist_group("mypy")
+def test_consumer_example_passes_mypy_strict(mypy_run: MypyRun) -> None:
+    assert mypy_run.returncode in (0, 1), mypy_run.output  # 2 would be a crash or bad usage
+    assert mypy_run.of(EXAMPLE.name) == [], mypy_run.output
+    assert set(mypy_run.lines) <= {EXAMPLE.name, "wrong_consumer.py", "typo_consumer.py"}
+
+
+@pytest.mark.xdist_group("mypy")
+def test_mypy_rejects_each_mistake_of_a_wrong_consumer(mypy_run: MypyRun) -> None:
+    assert mypy_run.returncode == 1, mypy_run.output
+    found = mypy_run.of("wrong_consumer.py")
     errors_at = {
         (int(line.split(":")[1]), line.rsplit("[", 1)[-1].rstrip("]"))
-        for line in done.stdout.splitlines()
+        for line in found
         if ": error: " in line
     }
-    for number, code in expected:
-        assert (number, code) in errors_at, (number, code, done.stdout)
+    for number, code in MISTAKES:
+        assert (number, code) in errors_at, (number, code, found)
     # And nothing else: the correct lines type-check.
-    assert {n for n, _ in errors_at} == {n for n, _ in expected}, done.stdout
+    assert {n for n, _ in errors_at} == {n for n, _ in MISTAKES}, found
 
 
-def test_mypy_rejects_a_misspelt_public_name(tmp_path: Path) -> None:
-    wrong = tmp_path / "typo_consumer.py"
-    wrong.write_text("import resource_catalog as rc\nrc.lod_catalog()\n", encoding="utf-8")
-    done = _mypy(wrong, tmp_path / "cache")
-    assert done.returncode == 1, done.stdout
-    assert 'has no attribute "lod_catalog"' in done.stdout
+@pytest.mark.xdist_group("mypy")
+def test_mypy_rejects_a_misspelt_public_name(mypy_run: MypyRun) -> None:
+    assert mypy_run.returncode == 1, mypy_run.output
+    found = mypy_run.of("typo_consumer.py")
+    assert any('has no attribute "lod_catalog"' in line for line in found), mypy_run.output
 
 
 def _run_example(*args: str) -> subprocess.CompletedProcess[str]:

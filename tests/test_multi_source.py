@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.server
 import json
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -30,7 +31,8 @@ from .localserver import serve
 
 PAGE = (DATA / "campus-resources.html").read_bytes()
 STRUCTURES = DATA / "structures"
-SLOW = 1.0  # seconds each slow page takes to answer
+HOLD = 0.2  # seconds a held page keeps its connection busy
+MEET = 10.0  # how long the meeting pages wait for each other before giving up
 
 
 def run(*args: str | Path) -> Result:
@@ -38,15 +40,42 @@ def run(*args: str | Path) -> Result:
 
 
 class Pages(http.server.BaseHTTPRequestHandler):
-    """Serves ``ROUTES[path]`` (status, body, delay); counts requests per path."""
+    """Serves ``ROUTES[path]`` (status, body, delay); counts requests per path, and the
+    most requests it had in hand at once, per host and over all hosts.
+
+    ``MEETING``, when set, is a barrier every request waits at before it is answered:
+    the requests meet only if the client sent them at the same time, so a fetcher that
+    works one at a time breaks the barrier (the test sees 503s) instead of the test
+    needing a stopwatch.
+    """
 
     ROUTES: ClassVar[dict[str, tuple[int, bytes, float]]] = {}
     hits: ClassVar[dict[str, int]] = {}
+    busy: ClassVar[dict[str, int]] = {}
+    peak: ClassVar[dict[str, int]] = {}
+    MEETING: ClassVar[threading.Barrier | None] = None
+    lock = threading.Lock()
 
     def do_GET(self) -> None:
         status, body, delay = self.ROUTES.get(self.path, (404, b"", 0.0))
-        type(self).hits[self.path] = type(self).hits.get(self.path, 0) + 1
-        time.sleep(delay)
+        host = self.headers.get("Host", "")
+        cls = type(self)
+        with cls.lock:
+            cls.hits[self.path] = cls.hits.get(self.path, 0) + 1
+            for key in (host, "*"):
+                cls.busy[key] = cls.busy.get(key, 0) + 1
+                cls.peak[key] = max(cls.peak.get(key, 0), cls.busy[key])
+        try:
+            if cls.MEETING is not None:
+                try:
+                    cls.MEETING.wait()
+                except threading.BrokenBarrierError:
+                    status, body = 503, b""
+            time.sleep(delay)
+        finally:
+            with cls.lock:
+                for key in (host, "*"):
+                    cls.busy[key] -= 1
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -60,7 +89,7 @@ class Pages(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def hosts() -> Iterator[list[str]]:
     """Three servers on three loopback hosts."""
-    Pages.hits = {}
+    Pages.hits, Pages.busy, Pages.peak, Pages.MEETING = {}, {}, {}, None
     with ExitStack() as stack:
         yield [stack.enter_context(serve(Pages, f"127.0.0.{n}")) for n in (2, 3, 4)]
 
@@ -270,28 +299,32 @@ def slow_catalog(directory: Path, urls: list[str]) -> None:
 
 
 def test_pages_on_several_hosts_are_fetched_at_once(catalog_dir: Path, hosts: list[str]) -> None:
-    Pages.ROUTES = {"/page": (200, PAGE, SLOW)}
+    # The three pages are answered only once all three requests are in: a fetcher that
+    # waited for one page before asking for the next would get 503s, not a clean diff.
+    Pages.ROUTES = {"/page": (200, PAGE, 0.0)}
+    Pages.MEETING = threading.Barrier(3, timeout=MEET)
     slow_catalog(catalog_dir, [f"{h}/page" for h in hosts])
-    started = time.monotonic()
     result = diff_catalog(catalog_dir, jobs=4)
-    parallel = time.monotonic() - started
     assert result.drift.status == "clean", result.drift.to_dict()
     assert len(result.drift.sources) == 3
-    started = time.monotonic()
-    diff_catalog(catalog_dir, jobs=1)
-    serial = time.monotonic() - started
-    assert parallel < 2 * SLOW  # about the slowest page, not the sum
-    assert serial >= 3 * SLOW
-    assert parallel < serial / 1.8
+    assert Pages.peak["*"] == 3
+    # With one job the same pages come one after another (and need no meeting).
+    Pages.MEETING, Pages.peak = None, {}
+    Pages.ROUTES = {"/page": (200, PAGE, HOLD)}
+    assert diff_catalog(catalog_dir, jobs=1).drift.status == "clean"
+    assert Pages.peak["*"] == 1
+    assert Pages.hits["/page"] == 6
 
 
 def test_pages_of_one_host_are_fetched_one_at_a_time(catalog_dir: Path, hosts: list[str]) -> None:
-    Pages.ROUTES = {f"/page-{i}": (200, PAGE, SLOW) for i in range(3)}
+    # Each page holds its connection a while, so overlapping requests would be seen.
+    Pages.ROUTES = {f"/page-{i}": (200, PAGE, HOLD) for i in range(3)}
     slow_catalog(catalog_dir, [f"{hosts[0]}/page-{i}" for i in range(3)])
-    started = time.monotonic()
     result = diff_catalog(catalog_dir, jobs=4)
-    assert time.monotonic() - started >= 3 * SLOW  # polite: no host gets two at once
     assert result.drift.status == "clean"
+    host = hosts[0].removeprefix("http://")
+    assert Pages.peak[host] == 1  # polite: no host gets two at once
+    assert sum(Pages.hits.values()) == 3
 
 
 def test_one_failing_source_among_healthy_ones(catalog_dir: Path, hosts: list[str]) -> None:
