@@ -7,7 +7,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-
 POLL = 0.02  # seconds between the serving loop's checks for shutdown
 
 

@@ -25,8 +25,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from resource_catalog import history, syncing
-from resource_catalog import load_catalog, to_csv, to_json, to_jsonl, validate_catalog
+from resource_catalog import (
+    history,
+    load_catalog,
+    syncing,
+    to_csv,
+    to_json,
+    to_jsonl,
+    validate_catalog,
+)
 from resource_catalog.cli import cli
 from resource_catalog.errors import CatalogError, ParseError
 from resource_catalog.pages.parse import DEFAULT_PARSER, parse_page
