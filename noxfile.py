@@ -57,8 +57,6 @@ def tests(session: nox.Session) -> None:
         "pytest",
         "-n",
         "auto",
-        "--dist",
-        "loadgroup",
         "--cov",
         "--cov-report=term",
         "--cov-report=xml",

@@ -182,9 +182,10 @@ class MypyRun:
         return self.lines.get(name, [])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def mypy_run(tmp_path_factory: pytest.TempPathFactory) -> MypyRun:
-    """mypy is slow to start, so the snippets are checked together, once.
+    """mypy is slow to start, so the snippets are checked together, once per test
+    process (with xdist, at most once per worker).
 
     Each test then reads the lines about its own file: a mistake in one file cannot
     hide or fake a result in another, since mypy names the file on every line.
@@ -221,14 +222,12 @@ def mypy_run(tmp_path_factory: pytest.TempPathFactory) -> MypyRun:
     return MypyRun(done.returncode, done.stdout + done.stderr, lines)
 
 
-@pytest.mark.xdist_group("mypy")
 def test_consumer_example_passes_mypy_strict(mypy_run: MypyRun) -> None:
     assert mypy_run.returncode in (0, 1), mypy_run.output  # 2 would be a crash or bad usage
     assert mypy_run.of(EXAMPLE.name) == [], mypy_run.output
     assert set(mypy_run.lines) <= {EXAMPLE.name, "wrong_consumer.py", "typo_consumer.py"}
 
 
-@pytest.mark.xdist_group("mypy")
 def test_mypy_rejects_each_mistake_of_a_wrong_consumer(mypy_run: MypyRun) -> None:
     assert mypy_run.returncode == 1, mypy_run.output
     found = mypy_run.of("wrong_consumer.py")
@@ -243,7 +242,6 @@ def test_mypy_rejects_each_mistake_of_a_wrong_consumer(mypy_run: MypyRun) -> Non
     assert {n for n, _ in errors_at} == {n for n, _ in MISTAKES}, found
 
 
-@pytest.mark.xdist_group("mypy")
 def test_mypy_rejects_a_misspelt_public_name(mypy_run: MypyRun) -> None:
     assert mypy_run.returncode == 1, mypy_run.output
     found = mypy_run.of("typo_consumer.py")
