@@ -40,17 +40,40 @@ REASON_WIDTH = 400
 _TAKE = "--take page|catalog"
 
 
-@cli.group(cls=SubGroup, invoke_without_command=True)
-@click.pass_context
-def review(ctx: click.Context) -> int | None:
-    """Work through the records a sync flagged: list, show, resolve, done.
+_QUEUE_FORMATS = ["text", "json", "markdown"]
+_STALE_HELP = "List the active records due for re-verification instead, oldest review first."
+_QUEUE_FORMAT_HELP = "text for people, json for tools, markdown for a checklist."
 
-    Bare `review` is `review list`. Every write holds the catalog's sync lock and
-    saves the record with its history event in one atomic commit.
+
+@cli.group(cls=SubGroup, invoke_without_command=True)
+@catalog_option
+@click.option("--stale", is_flag=True, help=_STALE_HELP + " (bare `review` only)")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_QUEUE_FORMATS),
+    default=None,
+    help=_QUEUE_FORMAT_HELP + " (bare `review` only) [default: text]",
+)
+@click.pass_context
+def review(
+    ctx: click.Context, catalog_dir: Path | None, stale: bool, fmt: str | None
+) -> int | None:
+    """Work through the records a sync flagged: list, show, resolve, done, accept.
+
+    Bare `review` is `review list` and takes its options. Every write holds the
+    catalog's sync lock and saves the record with its history event in one atomic commit.
     """
     if ctx.invoked_subcommand is None:
-        code: int = ctx.invoke(list_queue)
+        code: int = ctx.invoke(list_queue, catalog_dir=catalog_dir, stale=stale, fmt=fmt or "text")
         return code
+    if stale or fmt is not None:
+        raise click.UsageError(
+            f"--stale and --format go after the subcommand: `review {ctx.invoked_subcommand} "
+            "--format ...`"
+        )
+    if catalog_dir is not None:  # `review --catalog DIR show ID`: the subcommand's default
+        ctx.default_map = {name: {"catalog_dir": catalog_dir} for name in review.commands}
     return None
 
 
@@ -175,16 +198,8 @@ _fmt = format_option(["text", "json"], "text", "text for people, json for tools.
 
 @review.command("list")
 @catalog_option
-@click.option(
-    "--stale",
-    is_flag=True,
-    help="List the active records due for re-verification instead, oldest review first.",
-)
-@format_option(
-    ["text", "json", "markdown"],
-    "text",
-    "text for people, json for tools, markdown for a checklist.",
-)
+@click.option("--stale", is_flag=True, help=_STALE_HELP)
+@format_option(_QUEUE_FORMATS, "text", _QUEUE_FORMAT_HELP)
 def list_queue(catalog_dir: Path | None, stale: bool, fmt: str) -> int:
     """The records needing review, oldest flag first (with --stale: those overdue).
 

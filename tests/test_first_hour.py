@@ -1,0 +1,247 @@
+"""Issue 21: what a new maintainer meets in the first hour, each point as behaviour.
+
+Every test here failed before the fix it guards: the bare ``review`` with its options,
+the full drift report when no source can be reached, exit codes under ``--debug`` and
+Ctrl-C, ``scrape --offline``, and the drift session's report when ``diff`` cannot run.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from resource_catalog.cli import cli
+from resource_catalog.pages import fetch
+
+from .conftest import ROOT
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (connections to it are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def unreachable(full_catalog_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The whole catalog, every source's URL on a port that refuses connections."""
+    monkeypatch.setattr(
+        fetch,
+        "make_session",
+        functools.partial(
+            fetch.make_session, retries=0, backoff=0.01, max_retry_after=0.05, max_backoff=0.05
+        ),
+    )
+    meta_path = full_catalog_dir / "catalog.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    port = closed_port()
+    for source in meta["sources"]:
+        source["url"] = f"http://127.0.0.1:{port}/{source['id']}"
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return full_catalog_dir
+
+
+def source_ids(directory: Path) -> list[str]:
+    meta = json.loads((directory / "catalog.json").read_text(encoding="utf-8"))
+    return [s["id"] for s in meta["sources"]]
+
+
+# ------------------------------------------------------------------ bare `review`
+
+
+def test_bare_review_takes_the_options_of_review_list(catalog_dir: Path) -> None:
+    listed = run("review", "list", "--catalog", catalog_dir, "--format", "json")
+    bare = run("review", "--catalog", catalog_dir, "--format", "json")
+    assert (bare.exit_code, bare.stdout) == (listed.exit_code, listed.stdout)
+    assert bare.exit_code == 1  # the catalog flags records
+    assert json.loads(bare.stdout)
+    stale = run("review", "--stale", "--catalog", catalog_dir)
+    assert stale.exit_code == 0, stale.output
+    assert stale.stdout == "no records due for re-verification\n"
+    markdown = run("review", "--format", "markdown", "--catalog", catalog_dir)
+    assert markdown.stdout.startswith("- [ ] `")
+
+
+def test_review_catalog_before_a_subcommand_is_its_catalog(catalog_dir: Path) -> None:
+    shown = run("review", "--catalog", catalog_dir, "show", "house-teams", "--format", "json")
+    assert shown.exit_code == 1, shown.output
+    assert json.loads(shown.stdout)["id"] == "house-teams"
+    wrong = run("review", "--format", "json", "show", "house-teams")
+    assert wrong.exit_code == 2
+    assert "go after the subcommand" in wrong.stderr
+
+
+# ------------------------------------------------------------- every source fails
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
+def test_diff_prints_the_full_report_when_no_source_can_be_reached(
+    unreachable: Path, fmt: str
+) -> None:
+    result = run("diff", "--catalog", unreachable, "--format", fmt)
+    assert result.exit_code == 2, result.output
+    ids = source_ids(unreachable)
+    assert len(ids) == 5
+    for sid in ids:
+        assert sid in result.stdout
+        assert f"error: {sid}: could not fetch" in result.stderr
+    if fmt == "json":
+        report = json.loads(result.stdout)
+        assert report["status"] == "error"
+        assert [s["status"] for s in report["sources"]] == ["error"] * len(ids)
+        assert all("connection refused" in s["error"] for s in report["sources"])
+    assert "--offline" in result.stderr.splitlines()[-1]
+
+
+def test_diff_report_dir_holds_every_error_when_no_source_can_be_reached(
+    unreachable: Path, tmp_path: Path
+) -> None:
+    reports = tmp_path / "reports"
+    result = run("diff", "--catalog", unreachable, "--report-dir", reports, "-o", tmp_path / "o")
+    assert result.exit_code == 2
+    markdown = (reports / "drift.md").read_text(encoding="utf-8")
+    for sid in source_ids(unreachable):
+        assert f"| {sid} |" in markdown
+    data = json.loads((reports / "drift.json").read_text(encoding="utf-8"))
+    assert len(data["sources"]) == len(source_ids(unreachable))
+
+
+def test_a_server_that_answers_with_an_error_gets_no_offline_hint() -> None:
+    from resource_catalog.errors import FetchError, unreachable  # noqa: PLC0415
+
+    assert unreachable(str(FetchError("http://x/", "connection refused")))
+    assert unreachable(str(FetchError("http://x/", "DNS lookup failed: host not found")))
+    assert not unreachable(str(FetchError("http://x/", "not found (404)", 404)))
+    assert not unreachable("page not recognised: connection refused by nobody")
+
+
+def test_offline_diff_of_an_unreachable_catalog_needs_no_network(unreachable: Path) -> None:
+    result = run("diff", "--catalog", unreachable, "--offline")
+    assert result.exit_code == 0, result.output
+    assert "hint" not in result.stderr
+
+
+def _drift_reports() -> Any:
+    """noxfile.drift_reports, taken out of the noxfile without importing nox."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    (node,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "drift_reports"]
+    namespace: dict[str, Any] = {"Path": Path, "Sequence": Sequence, "subprocess": subprocess}
+    namespace["sys"] = sys
+    exec(compile(ast.Module([node], []), "noxfile.py", "exec"), namespace)  # noqa: S102
+    return namespace["drift_reports"]
+
+
+def _fake_cli(tmp_path: Path, script: str) -> Path:
+    cli_path = tmp_path / "resource-catalog"
+    cli_path.write_text(f"#!{sys.executable}\nimport sys\n{script}\n", encoding="utf-8")
+    cli_path.chmod(0o755)
+    return cli_path
+
+
+def test_drift_session_keeps_every_error_line_when_diff_writes_no_report(
+    tmp_path: Path,
+) -> None:
+    lines = ["error: a: could not fetch A", "error: b: could not fetch B", "hint: --offline"]
+    fake = _fake_cli(tmp_path, f"sys.stderr.write({chr(10).join(lines)!r} + '\\n'); sys.exit(2)")
+    reports = tmp_path / "reports"
+    code = _drift_reports()(fake, reports, [])
+    assert code == 2
+    summary = (reports / "drift.md").read_text(encoding="utf-8")
+    assert all(line in summary for line in lines)
+    assert (reports / "exit-code").read_text(encoding="utf-8") == "2\n"
+
+
+def test_drift_session_keeps_the_report_diff_wrote(tmp_path: Path) -> None:
+    fake = _fake_cli(
+        tmp_path,
+        "from pathlib import Path\n"
+        "d = Path(sys.argv[sys.argv.index('--report-dir') + 1])\n"
+        "(d / 'drift.md').write_text('## the report\\n')\n"
+        "sys.stderr.write('error: x\\n'); sys.exit(2)",
+    )
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "drift.json").write_text("{}", encoding="utf-8")  # last night's
+    assert _drift_reports()(fake, reports, ["--fail-on", "minor"]) == 2
+    assert (reports / "drift.md").read_text(encoding="utf-8") == "## the report\n"
+    assert not (reports / "drift.json").exists()
+
+
+# --------------------------------------------------------------- exit codes
+
+
+def test_debug_keeps_exit_2_and_shows_the_traceback(tmp_path: Path) -> None:
+    result = run("--debug", "validate", "--catalog", tmp_path / "missing")
+    assert result.exit_code == 2
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.rstrip().endswith(
+        f"error: catalog directory not found: {tmp_path}/missing"
+    )
+    plain = run("validate", "--catalog", tmp_path / "missing")
+    assert plain.exit_code == 2
+    assert "Traceback" not in plain.stderr
+
+
+@pytest.mark.parametrize("debug", [[], ["--debug"]])
+def test_ctrl_c_exits_130(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, debug: list[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("resource_catalog.review.review_queue", interrupted)
+    result = run(*debug, "review", "list", "--catalog", catalog_dir)
+    assert result.exit_code == 130
+    assert result.stderr.splitlines()[-1] == "error: interrupted"
+    assert ("Traceback" in result.stderr) == bool(debug)
+    assert "Aborted!" not in result.stderr
+
+
+def test_ctrl_c_of_a_top_level_command_exits_130(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("resource_catalog.validate.validate_catalog", interrupted)
+    result = run("--debug", "validate", "--catalog", catalog_dir)
+    assert result.exit_code == 130
+
+
+# -------------------------------------------------------------- scrape
+
+
+def test_scrape_offline_reads_the_snapshot(unreachable: Path) -> None:
+    result = run(
+        "scrape", "--catalog", unreachable, "--source", "idhr-reporting-police", "--offline"
+    )
+    assert result.exit_code == 0, result.output
+    names = [item["name"] for item in json.loads(result.stdout)]
+    assert "MIT Police" in names
+    refused = run("scrape", "--offline", "--url", "http://example.edu/")
+    assert refused.exit_code == 2
+    assert "--offline" in refused.stderr
+
+
+def test_a_failed_scrape_prints_no_empty_list(unreachable: Path) -> None:
+    result = run("scrape", "--catalog", unreachable, "--source", "idhr-reporting-police")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "connection refused" in result.stderr
+    assert "--offline" in result.stderr
