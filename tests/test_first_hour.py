@@ -245,3 +245,47 @@ def test_a_failed_scrape_prints_no_empty_list(unreachable: Path) -> None:
     assert result.stdout == ""
     assert "connection refused" in result.stderr
     assert "--offline" in result.stderr
+
+
+# ------------------------------------------------------------- a bad phone in a file
+
+
+def test_a_bad_phone_is_one_finding_in_words_and_the_record_still_counts(
+    full_catalog_dir: Path,
+) -> None:
+    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+
+    path = full_catalog_dir / "resources" / "mit-police.json"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"+16172531212"', '"617-253-12"'),
+        encoding="utf-8",
+    )
+    result = validate_catalog(full_catalog_dir)
+    [error] = result.errors
+    assert (error.code, error.file, error.field, error.value) == (
+        "phone",
+        "resources/mit-police.json",
+        "phones[0].number",
+        "617-253-12",
+    )
+    assert "pattern" not in error.message
+    assert "E.164" in error.message
+    assert "sources[1].phones[0].number" in error.message  # the same number, said once
+    assert result.summary()["resources"] == 35  # the record is not dropped
+    assert "mit-police" in result.catalog  # its history events name a record
+    out = run("validate", "--catalog", full_catalog_dir, "--format", "json")
+    assert out.exit_code == 1
+    assert json.loads(out.stdout)["summary"]["errors"] == 1
+
+
+def test_a_record_with_another_schema_error_is_still_left_out(full_catalog_dir: Path) -> None:
+    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+
+    path = full_catalog_dir / "resources" / "mit-police.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["phones"][0]["number"] = "617-253-12"
+    data["confidentiality"] = "whispered"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = validate_catalog(full_catalog_dir)
+    assert sorted(f.code for f in result.errors) == ["history", "phone", "schema"]
+    assert "mit-police" not in result.catalog

@@ -85,13 +85,13 @@ def test_invalid_phone_is_reported(edit_record: Edit, catalog_dir: Path) -> None
     ]
 
 
-def test_malformed_phone_fails_the_schema(edit_record: Edit, catalog_dir: Path) -> None:
+def test_malformed_phone_is_a_phone_finding(edit_record: Edit, catalog_dir: Path) -> None:
     def bad_phone(d: dict[str, Any]) -> None:
         d["phones"][0]["number"] = "617-253-4861"
 
     edit_record("student-support-services", bad_phone)
     [(code, _file, field, value)] = codes(catalog_dir)
-    assert (code, field, value) == ("schema", "phones[0].number", "617-253-4861")
+    assert (code, field, value) == ("phone", "phones[0].number", "617-253-4861")
 
 
 def test_a_malformed_phone_says_what_would_be_valid(edit_record: Edit, catalog_dir: Path) -> None:
