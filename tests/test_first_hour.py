@@ -289,3 +289,111 @@ def test_a_record_with_another_schema_error_is_still_left_out(full_catalog_dir: 
     result = validate_catalog(full_catalog_dir)
     assert sorted(f.code for f in result.errors) == ["history", "phone", "schema"]
     assert "mit-police" not in result.catalog
+
+
+# ------------------------------------------------------------ history and the feed
+
+
+def test_no_history_line_reads_the_same_before_and_after(catalog_dir: Path, tmp_path: Path) -> None:
+    from .conftest import DATA  # noqa: PLC0415
+
+    html = (DATA / "campus-resources.html").read_text(encoding="utf-8")
+    old = "MIT Religious Life has representatives from most major religions."
+    assert old in html
+    page = tmp_path / "page.html"
+    page.write_text(html.replace(old, old + " Call ahead."), encoding="utf-8")
+    synced = run(
+        "sync", "--catalog", catalog_dir, "--source", "osc-campus-resources", "--html", page
+    )
+    assert synced.exit_code == 0, synced.output
+    lines = run("history", "chaplaincy", "--catalog", catalog_dir).stdout.splitlines()
+    [line] = [x for x in lines if " sources [" in x]
+    change = line.split(": ", 1)[1]
+    assert change.startswith("description: ")
+    before, _, after = change.partition(" -> ")
+    assert before != after
+
+
+def test_a_page_that_drops_a_record_others_list_is_a_visible_history_line(
+    full_catalog_dir: Path, tmp_path: Path
+) -> None:
+    from .conftest import DATA  # noqa: PLC0415
+
+    html = (DATA / "campus-resources.html").read_text(encoding="utf-8")
+    start = html.index("<li><strong>Student Support Services (S3):</strong>")
+    page = tmp_path / "page.html"
+    page.write_text(html[:start] + html[html.index("</li>", start) + 5 :], encoding="utf-8")
+    synced = run(
+        "sync", "--catalog", full_catalog_dir, "--source", "osc-campus-resources", "--html", page
+    )
+    assert synced.exit_code == 0, synced.output
+    out = run("history", "student-support-services", "--catalog", full_catalog_dir).stdout
+    [line] = [x for x in out.splitlines() if "[osc-campus-resources]" in x]
+    assert "(none) -> (none)" not in line
+    assert line.endswith("osc-campus-resources: Student Support Services (S3), not listed")
+
+
+def test_a_kept_value_reads_as_kept_in_the_history(catalog_dir: Path, tmp_path: Path) -> None:
+    from .curation import S3, make_review_work  # noqa: PLC0415
+
+    work = make_review_work(catalog_dir, tmp_path)
+    kept = run("review", "resolve", S3, "--field", "phones", "--take", "catalog", "--catalog", work)
+    assert kept.exit_code == 0, kept.output
+    [line] = [
+        x for x in run("history", S3, "--catalog", work).stdout.splitlines() if " resolved " in x
+    ]
+    assert " -> " not in line
+    assert "kept the catalog's value +16172534862" in line
+
+
+def test_a_created_record_lists_no_changed_fields_in_the_feed() -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    import resource_catalog as rc  # noqa: PLC0415
+    from resource_catalog.catalog import Catalog  # noqa: PLC0415
+    from resource_catalog.history import Action, Event, changes_since  # noqa: PLC0415
+
+    bundled = rc.load_catalog()
+    at = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    rid = "mit-health"
+    events = (
+        Event(at=at, action=Action.CREATED, resource_id=rid, source_id="a", after="MIT Health"),
+        Event(at=at, action=Action.UPDATED, resource_id=rid, source_id="b", field="sources"),
+        Event(at=at, action=Action.UPDATED, resource_id="ombuds-office", field="sources"),
+    )
+    catalog = Catalog(meta=bundled.meta, resources=bundled.resources, history=events)
+    feed = {c.resource_id: (c.change, c.fields) for c in changes_since(catalog, at.date())}
+    assert feed == {rid: ("created", ()), "ombuds-office": ("updated", ("sources",))}
+
+
+# ------------------------------------------------------------ curated labels
+
+
+def test_resolve_take_page_keeps_the_curated_phone_label(catalog_dir: Path, tmp_path: Path) -> None:
+    from resource_catalog.validate import load_catalog  # noqa: PLC0415
+
+    from .curation import PAGE_PHONE, S3, make_review_work  # noqa: PLC0415
+
+    work = make_review_work(catalog_dir, tmp_path)
+    label = load_catalog(work)[S3].phones[0].label
+    assert label
+    took = run("review", "resolve", S3, "--field", "phones", "--take", "page", "--catalog", work)
+    assert took.exit_code == 0, took.output
+    [phone] = load_catalog(work)[S3].phones
+    assert (phone.number, phone.label) == (PAGE_PHONE, label)
+
+
+def test_a_sync_that_carries_a_label_over_reports_one_update_and_no_conflict(
+    catalog_dir: Path,
+) -> None:
+    from .conftest import DATA  # noqa: PLC0415
+
+    page = DATA / "campus-resources-edited.html"
+    args = ("sync", "--catalog", catalog_dir, "--source", "osc-campus-resources", "--html", page)
+    result = run(*args, "--dry-run")
+    assert result.exit_code == 0, result.output
+    s3 = [x for x in result.stdout.splitlines() if "student-support-services" in x]
+    note = "(phones: the curated label(s) 'Student Support Services (S3)' were carried over"
+    [line] = s3
+    assert line.startswith("update student-support-services: took description, phones from")
+    assert note in line

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from pydantic import JsonValue, ValidationError
 
+from resource_catalog._merge import ITEM_KEYS, carry_labels
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.checks import review_overdue
@@ -242,6 +243,11 @@ def resolve_conflict(
             current[field] = conflict.page
         try:
             updated = Resource.model_validate(current)
+            if take == "page" and field in ITEM_KEYS:  # the page says no labels: keep ours
+                kept, _ = carry_labels(
+                    getattr(record, field), getattr(updated, field), ITEM_KEYS[field]
+                )
+                updated = updated.model_copy(update={field: kept})
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in err["loc"])

@@ -341,9 +341,41 @@ def _event_text(event: Event) -> str:
     what = event.resource_id or "(catalog)"
     field = f" {event.field}" if event.field else ""
     page = f" [{event.source_id}]" if event.source_id else ""
+    return f"{when} {event.action.value} {what}{field}{page}: {_change_text(event)}"
+
+
+def _change_text(event: Event) -> str:
+    """``before -> after`` for people; when the two would print alike, the parts that
+    differ (an observation's description, a phone's label), so a line never reads A -> A."""
+    if event.before == event.after:
+        kept = show_value(event.after, 70)
+        return f"kept the catalog's value {kept}" if event.action.value == "resolved" else kept
     before, after = show_pair(event.before, event.after, 70)
-    change = f": {before} -> {after}"
-    return f"{when} {event.action.value} {what}{field}{page}{change}"
+    if before != after:
+        return f"{before} -> {after}"
+    parts = [
+        f"{key}: {' -> '.join(show_pair(old, new, 70))}"
+        for key, old, new in _differing(event.before, event.after)
+    ]
+    return "; ".join(parts) or f"{before} -> {after}"
+
+
+def _differing(before: JsonValue, after: JsonValue, key: str = "") -> list[tuple[str, Any, Any]]:
+    """(path, before, after) of the items or keys that differ between two JSON values."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            found
+            for k in dict.fromkeys([*before, *after])
+            if before.get(k) != after.get(k)
+            for found in _differing(before.get(k), after.get(k), f"{key}.{k}" if key else k)
+        ]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        items = [
+            (b, a, f"{key}[{i}]" if len(before) > 1 else key)
+            for i, (b, a) in enumerate(zip(before, after, strict=True))
+        ]
+        return [found for b, a, where in items if b != a for found in _differing(b, a, where)]
+    return [(key or "value", before, after)]
 
 
 @cli.command()
