@@ -397,3 +397,46 @@ def test_a_sync_that_carries_a_label_over_reports_one_update_and_no_conflict(
     [line] = s3
     assert line.startswith("update student-support-services: took description, phones from")
     assert note in line
+
+
+# ------------------------------------------------------------ export, schema, dial plans
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_export_to_a_file_says_what_it_wrote(tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"out.{fmt}"
+    result = run("export", "--format", fmt, "-o", target)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {fmt} to {target}\n"
+    assert target.stat().st_size > 0
+    to_stdout = run("export", "--format", fmt)
+    assert to_stdout.stderr == ""
+
+
+def test_schema_check_outside_the_repository_is_not_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("schema", "--check")
+    assert result.exit_code == 2
+    assert "stale" not in result.stderr
+    assert result.stderr.startswith("error: no schema directory schemas here")
+    (tmp_path / "schemas").mkdir()
+    missing = run("schema", "--check")
+    assert missing.exit_code == 1
+    assert "schemas/resource.schema.json: missing;" in missing.stderr
+    assert "stale" not in missing.stderr
+    assert run("schema", "--check", "--dir", ROOT / "schemas").exit_code == 0
+
+
+def test_a_dial_plan_s_prefixes_given_as_a_list_are_explained() -> None:
+    import pydantic  # noqa: PLC0415
+
+    import resource_catalog as rc  # noqa: PLC0415
+
+    with pytest.raises(pydantic.ValidationError, match="first digit to the exchange"):
+        rc.DialPlan(name="x", area_code="617", prefixes=["253"])  # type: ignore[arg-type]
+    plan = rc.DialPlan(name="x", area_code="617", prefixes={"3": "253"})
+    assert rc.parse_phone("x3-1212", campus=plan) == "+16172531212"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`prefixes` is a mapping" in readme
