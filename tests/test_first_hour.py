@@ -440,3 +440,100 @@ def test_a_dial_plan_s_prefixes_given_as_a_list_are_explained() -> None:
     assert rc.parse_phone("x3-1212", campus=plan) == "+16172531212"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "`prefixes` is a mapping" in readme
+
+
+# ------------------------------------------------------------ accepted warnings
+
+
+def test_the_bundled_catalog_passes_validate_strict() -> None:
+    result = run("validate", "--strict", "--catalog", ROOT / "catalog")
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.stdout
+
+
+def _as_2_0(directory: Path) -> None:
+    """The catalog as it was before schema 2.1: no accepted warnings, version 2.0."""
+    for path in (directory / "resources").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["review"].pop("accepted", None) is not None:
+            path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    meta = json.loads((directory / "catalog.json").read_text(encoding="utf-8"))
+    meta["schema_version"] = "2.0"
+    (directory / "catalog.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def test_review_accept_keeps_the_decision_in_the_record(full_catalog_dir: Path) -> None:
+    from resource_catalog.validate import load_catalog  # noqa: PLC0415
+
+    _as_2_0(full_catalog_dir)
+    strict = run("validate", "--strict", "--catalog", full_catalog_dir)
+    assert strict.exit_code == 1
+    assert "[duplicate-phone]" in strict.stdout
+    assert "review accept student-disability-services-office" in strict.stdout  # the hint
+    reason = "reached through the police line on purpose"
+    accepted = run(
+        "review", "accept", "dean-on-call", "--finding", "duplicate-phone",
+        "--reason", reason, "--catalog", full_catalog_dir,
+    )  # fmt: skip
+    assert accepted.exit_code == 0, accepted.output
+    assert accepted.stdout == "dean-on-call: accepted duplicate-phone about mit-police\n"
+    catalog = load_catalog(full_catalog_dir)
+    [decision] = catalog["dean-on-call"].review.accepted
+    assert (decision.finding, decision.about, decision.reason) == (
+        "duplicate-phone",
+        "mit-police",
+        reason,
+    )
+    assert catalog.meta.schema_version == "2.1"  # the record format it now uses
+    assert catalog.history[-1].field == "review.accepted"
+    still = run("validate", "--strict", "--catalog", full_catalog_dir)
+    assert "[duplicate-phone]" not in still.stdout
+    assert "[possible-duplicate]" in still.stdout
+
+
+def test_an_accepted_duplicate_does_not_cover_a_new_one(full_catalog_dir: Path) -> None:
+    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+
+    assert validate_catalog(full_catalog_dir).warnings == ()
+    path = full_catalog_dir / "resources" / "chaplaincy.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["phones"] = [{"number": "+16172531212", "label": "ask the police"}]
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    warnings = validate_catalog(full_catalog_dir).warnings
+    assert {(w.code, w.resource_id) for w in warnings} == {
+        ("duplicate-phone", "mit-police"),  # against chaplaincy now, which nobody accepted
+        ("duplicate-phone", "dean-on-call"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["stale-review"], "'stale-review' cannot be accepted"),
+        (["duplicate-name"], "chaplaincy has no open 'duplicate-name' warning"),
+        (["duplicate-phone", "--reason", " "], "say why the warning is right"),
+    ],
+)
+def test_review_accept_refuses_what_it_cannot_accept(
+    full_catalog_dir: Path, args: list[str], message: str
+) -> None:
+    before = (full_catalog_dir / "history.jsonl").read_bytes()
+    extra = [] if "--reason" in args else ["--reason", "because"]
+    result = run(
+        "review", "accept", "chaplaincy", "--finding", *args, *extra,
+        "--catalog", full_catalog_dir,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert (full_catalog_dir / "history.jsonl").read_bytes() == before
+
+
+def test_migrate_rewrites_a_2_0_catalog_as_2_1(full_catalog_dir: Path) -> None:
+    _as_2_0(full_catalog_dir)
+    result = run("migrate", "--catalog", full_catalog_dir)
+    assert result.exit_code == 0, result.output
+    assert "from schema 2.0: 2 file(s) written" in result.stdout  # catalog.json, history
+    meta = json.loads((full_catalog_dir / "catalog.json").read_text(encoding="utf-8"))
+    assert meta["schema_version"] == "2.1"
+    again = run("migrate", "--catalog", full_catalog_dir)
+    assert "already schema 2.1" in again.stdout

@@ -56,6 +56,7 @@ __all__ = [
     "ResolveResult",
     "ReviewResult",
     "conflict_summary",
+    "find_record",
     "mark_reviewed",
     "resolve_conflict",
     "review_item",
@@ -146,7 +147,7 @@ def _oldest_first(day: dt.date | None, rid: str) -> tuple[bool, dt.date, str]:
 def review_item(catalog: CatalogSource, resource_id: str) -> QueueItem:
     """One record as the queue shows it (flagged or not); :class:`ReviewError` if unknown."""
     loaded = _catalog(catalog)
-    return QueueItem(_record(loaded, resource_id))
+    return QueueItem(find_record(loaded, resource_id))
 
 
 def differences(resource: Resource) -> tuple[Difference, ...]:
@@ -234,7 +235,7 @@ def resolve_conflict(
     directory = Path(path) if path is not None else default_catalog_dir()
     with catalog_lock(directory):
         catalog = load_for_change(directory)
-        record = _record(catalog, resource_id)
+        record = find_record(catalog, resource_id)
         conflict = _conflict(record, field, source_id)
         current = record.model_dump(mode="json")
         remaining = [c for c in record.review.conflicts if c is not conflict]
@@ -288,7 +289,7 @@ def mark_reviewed(
     directory = Path(path) if path is not None else default_catalog_dir()
     with catalog_lock(directory):
         catalog = load_for_change(directory)
-        record = _record(catalog, resource_id)
+        record = find_record(catalog, resource_id)
         remaining = tuple(record.review.conflicts)
         if remaining:
             review = record.review.model_copy(update={"last_reviewed": day})
@@ -312,7 +313,7 @@ def mark_reviewed(
 # --------------------------------------------------------------------------- pieces
 
 
-def _record(catalog: Catalog, resource_id: str) -> Resource:
+def find_record(catalog: Catalog, resource_id: str) -> Resource:
     record = catalog.get(resource_id)
     if record is not None:
         return record

@@ -33,6 +33,9 @@ Finding codes (stable: tools filter on them)::
     warning  sources-disagree-*   two pages list one office with contradicting phones,
                                   locations or links (phones, locations, links)
     warning  stale-review         an active record was not reviewed within the interval
+
+The duplicate and ``sources-disagree-*`` warnings are not reported once a record of them
+accepted them (``review.accepted``, :mod:`resource_catalog.acceptance`).
 """
 
 from __future__ import annotations

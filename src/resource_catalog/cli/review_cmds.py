@@ -59,7 +59,7 @@ _QUEUE_FORMAT_HELP = "text for people, json for tools, markdown for a checklist.
 def review(
     ctx: click.Context, catalog_dir: Path | None, stale: bool, fmt: str | None
 ) -> int | None:
-    """Work through the records a sync flagged: list, show, resolve, done, accept.
+    """Work through the records a sync flagged: list, show, resolve, done; accept warnings.
 
     Bare `review` is `review list` and takes its options. Every write holds the
     catalog's sync lock and saves the record with its history event in one atomic commit.
@@ -330,6 +330,27 @@ def done(resource_id: str, catalog_dir: Path | None) -> int:
         click.echo(f"{resource_id}: already reviewed {day}; nothing to do")
     else:
         click.echo(f"{resource_id}: reviewed {day}; no longer flagged")
+    return EXIT_OK
+
+
+@review.command("accept")
+@click.argument("resource_id", metavar="ID")
+@click.option("--finding", "code", required=True, metavar="CODE", help="The warning's code.")
+@click.option("--reason", required=True, help="Why the warning is right (kept in the record).")
+@catalog_option
+def accept(resource_id: str, code: str, reason: str, catalog_dir: Path | None) -> int:
+    """Accept a warning about a record as known and right, saying why.
+
+    For the duplicate warnings (possible-duplicate, duplicate-phone/-name/-link) and
+    sources-disagree-*: the decision is kept in the record's review.accepted, naming the
+    other record (or the pages' values), so validate --strict passes while a new
+    duplicate or contradiction still warns.
+    """
+    from resource_catalog.acceptance import accept_warning  # noqa: PLC0415
+
+    result = accept_warning(resolve_catalog(catalog_dir), resource_id, code, reason)
+    for item in result.accepted:
+        click.echo(f"{resource_id}: accepted {code} about {show_value(item.about, 80)}")
     return EXIT_OK
 
 
