@@ -86,8 +86,14 @@ def test_validate_github_annotations(edit_record: Edit, catalog_dir: Path) -> No
     assert "resources/chaplaincy.json,title=schema::phonez:" in line
 
 
-def test_strict_turns_warnings_into_failure() -> None:
-    assert run("validate", "--catalog", CATALOG, "--strict").exit_code == 1
+def test_strict_turns_warnings_into_failure(catalog_dir: Path) -> None:
+    assert run("validate", "--catalog", catalog_dir, "--strict").exit_code == 0
+    path = catalog_dir / "resources" / "chaplaincy.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["name"] = "MIT Police"  # a warning (duplicate-name), not an error
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert run("validate", "--catalog", catalog_dir).exit_code == 0
+    assert run("validate", "--catalog", catalog_dir, "--strict").exit_code == 1
 
 
 def test_missing_catalog_is_exit_2_with_one_line(tmp_path: Path) -> None:

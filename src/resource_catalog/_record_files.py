@@ -195,16 +195,29 @@ def json_data(raw: bytes, rel: str, findings: list[Finding]) -> Any:
 
 
 def history_events(
-    raw: bytes | None, records: dict[str, Resource], findings: list[Finding]
+    raw: bytes | None,
+    records: dict[str, Resource],
+    findings: list[Finding],
+    files: Sequence[str] = (),
 ) -> list[Event]:
+    """The events of history.jsonl, a finding per bad line and per id that no record has.
+
+    ``files`` are the resource file names: a record whose file exists but could not be
+    read has its own finding, and its events are not a second problem.
+    """
     if raw is None:
         return []
     events, problems = parse_history(raw)
+    on_disk = {name.removesuffix(".json") for name in files}
     findings.extend(
         finding("history", f"line {n}: {why}", HISTORY_FILE, f"line {n}") for n, why in problems
     )
     unknown = sorted(
-        {e.resource_id for e in events if e.resource_id and e.resource_id not in records}
+        {
+            e.resource_id
+            for e in events
+            if e.resource_id and e.resource_id not in records and e.resource_id not in on_disk
+        }
     )
     findings.extend(
         finding(

@@ -221,7 +221,7 @@ def _validate_files(
             records[resource.id] = resource
             where[resource.id] = rel
             findings.extend(check_record(resource, rel, meta, registry))
-        history = history_events(files.history, records, findings)
+        history = history_events(files.history, records, findings, files.names)
         findings.extend(
             check_across(
                 list(records.values()),
