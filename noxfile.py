@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import nox
@@ -144,10 +145,23 @@ def drift(session: nox.Session) -> None:
     ``resource-catalog diff`` (default: ``--fail-on major``).
     """
     session.install(".")
-    reports = ROOT / "reports"
-    args = list(session.posargs) or ["--fail-on", "major"]
-    cli = Path(session.bin) / "resource-catalog"
+    code = drift_reports(Path(session.bin) / "resource-catalog", ROOT / "reports", session.posargs)
+    if code:
+        meaning = {1: "drift found", 2: "could not check the page"}.get(code, "failed")
+        session.error(f"resource-catalog diff exited {code}: {meaning}")
+
+
+def drift_reports(cli: Path, reports: Path, posargs: Sequence[str]) -> int:
+    """Run ``diff --report-dir`` and write ``exit-code``; the drift session's work.
+
+    ``diff`` writes the full report even when no page could be checked (each source an
+    error row). Only when it wrote none (the catalog could not be read, bad options)
+    does drift.md become every ``error:`` line it printed, so the summary is never blank.
+    """
+    args = list(posargs) or ["--fail-on", "major"]
     reports.mkdir(exist_ok=True)
+    for stale in ("drift.json", "drift.md", "drift.html", "exit-code"):
+        (reports / stale).unlink(missing_ok=True)  # a report is always this run's
     done = subprocess.run(  # nox's session.run cannot return the exit status
         [str(cli), "diff", "--report-dir", str(reports), *args],
         check=False,
@@ -156,15 +170,14 @@ def drift(session: nox.Session) -> None:
     )
     code = done.returncode
     sys.stderr.write(done.stderr)
-    if code == 2:  # noqa: PLR2004 (the CLI's "could not check" status)
-        error = done.stderr.strip().splitlines()[-1:] or ["unknown error"]
+    if not (reports / "drift.md").exists():
+        lines = [line for line in done.stderr.splitlines() if line.strip()] or ["no output"]
+        shown = "\n".join(f"    {line}" for line in lines)
         (reports / "drift.md").write_text(
-            f"## Drift check could not run\n\n`{error[0]}`\n", encoding="utf-8"
+            f"## Drift check could not run (exit {code})\n\n{shown}\n", encoding="utf-8"
         )
     (reports / "exit-code").write_text(f"{code}\n", encoding="utf-8")
-    if code:
-        meaning = {1: "drift found", 2: "could not check the page"}.get(code, "failed")
-        session.error(f"resource-catalog diff exited {code}: {meaning}")
+    return code
 
 
 @nox.session(python=PYTHON, default=False)
@@ -175,8 +188,22 @@ def review(session: nox.Session) -> None:
     for re-verification, ``--format json|markdown``). A non-empty queue exits 1 in the
     CLI; here it is a result, not a failure, so the session passes and shows it.
     """
-    session.install(".")
+    if not _installed_from_here(session):  # once; an editable install follows the source
+        session.install("-e", ".")
     session.run("resource-catalog", "review", "list", *session.posargs, success_codes=[0, 1])
+
+
+def _installed_from_here(session: nox.Session) -> bool:
+    """Whether the session's venv imports resource_catalog from this checkout's src/."""
+    probe = (
+        "import pathlib, sys, resource_catalog as rc; "
+        "here = pathlib.Path(rc.__file__).resolve(); "
+        "sys.exit(not here.is_relative_to(pathlib.Path(sys.argv[1])))"
+    )
+    python = Path(session.bin) / "python"
+    src = str((ROOT / "src").resolve())
+    found = subprocess.run([str(python), "-c", probe, src], check=False, capture_output=True)
+    return found.returncode == 0
 
 
 @nox.session(python=PYTHON, default=False)

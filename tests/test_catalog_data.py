@@ -179,7 +179,7 @@ def ids(paths: list[Path]) -> list[str]:
 
 def test_catalog_meta() -> None:
     meta = load_meta()
-    assert meta.schema_version == "2.0"
+    assert meta.schema_version == "2.1"
     assert meta.name
     first, *others = meta.sources
     assert first.id == OSC

@@ -86,8 +86,14 @@ def test_validate_github_annotations(edit_record: Edit, catalog_dir: Path) -> No
     assert "resources/chaplaincy.json,title=schema::phonez:" in line
 
 
-def test_strict_turns_warnings_into_failure() -> None:
-    assert run("validate", "--catalog", CATALOG, "--strict").exit_code == 1
+def test_strict_turns_warnings_into_failure(catalog_dir: Path) -> None:
+    assert run("validate", "--catalog", catalog_dir, "--strict").exit_code == 0
+    path = catalog_dir / "resources" / "chaplaincy.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["name"] = "MIT Police"  # a warning (duplicate-name), not an error
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert run("validate", "--catalog", catalog_dir).exit_code == 0
+    assert run("validate", "--catalog", catalog_dir, "--strict").exit_code == 1
 
 
 def test_missing_catalog_is_exit_2_with_one_line(tmp_path: Path) -> None:
@@ -99,8 +105,9 @@ def test_missing_catalog_is_exit_2_with_one_line(tmp_path: Path) -> None:
 
 def test_debug_shows_the_exception(tmp_path: Path) -> None:
     result = run("--debug", "validate", "--catalog", tmp_path / "nope")
-    assert result.exit_code == 1  # CliRunner catches the re-raised exception
-    assert result.exception is not None
+    assert result.exit_code == 2  # the exit code holds with --debug too
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "CatalogError: catalog directory not found" in result.stderr
 
 
 def test_catalog_defaults_to_cwd_then_bundled(
@@ -149,7 +156,7 @@ def test_progress_only_on_a_terminal_for_large_catalogs(
     assert ("Loading catalog" in stream.getvalue()) is shown
 
 
-def test_interrupt_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
     import resource_catalog.validate as validate_module  # noqa: PLC0415
 
     def interrupted(*_args: object, **_kwargs: object) -> None:
@@ -157,5 +164,5 @@ def test_interrupt_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(validate_module, "validate_catalog", interrupted)
     result = run("validate", "--catalog", CATALOG)
-    assert result.exit_code == 2
+    assert result.exit_code == 130
     assert result.output == "error: interrupted\n"

@@ -258,14 +258,18 @@ def run_diff(catalog_dir: Path, url: str) -> tuple[Result, float]:
 
 
 def assert_one_error_line(result: Result, *fragments: str) -> str:
-    """Exit 2, one ``error:`` line on stderr naming the fault, no traceback, no report."""
+    """Exit 2, one ``error:`` line on stderr naming the fault (and at most a hint), no
+    traceback; stdout is the report, its one source an error, or nothing (a bad URL)."""
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    lines = result.stderr.splitlines()
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("hint: ")]
     assert len(lines) == 1, result.stderr
+    assert len(result.stderr.splitlines()) <= 2, result.stderr
     assert lines[0].startswith("error: ")
     assert "Traceback" not in result.output
-    assert result.stdout == ""  # no half report
+    if result.stdout:  # the whole report: the source checked, as an error
+        assert result.stdout.startswith("Drift check of 1 source(s): error\n"), result.stdout
+        assert lines[0].removeprefix("error: ") in result.stdout
     for fragment in fragments:
         assert fragment in lines[0]
     return lines[0]

@@ -10,6 +10,7 @@ bounded time with listings or ``ParseError``. Random HTML is in
 from __future__ import annotations
 
 import codecs
+import json
 import time
 from pathlib import Path
 
@@ -152,7 +153,8 @@ def test_truncated_page_is_reported_and_sync_refuses_to_retire_most(
     page.write_bytes(PAGE_BYTES[: start + (len(PAGE_BYTES) - start) // 5])  # cut mid-list
     diff = run("diff", catalog_dir, page, "--format", "json")
     assert_one_error_line(diff, "profile no longer matches the page")  # never "18 removed"
-    assert "removed" not in diff.stdout
+    report = json.loads(diff.stdout)  # the whole report: its one source, an error
+    assert (report["status"], report["removed"]) == ("error", [])
     before = files_of(catalog_dir)
     result = run("sync", catalog_dir, page)
     assert_one_error_line(result, "more likely broken")

@@ -29,6 +29,7 @@ from resource_catalog.history import (
 )
 from resource_catalog.validate import load_catalog, validate_catalog
 
+from .conftest import first_page_catalog
 from .curation import (
     CURATED_PHONE,
     NEW,
@@ -81,7 +82,8 @@ def test_a_sync_appends_one_event_per_change_with_the_page_it_came_from(
     work: Path, tmp_path: Path
 ) -> None:
     page = tmp_path / "campus-resources-review.html"
-    events = load_catalog(work).history[1:]  # after the bundled catalog's migration
+    before = load_catalog(first_page_catalog(tmp_path / "before")).history
+    events = load_catalog(work).history[len(before) :]  # the sync's, after the bundled ones
     assert {(e.source_id, e.snapshot_sha256) for e in events} == {
         (SOURCE, sha256(page.read_bytes()))
     }
@@ -151,7 +153,7 @@ def test_migrate_appends_one_event_and_a_second_run_none(catalog_dir: Path) -> N
         None,
         "schema_version",
     )
-    assert (migrated.before, migrated.after) == ("1.0", "2.0")
+    assert (migrated.before, migrated.after) == ("1.0", "2.1")
     assert run("migrate", "--catalog", catalog_dir).exit_code == 0
     assert rc.history_events(catalog_dir) == [migrated]
     assert validate_catalog(catalog_dir).errors == ()
@@ -191,14 +193,15 @@ def test_validate_reports_malformed_lines_and_unknown_ids(catalog_dir: Path) -> 
     append(catalog_dir, event(T0, Action.UPDATED, "no-such-record", field="name"))
     with (catalog_dir / "history.jsonl").open("ab") as fh:
         fh.write(b'{"at": "2026-01-05T06:00:00Z", "action": "deleted"}\n')
+    bad = len((catalog_dir / "history.jsonl").read_bytes().splitlines())
     result = run("validate", "--catalog", catalog_dir, "--format", "json")
     assert result.exit_code == 1
     findings = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "history"]
     assert [(f["field"], f["value"]) for f in findings] == [
-        ("line 3", None),
+        (f"line {bad}", None),
         ("resource_id", "no-such-record"),
     ]
-    assert findings[0]["message"].startswith("line 3: action: ")
+    assert findings[0]["message"].startswith(f"line {bad}: action: ")
 
 
 def test_the_bundled_history_validates() -> None:
@@ -217,7 +220,14 @@ def test_the_bundled_history_validates() -> None:
     assert len(created) == 12
     assert len(joined) == 7
     assert all(e.resource_id in catalog for e in rest)
-    assert all(e.snapshot_sha256 for e in rest)
+    # Then the two warnings the curators accepted (review accept), which come from no page.
+    synced = [e for e in rest if e.action != "reviewed"]
+    accepted = [(e.resource_id, e.field) for e in rest if e.action == "reviewed"]
+    assert all(e.snapshot_sha256 for e in synced)
+    assert accepted == [
+        ("student-disability-services-office", "review.accepted"),
+        ("mit-police", "review.accepted"),
+    ]
 
 
 # -------------------------------------------------------------------- history_events
@@ -253,7 +263,8 @@ def test_a_catalog_without_a_history_file_has_no_events(catalog_dir: Path) -> No
 def test_a_malformed_history_line_is_named(catalog_dir: Path) -> None:
     with (catalog_dir / "history.jsonl").open("ab") as fh:
         fh.write(b"{oops\n")
-    with pytest.raises(rc.CatalogError, match=r"history.jsonl line 2: .*1 bad line"):
+    bad = len((catalog_dir / "history.jsonl").read_bytes().splitlines())
+    with pytest.raises(rc.CatalogError, match=rf"history.jsonl line {bad}: .*1 bad line"):
         rc.history_events(catalog_dir)
 
 
@@ -325,7 +336,7 @@ def test_changes_say_created_updated_or_retired_once_per_record(catalog_dir: Pat
     changes = catalog.changes()
     assert [(c.resource_id, c.change, c.fields) for c in changes] == [
         ("chaplaincy", "updated", ("description",)),
-        ("mit-police", "created", ("phones",)),
+        ("mit-police", "created", ()),  # new as a whole: no field "changed"
         ("stop-it", "updated", ("name",)),
     ]
     assert changes[0].resource is catalog["chaplaincy"]
@@ -359,6 +370,7 @@ def test_changes_catalog_keeps_the_records_and_events_of_the_period(catalog_dir:
     cut = rc.changes_catalog(load_catalog(catalog_dir), dt.date(2026, 3, 1))
     assert [r.id for r in cut.resources] == ["chaplaincy", "mit-police"]
     assert [(e.resource_id, e.field) for e in cut.history] == [
+        ("mit-police", "review.accepted"),  # the bundled catalog's, dated after T2
         ("chaplaincy", "name"),
         ("mit-police", "status"),
     ]

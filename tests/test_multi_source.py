@@ -153,7 +153,7 @@ def test_a_1_0_catalog_loads_with_a_hint_and_migrate_rewrites_it(catalog_dir: Pa
     assert migrated.exit_code == 0, migrated.output
     assert "from schema 1.0" in migrated.stdout
     after = validate_catalog(catalog_dir)
-    assert (after.errors, after.schema_version) == ((), "2.0")
+    assert (after.errors, after.schema_version) == ((), "2.1")
     assert after.catalog.meta.sources[0].id == "campus-resources"  # the slug of its title
     assert after.catalog.meta.campus == "mit"
     assert [e.field for e in after.catalog.history] == ["schema_version"]

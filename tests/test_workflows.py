@@ -216,7 +216,14 @@ def test_nightly_reports_then_decides(nightly: dict[str, Any]) -> None:
 
 
 def test_the_drift_session_writes_what_the_workflow_reads() -> None:
-    body = ast.unparse(nox_sessions()["drift"])
+    helper = next(
+        node
+        for node in noxfile_tree().body
+        if isinstance(node, ast.FunctionDef) and node.name == "drift_reports"
+    )
+    session = ast.unparse(nox_sessions()["drift"])
+    assert "drift_reports(" in session
+    body = session + ast.unparse(helper)
     assert "'exit-code'" in body
     assert "'drift.md'" in body
     assert "'--fail-on'" in body

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         parse_location,
     )
     from resource_catalog.models import (
+        Acceptance,
         CatalogMeta,
         Confidentiality,
         Conflict,
@@ -92,6 +93,7 @@ _LAZY = {
         "history": ("Change", "Event", "changes_catalog", "history_events"),
         "locations": ("BuildingRegistry", "find_locations", "load_buildings", "parse_location"),
         "models": (
+            "Acceptance",
             "CatalogMeta",
             "Confidentiality",
             "Conflict",
@@ -154,6 +156,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Acceptance",
     "AddResult",
     "BuildingRegistry",
     "Catalog",

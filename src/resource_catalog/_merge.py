@@ -21,6 +21,7 @@ from resource_catalog.history import Action, Event
 from resource_catalog.models import Conflict, Listing, Observation, Resource, Review
 
 __all__ = [
+    "ITEM_KEYS",
     "MERGED_FIELDS",
     "Context",
     "FieldConflict",
@@ -46,7 +47,7 @@ _KEYS: dict[str, Callable[[Any], Hashable]] = {
     "locations": lambda items: frozenset((x.building, x.room) for x in items),
     "links": lambda items: frozenset(x.url for x in items),
 }
-_ITEM_KEYS: dict[str, Callable[[Any], Hashable]] = {
+ITEM_KEYS: dict[str, Callable[[Any], Hashable]] = {
     "phones": lambda p: (p.number, p.extension, p.kind),
     "locations": lambda x: (x.building, x.room),
     "links": lambda x: x.url,
@@ -62,10 +63,11 @@ class FieldConflict(NamedTuple):
 
 
 class FieldUpdate(NamedTuple):
-    """A field whose value was taken from the page."""
+    """A field whose value was taken from the page (``note``: what to check about it)."""
 
     id: str
     field: str
+    note: str = ""
 
 
 def show(value: object) -> str:
@@ -134,6 +136,7 @@ def merge_record(
     conflicts: list[FieldConflict] = []
     recorded: list[Conflict] = []
     events: list[Event] = []
+    notes: list[str] = []
     base_obs = rec.observation(ctx.source_id)
     others = [o for o in rec.sources if o.source_id != ctx.source_id and o.listed]
     shown = field_values(listing)
@@ -147,20 +150,17 @@ def merge_record(
             reason = f"{name}: the page now gives none; kept the curated value"
             conflicts.append(FieldConflict(rec.id, name, reason))
         elif key(ours) == key(base):
-            if name in _ITEM_KEYS:
-                theirs, relabelled = carry_labels(ours, theirs, _ITEM_KEYS[name])
+            note = ""
+            if name in ITEM_KEYS:
+                theirs, relabelled = carry_labels(ours, theirs, ITEM_KEYS[name])
                 if relabelled:
+                    # Taken, not a conflict: the record is flagged so a person checks the
+                    # labels, and the plan says so on the update's line.
                     labels = ", ".join(map(repr, relabelled))
-                    conflicts.append(
-                        FieldConflict(
-                            rec.id,
-                            name,
-                            f"{name}: changed on the page; the curated label(s) {labels} "
-                            "were carried over: check them",
-                        )
-                    )
+                    note = f"the curated label(s) {labels} were carried over: check them"
+                    notes.append(f"{name}: changed on the page; {note}")
             update[name] = normalize_text(theirs) if name in {"name", "section"} else theirs
-            taken.append(FieldUpdate(rec.id, name))
+            taken.append(FieldUpdate(rec.id, name, note))
             events.append(event(Action.UPDATED, rec.id, ctx, name, ours, update[name]))
             continue
         elif any(key(getattr(o, name)) == key(ours) for o in others):
@@ -188,7 +188,7 @@ def merge_record(
             event(Action.UPDATED, rec.id, ctx, "sources", as_json([base_obs]), as_json([obs]))
         )
     update["sources"] = with_observation(rec.sources, obs)
-    reasons = [*extra_reasons, *(c.reason for c in conflicts)]
+    reasons = [*extra_reasons, *notes, *(c.reason for c in conflicts)]
     if reasons:
         update["review"] = flag_review(rec.review, reasons, ctx.today, recorded)
     return Resource.model_validate({**dict(rec), **update}), taken, conflicts, events

@@ -14,10 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from resource_catalog.checks import clip, finding
+from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.history import Event, parse_history
 from resource_catalog.migrate import source_ids_by_url, upgrade_meta, upgrade_resource
 from resource_catalog.models import Finding, Resource
-from resource_catalog.phones import suggest_e164
+from resource_catalog.phones import validate_phone_number
 from resource_catalog.store import HISTORY_FILE, Refused
 
 __all__ = ["check_identity", "history_events", "load_resource", "v1_upgrader"]
@@ -90,19 +91,80 @@ def load_resource(
     try:
         return Resource.model_validate(data)
     except ValidationError as exc:
-        rid = data.get("id") if isinstance(data, dict) else None
-        findings.extend(
-            finding(
-                "schema",
-                schema_message(err),
-                rel,
-                field_path(err["loc"]),
-                None if err["type"] == "missing" else show(err.get("input")),
-                rid if isinstance(rid, str) else None,
-            )
-            for err in exc.errors(include_url=False)
+        return _report_invalid(data, exc.errors(include_url=False), rel, findings)
+
+
+def _report_invalid(
+    data: Any, errors: Sequence[Any], rel: str, findings: list[Finding]
+) -> Resource | None:
+    """Findings for a record the schema rejects; the record without its bad phones when
+    they are all that is wrong."""
+    rid = data.get("id") if isinstance(data, dict) else None
+    rid = rid if isinstance(rid, str) else None
+    bad_phones = [e for e in errors if _bad_phone(e)]
+    findings.extend(_phone_findings(bad_phones, rel, rid))
+    findings.extend(
+        finding(
+            "schema",
+            schema_message(err),
+            rel,
+            field_path(err["loc"]),
+            None if err["type"] == "missing" else show(err.get("input")),
+            rid,
         )
+        for err in errors
+        if not _bad_phone(err)
+    )
+    if len(bad_phones) < len(errors):
         return None
+    # Only phones are wrong: the record is still a record (counted, its history events
+    # and its duplicates checked), read without them. The catalog stays invalid.
+    try:
+        return Resource.model_validate(_without(data, [e["loc"] for e in bad_phones]))
+    except ValidationError:
+        return None
+
+
+def _bad_phone(err: Any) -> bool:
+    """A phone number that is not in the stored form (``phones[i].number`` anywhere)."""
+    loc = err["loc"]
+    return (
+        len(loc) >= 3  # noqa: PLR2004 (phones, index, number)
+        and loc[-1] == "number"
+        and loc[-3] == "phones"
+        and err["type"] == "string_pattern_mismatch"
+        and isinstance(err.get("input"), str)
+    )
+
+
+def _phone_findings(errors: Sequence[Any], rel: str, rid: str | None) -> list[Finding]:
+    """One ``phone`` finding per bad number, in words, naming every field that holds it
+    (a number a page gave is in the record and in the page's observation)."""
+    fields: dict[str, list[str]] = {}
+    for err in errors:
+        fields.setdefault(err["input"], []).append(field_path(err["loc"]))
+    found = []
+    for number, where in fields.items():
+        try:
+            validate_phone_number(number)
+            reason = "not a phone number in the stored form"
+        except InvalidPhoneError as exc:
+            reason = exc.reason
+        also = f" (also in {', '.join(where[1:])})" if len(where) > 1 else ""
+        found.append(finding("phone", reason + also, rel, where[0], number, rid))
+    return found
+
+
+def _without(data: Any, locs: Sequence[Sequence[int | str]]) -> Any:
+    """``data`` (a record's JSON) without the phones at ``locs`` (``(..., "phones", i,
+    "number")``), later ones first so the indexes hold."""
+    copy = json.loads(json.dumps(data))
+    for loc in sorted(locs, key=lambda loc: [str(p).zfill(9) for p in loc], reverse=True):
+        holder = copy
+        for part in loc[:-2]:
+            holder = holder[part]
+        del holder[loc[-2]]
+    return copy
 
 
 _INVALID = object()
@@ -133,16 +195,29 @@ def json_data(raw: bytes, rel: str, findings: list[Finding]) -> Any:
 
 
 def history_events(
-    raw: bytes | None, records: dict[str, Resource], findings: list[Finding]
+    raw: bytes | None,
+    records: dict[str, Resource],
+    findings: list[Finding],
+    files: Sequence[str] = (),
 ) -> list[Event]:
+    """The events of history.jsonl, a finding per bad line and per id that no record has.
+
+    ``files`` are the resource file names: a record whose file exists but could not be
+    read has its own finding, and its events are not a second problem.
+    """
     if raw is None:
         return []
     events, problems = parse_history(raw)
+    on_disk = {name.removesuffix(".json") for name in files}
     findings.extend(
         finding("history", f"line {n}: {why}", HISTORY_FILE, f"line {n}") for n, why in problems
     )
     unknown = sorted(
-        {e.resource_id for e in events if e.resource_id and e.resource_id not in records}
+        {
+            e.resource_id
+            for e in events
+            if e.resource_id and e.resource_id not in records and e.resource_id not in on_disk
+        }
     )
     findings.extend(
         finding(
@@ -169,11 +244,6 @@ def schema_message(err: Any) -> str:
         return "unknown field (not in the schema; a typo?)"
     if err["type"] == "missing":
         return "required field is missing"
-    loc, value = err["loc"], err.get("input")
-    if loc and loc[-1] == "number" and "phones" in loc and isinstance(value, str):
-        e164 = suggest_e164(value)  # "617-253-2916": say the valid form, not just the pattern
-        if e164 is not None and e164 != value:
-            return f"{err['msg']}; write it as {e164}"
     return str(err["msg"])
 
 

@@ -21,10 +21,12 @@ from resource_catalog.models import CatalogMeta, Finding, Resource, Severity, St
 from resource_catalog.phones import validate_phone_number
 
 __all__ = [
+    "ACCEPTABLE",
     "NEW_LISTING_REASON",
     "check_across",
     "check_record",
     "finding",
+    "open_warnings",
     "review_overdue",
 ]
 
@@ -140,6 +142,21 @@ _fold_label = lru_cache(maxsize=4096)(fold)
 # --------------------------------------------------------------------------- across records
 
 
+#: Warnings a curator may accept (``review accept``): about two records, or two pages.
+ACCEPTABLE = (
+    "duplicate-link",
+    "duplicate-name",
+    "duplicate-phone",
+    "possible-duplicate",
+    "sources-disagree-links",
+    "sources-disagree-locations",
+    "sources-disagree-phones",
+)
+
+#: A warning, and for each record that may accept it what the acceptance must name.
+_Open = tuple[Finding, Mapping[str, str]]
+
+
 def check_across(
     resources: Sequence[Resource],
     files: Mapping[str, str],
@@ -151,16 +168,43 @@ def check_across(
 
     Duplicates are looked for among active records; each is blamed on the newer record
     of a pair (a record a sync created and nobody reviewed yet is newer than a reviewed
-    one; otherwise the later id), and the finding shows both names.
+    one; otherwise the later id), and the finding shows both names. A warning either
+    record of it accepted (``review.accepted``, naming the other record or the values)
+    is not reported.
     """
     active = sorted(
         (r for r in resources if r.status is Status.ACTIVE), key=lambda r: (_newness(r), r.id)
     )
+    accepted = {(r.id, a.finding, a.about) for r in active for a in r.review.accepted}
+    for found, about in _open_across(active, files):
+        if not any((rid, found.code, what) in accepted for rid, what in about.items()):
+            yield found
+    yield from _stale(active, files, today or dt.datetime.now(dt.UTC).date(), review_interval_days)
+
+
+def open_warnings(
+    resources: Sequence[Resource], resource_id: str, code: str
+) -> list[tuple[Finding, str]]:
+    """The ``code`` warnings about ``resource_id`` that it has not accepted yet, each with
+    what an acceptance on it must name (``about``)."""
+    active = sorted(
+        (r for r in resources if r.status is Status.ACTIVE), key=lambda r: (_newness(r), r.id)
+    )
+    files = {r.id: f"resources/{r.id}.json" for r in active}
+    own = next((r for r in active if r.id == resource_id), None)
+    done = {(a.finding, a.about) for a in own.review.accepted} if own else set()
+    return [
+        (found, about[resource_id])
+        for found, about in _open_across(active, files)
+        if found.code == code and resource_id in about and (code, about[resource_id]) not in done
+    ]
+
+
+def _open_across(active: Sequence[Resource], files: Mapping[str, str]) -> Iterable[_Open]:
     names = {r.id: fold(r.name) for r in active}  # folded once, asked for three times
     yield from _duplicates(active, files, names)
     yield from _similar_offices(active, files, names)
     yield from _disagreements(active, files)
-    yield from _stale(active, files, today or dt.datetime.now(dt.UTC).date(), review_interval_days)
 
 
 def _newness(resource: Resource) -> int:
@@ -170,7 +214,7 @@ def _newness(resource: Resource) -> int:
 
 def _duplicates(
     active: Sequence[Resource], files: Mapping[str, str], names: Mapping[str, str]
-) -> Iterable[Finding]:
+) -> Iterable[_Open]:
     checks: list[tuple[str, str, Callable[[Resource], list[str]]]] = [
         ("duplicate-name", "name", lambda r: [names[r.id]] if names[r.id] else []),
         (
@@ -189,7 +233,7 @@ def _duplicates(
             first = owners[0]
             for later in owners[1:]:
                 shown = later.name if code == "duplicate-name" else key
-                yield finding(
+                found = finding(
                     code,
                     f"same {field.rstrip('s')} as {files[first.id]} ({first.name!r})",
                     files[later.id],
@@ -198,6 +242,7 @@ def _duplicates(
                     later.id,
                     Severity.WARNING,
                 )
+                yield found, {later.id: first.id, first.id: later.id}
 
 
 _STOP = frozenset({"the", "of", "for", "and", "office", "mit", "a", "an", "s"})
@@ -212,7 +257,7 @@ def _name_key(folded: str) -> str:
 
 def _similar_offices(
     active: Sequence[Resource], files: Mapping[str, str], names: Mapping[str, str]
-) -> Iterable[Finding]:
+) -> Iterable[_Open]:
     """Records that share an acronym, or whose names share all significant words."""
     by_key: dict[str, list[Resource]] = defaultdict(list)
     for resource in active:
@@ -229,16 +274,18 @@ def _similar_offices(
             if pair in reported or names[first.id] == names[later.id]:
                 continue  # identical names are already a duplicate-name warning
             reported.add(pair)
-            yield finding(
+            found = finding(
                 "possible-duplicate",
-                f"looks like the same office as {files[first.id]} "
-                f"({first.name!r}); merge them or say why both exist",
+                f"looks like the same office as {files[first.id]} ({first.name!r}); merge "
+                f"them or say why both exist (`resource-catalog review accept {later.id} "
+                "--finding possible-duplicate --reason TEXT`)",
                 files[later.id],
                 "name",
                 later.name,
                 later.id,
                 Severity.WARNING,
             )
+            yield found, {later.id: first.id, first.id: later.id}
 
 
 def _contact_sets(resource: Resource, field: str) -> list[tuple[str, frozenset[str]]]:
@@ -255,7 +302,7 @@ def _contact_sets(resource: Resource, field: str) -> list[tuple[str, frozenset[s
     ]
 
 
-def _disagreements(active: Sequence[Resource], files: Mapping[str, str]) -> Iterable[Finding]:
+def _disagreements(active: Sequence[Resource], files: Mapping[str, str]) -> Iterable[_Open]:
     """Two pages that list one office with phones, rooms or links that contradict.
 
     A page that says less (a subset of what the other says) is not a contradiction.
@@ -268,16 +315,18 @@ def _disagreements(active: Sequence[Resource], files: Mapping[str, str]) -> Iter
             for i, (sid_a, a) in enumerate(sets):
                 for sid_b, b in sets[i + 1 :]:
                     if a and b and not (a <= b or b <= a):
-                        yield finding(
+                        value = f"{sid_a}: {', '.join(sorted(a))} | {sid_b}: {', '.join(sorted(b))}"
+                        found = finding(
                             f"sources-disagree-{field}",
                             f"{sid_a!r} lists {', '.join(sorted(a))} but {sid_b!r} lists "
                             f"{', '.join(sorted(b))}; check which is right",
                             files[resource.id],
                             field,
-                            f"{sid_a}: {', '.join(sorted(a))} | {sid_b}: {', '.join(sorted(b))}",
+                            value,
                             resource.id,
                             Severity.WARNING,
                         )
+                        yield found, {resource.id: value}
 
 
 def review_overdue(resource: Resource, today: dt.date, interval: int) -> bool:

@@ -83,6 +83,25 @@ class FetchError(ResourceCatalogError):
         self.status = status
 
 
+#: The reasons of a :class:`FetchError` that mean the server was never reached (no
+#: network, a name that does not resolve, nothing listening): the saved snapshots can
+#: still be read instead.
+UNREACHABLE_REASONS = (
+    "DNS lookup failed",
+    "connection refused",
+    "connection failed",
+    "timed out connecting",
+)
+
+
+def unreachable(message: str) -> bool:
+    """Whether an error message (``str`` of a :class:`FetchError`) says the server was
+    never reached, as opposed to a server that answered with an error."""
+    return message.startswith("could not fetch ") and any(
+        f": {reason}" in message for reason in UNREACHABLE_REASONS
+    )
+
+
 class ParseError(ResourceCatalogError, ValueError):
     """A page is not the resource page (no known sections, no listings)."""
 

@@ -193,7 +193,10 @@ def changes_since(catalog: Catalog, since: dt.date | dt.datetime | None) -> list
             kind = "created"
         else:
             kind = "updated"
-        fields = tuple(dict.fromkeys(e.field for e in events if e.field))
+        # A record created in the period is new as a whole: no field "changed".
+        fields = (
+            () if kind == "created" else tuple(dict.fromkeys(e.field for e in events if e.field))
+        )
         result.append(Change(rid, kind, events[-1].at, fields, record))
     return sorted(result, key=lambda c: (c.at, c.resource_id))
 

@@ -1,11 +1,12 @@
 """Pydantic models of the catalog: pure data, no I/O.
 
-Schema version 2.0: a catalog follows several source pages (``CatalogMeta.sources``,
+Schema version 2.x: a catalog follows several source pages (``CatalogMeta.sources``,
 each with an ``id`` and an optional reading :class:`~resource_catalog.profile.Profile`),
 and a record keeps what each page said about it in ``Resource.sources`` (one
 :class:`Observation` per page), so one office listed on several pages is one record.
-Version 1.0 (one source page, the record field ``source``) is read by
-:mod:`resource_catalog.migrate`.
+Version 2.1 adds a record's accepted warnings (``review.accepted``); a 2.0 catalog is
+read as it is, and written as 2.1 once a warning is accepted. Version 1.0 (one source
+page, the record field ``source``) is read by :mod:`resource_catalog.migrate`.
 
 JSON keys equal the field names. Every model forbids unknown fields so a typo such
 as ``phonez`` is an error, not silently ignored. Domain checks that need the
@@ -33,9 +34,9 @@ from pydantic import (
 
 from resource_catalog.profile import DialPlan, Profile
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 #: The versions this code reads; older ones are migrated (``resource-catalog migrate``).
-READABLE_VERSIONS = ("1.0", "2.0")
+READABLE_VERSIONS = ("1.0", "2.0", "2.1")
 
 #: A stable resource identifier: lowercase words joined by single hyphens.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -189,6 +190,20 @@ class Conflict(_Model):
     catalog: JsonValue = None
 
 
+class Acceptance(_Model):
+    """A curator's decision that a warning about a record is known and right (schema 2.1).
+
+    ``finding`` is the warning's code; ``about`` what it concerns, so the decision covers
+    that case only: the other record's id for the duplicate warnings, the values the
+    pages gave for ``sources-disagree-*``. A new duplicate or new values warn again.
+    """
+
+    finding: Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+    about: NonEmpty
+    reason: NonEmpty
+    accepted_on: dt.date
+
+
 class Review(_Model):
     """Curation state of a record."""
 
@@ -197,6 +212,19 @@ class Review(_Model):
     conflicts: list[Conflict] = []
     flagged_at: dt.date | None = None
     last_reviewed: dt.date | None = None
+    accepted: list[Acceptance] = Field(
+        default=[],
+        description="Warnings a curator accepted, each with the reason (schema 2.1).",
+    )
+
+    @model_serializer(mode="wrap")
+    def _accepted_only_when_any(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Written only when a warning was accepted: a record without any keeps the 2.0
+        form byte for byte, so adding the field rewrote no file."""
+        data = handler(self)
+        if isinstance(data, dict) and not self.accepted:
+            data.pop("accepted", None)
+        return data
 
 
 class Resource(_Model):

@@ -39,10 +39,18 @@ without a profile is read with :data:`DEFAULT_PROFILE`: the first page's rules.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 #: Where the main content usually is on a CMS page, most specific first.
 DEFAULT_CONTENT = (
@@ -77,6 +85,18 @@ class DialPlan(_Model):
     area_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
     prefixes: dict[Annotated[str, StringConstraints(pattern=r"^[0-9]$")], str]
     ambiguous: dict[str, str] = {}
+
+    @field_validator("prefixes", mode="before")
+    @classmethod
+    def _prefixes_are_a_mapping(cls, value: Any) -> Any:
+        """A list of exchanges cannot say which first digit dials which: say so in words."""
+        if value is not None and not isinstance(value, Mapping):
+            raise ValueError(
+                "prefixes maps an extension's first digit to the exchange it stands for, "
+                "e.g. {'3': '253', '8': '258'}; got a "
+                f"{type(value).__name__}, which does not say which digit dials which"
+            )
+        return value
 
 
 class Grouping(StrEnum):

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from pydantic import JsonValue, ValidationError
 
+from resource_catalog._merge import ITEM_KEYS, carry_labels
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.checks import review_overdue
@@ -55,6 +56,7 @@ __all__ = [
     "ResolveResult",
     "ReviewResult",
     "conflict_summary",
+    "find_record",
     "mark_reviewed",
     "resolve_conflict",
     "review_item",
@@ -145,7 +147,7 @@ def _oldest_first(day: dt.date | None, rid: str) -> tuple[bool, dt.date, str]:
 def review_item(catalog: CatalogSource, resource_id: str) -> QueueItem:
     """One record as the queue shows it (flagged or not); :class:`ReviewError` if unknown."""
     loaded = _catalog(catalog)
-    return QueueItem(_record(loaded, resource_id))
+    return QueueItem(find_record(loaded, resource_id))
 
 
 def differences(resource: Resource) -> tuple[Difference, ...]:
@@ -233,7 +235,7 @@ def resolve_conflict(
     directory = Path(path) if path is not None else default_catalog_dir()
     with catalog_lock(directory):
         catalog = load_for_change(directory)
-        record = _record(catalog, resource_id)
+        record = find_record(catalog, resource_id)
         conflict = _conflict(record, field, source_id)
         current = record.model_dump(mode="json")
         remaining = [c for c in record.review.conflicts if c is not conflict]
@@ -242,6 +244,11 @@ def resolve_conflict(
             current[field] = conflict.page
         try:
             updated = Resource.model_validate(current)
+            if take == "page" and field in ITEM_KEYS:  # the page says no labels: keep ours
+                kept, _ = carry_labels(
+                    getattr(record, field), getattr(updated, field), ITEM_KEYS[field]
+                )
+                updated = updated.model_copy(update={field: kept})
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in err["loc"])
@@ -282,7 +289,7 @@ def mark_reviewed(
     directory = Path(path) if path is not None else default_catalog_dir()
     with catalog_lock(directory):
         catalog = load_for_change(directory)
-        record = _record(catalog, resource_id)
+        record = find_record(catalog, resource_id)
         remaining = tuple(record.review.conflicts)
         if remaining:
             review = record.review.model_copy(update={"last_reviewed": day})
@@ -306,7 +313,7 @@ def mark_reviewed(
 # --------------------------------------------------------------------------- pieces
 
 
-def _record(catalog: Catalog, resource_id: str) -> Resource:
+def find_record(catalog: Catalog, resource_id: str) -> Resource:
     record = catalog.get(resource_id)
     if record is not None:
         return record

@@ -100,11 +100,12 @@ class SyncPlan:
         lines = []
         attached = dict(self.attached)
         for rec in self.updated:
-            fields = [u.field for u in self.taken if u.id == rec.id]
+            taken = [u for u in self.taken if u.id == rec.id]
             if rec.id in attached:
                 what = f"the listing {show(attached[rec.id])!r} joins this record"
-            elif fields:
-                what = f"took {', '.join(fields)} from the page"
+            elif taken:
+                what = f"took {', '.join(u.field for u in taken)} from the page"
+                what += "".join(f" ({u.field}: {u.note})" for u in taken if u.note)
             else:
                 what = "recorded the page"
             lines.append(f"update {rec.id}: {what}")
@@ -286,7 +287,8 @@ def _plan_removals(plan: SyncPlan, catalog: Catalog, report: DriftReport, ctx: C
         obs = rec.observation(ctx.source_id)
         if obs is None or not obs.listed or rec.id in matched:
             continue
-        sources = with_observation(rec.sources, obs.model_copy(update={"listed": False}))
+        dropped = obs.model_copy(update={"listed": False})
+        sources = with_observation(rec.sources, dropped)
         still = [o.source_id for o in sources if o.listed]
         update: dict[str, Any] = {"sources": sources}
         if rec.status is Status.ACTIVE and not still:
@@ -302,7 +304,9 @@ def _plan_removals(plan: SyncPlan, catalog: Catalog, report: DriftReport, ctx: C
                 reason = f"no longer listed on {ctx.source_id}; still listed on {', '.join(still)}"
                 update["review"] = flag_review(rec.review, [reason], ctx.today)
             plan.updated.append(rec.model_copy(update=update))
-            plan.events.append(event(Action.UPDATED, rec.id, ctx, "sources", None, None))
+            plan.events.append(
+                event(Action.UPDATED, rec.id, ctx, "sources", as_json([obs]), as_json([dropped]))
+            )
 
 
 def apply_plan(catalog: Catalog, plan: SyncPlan) -> Catalog:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from resource_catalog.catalog import Catalog
 from resource_catalog.errors import CatalogError, SyncError
 from resource_catalog.history import Action, Event, event_lines, now, sha256
-from resource_catalog.migrate import V1
+from resource_catalog.models import SCHEMA_VERSION
 from resource_catalog.pages.read import ScrapedPage
 from resource_catalog.store import catalog_lock, check_writable, save_catalog, snapshot_path
 from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
@@ -219,11 +219,12 @@ class MigrateResult:
 def migrate_catalog(
     path: str | os.PathLike[str] | None = None, *, at: dt.datetime | None = None
 ) -> MigrateResult:
-    """Rewrite a catalog in the current schema (2.0), atomically and under the lock.
+    """Rewrite a catalog in the current schema (2.1), atomically and under the lock.
 
     A 1.0 catalog is read as 2.0 in memory (each source gets an id, each record's
-    ``source`` becomes its first observation), validated, and saved in one commit with
-    a history event. A current catalog is left as it is. Raises :class:`CatalogError`
+    ``source`` becomes its first observation), validated, and saved as 2.1 in one commit
+    with a history event; a 2.0 catalog only changes its version (2.1 adds accepted
+    warnings). A current catalog is left as it is. Raises :class:`CatalogError`
     when the catalog is invalid (nothing is written).
     """
     directory = catalog_directory(path)
@@ -237,14 +238,19 @@ def migrate_catalog(
                 f"first: {first.file}: {first.field or first.code}: {first.message}",
                 validation.findings,
             )
-        if validation.schema_version != V1:
-            return MigrateResult(directory, validation.schema_version, ())
+        found = validation.schema_version
+        if found == SCHEMA_VERSION:
+            return MigrateResult(directory, found, ())
+        # 1.0 was read as 2.0 in memory; 2.0 is 2.1 without accepted warnings.
+        meta = validation.catalog.meta.model_copy(update={"schema_version": SCHEMA_VERSION})
         event = Event(
             at=at or now(),
             action=Action.UPDATED,
             field="schema_version",
-            before=V1,
-            after=validation.catalog.meta.schema_version,
+            before=found,
+            after=SCHEMA_VERSION,
         )
-        written = save_catalog(validation.catalog, directory, history=event_lines([event]))
-    return MigrateResult(directory, V1, tuple(written))
+        written = save_catalog(
+            validation.catalog.with_meta(meta), directory, history=event_lines([event])
+        )
+    return MigrateResult(directory, found, tuple(written))

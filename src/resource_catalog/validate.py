@@ -33,6 +33,9 @@ Finding codes (stable: tools filter on them)::
     warning  sources-disagree-*   two pages list one office with contradicting phones,
                                   locations or links (phones, locations, links)
     warning  stale-review         an active record was not reviewed within the interval
+
+The duplicate and ``sources-disagree-*`` warnings are not reported once a record of them
+accepted them (``review.accepted``, :mod:`resource_catalog.acceptance`).
 """
 
 from __future__ import annotations
@@ -218,7 +221,7 @@ def _validate_files(
             records[resource.id] = resource
             where[resource.id] = rel
             findings.extend(check_record(resource, rel, meta, registry))
-        history = history_events(files.history, records, findings)
+        history = history_events(files.history, records, findings, files.names)
         findings.extend(
             check_across(
                 list(records.values()),

@@ -255,6 +255,7 @@ def scrape_pages(
     html: str | os.PathLike[str] | None = None,
     url: str | None = None,
     profile: Profile | None = None,
+    offline: bool = False,
     jobs: int = 4,
     session_factory: Callable[[], requests.Session] | None = None,
     progress: Progress | None = None,
@@ -264,7 +265,8 @@ def scrape_pages(
     With ``path=None`` the one page given by ``html`` or ``url`` is read with ``profile``
     (default: the first page's rules). With a catalog, the chosen ``sources`` (default:
     all) are read through their own profiles: from ``html``/``url`` for one source, else
-    fetched from their URLs. Sources that cannot be read are reported in ``errors``.
+    their saved snapshots (``offline``), else fetched from their URLs. Sources that
+    cannot be read are reported in ``errors``.
     """
     if path is None:
         if html is None and url is None:
@@ -287,7 +289,7 @@ def scrape_pages(
         chosen,
         html=html,
         url=url,
-        offline=False,
+        offline=offline,
         jobs=jobs,
         session_factory=session_factory,
         progress=progress,

@@ -10,6 +10,7 @@ Modules that need requests or bs4 are imported inside the commands that use them
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,29 +24,39 @@ from resource_catalog.errors import ResourceCatalogError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: An interrupted command (Ctrl-C), as shells report a process ended by SIGINT.
+EXIT_INTERRUPTED = 130
 
 
 class _Group(click.Group):
-    """Turns library errors into one clear line and exit 2 (unless --debug)."""
+    """Turns library errors into one clear line and exit 2, Ctrl-C into exit 130.
+
+    With ``--debug`` the traceback is printed instead of the line, and the exit code
+    stays what it would have been: exit codes hold everywhere.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             code = super().invoke(ctx)
         except KeyboardInterrupt:
-            if _debug(ctx):
-                raise
-            click.echo("error: interrupted", err=True)
-            raise click.exceptions.Exit(EXIT_ERROR) from None
+            _report(ctx, "interrupted")
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except (ResourceCatalogError, OSError) as exc:
-            if _debug(ctx):
-                raise
             message = str(exc) if isinstance(exc, ResourceCatalogError) else os_message(exc)
-            click.echo(f"error: {message}", err=True)
+            _report(ctx, message)
             raise click.exceptions.Exit(EXIT_ERROR) from None
         # Commands return their exit code; click itself would discard it.
         if isinstance(code, int) and code:
             raise click.exceptions.Exit(code)
         return code
+
+
+def _report(ctx: click.Context, message: str) -> None:
+    """The error line on stderr, after the traceback of the exception being handled
+    when ``--debug`` is on."""
+    if _debug(ctx):
+        click.echo(traceback.format_exc().rstrip("\n"), err=True)
+    click.echo(f"error: {message}", err=True)
 
 
 class SubGroup(_Group):

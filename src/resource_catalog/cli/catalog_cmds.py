@@ -19,6 +19,7 @@ from resource_catalog.cli._base import (
     output_option,
     resolve_catalog,
 )
+from resource_catalog.errors import SchemaError
 
 
 @cli.command()
@@ -62,9 +63,14 @@ def schema(check: bool, directory: Path) -> int:
     from resource_catalog.schemas import stale_schemas, write_schemas  # noqa: PLC0415
 
     if check:
+        if not directory.is_dir():
+            raise SchemaError(
+                f"no schema directory {directory} here: run it in the repository, or pass --dir DIR"
+            )
         stale = stale_schemas(directory)
         for name in stale:
-            click.echo(f"{directory / name}: stale; run `resource-catalog schema`", err=True)
+            what = "stale" if (directory / name).is_file() else "missing"
+            click.echo(f"{directory / name}: {what}; run `resource-catalog schema`", err=True)
         return EXIT_FINDINGS if stale else EXIT_OK
     for path in write_schemas(directory):
         click.echo(f"wrote {path}")
@@ -128,11 +134,12 @@ def export(
         if output == "-":
             raise click.UsageError(f"--format {fmt} writes a directory: pass -o DIR")
         run_export(catalog, fmt, Path(output), include_retired=include_retired)
-        click.echo(f"wrote {fmt} to {output}", err=True)
     elif output == "-":
         run_export(catalog, fmt, sys.stdout, include_retired=include_retired)
+        return EXIT_OK
     else:
         run_export(catalog, fmt, Path(output), include_retired=include_retired)
+    click.echo(f"wrote {fmt} to {output}", err=True)  # every format says where it went
     return EXIT_OK
 
 

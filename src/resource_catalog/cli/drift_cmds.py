@@ -57,6 +57,19 @@ def _errors(errors: Mapping[str, str], checked: int) -> None:
         click.echo(f"error: {sid}: {message}" if checked > 1 else f"error: {message}", err=True)
 
 
+def _offline_hint(errors: Mapping[str, str]) -> None:
+    """A hint line when pages could not be reached at all (no network, DNS, refused)."""
+    from resource_catalog.errors import unreachable  # noqa: PLC0415
+
+    cut_off = [sid for sid, message in errors.items() if unreachable(message)]
+    if cut_off:
+        click.echo(
+            f"hint: {len(cut_off)} page(s) could not be reached (no network?); "
+            "--offline compares with the saved snapshots instead",
+            err=True,
+        )
+
+
 class _PageProgress:
     """One line per page read, on a terminal only (pages are read in parallel)."""
 
@@ -87,6 +100,7 @@ class _PageProgress:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read the page with this profile (JSON) instead of the default rules.",
 )
+@click.option("--offline", is_flag=True, help="Read the saved snapshots, fetch nothing.")
 @format_option(["json", "csv"], "json", "json objects or csv rows of the listings as parsed.")
 @output_option
 def scrape(
@@ -95,6 +109,7 @@ def scrape(
     url: str | None,
     html_file: Path | None,
     profile_file: Path | None,
+    offline: bool,
     fmt: str,
     output: str,
 ) -> int:
@@ -102,13 +117,16 @@ def scrape(
 
     With --source, each source's page is read through its profile (from --html FILE,
     --url URL or its own URL). Without --source, --url or --html is read with the
-    default rules (or --profile FILE). With neither, every source is fetched.
+    default rules (or --profile FILE). With neither, every source is fetched, or with
+    --offline read from its saved snapshot. Nothing is printed when no page could be read.
     """
     from resource_catalog.export import listings_to_csv, listings_to_json  # noqa: PLC0415
     from resource_catalog.workflows import read_profile, scrape_pages  # noqa: PLC0415
 
     if profile_file is not None and source_ids:
         raise click.UsageError("give --source ID (its own profile) or --profile FILE, not both")
+    if offline and (url is not None or html_file is not None):
+        raise click.UsageError("--offline reads the saved snapshots; it takes no --url or --html")
     standalone = not source_ids and (url is not None or html_file is not None)
     result = scrape_pages(
         None if standalone else resolve_catalog(catalog_dir),
@@ -116,11 +134,16 @@ def scrape(
         html=html_file,
         url=url,
         profile=read_profile(profile_file) if profile_file is not None else None,
+        offline=offline,
         progress=None if standalone else _PageProgress(len(source_ids) or 2),
     )
     for old, new in result.moved:
         warn(f"the page moved: {old} -> {new}")
     _errors(result.errors, len(set(result.source_ids)) + len(result.errors))
+    if not offline:
+        _offline_hint(result.errors)
+    if result.errors and not result.listings:
+        return EXIT_ERROR  # no page was read: an empty list would say "no listings"
     ids = result.source_ids if len(set(result.source_ids)) > 1 else None
     text = (
         listings_to_json(result.listings, ids)
@@ -143,10 +166,13 @@ def _render_reports(drift: CatalogDrift, directory: Path) -> None:
         write_text_atomic(directory / name, render(drift, fmt))
 
 
-def _exit(drift: CatalogDrift, fail_on: str) -> int:
+def _exit(drift: CatalogDrift, fail_on: str, *, offline: bool) -> int:
     from resource_catalog.drift import DriftSeverity  # noqa: PLC0415
 
-    _errors({e.id: e.error or "could not be checked" for e in drift.errors}, len(drift.sources))
+    errors = {e.id: e.error or "could not be checked" for e in drift.errors}
+    _errors(errors, len(drift.sources))
+    if not offline:
+        _offline_hint(errors)
     if drift.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if drift.has_drift(DriftSeverity(fail_on)) else EXIT_OK
@@ -200,11 +226,12 @@ def diff(
     )
     for old, new in result.moved:
         warn(f"the page moved: {old} -> {new}")
-    if result.drift.reports:  # when no source could be checked there is no report, only errors
-        emit(render(result.drift, fmt), output)
-        if report_dir is not None:
-            _render_reports(result.drift, report_dir)
-    return _exit(result.drift, fail_on)
+    # Always the whole report: when every source failed, each is an `error` row (the
+    # nightly summary must not be blank on the night it matters).
+    emit(render(result.drift, fmt), output)
+    if report_dir is not None:
+        _render_reports(result.drift, report_dir)
+    return _exit(result.drift, fail_on, offline=offline or html_file is not None)
 
 
 # -------------------------------------------------------------------------- check
@@ -247,9 +274,8 @@ def check(
         return EXIT_FINDINGS
     for old, new in result.diff.moved:
         warn(f"the page moved: {old} -> {new}")
-    if result.diff.drift.reports:
-        click.echo(render(result.diff.drift, fmt), nl=False)
-    return _exit(result.diff.drift, fail_on)
+    click.echo(render(result.diff.drift, fmt), nl=False)
+    return _exit(result.diff.drift, fail_on, offline=not live and url is None)
 
 
 # --------------------------------------------------------------------------- sync
@@ -299,6 +325,8 @@ def sync(
         for line in plan.summary():
             click.echo(printable(line))  # curated names may hold control characters
     _errors(result.errors, len(result.plans) + len(result.errors))
+    if not offline:
+        _offline_hint(result.errors)
     if dry_run and result.plans:
         click.echo("dry run: nothing written")
     elif result.plans:

@@ -40,17 +40,40 @@ REASON_WIDTH = 400
 _TAKE = "--take page|catalog"
 
 
-@cli.group(cls=SubGroup, invoke_without_command=True)
-@click.pass_context
-def review(ctx: click.Context) -> int | None:
-    """Work through the records a sync flagged: list, show, resolve, done.
+_QUEUE_FORMATS = ["text", "json", "markdown"]
+_STALE_HELP = "List the active records due for re-verification instead, oldest review first."
+_QUEUE_FORMAT_HELP = "text for people, json for tools, markdown for a checklist."
 
-    Bare `review` is `review list`. Every write holds the catalog's sync lock and
-    saves the record with its history event in one atomic commit.
+
+@cli.group(cls=SubGroup, invoke_without_command=True)
+@catalog_option
+@click.option("--stale", is_flag=True, help=_STALE_HELP + " (bare `review` only)")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_QUEUE_FORMATS),
+    default=None,
+    help=_QUEUE_FORMAT_HELP + " (bare `review` only) [default: text]",
+)
+@click.pass_context
+def review(
+    ctx: click.Context, catalog_dir: Path | None, stale: bool, fmt: str | None
+) -> int | None:
+    """Work through the records a sync flagged: list, show, resolve, done; accept warnings.
+
+    Bare `review` is `review list` and takes its options. Every write holds the
+    catalog's sync lock and saves the record with its history event in one atomic commit.
     """
     if ctx.invoked_subcommand is None:
-        code: int = ctx.invoke(list_queue)
+        code: int = ctx.invoke(list_queue, catalog_dir=catalog_dir, stale=stale, fmt=fmt or "text")
         return code
+    if stale or fmt is not None:
+        raise click.UsageError(
+            f"--stale and --format go after the subcommand: `review {ctx.invoked_subcommand} "
+            "--format ...`"
+        )
+    if catalog_dir is not None:  # `review --catalog DIR show ID`: the subcommand's default
+        ctx.default_map = {name: {"catalog_dir": catalog_dir} for name in review.commands}
     return None
 
 
@@ -175,16 +198,8 @@ _fmt = format_option(["text", "json"], "text", "text for people, json for tools.
 
 @review.command("list")
 @catalog_option
-@click.option(
-    "--stale",
-    is_flag=True,
-    help="List the active records due for re-verification instead, oldest review first.",
-)
-@format_option(
-    ["text", "json", "markdown"],
-    "text",
-    "text for people, json for tools, markdown for a checklist.",
-)
+@click.option("--stale", is_flag=True, help=_STALE_HELP)
+@format_option(_QUEUE_FORMATS, "text", _QUEUE_FORMAT_HELP)
 def list_queue(catalog_dir: Path | None, stale: bool, fmt: str) -> int:
     """The records needing review, oldest flag first (with --stale: those overdue).
 
@@ -318,6 +333,27 @@ def done(resource_id: str, catalog_dir: Path | None) -> int:
     return EXIT_OK
 
 
+@review.command("accept")
+@click.argument("resource_id", metavar="ID")
+@click.option("--finding", "code", required=True, metavar="CODE", help="The warning's code.")
+@click.option("--reason", required=True, help="Why the warning is right (kept in the record).")
+@catalog_option
+def accept(resource_id: str, code: str, reason: str, catalog_dir: Path | None) -> int:
+    """Accept a warning about a record as known and right, saying why.
+
+    For the duplicate warnings (possible-duplicate, duplicate-phone/-name/-link) and
+    sources-disagree-*: the decision is kept in the record's review.accepted, naming the
+    other record (or the pages' values), so validate --strict passes while a new
+    duplicate or contradiction still warns.
+    """
+    from resource_catalog.acceptance import accept_warning  # noqa: PLC0415
+
+    result = accept_warning(resolve_catalog(catalog_dir), resource_id, code, reason)
+    for item in result.accepted:
+        click.echo(f"{resource_id}: accepted {code} about {show_value(item.about, 80)}")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- history
 
 
@@ -326,9 +362,41 @@ def _event_text(event: Event) -> str:
     what = event.resource_id or "(catalog)"
     field = f" {event.field}" if event.field else ""
     page = f" [{event.source_id}]" if event.source_id else ""
+    return f"{when} {event.action.value} {what}{field}{page}: {_change_text(event)}"
+
+
+def _change_text(event: Event) -> str:
+    """``before -> after`` for people; when the two would print alike, the parts that
+    differ (an observation's description, a phone's label), so a line never reads A -> A."""
+    if event.before == event.after:
+        kept = show_value(event.after, 70)
+        return f"kept the catalog's value {kept}" if event.action.value == "resolved" else kept
     before, after = show_pair(event.before, event.after, 70)
-    change = f": {before} -> {after}"
-    return f"{when} {event.action.value} {what}{field}{page}{change}"
+    if before != after:
+        return f"{before} -> {after}"
+    parts = [
+        f"{key}: {' -> '.join(show_pair(old, new, 70))}"
+        for key, old, new in _differing(event.before, event.after)
+    ]
+    return "; ".join(parts) or f"{before} -> {after}"
+
+
+def _differing(before: JsonValue, after: JsonValue, key: str = "") -> list[tuple[str, Any, Any]]:
+    """(path, before, after) of the items or keys that differ between two JSON values."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            found
+            for k in dict.fromkeys([*before, *after])
+            if before.get(k) != after.get(k)
+            for found in _differing(before.get(k), after.get(k), f"{key}.{k}" if key else k)
+        ]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        items = [
+            (b, a, f"{key}[{i}]" if len(before) > 1 else key)
+            for i, (b, a) in enumerate(zip(before, after, strict=True))
+        ]
+        return [found for b, a, where in items if b != a for found in _differing(b, a, where)]
+    return [(key or "value", before, after)]
 
 
 @cli.command()
