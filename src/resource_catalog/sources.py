@@ -29,6 +29,7 @@ from resource_catalog.profile import Profile, SectionFrom
 from resource_catalog.store import (
     catalog_lock,
     check_writable,
+    free_snapshot_name,
     read_meta,
     save_catalog,
     snapshot_path,
@@ -145,7 +146,9 @@ def add_source(
         raise CatalogError(
             f"{origin} gives no URL: pass --url with the address the page was saved from"
         )
-    source = _source_entry(sid, page_url, name, inference)
+    source = _source_entry(
+        sid, page_url, name, inference, free_snapshot_name(catalog.meta, sid, target)
+    )
     _refuse_clash(catalog, source)
     if dry_run or (inference.confidence.value != "ok" and not force):
         return AddResult(source, inference, origin, dry_run=dry_run)
@@ -153,6 +156,8 @@ def add_source(
     with catalog_lock(target):
         catalog = load_for_change(target)  # again, under the lock: another writer may have added it
         _refuse_clash(catalog, source)
+        snapshot = free_snapshot_name(catalog.meta, sid, target)
+        source = source.model_copy(update={"snapshot": snapshot})
         updated = catalog.with_meta(
             catalog.meta.model_copy(update={"sources": [*catalog.meta.sources, source]})
         )
@@ -168,7 +173,7 @@ def add_source(
         written = save_catalog(
             updated,
             target,
-            snapshots={source.snapshot or f"{sid}.html": content},
+            snapshots={snapshot: content},
             history=event_lines([event]),
         )
     return AddResult(source, inference, origin, tuple(written))
@@ -200,7 +205,9 @@ def _page(
     return content, fetched.html or "", fetched.final_url, fetched.final_url
 
 
-def _source_entry(sid: str, url: str, title: str, inference: Inference) -> SourcePage:
+def _source_entry(
+    sid: str, url: str, title: str, inference: Inference, snapshot: str
+) -> SourcePage:
     profile = inference.profile
     headings = profile.section.source is SectionFrom.HEADING
     try:
@@ -210,7 +217,7 @@ def _source_entry(sid: str, url: str, title: str, inference: Inference) -> Sourc
             title=title,
             sections=list(inference.reading.sections) if headings else [],
             profile=profile,
-            snapshot=f"{sid}.html",
+            snapshot=snapshot,
         )
     except ValidationError as exc:
         problems = "; ".join(

@@ -75,6 +75,7 @@ __all__ = [
     "catalog_lock",
     "check_writable",
     "commit",
+    "free_snapshot_name",
     "journal_problem",
     "open_files",
     "parse_meta",
@@ -306,10 +307,53 @@ def read_meta(directory: Path) -> CatalogMeta:
 # --------------------------------------------------------------------------- saving
 
 
+def free_snapshot_name(meta: CatalogMeta, source_id: str, directory: Path | None = None) -> str:
+    """A snapshot file name for ``source_id`` that no other source of ``meta`` uses.
+
+    ``ID.html`` when it is free, else ``ID-2.html``, ``ID-3.html``... With
+    ``directory``, a name whose file already exists there is not free either (a file
+    no source claims is still not ours to overwrite).
+    """
+    taken = {s.snapshot for s in meta.sources if s.id != source_id and s.snapshot}
+    n = 1
+    while True:
+        name = f"{source_id}.html" if n == 1 else f"{source_id}-{n}.html"
+        path = directory / SNAPSHOTS_DIR / name if directory is not None else None
+        # A name unsafe as a file name is left for the model to reject with its message.
+        on_disk = path is not None and "/" not in name and (path.exists() or path.is_symlink())
+        if name not in taken and not on_disk:
+            return name
+        n += 1
+
+
 def to_json_bytes(model: BaseModel) -> bytes:
     """The canonical on-disk form of a model: 2-space JSON, field order, trailing newline."""
     text = json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     return text.encode("utf-8")
+
+
+def _refuse_unreadable(catalog: Catalog, meta_bytes: bytes) -> None:
+    """Raise :class:`CatalogError` when the catalog, once saved, would not load again.
+
+    ``model_copy(update=...)`` runs no validator, so a change can build metadata or a
+    record that its own model rejects (two sources sharing a snapshot file, a record
+    with two observations of one page). Every save passes here: ``catalog.json`` is
+    read back from the very bytes about to be written, and each record's model-level
+    rules are run again (its fields are already typed values, so this stays cheap).
+    """
+    try:
+        parse_meta(meta_bytes)
+    except CatalogError as exc:
+        raise CatalogError(f"refusing to save: {exc}; nothing was written") from None
+    for resource in catalog.resources:
+        try:
+            type(resource).model_validate(dict(resource))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            raise CatalogError(
+                f"refusing to save: record {resource.id!r} would not load again "
+                f"({first['msg']}); nothing was written"
+            ) from None
 
 
 def save_catalog(
@@ -331,7 +375,9 @@ def save_catalog(
     if target is None:
         raise CatalogError("save_catalog needs a directory: this catalog was not loaded from one")
     check_writable(target)
-    wanted: dict[Path, bytes] = {target / META_FILE: to_json_bytes(catalog.meta)}
+    meta_bytes = to_json_bytes(catalog.meta)
+    _refuse_unreadable(catalog, meta_bytes)
+    wanted: dict[Path, bytes] = {target / META_FILE: meta_bytes}
     for resource in catalog.resources:
         wanted[resource_path(target, resource.id)] = to_json_bytes(resource)
     for name, content in (snapshots or {}).items():

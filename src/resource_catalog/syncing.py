@@ -20,7 +20,13 @@ from resource_catalog.errors import CatalogError, SyncError
 from resource_catalog.history import Action, Event, event_lines, now, sha256
 from resource_catalog.migrate import V1
 from resource_catalog.pages.read import ScrapedPage
-from resource_catalog.store import catalog_lock, check_writable, save_catalog, snapshot_path
+from resource_catalog.store import (
+    catalog_lock,
+    check_writable,
+    free_snapshot_name,
+    save_catalog,
+    snapshot_path,
+)
 from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
 from resource_catalog.validate import load_for_change, refuse_invalid, validate_catalog
 from resource_catalog.workflows import (
@@ -185,7 +191,7 @@ def _mark_synced(
     Returns the catalog and the snapshot file name to write (``None``: nothing to save).
     """
     source = catalog.meta.source(source_id)
-    name = source.snapshot or f"{source_id}.html"
+    name = source.snapshot or free_snapshot_name(catalog.meta, source_id)
     saved: bytes | None = None
     if catalog.path is not None:
         file = snapshot_path(catalog.path, name)

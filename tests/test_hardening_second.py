@@ -1,0 +1,135 @@
+"""Issue 22: the second hostile review, of the many-sources features.
+
+One test or more per defect, named after its item, each reproducing the input of the
+report; then a test for each sibling found (the same mistake in another place). Every
+test here failed on the code before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from resource_catalog.cli import cli
+from resource_catalog.errors import CatalogError
+from resource_catalog.store import save_catalog
+from resource_catalog.validate import load_catalog, validate_catalog
+
+STRUCTURES = Path(__file__).resolve().parent / "data" / "structures"
+BASIC_NEEDS = next(STRUCTURES.glob("09-*.html"))
+FIRST_SNAPSHOT = "campus-resources.html"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def files_of(directory: Path) -> dict[str, bytes]:
+    """Every file of a catalog by relative path (lock files aside)."""
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
+
+
+def meta_of(directory: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((directory / "catalog.json").read_text("utf-8"))
+    return data
+
+
+def write_meta(directory: Path, data: dict[str, Any]) -> None:
+    (directory / "catalog.json").write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+
+
+def one_error(result: Result) -> str:
+    """The one error line of a command that could not do its job."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+# ------------------------------------------------ 1. a snapshot name already in use
+
+
+@pytest.mark.parametrize(
+    "naming",
+    [["--id", "campus-resources"], ["--title", "Campus Resources"]],
+    ids=["--id", "title"],
+)
+def test_1_add_never_takes_another_sources_snapshot(catalog_dir: Path, naming: list[str]) -> None:
+    first = (catalog_dir / "snapshots" / FIRST_SNAPSHOT).read_bytes()
+    result = run(
+        "sources", "add", "--html", BASIC_NEEDS, "--url", "https://example.edu/basic-needs",
+        *naming, "--catalog", catalog_dir,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (catalog_dir / "snapshots" / FIRST_SNAPSHOT).read_bytes() == first
+    assert validate_catalog(catalog_dir).ok()
+    added = load_catalog(catalog_dir).meta.source("campus-resources")
+    assert added.snapshot == "campus-resources-2.html"
+    assert (catalog_dir / "snapshots" / "campus-resources-2.html").read_bytes() == (
+        BASIC_NEEDS.read_bytes()
+    )
+    assert "saved snapshots/campus-resources-2.html" in result.output
+
+
+def test_1_add_leaves_a_snapshot_file_no_source_claims(catalog_dir: Path) -> None:
+    stray = catalog_dir / "snapshots" / "basic-needs.html"
+    stray.write_bytes(b"<p>kept by hand</p>")
+    result = run(
+        "sources", "add", "--html", BASIC_NEEDS, "--url", "https://example.edu/basic-needs",
+        "--id", "basic-needs", "--catalog", catalog_dir,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert stray.read_bytes() == b"<p>kept by hand</p>"
+    assert load_catalog(catalog_dir).meta.source("basic-needs").snapshot == "basic-needs-2.html"
+
+
+def test_1_sync_of_a_source_without_snapshot_never_takes_anothers(catalog_dir: Path) -> None:
+    # A second source, never synced, whose id's snapshot name the first source uses.
+    meta = meta_of(catalog_dir)
+    meta["sources"].append(
+        {"id": "campus-resources", "url": "https://example.edu/other", "title": "Other",
+         "snapshot": None}
+    )  # fmt: skip
+    write_meta(catalog_dir, meta)
+    first = (catalog_dir / "snapshots" / FIRST_SNAPSHOT).read_bytes()
+    other = catalog_dir.parent / "other.html"
+    other.write_bytes((catalog_dir / "snapshots" / FIRST_SNAPSHOT).read_bytes())
+    result = run("sync", "--source", "campus-resources", "--html", other, "--catalog", catalog_dir)
+    assert result.exit_code == 0, result.output
+    assert (catalog_dir / "snapshots" / FIRST_SNAPSHOT).read_bytes() == first
+    assert validate_catalog(catalog_dir).ok()
+    assert load_catalog(catalog_dir).meta.source("campus-resources").snapshot == (
+        "campus-resources-2.html"
+    )
+
+
+def test_1_no_save_writes_metadata_its_model_rejects(catalog_dir: Path) -> None:
+    catalog = load_catalog(catalog_dir)
+    (first,) = catalog.meta.sources
+    twin = first.model_copy(update={"id": "twin"})  # the same snapshot file
+    bad = catalog.with_meta(catalog.meta.model_copy(update={"sources": [first, twin]}))
+    before = files_of(catalog_dir)
+    with pytest.raises(CatalogError, match="share the snapshot file"):
+        save_catalog(bad, catalog_dir)
+    assert files_of(catalog_dir) == before
+
+
+def test_1_sibling_no_save_writes_a_record_its_model_rejects(catalog_dir: Path) -> None:
+    catalog = load_catalog(catalog_dir)
+    record = catalog.resources[0]
+    doubled = record.model_copy(update={"sources": [*record.sources, record.sources[0]]})
+    bad = catalog.replace([doubled, *catalog.resources[1:]])
+    before = files_of(catalog_dir)
+    with pytest.raises(CatalogError, match=f"record '{record.id}'.*one observation per source"):
+        save_catalog(bad, catalog_dir)
+    assert files_of(catalog_dir) == before
