@@ -12,10 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import responses
 from click.testing import CliRunner, Result
 
 from resource_catalog.cli import cli
 from resource_catalog.errors import CatalogError
+from resource_catalog.pages import read
+from resource_catalog.pages._encoding import _detected_codec, choose_encoding, decode_html
+from resource_catalog.pages._labels import codec_for_label
+from resource_catalog.pages.fetch import fetch_page
 from resource_catalog.store import save_catalog
 from resource_catalog.validate import load_catalog, validate_catalog
 
@@ -133,3 +138,89 @@ def test_1_sibling_no_save_writes_a_record_its_model_rejects(catalog_dir: Path) 
     with pytest.raises(CatalogError, match=f"record '{record.id}'.*one observation per source"):
         save_catalog(bad, catalog_dir)
     assert files_of(catalog_dir) == before
+
+
+# ------------------------------------------------ 2. a charset that is no text codec
+
+NOT_TEXT = ["rot13", "base64", "zlib_codec", "idna", "hex", "uu_codec", "punycode"]
+PAGE = (Path(__file__).resolve().parent / "data" / "campus-resources.html").read_bytes()
+
+
+def with_meta_charset(page: bytes, label: str) -> bytes:
+    return page.replace(b"<head>", f'<head><meta charset="{label}">'.encode(), 1)
+
+
+@pytest.mark.parametrize("label", NOT_TEXT)
+def test_2_a_label_that_is_no_text_encoding_is_ignored(label: str) -> None:
+    text = "<p>Caf\u00e9 \u2014 x3-1212</p>"
+    body = text.encode("utf-8")
+    assert decode_html(body, f"text/html; charset={label}") == text
+    assert choose_encoding(with_meta_charset(b"<head></head>", label)) == "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("latin1", "cp1252"), (" Windows-1251 ", "cp1251"), ("SHIFT_JIS", "cp932"),
+     ("gbk", "gb18030"), ("utf-16", "utf-16-le"), ("bogus", None), ("", None)],
+)  # fmt: skip
+def test_2_labels_are_read_as_the_whatwg_table_says(label: str, codec: str | None) -> None:
+    assert codec_for_label(label) == codec
+
+
+def test_2_sibling_the_detector_guess_is_a_text_encoding_too() -> None:
+    assert _detected_codec("rot13") is None
+    assert _detected_codec("latin_1") == "cp1252"
+    assert _detected_codec("big5") == "big5"
+
+
+def test_2_a_saved_page_declaring_rot13_is_read(tmp_path: Path) -> None:
+    saved = tmp_path / "page.html"
+    saved.write_bytes(with_meta_charset(PAGE, "rot13"))
+    result = run("scrape", "--html", saved, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "Student Support Services" in result.output
+
+
+def test_2_a_fetched_page_declaring_zlib_codec_is_read() -> None:
+    with responses.RequestsMock() as mock:
+        mock.get("https://example.edu/p", body=PAGE, content_type="text/html; charset=zlib_codec")
+        fetched = fetch_page("https://example.edu/p")
+    assert fetched.encoding == "utf-8"
+    assert "Student Support Services" in (fetched.html or "")
+
+
+def test_2_every_source_is_reported_when_one_snapshot_declares_base64(
+    full_catalog_dir: Path,
+) -> None:
+    snapshot = full_catalog_dir / "snapshots" / "oge-roles-relationships.html"
+    snapshot.write_bytes(with_meta_charset(snapshot.read_bytes(), "base64"))
+    result = run("diff", "--offline", "--format", "json", "--catalog", full_catalog_dir)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert len(report["sources"]) == 5
+    assert {s["status"] for s in report["sources"]} == {"clean"}
+
+
+def test_2_a_worker_fault_is_that_sources_error_and_the_others_are_reported(
+    full_catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = read.read_source
+
+    def faulty(source: Any, *args: Any, **kwargs: Any) -> Any:
+        if source.id == "oge-roles-relationships":
+            raise LookupError("a fault no reader expects")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(read, "read_source", faulty)
+    for command in ("diff", "sync"):
+        result = run(command, "--offline", "--catalog", full_catalog_dir)
+        assert "Traceback" not in result.output
+        assert result.exit_code == 2, result.output
+        assert "oge-roles-relationships: could not read the page: unexpected LookupError" in (
+            result.stderr
+        )
+    report = run("diff", "--offline", "--format", "json", "--catalog", full_catalog_dir)
+    statuses = {s["id"]: s["status"] for s in json.loads(report.stdout)["sources"]}
+    assert statuses.pop("oge-roles-relationships") == "error"
+    assert set(statuses.values()) == {"clean"}

@@ -32,7 +32,13 @@ from resource_catalog.errors import (
     ResourceCatalogError,
 )
 from resource_catalog.models import Listing, SourcePage, Status
-from resource_catalog.pages.read import ScrapedPage, read_page, read_source, read_sources
+from resource_catalog.pages.read import (
+    ScrapedPage,
+    read_page,
+    read_source,
+    read_sources,
+    unexpected_error,
+)
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 from resource_catalog.store import snapshot_path
 from resource_catalog.validate import ValidationResult, validate_catalog
@@ -152,6 +158,8 @@ def read_pages(
                     page = read_source(source, directory, url=url, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             page = exc
+        except Exception as exc:  # noqa: BLE001 (reported as the source's error, as in the pool)
+            page = unexpected_error(exc)
         if progress is not None:
             progress(source, page)
         return {source.id: page}

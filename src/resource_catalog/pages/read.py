@@ -36,6 +36,7 @@ __all__ = [
     "read_source",
     "read_sources",
     "scrape_page",
+    "unexpected_error",
 ]
 
 
@@ -224,6 +225,20 @@ def read_source(
     )
 
 
+def unexpected_error(exc: Exception) -> ResourceCatalogError:
+    """An exception no reader should raise, as one source's error (the cause kept).
+
+    A worker reading one of many sources reports it as that source's error, so a fault
+    met on one page never hides what the other pages said.
+    """
+    error = ResourceCatalogError(
+        f"could not read the page: unexpected {type(exc).__name__}: {exc} "
+        "(a fault in resource-catalog; please report it)"
+    )
+    error.__cause__ = exc
+    return error
+
+
 class _HostGate:
     """One fetch per host at a time."""
 
@@ -282,6 +297,8 @@ def read_sources(
                     page = read_source(source, directory, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             result: ScrapedPage | ResourceCatalogError | OSError = exc
+        except Exception as exc:  # noqa: BLE001 (one source's fault must not hide the others)
+            result = unexpected_error(exc)
         else:
             result = page
         if progress is not None:
