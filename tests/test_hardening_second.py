@@ -224,3 +224,68 @@ def test_2_a_worker_fault_is_that_sources_error_and_the_others_are_reported(
     statuses = {s["id"]: s["status"] for s in json.loads(report.stdout)["sources"]}
     assert statuses.pop("oge-roles-relationships") == "error"
     assert set(statuses.values()) == {"clean"}
+
+
+# ------------------------------------------------ 4. relisted on another page
+
+
+def retire_as_a_sync_would(directory: Path, resource_id: str) -> None:
+    data = json.loads((directory / "resources" / f"{resource_id}.json").read_text("utf-8"))
+    data["status"] = "retired"
+    for seen in data["sources"]:
+        seen["listed"] = False
+    (directory / "resources" / f"{resource_id}.json").write_text(
+        json.dumps(data, indent=2) + "\n", "utf-8"
+    )
+
+
+def add_second_page(directory: Path) -> Path:
+    """A second source whose page lists the same offices as the first one."""
+    meta = meta_of(directory)
+    meta["sources"].append(
+        {"id": "second-page", "url": "https://example.edu/second", "title": "Second"}
+    )
+    write_meta(directory, meta)
+    page = directory.parent / "second.html"
+    page.write_bytes(PAGE)
+    return page
+
+
+def test_4_an_office_retired_by_one_page_and_listed_by_another_is_active_again(
+    catalog_dir: Path,
+) -> None:
+    retire_as_a_sync_would(catalog_dir, "student-support-services")
+    second = add_second_page(catalog_dir)
+    before = run("diff", "--source", "second-page", "--html", second, "--format", "json",
+                 "--catalog", catalog_dir)  # fmt: skip
+    assert before.exit_code == 1, before.output
+    result = run("sync", "--source", "second-page", "--html", second, "--catalog", catalog_dir)
+    assert result.exit_code == 0, result.output
+    catalog = load_catalog(catalog_dir)
+    s3 = catalog["student-support-services"]
+    assert s3.status.value == "active"
+    assert s3.listed_on == ("second-page",)
+    assert s3.review.needs_review
+    assert any("second-page" in reason for reason in s3.review.reasons)
+    events = [e for e in catalog.history if e.resource_id == "student-support-services"]
+    assert events[-1].action.value == "relisted"
+    assert events[-1].source_id == "second-page"
+    exported = json.loads(run("export", "--format", "json", "--catalog", catalog_dir).stdout)
+    assert "student-support-services" in {r["id"] for r in exported}
+    after = run("diff", "--source", "second-page", "--html", second, "--catalog", catalog_dir)
+    assert after.exit_code == 0, after.output
+
+
+def test_4_a_record_its_curators_retired_stays_retired_when_another_page_lists_it(
+    catalog_dir: Path,
+) -> None:
+    path = catalog_dir / "resources" / "student-support-services.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["status"] = "retired"  # by hand: the first page still lists it
+    path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    second = add_second_page(catalog_dir)
+    result = run("sync", "--source", "second-page", "--html", second, "--catalog", catalog_dir)
+    assert result.exit_code == 0, result.output
+    s3 = load_catalog(catalog_dir)["student-support-services"]
+    assert s3.status.value == "retired"
+    assert set(s3.listed_on) == {"osc-campus-resources", "second-page"}
