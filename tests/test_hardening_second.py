@@ -16,11 +16,13 @@ import responses
 from click.testing import CliRunner, Result
 
 from resource_catalog.cli import cli
-from resource_catalog.errors import CatalogError
+from resource_catalog.errors import CatalogError, ReviewError
+from resource_catalog.models import Conflict
 from resource_catalog.pages import read
 from resource_catalog.pages._encoding import _detected_codec, choose_encoding, decode_html
 from resource_catalog.pages._labels import codec_for_label
 from resource_catalog.pages.fetch import fetch_page
+from resource_catalog.review import _conflict
 from resource_catalog.store import save_catalog
 from resource_catalog.validate import load_catalog, validate_catalog
 
@@ -289,3 +291,52 @@ def test_4_a_record_its_curators_retired_stays_retired_when_another_page_lists_i
     s3 = load_catalog(catalog_dir)["student-support-services"]
     assert s3.status.value == "retired"
     assert set(s3.listed_on) == {"osc-campus-resources", "second-page"}
+
+
+# ------------------------------------------------ 5. a conflict on a field sync never merges
+
+
+def add_conflict(directory: Path, resource_id: str, **conflict: Any) -> None:
+    path = directory / "resources" / f"{resource_id}.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["review"]["needs_review"] = True
+    data["review"]["conflicts"].append(conflict)
+    path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+
+
+@pytest.mark.parametrize("field", ["id", "status", "review", "sources", "nonsense"])
+def test_5_validate_reports_a_conflict_on_a_field_sync_does_not_merge(
+    catalog_dir: Path, field: str
+) -> None:
+    add_conflict(
+        catalog_dir, "student-support-services", field=field,
+        source_id="osc-campus-resources", page="mental-health", catalog="x",
+    )  # fmt: skip
+    found = [f for f in validate_catalog(catalog_dir).errors if f.code == "conflict"]
+    assert [(f.resource_id, f.field, f.value) for f in found] == [
+        ("student-support-services", "review.conflicts[0].field", field)
+    ]
+    before = files_of(catalog_dir)
+    result = run(
+        "review", "resolve", "student-support-services", "--field", field, "--take", "page",
+        "--catalog", catalog_dir,
+    )  # fmt: skip
+    one_error(result)
+    assert files_of(catalog_dir) == before
+
+
+def test_5_resolve_refuses_a_field_sync_does_not_merge(catalog_dir: Path) -> None:
+    record = load_catalog(catalog_dir)["student-support-services"]
+    odd = record.review.model_copy(
+        update={"conflicts": [Conflict(field="id", source_id="osc-campus-resources")]}
+    )
+    with pytest.raises(ReviewError, match="'id' is not a field a page can be in conflict on"):
+        _conflict(record.model_copy(update={"review": odd}), "id", None)
+
+
+def test_5_sibling_a_conflict_with_an_unknown_page_is_reported(catalog_dir: Path) -> None:
+    add_conflict(catalog_dir, "student-support-services", field="phones", source_id="no-such-page")
+    found = [f for f in validate_catalog(catalog_dir).errors if f.code == "unknown-source"]
+    assert [(f.field, f.value) for f in found] == [
+        ("review.conflicts[0].source_id", "no-such-page")
+    ]

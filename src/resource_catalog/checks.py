@@ -17,7 +17,14 @@ from typing import Any
 from resource_catalog._fold import fold
 from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.locations import BuildingRegistry, nearest_buildings
-from resource_catalog.models import CatalogMeta, Finding, Resource, Severity, Status
+from resource_catalog.models import (
+    MERGED_FIELDS,
+    CatalogMeta,
+    Finding,
+    Resource,
+    Severity,
+    Status,
+)
 from resource_catalog.phones import validate_phone_number
 
 __all__ = [
@@ -125,6 +132,36 @@ def check_record(
                 f"sources[{i}].section",
                 obs.section,
                 rid,
+            )
+    yield from _conflict_findings(resource, rel, pages)
+
+
+def _conflict_findings(
+    resource: Resource, rel: str, pages: Mapping[str, object]
+) -> Iterable[Finding]:
+    """A conflict must be one a sync could have recorded: a merged field, a known page.
+
+    Anything else (``id``, ``status``...) would let ``review resolve --take page`` write
+    a field no page owns.
+    """
+    for i, conflict in enumerate(resource.review.conflicts):
+        if conflict.field not in MERGED_FIELDS:
+            yield finding(
+                "conflict",
+                f"a conflict can only be on a field sync merges ({', '.join(MERGED_FIELDS)})",
+                rel,
+                f"review.conflicts[{i}].field",
+                conflict.field,
+                resource.id,
+            )
+        if conflict.source_id not in pages:
+            yield finding(
+                "unknown-source",
+                f"no source with this id in catalog.json (its sources: {', '.join(pages)})",
+                rel,
+                f"review.conflicts[{i}].source_id",
+                conflict.source_id,
+                resource.id,
             )
 
 

@@ -175,6 +175,10 @@ class Observation(Source):
     listed: bool = True
 
 
+#: The fields a sync merges from a page into a record (and so the only ones in conflict).
+MERGED_FIELDS = ("name", "section", "description", "phones", "locations", "links")
+
+
 class Conflict(_Model):
     """A field that a page and the curators both changed: the curated value was kept.
 

@@ -317,6 +317,12 @@ def _record(catalog: Catalog, resource_id: str) -> Resource:
 
 
 def _conflict(record: Resource, field: str, source_id: str | None) -> Conflict:
+    if field not in MERGED_FIELDS:
+        raise ReviewError(
+            f"{field!r} is not a field a page can be in conflict on (those are "
+            f"{', '.join(MERGED_FIELDS)}); nothing was written",
+            record.id,
+        )
     conflicts = record.review.conflicts
     matching = [c for c in conflicts if c.field == field and source_id in (None, c.source_id)]
     if len(matching) == 1:

@@ -17,8 +17,9 @@ Finding codes (stable: tools filter on them)::
     error    duplicate-id         two files carry one id
     error    phone                a phone number is not a valid number
     error    building             a location's building is not in the registry
-    error    unknown-source       an observation names a source catalog.json lacks
+    error    unknown-source       an observation (or a conflict) names a source catalog.json lacks
     error    unknown-section      an observation's section is not one of its source's
+    error    conflict             a review conflict names a field sync does not merge
     error    profile              a source's profile has a CSS selector that does not parse
     error    symlink              a resource file (or resources/, or history.jsonl) is a link
                                   out of the catalog
