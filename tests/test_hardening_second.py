@@ -8,6 +8,9 @@ test here failed on the code before its fix.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -340,3 +343,120 @@ def test_5_sibling_a_conflict_with_an_unknown_page_is_reported(catalog_dir: Path
     assert [(f.field, f.value) for f in found] == [
         ("review.conflicts[0].source_id", "no-such-page")
     ]
+
+
+# ------------------------------------------------ 7. snapshots out of the catalog, huge pages
+
+SECRET = "Outside Secret Office"
+
+
+def cli_process(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The command line in a process of its own, so a hang fails the test, not the run."""
+    return subprocess.run(  # noqa: S603 (our own interpreter running our own CLI)
+        [sys.executable, "-m", "resource_catalog", *(str(a) for a in args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def link_snapshot_out(directory: Path) -> Path:
+    """The first source's snapshot made a link to a page outside the catalog."""
+    outside = directory.parent / "outside.html"
+    outside.write_bytes(PAGE.replace(b"Student Support Services", SECRET.encode()))
+    snapshot = directory / "snapshots" / FIRST_SNAPSHOT
+    snapshot.unlink()
+    snapshot.symlink_to(outside)
+    return outside
+
+
+def test_7_validate_reports_a_snapshot_linked_out_of_the_catalog(catalog_dir: Path) -> None:
+    link_snapshot_out(catalog_dir)
+    found = [f for f in validate_catalog(catalog_dir).errors if f.code == "symlink"]
+    assert [(f.file, f.field, f.value) for f in found] == [
+        ("catalog.json", "sources[0].snapshot", FIRST_SNAPSHOT)
+    ]
+    result = run("check", "--catalog", catalog_dir)
+    assert result.exit_code == 1
+    assert SECRET not in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["diff", "--offline"],
+        ["sync", "--offline"],
+        ["sources", "test", "osc-campus-resources"],
+    ],
+)
+def test_7_no_reader_follows_a_snapshot_linked_out(catalog_dir: Path, command: list[str]) -> None:
+    link_snapshot_out(catalog_dir)
+    before = files_of(catalog_dir)
+    result = run(*command, "--catalog", catalog_dir)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert SECRET not in result.output
+    assert files_of(catalog_dir) == before
+
+
+def test_7_the_reader_itself_refuses_a_snapshot_linked_out(catalog_dir: Path) -> None:
+    link_snapshot_out(catalog_dir)
+    (source,) = load_catalog_meta(catalog_dir).sources
+    with pytest.raises(CatalogError, match="symbolic link out of the catalog"):
+        read.read_source(source, catalog_dir, offline=True)
+
+
+def load_catalog_meta(directory: Path) -> Any:
+    from resource_catalog.store import read_meta  # noqa: PLC0415 (one test's helper)
+
+    return read_meta(directory)
+
+
+def test_7_a_huge_saved_page_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as handle:
+        handle.truncate(600_000_000)  # sparse: no disk used
+    add = ("sources", "add", "--html", huge, "--url", "https://example.edu/x", "--dry-run")
+    for command in (("scrape", "--html", huge), add):
+        line = one_error(run(*command))
+        assert "too large to be a page (600000000 bytes; the limit is 5000000)" in line
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_7_a_device_as_the_page_is_refused(device: str) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"{device} is not on this system")
+    line = one_error(run("scrape", "--html", device))
+    assert "is not a regular file" in line
+
+
+def test_7_a_fifo_as_the_page_or_a_snapshot_never_hangs(catalog_dir: Path) -> None:
+    fifo = catalog_dir.parent / "page.fifo"
+    os.mkfifo(fifo)
+    done = cli_process("scrape", "--html", fifo)
+    assert done.returncode == 2, done.stderr
+    assert "is not a regular file" in done.stderr
+    snapshot = catalog_dir / "snapshots" / FIRST_SNAPSHOT
+    snapshot.unlink()
+    os.mkfifo(snapshot)
+    found = [f for f in validate_catalog(catalog_dir).errors if f.code == "unreadable"]
+    assert [f.field for f in found] == ["sources[0].snapshot"]
+    done = cli_process("sources", "test", "osc-campus-resources", "--catalog", catalog_dir)
+    assert done.returncode == 2, done.stderr
+    assert "not a regular file" in done.stderr
+
+
+def test_7_sibling_sync_compares_with_the_old_snapshot_within_the_limit(
+    catalog_dir: Path,
+) -> None:
+    # The old snapshot grew past the limit by hand: sync --html does not read it whole,
+    # it saves the page given in its place.
+    snapshot = catalog_dir / "snapshots" / FIRST_SNAPSHOT
+    with snapshot.open("r+b") as handle:
+        handle.truncate(600_000_000)
+    page = catalog_dir.parent / "page.html"
+    page.write_bytes(PAGE)
+    result = run("sync", "--html", page, "--catalog", catalog_dir)
+    assert result.exit_code == 0, result.output
+    assert snapshot.read_bytes() == PAGE

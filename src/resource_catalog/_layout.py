@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from resource_catalog._atomic import TEMP_SUFFIX
@@ -30,6 +31,7 @@ __all__ = [
     "layout_file",
     "resource_path",
     "snapshot_path",
+    "snapshot_problem",
 ]
 
 META_FILE = "catalog.json"
@@ -58,6 +60,30 @@ def snapshot_path(directory: Path, name: str) -> Path:
     if not _SNAPSHOT_RE.fullmatch(name):
         raise CatalogError(f"refusing unsafe snapshot file name {name!r}")
     return directory / SNAPSHOTS_DIR / name
+
+
+def snapshot_problem(directory: Path, name: str) -> tuple[str, str] | None:
+    """Why the snapshot ``name`` must not be read, as (finding code, message), or ``None``
+    (a missing file is no problem).
+
+    A snapshot is read as the page itself, and git stores symbolic links, so a pull
+    request could make one point anywhere: it must resolve inside the catalog, and be
+    a regular file (not a FIFO or a device).
+    """
+    path = snapshot_path(directory, name)
+    if (path.is_symlink() or path.parent.is_symlink()) and not inside(path, directory):
+        return "symlink", f"{SNAPSHOTS_DIR}/{name} is a symbolic link out of the catalog; not read"
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return "unreadable", f"{SNAPSHOTS_DIR}/{name} cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return "unreadable", (
+            f"{SNAPSHOTS_DIR}/{name} is not a regular file (a FIFO or a device); not read"
+        )
+    return None
 
 
 def layout_file(rel: str) -> bool:

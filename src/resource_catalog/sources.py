@@ -33,6 +33,7 @@ from resource_catalog.store import (
     read_meta,
     save_catalog,
     snapshot_path,
+    snapshot_problem,
 )
 from resource_catalog.validate import load_for_change, refuse_invalid
 
@@ -188,9 +189,10 @@ def _page(
 ) -> tuple[bytes, str, str, str | None]:
     """(raw bytes, decoded text, where it came from, its URL) of the page to onboard."""
     from resource_catalog.pages._encoding import decode_html  # noqa: PLC0415
+    from resource_catalog.pages._local import read_page_file  # noqa: PLC0415
 
     if html is not None:
-        content = Path(html).read_bytes()
+        content = read_page_file(html)
         return content, decode_html(content), str(html), url
     if url is None:
         raise CatalogError("give the page to add: --url URL, or --html FILE [--url URL]")
@@ -278,6 +280,9 @@ def test_source(
     if profile is not None:
         source = source.model_copy(update={"profile": profile})
     if html is None:
+        problem = snapshot_problem(target, source.snapshot) if source.snapshot else None
+        if problem is not None:
+            raise CatalogError(problem[1])
         if not source.snapshot or not snapshot_path(target, source.snapshot).is_file():
             raise CatalogError(f"source {source_id!r} has no saved snapshot: pass --html FILE")
         html = snapshot_path(target, source.snapshot)

@@ -58,6 +58,7 @@ from resource_catalog._layout import (
     inside,
     resource_path,
     snapshot_path,
+    snapshot_problem,
 )
 from resource_catalog.catalog import Catalog
 from resource_catalog.errors import CatalogError, CatalogLockedError
@@ -86,6 +87,7 @@ __all__ = [
     "same_json",
     "save_catalog",
     "snapshot_path",
+    "snapshot_problem",
     "to_json_bytes",
 ]
 

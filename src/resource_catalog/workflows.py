@@ -40,7 +40,7 @@ from resource_catalog.pages.read import (
     unexpected_error,
 )
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
-from resource_catalog.store import snapshot_path
+from resource_catalog.store import snapshot_path, snapshot_problem
 from resource_catalog.validate import ValidationResult, validate_catalog
 
 if TYPE_CHECKING:
@@ -178,13 +178,16 @@ def _previous(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> list[L
     """The listings of the saved snapshot, for order changes, when the page is not it."""
     if catalog.path is None or not source.snapshot:
         return None
+    if snapshot_problem(catalog.path, source.snapshot) is not None:
+        return None
     saved = snapshot_path(catalog.path, source.snapshot)
-    if not saved.is_file() or saved.read_bytes() == page.content:
+    if not saved.is_file():
         return None
     try:
-        return read_page(saved, source=source, campus=campus_of(catalog)).listings
+        previous = read_page(saved, source=source, campus=campus_of(catalog))
     except (ResourceCatalogError, OSError):
         return None
+    return None if previous.content == page.content else previous.listings
 
 
 def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceDrift:

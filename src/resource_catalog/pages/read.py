@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from resource_catalog.errors import FetchError, ResourceCatalogError
+from resource_catalog.errors import CatalogError, FetchError, ResourceCatalogError
 from resource_catalog.models import Listing, SourcePage
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
@@ -129,8 +129,9 @@ def read_page(
     :class:`OSError` when it cannot be read.
     """
     from resource_catalog.pages._encoding import decode_html  # noqa: PLC0415 (no requests)
+    from resource_catalog.pages._local import read_page_file  # noqa: PLC0415
 
-    content = Path(path).read_bytes()
+    content = read_page_file(path)
     reading = _parse(decode_html(content), source, base_url, seconds, profile, campus)
     return ScrapedPage(
         listings=reading.listings,
@@ -210,9 +211,17 @@ def read_source(
     from), from its saved snapshot (``offline``), or fetched from ``url`` or its own URL.
     ``campus`` is the catalog's campus.
     """
-    from resource_catalog.store import SNAPSHOTS_DIR, snapshot_path  # noqa: PLC0415
+    from resource_catalog.store import (  # noqa: PLC0415
+        SNAPSHOTS_DIR,
+        snapshot_path,
+        snapshot_problem,
+    )
 
     snapshot = snapshot_path(directory, source.snapshot) if directory and source.snapshot else None
+    if directory and source.snapshot and (problem := snapshot_problem(directory, source.snapshot)):
+        if html_file is None:
+            raise CatalogError(problem[1])
+        snapshot = None  # the page is given: the snapshot is not needed
     if html_file is not None:
         return read_page(html_file, source=source, base_url=url, campus=campus)
     if offline:
