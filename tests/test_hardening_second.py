@@ -460,3 +460,41 @@ def test_7_sibling_sync_compares_with_the_old_snapshot_within_the_limit(
     result = run("sync", "--html", page, "--catalog", catalog_dir)
     assert result.exit_code == 0, result.output
     assert snapshot.read_bytes() == PAGE
+
+
+# ------------------------------------------------ 8. a selector typo in a profile
+
+TYPOS = ["div[", "p:nth-child(2n+", "..x", "h2,,h3"]
+
+
+@pytest.mark.parametrize("typo", TYPOS)
+def test_8_a_selector_typo_in_a_profile_file_is_one_clear_error(
+    catalog_dir: Path, typo: str
+) -> None:
+    profile = catalog_dir.parent / "profile.json"
+    profile.write_text(json.dumps({"version": 1, "drop": [typo]}), "utf-8")
+    saved = catalog_dir / "snapshots" / FIRST_SNAPSHOT
+    for command in (
+        ("scrape", "--html", saved, "--profile", profile),
+        ("sources", "test", "osc-campus-resources", "--profile", profile,
+         "--catalog", catalog_dir),
+    ):  # fmt: skip
+        line = one_error(run(*command))
+        assert f"drop[0] {typo!r}: not a CSS selector" in line
+
+
+@pytest.mark.parametrize("typo", TYPOS)
+def test_8_a_selector_typo_in_catalog_json_is_one_clear_error(catalog_dir: Path, typo: str) -> None:
+    meta = meta_of(catalog_dir)
+    meta["sources"][0]["profile"] = {"version": 1, "listings": {"selector": typo}}
+    write_meta(catalog_dir, meta)
+    saved = catalog_dir / "snapshots" / FIRST_SNAPSHOT
+    for command in (
+        ("sources", "test", "osc-campus-resources", "--catalog", catalog_dir),
+        ("scrape", "--source", "osc-campus-resources", "--html", saved,
+         "--catalog", catalog_dir),
+    ):  # fmt: skip
+        result = run(*command)
+        assert "Traceback" not in result.output
+        assert result.exit_code == 2, result.output
+        assert f"listings.selector {typo!r}: not a CSS selector" in result.stderr

@@ -234,19 +234,24 @@ def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceD
 
 
 def read_profile(path: str | os.PathLike[str]) -> Profile:
-    """A profile from a JSON file; :class:`CatalogError` naming every problem when invalid."""
+    """A profile from a JSON file; :class:`CatalogError` naming every problem when invalid
+    (a selector soupsieve cannot parse among them, as ``validate`` reports it)."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read the profile {path}: {exc.strerror or exc}") from exc
     try:
-        return Profile.model_validate_json(raw)
+        profile = Profile.model_validate_json(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
             for e in exc.errors(include_url=False)
         )
         raise CatalogError(f"{path} is not a valid profile: {problems}") from None
+    from resource_catalog.pages.profiles import refuse_bad_selectors  # noqa: PLC0415 (soupsieve)
+
+    refuse_bad_selectors(profile, f"the profile {path}")
+    return profile
 
 
 @dataclass(frozen=True)

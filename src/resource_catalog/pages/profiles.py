@@ -18,7 +18,7 @@ import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from resource_catalog._fold import fold
-from resource_catalog.errors import ProfileMismatchError
+from resource_catalog.errors import CatalogError, ProfileMismatchError
 from resource_catalog.pages.text import Budget, spans, text_of
 from resource_catalog.profile import DEFAULT_CONTENT, Grouping, Profile, SectionFrom
 
@@ -26,6 +26,7 @@ __all__ = [
     "CHROME_SELECTORS",
     "CHROME_TAGS",
     "choose_content",
+    "refuse_bad_selectors",
     "select",
     "select_each",
     "selector_problems",
@@ -89,6 +90,19 @@ def selector_problems(profile: Profile) -> list[tuple[str, str, str]]:
             first = str(exc).splitlines()[0]
             found.append((where, selector, f"not a CSS selector soupsieve can read: {first}"))
     return found
+
+
+def refuse_bad_selectors(profile: Profile, whose: str = "the profile") -> None:
+    """Raise :class:`CatalogError` naming every selector of ``profile`` that does not parse.
+
+    The same check as ``validate``'s, run before a page is read through a profile that
+    validate never saw (``--profile FILE``, a hand-edited catalog.json read without
+    validating it), so a typo is one clear message, not a traceback.
+    """
+    problems = selector_problems(profile)
+    if problems:
+        listed = "; ".join(f"{where} {selector!r}: {why}" for where, selector, why in problems)
+        raise CatalogError(f"{whose} has a selector that does not parse: {listed}")
 
 
 class _Simple:

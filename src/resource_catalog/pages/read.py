@@ -94,8 +94,13 @@ def _parse(
 ) -> Reading:
     from resource_catalog.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
     from resource_catalog.pages.parse import read_listings  # noqa: PLC0415
+    from resource_catalog.pages.profiles import refuse_bad_selectors  # noqa: PLC0415
 
     plan = MIT_DIAL_PLAN if isinstance(campus, _Default) else campus
+    chosen = source.profile if source is not None else profile
+    if chosen is not None:
+        whose = f"the profile of {source.id}" if source is not None else "the profile"
+        refuse_bad_selectors(chosen, whose)
     if source is None:
         return read_listings(html, profile=profile, base_url=base_url, seconds=seconds, campus=plan)
     profile = source.profile
