@@ -498,3 +498,41 @@ def test_8_a_selector_typo_in_catalog_json_is_one_clear_error(catalog_dir: Path,
         assert "Traceback" not in result.output
         assert result.exit_code == 2, result.output
         assert f"listings.selector {typo!r}: not a CSS selector" in result.stderr
+
+
+# ------------------------------------------------ 9. a dial plan that is not digits
+
+
+@pytest.mark.parametrize(
+    ("plan", "field"),
+    [
+        ({"prefixes": {"3": "25x"}}, "prefixes.3"),
+        ({"prefixes": {"3": ""}}, "prefixes.3"),
+        ({"prefixes": {"3": "2531234"}}, "prefixes.3"),
+        ({"prefixes": {"3": "253"}, "ambiguous": {"x": "why"}}, "ambiguous.x"),
+        ({"prefixes": {"3": "253"}, "country_code": 0}, "country_code"),
+        ({"prefixes": {"3": "253"}, "country_code": 10**20}, "country_code"),
+    ],
+)
+def test_9_validate_rejects_a_dial_plan_a_read_would_crash_on(
+    full_catalog_dir: Path, plan: dict[str, Any], field: str
+) -> None:
+    meta = meta_of(full_catalog_dir)
+    meta["campus"] = {"name": "X", "area_code": "617", **plan}
+    write_meta(full_catalog_dir, meta)
+    (problem,) = validate_catalog(full_catalog_dir).errors
+    assert problem.code == "catalog-json"
+    assert f"campus.DialPlan.{field}" in problem.message
+    result = run("diff", "--offline", "--catalog", full_catalog_dir)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2
+
+
+def test_9_sibling_a_page_profile_with_such_a_plan_is_refused_too(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.json"
+    campus = {"name": "X", "area_code": "203", "prefixes": {"2": "43y"}}
+    profile.write_text(json.dumps({"version": 1, "campus": campus}), "utf-8")
+    saved = tmp_path / "page.html"
+    saved.write_bytes(PAGE)
+    line = one_error(run("scrape", "--html", saved, "--profile", profile))
+    assert "is not a valid profile" in line
