@@ -536,3 +536,66 @@ def test_9_sibling_a_page_profile_with_such_a_plan_is_refused_too(tmp_path: Path
     saved.write_bytes(PAGE)
     line = one_error(run("scrape", "--html", saved, "--profile", profile))
     assert "is not a valid profile" in line
+
+
+# ------------------------------------------------ 10. URLs urlsplit rejects; 16. credentials
+
+BAD_URLS = {
+    "http://[::1": "Invalid IPv6 URL",
+    "http://[::1/x": "Invalid IPv6 URL",
+    "http://example.edu:99999/x": "out of range",
+    "http://example.edu:-1/x": "Port could not be cast",
+    "http://user:secret@example.edu/x": "may not carry a user name or password",
+    "https://token@example.edu/x": "may not carry a user name or password",
+}
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_10_add_refuses_a_url_no_reader_could_use(catalog_dir: Path, url: str) -> None:
+    before = files_of(catalog_dir)
+    result = run("sources", "add", "--html", BASIC_NEEDS, "--url", url, "--id", "x",
+                 "--catalog", catalog_dir)  # fmt: skip
+    assert BAD_URLS[url] in one_error(result)
+    assert files_of(catalog_dir) == before
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_10_validate_reports_such_a_url_in_catalog_json(catalog_dir: Path, url: str) -> None:
+    meta = meta_of(catalog_dir)
+    meta["sources"][0]["url"] = url
+    write_meta(catalog_dir, meta)
+    (problem,) = validate_catalog(catalog_dir).errors
+    assert problem.code == "catalog-json"
+    assert BAD_URLS[url] in problem.message
+    result = run("sources", "add", "--html", BASIC_NEEDS, "--url", "https://example.edu/ok",
+                 "--id", "x", "--catalog", catalog_dir)  # fmt: skip
+    assert "is invalid" in one_error(result)
+
+
+def test_10_a_canonical_link_no_reader_could_use_is_refused(
+    catalog_dir: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(
+        BASIC_NEEDS.read_bytes().replace(
+            b"<head>", b'<head><link rel="canonical" href="http://example.edu:70000/">', 1
+        )
+    )
+    result = run("sources", "add", "--html", page, "--id", "x", "--catalog", catalog_dir)
+    assert "out of range" in one_error(result)
+
+
+def test_10_sibling_a_page_link_no_reader_could_use_is_left_out() -> None:
+    from resource_catalog.pages.listing import _absolute  # noqa: PLC0415 (the one helper)
+
+    assert _absolute("http://example.edu:70000/x", None) is None
+    assert _absolute("http://[::1/x", None) is None
+    assert _absolute("/x", "https://example.edu/a") == "https://example.edu/x"
+
+
+def test_16_a_huge_id_is_not_echoed_in_full(catalog_dir: Path) -> None:
+    huge = "X" * 100_000
+    add = ("sources", "add", "--html", BASIC_NEEDS, "--url", "https://example.edu/b")
+    line = one_error(run(*add, "--id", huge, "--catalog", catalog_dir))
+    assert len(line) < 1000
+    assert "(100000 characters)" in line

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from resource_catalog._fold import slugify
 from resource_catalog._paths import default_catalog_dir
@@ -24,7 +24,7 @@ from resource_catalog.catalog import Catalog
 from resource_catalog.dialplans import resolve_campus
 from resource_catalog.errors import CatalogError
 from resource_catalog.history import Action, Event, event_lines, now, sha256
-from resource_catalog.models import SourcePage, Status
+from resource_catalog.models import SourcePage, SourceUrl, Status
 from resource_catalog.profile import Profile, SectionFrom
 from resource_catalog.store import (
     catalog_lock,
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from resource_catalog.pages.parse import Reading
 
 __all__ = ["AddResult", "add_source", "source_row", "source_rows", "test_source"]
+
+_URL_CHECK: TypeAdapter[str] = TypeAdapter(SourceUrl)
 
 
 def source_row(catalog: Catalog, source: SourcePage) -> dict[str, Any]:
@@ -136,6 +138,8 @@ def add_source(
     from resource_catalog.pages.infer import infer_profile  # noqa: PLC0415 (bs4, lazily)
 
     target = _directory(directory)
+    if url is not None:
+        _refuse_bad_url(url)
     catalog = load_for_change(target)
     campus = resolve_campus(catalog.meta.campus)
     content, text, origin, page_url = _page(html, url, session)
@@ -178,6 +182,20 @@ def add_source(
             history=event_lines([event]),
         )
     return AddResult(source, inference, origin, tuple(written))
+
+
+def _refuse_bad_url(url: str) -> None:
+    """Check ``--url`` as catalog.json would, before anything reads the page with it."""
+    try:
+        _URL_CHECK.validate_python(url)
+    except ValidationError as exc:
+        why = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        raise CatalogError(f"cannot add {_short(url)}: {why}") from None
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """``text`` cut for an error line (an id or URL may be megabytes long)."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
 
 
 def _directory(path: str | os.PathLike[str] | None) -> Path:
@@ -226,7 +244,7 @@ def _source_entry(
             f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
             for e in exc.errors(include_url=False)
         )
-        raise CatalogError(f"cannot add source {sid!r}: {problems}") from None
+        raise CatalogError(f"cannot add source {_short(sid)}: {problems}") from None
 
 
 def _same_url(a: str, b: str) -> bool:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,7 +64,12 @@ from resource_catalog._layout import (
 from resource_catalog.catalog import Catalog
 from resource_catalog.errors import CatalogError, CatalogLockedError
 from resource_catalog.migrate import V1, upgrade_meta
-from resource_catalog.models import READABLE_VERSIONS, SCHEMA_VERSION, CatalogMeta
+from resource_catalog.models import (
+    READABLE_VERSIONS,
+    SCHEMA_VERSION,
+    SNAPSHOT_PATTERN,
+    CatalogMeta,
+)
 
 __all__ = [
     "BUILDINGS_FILE",
@@ -308,6 +314,8 @@ def read_meta(directory: Path) -> CatalogMeta:
 
 # --------------------------------------------------------------------------- saving
 
+_SNAPSHOT_NAME = re.compile(SNAPSHOT_PATTERN)
+
 
 def free_snapshot_name(meta: CatalogMeta, source_id: str, directory: Path | None = None) -> str:
     """A snapshot file name for ``source_id`` that no other source of ``meta`` uses.
@@ -320,9 +328,10 @@ def free_snapshot_name(meta: CatalogMeta, source_id: str, directory: Path | None
     n = 1
     while True:
         name = f"{source_id}.html" if n == 1 else f"{source_id}-{n}.html"
+        if not _SNAPSHOT_NAME.fullmatch(name):
+            return name  # left for the model to reject, with its message
         path = directory / SNAPSHOTS_DIR / name if directory is not None else None
-        # A name unsafe as a file name is left for the model to reject with its message.
-        on_disk = path is not None and "/" not in name and (path.exists() or path.is_symlink())
+        on_disk = path is not None and (path.exists() or path.is_symlink())
         if name not in taken and not on_disk:
             return name
         n += 1
