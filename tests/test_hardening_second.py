@@ -8,6 +8,7 @@ test here failed on the code before its fix.
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -599,3 +600,32 @@ def test_16_a_huge_id_is_not_echoed_in_full(catalog_dir: Path) -> None:
     line = one_error(run(*add, "--id", huge, "--catalog", catalog_dir))
     assert len(line) < 1000
     assert "(100000 characters)" in line
+
+
+# ------------------------------------------------ 11. @mentions in markdown reports
+
+LIVE_MENTION = re.compile(r"(?<![\w.+-])@[A-Za-z0-9]")
+
+
+def test_11_the_markdown_drift_report_pings_no_one(catalog_dir: Path) -> None:
+    page = catalog_dir.parent / "page.html"
+    page.write_bytes(
+        PAGE.replace(b"Student Support Services", b"Ask @octocat or @mit/security-team", 1)
+    )
+    result = run("diff", "--html", page, "--format", "markdown", "--catalog", catalog_dir)
+    assert result.exit_code == 1, result.output
+    assert "octocat" in result.stdout
+    assert "mit/security-team" in result.stdout
+    assert not LIVE_MENTION.search(result.stdout)
+
+
+def test_11_sibling_the_review_queue_in_markdown_pings_no_one(catalog_dir: Path) -> None:
+    path = catalog_dir / "resources" / "student-support-services.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["name"] = "S3 (@octocat)"
+    data["review"] = {"needs_review": True, "reasons": ["asked by @someone, see a@mit.edu"]}
+    path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    result = run("review", "list", "--format", "markdown", "--catalog", catalog_dir)
+    assert result.exit_code == 1, result.output
+    assert not LIVE_MENTION.search(result.stdout)
+    assert "a@mit.edu" in result.stdout  # an e-mail address is no mention and stays whole
