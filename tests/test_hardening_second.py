@@ -8,8 +8,8 @@ test here failed on the code before its fix.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
