@@ -629,3 +629,63 @@ def test_11_sibling_the_review_queue_in_markdown_pings_no_one(catalog_dir: Path)
     assert result.exit_code == 1, result.output
     assert not LIVE_MENTION.search(result.stdout)
     assert "a@mit.edu" in result.stdout  # an e-mail address is no mention and stays whole
+
+
+# ------------------------------------------------ 12. outputs into the catalog's own files
+
+OWN_FILES = ["catalog.json", "history.jsonl", "buildings.csv", "resources",
+             "resources/student-support-services.json", "resources/new.json",
+             "snapshots", "snapshots/drift.html", ".save-journal.json"]  # fmt: skip
+
+
+@pytest.mark.parametrize("target", OWN_FILES)
+def test_12_export_never_writes_into_the_catalogs_own_files(catalog_dir: Path, target: str) -> None:
+    before = files_of(catalog_dir)
+    for fmt in ("json", "csv", "hsds"):
+        line = one_error(run("export", "--format", fmt, "-o", catalog_dir / target,
+                             "--catalog", catalog_dir))  # fmt: skip
+        assert "is inside the catalog" in line
+    assert files_of(catalog_dir) == before
+
+
+def test_12_export_through_a_link_into_the_catalog_is_refused(catalog_dir: Path) -> None:
+    link = catalog_dir.parent / "out.json"
+    link.symlink_to(catalog_dir / "catalog.json")
+    before = files_of(catalog_dir)
+    line = one_error(run("export", "--format", "json", "-o", link, "--catalog", catalog_dir))
+    assert "its own catalog.json" in line
+    assert files_of(catalog_dir) == before
+
+
+def test_12_the_library_export_refuses_too(catalog_dir: Path) -> None:
+    from resource_catalog.errors import ExportError  # noqa: PLC0415
+    from resource_catalog.export import export  # noqa: PLC0415
+
+    with pytest.raises(ExportError, match="inside the catalog"):
+        export(load_catalog(catalog_dir), "jsonl", catalog_dir / "history.jsonl")
+
+
+def test_12_an_export_beside_the_catalog_files_is_still_written(catalog_dir: Path) -> None:
+    result = run("export", "--format", "csv", "-o", catalog_dir / "export.csv",
+                 "--catalog", catalog_dir)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (catalog_dir / "export.csv").read_text("utf-8").startswith("id,name")
+
+
+@pytest.mark.parametrize(
+    "option",
+    [["-o", "catalog.json"], ["--report-dir", "snapshots"], ["--report-dir", "resources"]],
+)
+def test_12_sibling_diff_and_scrape_outputs_never_land_in_the_catalog(
+    catalog_dir: Path, option: list[str]
+) -> None:
+    before = files_of(catalog_dir)
+    flag, where = option
+    result = run("diff", "--offline", flag, catalog_dir / where, "--catalog", catalog_dir)
+    assert "is inside the catalog" in one_error(result)
+    if flag == "-o":
+        saved = catalog_dir / "snapshots" / FIRST_SNAPSHOT
+        result = run("scrape", "--html", saved, "-o", catalog_dir / where,
+                     "--catalog", catalog_dir)  # fmt: skip
+        assert "is inside the catalog" in one_error(result)
+    assert files_of(catalog_dir) == before

@@ -29,6 +29,7 @@ __all__ = [
     "check_writable",
     "inside",
     "layout_file",
+    "output_problem",
     "resource_path",
     "snapshot_path",
     "snapshot_problem",
@@ -71,7 +72,11 @@ def snapshot_problem(directory: Path, name: str) -> tuple[str, str] | None:
     a regular file (not a FIFO or a device).
     """
     path = snapshot_path(directory, name)
-    if (path.is_symlink() or path.parent.is_symlink()) and not inside(path, directory):
+    if path.parent.is_symlink() and not inside(path.parent, directory):
+        return "symlink", (
+            f"the folder {SNAPSHOTS_DIR}/ is a symbolic link out of the catalog; {name} not read"
+        )
+    if path.is_symlink() and not inside(path, directory):
         return "symlink", f"{SNAPSHOTS_DIR}/{name} is a symbolic link out of the catalog; not read"
     try:
         mode = path.stat().st_mode
@@ -82,6 +87,29 @@ def snapshot_problem(directory: Path, name: str) -> tuple[str, str] | None:
     if not stat.S_ISREG(mode):
         return "unreadable", (
             f"{SNAPSHOTS_DIR}/{name} is not a regular file (a FIFO or a device); not read"
+        )
+    return None
+
+
+def output_problem(directory: Path, output: str | os.PathLike[str]) -> str | None:
+    """Why a command's output ``output`` must not be written, or ``None``.
+
+    An output (``export -o``, ``diff --report-dir``) that lands on one of the catalog's
+    own files (``catalog.json``, ``history.jsonl``, ``buildings.csv``, the journal) or
+    in its ``resources/`` or ``snapshots/`` would replace curated data outside the
+    lock and the journal, or leave a file ``validate`` then rejects. Links are followed.
+    """
+    try:
+        where = Path(output).resolve()
+        home = directory.resolve()
+    except (OSError, RuntimeError):
+        return None  # the write itself reports what is wrong with the path
+    own = {home / name for name in (META_FILE, HISTORY_FILE, BUILDINGS_FILE, JOURNAL_FILE)}
+    folders = (home / RESOURCES_DIR, home / SNAPSHOTS_DIR)
+    if where in own or any(where == f or where.is_relative_to(f) for f in folders):
+        return (
+            f"{os.fspath(output)} is inside the catalog {directory} (its own "
+            f"{where.relative_to(home).as_posix()}); write the output somewhere else"
         )
     return None
 

@@ -197,6 +197,19 @@ def emit(text: str, output: str) -> None:
     write_text_atomic(Path(output), text)
 
 
+def refuse_output_into(catalog_dir: Path, *outputs: str | Path | None) -> None:
+    """Refuse (exit 2) an output path that is one of the catalog's own files or folders."""
+    from resource_catalog._layout import output_problem  # noqa: PLC0415
+    from resource_catalog.errors import CatalogError  # noqa: PLC0415
+
+    for output in outputs:
+        if output is None or output == "-":
+            continue
+        problem = output_problem(catalog_dir, output)
+        if problem is not None:
+            raise CatalogError(problem)
+
+
 def warn(message: str) -> None:
     """One warning line on stderr."""
     click.echo(f"warning: {message}", err=True)
