@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -689,3 +690,24 @@ def test_12_sibling_diff_and_scrape_outputs_never_land_in_the_catalog(
                      "--catalog", catalog_dir)  # fmt: skip
         assert "is inside the catalog" in one_error(result)
     assert files_of(catalog_dir) == before
+
+
+# ------------------------------------------------ 13. many complex drop selectors
+
+
+def test_13_thousands_of_complex_drop_selectors_stop_at_the_deadline() -> None:
+    from resource_catalog.errors import ParseError  # noqa: PLC0415
+    from resource_catalog.pages.parse import read_listings  # noqa: PLC0415
+    from resource_catalog.profile import Profile  # noqa: PLC0415
+
+    rows = "".join(
+        f"<div class='c{i % 7}'><p>Office {i}: call 617-253-{1000 + i}</p><span>x</span></div>"
+        for i in range(1500)
+    )
+    page = f"<html><body><main><h2>Help</h2><ul><li>A: 617-253-1212</li></ul>{rows}</main></body></html>"
+    drops = [f"div:has(> p:nth-child({n}n+1)) ~ div:not(.c{n % 7}) span" for n in range(2, 3002)]
+    profile = Profile.model_validate({"version": 1, "drop": drops})
+    started = time.monotonic()
+    with pytest.raises(ParseError, match="took longer than 1 s"):
+        read_listings(page, profile=profile, seconds=1.0)
+    assert time.monotonic() - started < 15
