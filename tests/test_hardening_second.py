@@ -712,3 +712,48 @@ def test_13_thousands_of_complex_drop_selectors_stop_at_the_deadline() -> None:
     with pytest.raises(ParseError, match="took longer than 1 s"):
         read_listings(page, profile=profile, seconds=1.0)
     assert time.monotonic() - started < 15
+
+
+# ------------------------------------------------ 14. standard output closed early
+
+EDITED = Path(__file__).resolve().parent / "data" / "campus-resources-edited.html"
+
+
+def closed_stdout(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The command with its standard output's reader gone before it prints (`| head -0`)."""
+    process = subprocess.Popen(  # noqa: S603 (our own interpreter running our own CLI)
+        [sys.executable, "-m", "resource_catalog", *(str(a) for a in args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, "", err)
+
+
+def test_14_sync_with_stdout_closed_saves_and_exits_quietly(catalog_dir: Path) -> None:
+    done = closed_stdout("sync", "--html", EDITED, "--catalog", catalog_dir)
+    assert done.stderr == ""
+    assert done.returncode == 0
+    assert (catalog_dir / "snapshots" / FIRST_SNAPSHOT).read_bytes() == EDITED.read_bytes()
+    assert validate_catalog(catalog_dir).ok()
+
+
+def test_14_review_done_with_stdout_closed_saves_and_exits_quietly(catalog_dir: Path) -> None:
+    events = len(load_catalog(catalog_dir).history)
+    done = closed_stdout("review", "done", "student-support-services", "--catalog", catalog_dir)
+    assert done.stderr == ""
+    assert done.returncode == 0
+    history = load_catalog(catalog_dir).history
+    assert len(history) == events + 1
+    assert (history[-1].action.value, history[-1].resource_id) == (
+        "reviewed",
+        "student-support-services",
+    )
+
+
+def test_14_sibling_a_reading_command_exits_quietly_too(catalog_dir: Path) -> None:
+    done = closed_stdout("sources", "list", "--catalog", catalog_dir)
+    assert (done.returncode, done.stderr) == (0, "")

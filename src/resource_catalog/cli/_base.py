@@ -3,12 +3,16 @@
 This package is the only code that imports click, prints or exits. Exit codes:
 0 clean, 1 findings (invalid data, drift, a review queue), 2 could not do the job. A
 library error becomes one line on stderr; ``--debug`` shows the traceback instead.
+When the reader of standard output goes away (``| head``), the command stops printing
+and exits 0 without a word: what it had done (a save) stands, and cutting the output
+short was the reader's choice, not a failure.
 Modules that need requests or bs4 are imported inside the commands that use them, so
 ``--help`` and offline commands start fast.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +40,11 @@ class _Group(click.Group):
                 raise
             click.echo("error: interrupted", err=True)
             raise click.exceptions.Exit(EXIT_ERROR) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`| head`). Whatever the command did,
+            # a save included, stands and was not a failure: stop printing quietly.
+            _silence_stdout()
+            raise click.exceptions.Exit(EXIT_OK) from None
         except (ResourceCatalogError, OSError) as exc:
             if _debug(ctx):
                 raise
@@ -50,6 +59,16 @@ class _Group(click.Group):
 
 class SubGroup(_Group):
     """A group of subcommands (``sources``, ``review``) with the same error handling."""
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (a test's runner)
+        pass
 
 
 def _debug(ctx: click.Context) -> bool:
