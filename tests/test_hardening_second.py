@@ -757,3 +757,45 @@ def test_14_review_done_with_stdout_closed_saves_and_exits_quietly(catalog_dir: 
 def test_14_sibling_a_reading_command_exits_quietly_too(catalog_dir: Path) -> None:
     done = closed_stdout("sources", "list", "--catalog", catalog_dir)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+# ------------------------------------------------ 15. FIFOs among the catalog's files
+
+
+def make_fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def test_15_catalog_json_as_a_fifo_is_reported_not_waited_on(catalog_dir: Path) -> None:
+    make_fifo(catalog_dir / "catalog.json")
+    for command in (("validate",), ("sync", "--offline"), ("review", "list")):
+        done = cli_process(*command, "--catalog", catalog_dir, timeout=60)
+        assert done.returncode == 2, done.stderr
+        assert "not a regular file" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["history.jsonl", "resources/student-support-services.json"])
+def test_15_a_fifo_history_or_record_is_a_finding(catalog_dir: Path, name: str) -> None:
+    make_fifo(catalog_dir / name)
+    done = cli_process("validate", "--format", "json", "--catalog", catalog_dir, timeout=60)
+    assert done.returncode == 1, done.stderr
+    found = [f for f in json.loads(done.stdout)["findings"] if f["file"] == name]
+    assert [f["code"] for f in found] == ["unreadable"]
+    assert "not a regular file" in found[0]["message"]
+
+
+def test_15_sibling_a_fifo_profile_or_registry_is_refused(catalog_dir: Path) -> None:
+    profile = catalog_dir.parent / "profile.fifo"
+    os.mkfifo(profile)
+    saved = catalog_dir / "snapshots" / FIRST_SNAPSHOT
+    done = cli_process("scrape", "--html", saved, "--profile", profile, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "not a regular file" in done.stderr
+    from resource_catalog.locations import load_buildings  # noqa: PLC0415
+
+    registry = catalog_dir.parent / "buildings.fifo"
+    os.mkfifo(registry)
+    with pytest.raises(CatalogError, match="not a regular file"):
+        load_buildings(registry)

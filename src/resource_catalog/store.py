@@ -38,6 +38,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from resource_catalog._atomic import read_regular
 from resource_catalog._journal import (
     commit,
     commit_lock,
@@ -180,7 +181,7 @@ def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes 
     if path.is_symlink() and not inside(path, directory):
         return Refused("a symbolic link to a file outside the catalog; not read")
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError as exc:
         return exc
 
@@ -306,7 +307,7 @@ def read_meta(directory: Path) -> CatalogMeta:
         raise CatalogError(f"catalog directory not found: {directory}")
     meta_path = directory / META_FILE
     try:
-        raw = meta_path.read_bytes()
+        raw = read_regular(meta_path)
     except OSError as exc:
         raise CatalogError(f"cannot read {meta_path}: {exc.strerror or exc}") from exc
     return parse_meta(raw, str(meta_path))[0]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from resource_catalog._atomic import read_regular
 from resource_catalog._fold import fold, normalize_text
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
@@ -237,7 +238,7 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
     """A profile from a JSON file; :class:`CatalogError` naming every problem when invalid
     (a selector soupsieve cannot parse among them, as ``validate`` reports it)."""
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         raise CatalogError(f"cannot read the profile {path}: {exc.strerror or exc}") from exc
     try:
