@@ -799,3 +799,40 @@ def test_15_sibling_a_fifo_profile_or_registry_is_refused(catalog_dir: Path) -> 
     os.mkfifo(registry)
     with pytest.raises(CatalogError, match="not a regular file"):
         load_buildings(registry)
+
+
+# ------------------------------------------------ 16. messages
+
+
+def test_16_a_bad_history_line_is_named_once(catalog_dir: Path) -> None:
+    with (catalog_dir / "history.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"bad": 1}\n')
+    result = run("validate", "--catalog", catalog_dir)
+    (line,) = [x for x in result.output.splitlines() if x.startswith("history.jsonl")]
+    assert line.count("line ") == 1, line
+
+
+@pytest.mark.parametrize(("value", "shown"), [(1.0, "1.0"), (2, "2"), (None, "null")])
+def test_16_a_schema_version_that_is_no_string_says_so(
+    catalog_dir: Path, value: object, shown: str
+) -> None:
+    meta = meta_of(catalog_dir)
+    meta["schema_version"] = value
+    write_meta(catalog_dir, meta)
+    (problem,) = validate_catalog(catalog_dir).errors
+    assert f"has schema_version {shown}, which is not a string" in problem.message
+    assert "newer tool" not in problem.message
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("diff", "--offline", "--source"), ("sources", "test"), ("sources", "show"),
+     ("review", "show"), ("history",)],
+)  # fmt: skip
+def test_16_sibling_huge_ids_are_cut_in_every_message(
+    catalog_dir: Path, command: tuple[str, ...]
+) -> None:
+    result = run(*command, "x" * 100_000, "--catalog", catalog_dir)
+    line = one_error(result)
+    assert len(line) < 1000, line[:300]
+    assert "(100000 characters)" in line

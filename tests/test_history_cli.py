@@ -198,7 +198,7 @@ def test_validate_reports_malformed_lines_and_unknown_ids(catalog_dir: Path) -> 
         ("line 3", None),
         ("resource_id", "no-such-record"),
     ]
-    assert findings[0]["message"].startswith("line 3: action: ")
+    assert findings[0]["message"].startswith("action: ")
 
 
 def test_the_bundled_history_validates() -> None:

@@ -139,7 +139,9 @@ def history_events(
         return []
     events, problems = parse_history(raw)
     findings.extend(
-        finding("history", f"line {n}: {why}", HISTORY_FILE, f"line {n}") for n, why in problems
+        # The line is the finding's field; reports show it once (not "line 3: line 3:").
+        finding("history", why, HISTORY_FILE, f"line {n}")
+        for n, why in problems
     )
     unknown = sorted(
         {e.resource_id for e in events if e.resource_id and e.resource_id not in records}

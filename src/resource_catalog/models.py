@@ -33,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from resource_catalog._display import quoted
 from resource_catalog.profile import DialPlan, Profile
 
 SCHEMA_VERSION = "2.0"
@@ -355,7 +356,7 @@ class CatalogMeta(_Model):
             if page.id == source_id:
                 return page
         known = ", ".join(s.id for s in self.sources)
-        raise KeyError(f"no source {source_id!r} in this catalog (its sources: {known})")
+        raise KeyError(f"no source {quoted(source_id)} in this catalog (its sources: {known})")
 
 
 class Finding(_Model):

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from pydantic import JsonValue, ValidationError
 
+from resource_catalog._display import quoted
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.checks import review_overdue
@@ -313,7 +314,7 @@ def _record(catalog: Catalog, resource_id: str) -> Resource:
     close = difflib.get_close_matches(resource_id, [r.id for r in catalog.resources], n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     where = f" in {catalog.path}" if catalog.path is not None else ""
-    raise ReviewError(f"no record {resource_id!r}{where}{hint}", resource_id)
+    raise ReviewError(f"no record {quoted(resource_id)}{where}{hint}", resource_id)
 
 
 def _conflict(record: Resource, field: str, source_id: str | None) -> Conflict:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
 
+from resource_catalog._display import quoted
 from resource_catalog._fold import slugify
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
@@ -190,12 +191,7 @@ def _refuse_bad_url(url: str) -> None:
         _URL_CHECK.validate_python(url)
     except ValidationError as exc:
         why = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
-        raise CatalogError(f"cannot add {_short(url)}: {why}") from None
-
-
-def _short(text: str, limit: int = 120) -> str:
-    """``text`` cut for an error line (an id or URL may be megabytes long)."""
-    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
+        raise CatalogError(f"cannot add {quoted(url)}: {why}") from None
 
 
 def _directory(path: str | os.PathLike[str] | None) -> Path:
@@ -244,7 +240,7 @@ def _source_entry(
             f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
             for e in exc.errors(include_url=False)
         )
-        raise CatalogError(f"cannot add source {_short(sid)}: {problems}") from None
+        raise CatalogError(f"cannot add source {quoted(sid)}: {problems}") from None
 
 
 def _same_url(a: str, b: str) -> bool:
@@ -293,7 +289,7 @@ def test_source(
     except KeyError:
         known = ", ".join(s.id for s in meta.sources)
         raise CatalogError(
-            f"no source {source_id!r} in this catalog (its sources: {known})"
+            f"no source {quoted(source_id)} in this catalog (its sources: {known})"
         ) from None
     if profile is not None:
         source = source.model_copy(update={"profile": profile})

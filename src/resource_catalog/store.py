@@ -283,6 +283,11 @@ def parse_meta(raw: bytes, where: str = META_FILE) -> tuple[CatalogMeta, str]:
     except ValueError as exc:
         raise CatalogError(f"{where} is not valid JSON: {exc}") from None
     version = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, dict) else None
+    if isinstance(data, dict) and not isinstance(version, str):
+        raise CatalogError(
+            f"{where} has schema_version {json.dumps(version)}, which is not a string: write "
+            f'it in quotes, e.g. "schema_version": "{SCHEMA_VERSION}"'
+        )
     if isinstance(data, dict) and version not in READABLE_VERSIONS:
         raise CatalogError(
             f"{where} has schema_version {version!r}; this version of resource-catalog reads "

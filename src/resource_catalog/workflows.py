@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from resource_catalog._atomic import read_regular
+from resource_catalog._display import quoted
 from resource_catalog._fold import fold, normalize_text
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
@@ -91,7 +92,7 @@ def select_sources(
             chosen.append(catalog.meta.source(sid))
         except KeyError:
             raise CatalogError(
-                f"no source {sid!r} in this catalog (its sources: {known})"
+                f"no source {quoted(sid)} in this catalog (its sources: {known})"
             ) from None
     if not chosen:
         chosen = list(catalog.meta.sources)
