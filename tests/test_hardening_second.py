@@ -836,3 +836,67 @@ def test_16_sibling_huge_ids_are_cut_in_every_message(
     line = one_error(result)
     assert len(line) < 1000, line[:300]
     assert "(100000 characters)" in line
+
+
+# ------------------------------------------------ 17. sources remove
+
+
+def test_17_remove_retires_what_only_that_page_listed_and_unlinks_the_rest(
+    full_catalog_dir: Path,
+) -> None:
+    gone = "science-dispute-resolution"
+    before = load_catalog(full_catalog_dir)
+    only = sorted(r.id for r in before.active if r.listed_on == (gone,))
+    shared = sorted(r.id for r in before if r.observation(gone) is not None and r.id not in only)
+    assert only
+    assert "student-support-services" in shared  # also on the first page
+    events = len(before.history)
+    dry = run("sources", "remove", gone, "--dry-run", "--catalog", full_catalog_dir)
+    assert dry.exit_code == 0, dry.output
+    assert "dry run: nothing written" in dry.output
+    assert load_catalog(full_catalog_dir).meta == before.meta
+    result = run("sources", "remove", gone, "--catalog", full_catalog_dir)
+    assert result.exit_code == 0, result.output
+    assert f"retired {len(only)} record(s)" in result.output
+    assert validate_catalog(full_catalog_dir).ok()
+    after = load_catalog(full_catalog_dir)
+    assert gone not in {s.id for s in after.meta.sources}
+    for rid in only:
+        record = after[rid]
+        assert record.status.value == "retired"
+        assert record.review.needs_review
+        assert not record.listed_on
+    for rid in shared:
+        assert after[rid].observation(gone) is None
+        assert after[rid].status == before[rid].status
+    assert len(after) == len(before)  # nothing deleted
+    new = after.history[events:]
+    assert {e.resource_id for e in new if e.action.value == "retired"} == set(only)
+    assert any(e.resource_id is None and e.source_id == gone for e in new)
+    # The other pages still check clean offline, and export leaves the retired out.
+    assert run("check", "--catalog", full_catalog_dir).exit_code == 0
+    exported = json.loads(run("export", "--format", "json", "--catalog", full_catalog_dir).stdout)
+    assert not set(only) & {r["id"] for r in exported}
+
+
+def test_17_remove_refuses_an_unknown_or_the_only_source(catalog_dir: Path) -> None:
+    before = files_of(catalog_dir)
+    assert "no source 'nope'" in one_error(
+        run("sources", "remove", "nope", "--catalog", catalog_dir)
+    )
+    line = one_error(run("sources", "remove", "osc-campus-resources", "--catalog", catalog_dir))
+    assert "only source" in line
+    assert files_of(catalog_dir) == before
+
+
+def test_17_remove_drops_that_pages_conflicts(full_catalog_dir: Path) -> None:
+    add_conflict(
+        full_catalog_dir, "student-support-services", field="phones",
+        source_id="science-dispute-resolution", page=[], catalog=[],
+    )  # fmt: skip
+    from resource_catalog import remove_source  # noqa: PLC0415 (the public call)
+
+    result = remove_source(full_catalog_dir, "science-dispute-resolution")
+    assert "student-support-services" in result.unlinked
+    record = load_catalog(full_catalog_dir)["student-support-services"]
+    assert record.review.conflicts == []

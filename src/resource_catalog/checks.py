@@ -113,6 +113,8 @@ def check_record(
             )
     for i, obs in enumerate(resource.sources):
         page = pages.get(obs.source_id)
+        if page is None and _kept_from_removed_page(resource, obs.listed):
+            continue
         if page is None:
             yield finding(
                 "unknown-source",
@@ -163,6 +165,12 @@ def _conflict_findings(
                 conflict.source_id,
                 resource.id,
             )
+
+
+def _kept_from_removed_page(resource: Resource, listed: bool) -> bool:
+    """A retired record's only observation, unlisted, may name a page the catalog no
+    longer follows: ``sources remove`` keeps it as the record's last word from a page."""
+    return resource.status is Status.RETIRED and not listed and len(resource.sources) == 1
 
 
 @lru_cache(maxsize=256)
