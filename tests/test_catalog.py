@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from resource_catalog import _atomic, store
 from resource_catalog.catalog import Catalog
 from resource_catalog.errors import CatalogError, CatalogLockedError
 from resource_catalog.models import Status
@@ -170,14 +171,14 @@ def test_open_files_reads_one_record_file_at_a_time(
 ) -> None:
     """validate holds one file's bytes at a time, not the whole catalog's (300 MB at 100k)."""
     reads: list[str] = []
-    real = Path.read_bytes
+    real = _atomic.read_regular  # every catalog file is read through it (no FIFO waits)
 
-    def counting(self: Path) -> bytes:
-        if self.parent.name == "resources":
-            reads.append(self.name)
-        return real(self)
+    def counting(path: str | os.PathLike[str]) -> bytes:
+        if Path(path).parent.name == "resources":
+            reads.append(Path(path).name)
+        return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(store, "read_regular", counting)
     with open_files(catalog_dir) as files:
         assert len(files.names) == 23
         assert reads == []  # nothing read before it is asked for

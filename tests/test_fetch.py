@@ -473,7 +473,8 @@ def test_decode_html_order_bom_header_meta_detection() -> None:
     )
     assert choose_encoding(b"<p>plain ascii</p>") == "utf-8"
     assert choose_encoding(b"<meta charset='utf-16'>") == "utf-8"
-    assert choose_encoding(b"x", "Shift_JIS") == "shift_jis"
+    # Browsers decode Shift_JIS as Microsoft's variant: Python's cp932.
+    assert choose_encoding(b"x", "Shift_JIS") == "cp932"
 
 
 def test_decoding_is_re_exported_from_fetch() -> None:

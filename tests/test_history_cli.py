@@ -201,7 +201,7 @@ def test_validate_reports_malformed_lines_and_unknown_ids(catalog_dir: Path) -> 
         (f"line {bad}", None),
         ("resource_id", "no-such-record"),
     ]
-    assert findings[0]["message"].startswith(f"line {bad}: action: ")
+    assert findings[0]["message"].startswith("action: ")
 
 
 def test_the_bundled_history_validates() -> None:

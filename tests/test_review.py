@@ -316,16 +316,20 @@ def test_take_page_validates_the_page_value_into_the_field(work: Path) -> None:
     assert (change.resource_id, change.change, change.fields) == (S3, "updated", ("phones",))
 
 
-def _second_page_conflict(edit_record: Edit) -> None:
+def _second_page_conflict(edit_record: Edit, work: Path) -> None:
     def add(d: dict[str, Any]) -> None:
         other = {**d["review"]["conflicts"][0], "source_id": "other-page"}
         d["review"]["conflicts"].append(other)
 
     edit_record(S3, add)
+    # validate reports a conflict with a page catalog.json does not follow
+    meta = json.loads((work / "catalog.json").read_text(encoding="utf-8"))
+    meta["sources"].append({"id": "other-page", "url": "https://example.edu/other", "title": "x"})
+    (work / "catalog.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
 def test_two_pages_in_conflict_need_source(work: Path, edit_record: Edit) -> None:
-    _second_page_conflict(edit_record)
+    _second_page_conflict(edit_record, work)
     before = files_of(work)
     result = run("review", "resolve", S3, "--field", "phones", "--take", "page", "--catalog", work)
     assert result.exit_code == 2

@@ -149,6 +149,22 @@ def test_zizmor_finds_nothing() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+_PIPE = re.compile(r"(?<![|])[|](?![|])")
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "nightly-drift.yml", "sync-pr.yml"])
+def test_a_step_with_a_pipeline_sets_pipefail(name: str) -> None:
+    # GitHub runs a step without `shell:` as `bash -e`: the status of `a | tee f` is
+    # tee's, and a failed command would pass unnoticed (issue 22, item 3).
+    for step in steps(load(name)):
+        script = step.get("run", "")
+        lines = [line.split("#", 1)[0] for line in script.splitlines()]
+        if any(_PIPE.search(line) for line in lines) and step.get("shell") != "bash":
+            assert any(line.strip() == "set -o pipefail" for line in lines), (
+                f"{name}: step {step.get('name')!r} pipes without pipefail"
+            )
+
+
 # -- ci.yml ---------------------------------------------------------------------------
 
 
@@ -235,11 +251,16 @@ BASH = shutil.which("bash")
 needs_bash = pytest.mark.skipif(BASH is None, reason="bash is not installed")
 
 
+def _shell_options(step: dict[str, Any]) -> list[str]:
+    """The options GitHub gives bash for a ``run:`` step on ubuntu: ``-eo pipefail`` only
+    when the step says ``shell: bash``; with no ``shell`` it runs plain ``bash -e``."""
+    return ["-eo", "pipefail"] if step.get("shell") == "bash" else ["-e"]
+
+
 def _run_step(step: dict[str, Any], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     assert BASH is not None
-    # The way GitHub runs a `run:` step on ubuntu: bash -e -o pipefail.
     return subprocess.run(  # noqa: S603 (bash on the workflow's own step)
-        [BASH, "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        [BASH, "--noprofile", "--norc", *_shell_options(step), "-c", step["run"]],
         cwd=cwd,
         env={**os.environ, **env},
         capture_output=True,

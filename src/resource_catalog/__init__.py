@@ -76,6 +76,7 @@ if TYPE_CHECKING:
         review_item,
         review_queue,
     )
+    from resource_catalog.source_removal import RemoveResult, remove_source
     from resource_catalog.sources import AddResult, add_source, test_source
     from resource_catalog.store import save_catalog
     from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
@@ -126,6 +127,7 @@ _LAZY = {
             "review_queue",
         ),
         "sources": ("AddResult", "add_source", "test_source"),
+        "source_removal": ("RemoveResult", "remove_source"),
         "store": ("save_catalog",),
         "sync": ("SyncPlan", "apply_plan", "plan_sync"),
         "validate": ("ValidationResult", "load_catalog", "validate_catalog"),
@@ -188,6 +190,7 @@ __all__ = [
     "Profile",
     "ProfileMismatchError",
     "QueueItem",
+    "RemoveResult",
     "ResolveResult",
     "Resource",
     "ResourceCatalogError",
@@ -222,6 +225,7 @@ __all__ = [
     "parse_page",
     "parse_phone",
     "plan_sync",
+    "remove_source",
     "resolve_conflict",
     "review_item",
     "review_queue",

@@ -32,6 +32,7 @@ __all__ = [
     "TEMP_SUFFIX",
     "fsync_dir",
     "open_descriptor",
+    "read_regular",
     "resolve_target",
     "temp_name",
     "write_atomic",
@@ -172,3 +173,26 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         raise
     fsync_dir(target.parent)
     return target
+
+
+def read_regular(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a regular file; :class:`OSError` (``EINVAL``) for a FIFO, a device or
+    a socket, which a plain read would wait on forever or never finish.
+
+    The file is opened without blocking and checked on the open descriptor.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(
+                errno.EINVAL, "not a regular file (a FIFO, a device or a socket)", os.fspath(path)
+            )
+        chunks: list[bytes] = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

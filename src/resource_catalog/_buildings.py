@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from resource_catalog._atomic import read_regular
 from resource_catalog._paths import bundled_catalog_dir
 from resource_catalog.errors import CatalogError
 from resource_catalog.models import BUILDING_PATTERN, Finding, Severity
@@ -136,7 +137,7 @@ def _row_info(cells: dict[str, str]) -> BuildingInfo:
 def _read_registry(path: Path) -> BuildingRegistry:
     """Read and check a buildings.csv, reporting every bad line at once."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{path}: building registry is not UTF-8 ({exc.reason})") from exc
     except OSError as exc:

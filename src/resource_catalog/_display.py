@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_VALUE", "printable", "shorten"]
+__all__ = ["MAX_VALUE", "printable", "quoted", "shorten"]
 
 #: Longest value shown in a text, markdown or html report (the JSON keeps it whole).
 MAX_VALUE = 300
@@ -22,3 +22,11 @@ def shorten(text: str, limit: int = MAX_VALUE) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text) - limit} more characters; the JSON report has them all)"
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    """``repr(text)`` for an error line, cut after ``limit`` characters (an id or a URL
+    given on the command line may be megabytes long)."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"

@@ -17,7 +17,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from resource_catalog._atomic import TEMP_SUFFIX, fsync_dir, resolve_target, write_temp
+from resource_catalog._atomic import (
+    TEMP_SUFFIX,
+    fsync_dir,
+    read_regular,
+    resolve_target,
+    write_temp,
+)
 from resource_catalog._layout import (
     JOURNAL_FILE,
     RESOURCES_DIR,
@@ -161,7 +167,7 @@ def same_json(old: bytes | None, new: bytes) -> bool:
 
 def current(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from resource_catalog._atomic import TEMP_SUFFIX
@@ -28,8 +29,10 @@ __all__ = [
     "check_writable",
     "inside",
     "layout_file",
+    "output_problem",
     "resource_path",
     "snapshot_path",
+    "snapshot_problem",
 ]
 
 META_FILE = "catalog.json"
@@ -58,6 +61,57 @@ def snapshot_path(directory: Path, name: str) -> Path:
     if not _SNAPSHOT_RE.fullmatch(name):
         raise CatalogError(f"refusing unsafe snapshot file name {name!r}")
     return directory / SNAPSHOTS_DIR / name
+
+
+def snapshot_problem(directory: Path, name: str) -> tuple[str, str] | None:
+    """Why the snapshot ``name`` must not be read, as (finding code, message), or ``None``
+    (a missing file is no problem).
+
+    A snapshot is read as the page itself, and git stores symbolic links, so a pull
+    request could make one point anywhere: it must resolve inside the catalog, and be
+    a regular file (not a FIFO or a device).
+    """
+    path = snapshot_path(directory, name)
+    if path.parent.is_symlink() and not inside(path.parent, directory):
+        return "symlink", (
+            f"the folder {SNAPSHOTS_DIR}/ is a symbolic link out of the catalog; {name} not read"
+        )
+    if path.is_symlink() and not inside(path, directory):
+        return "symlink", f"{SNAPSHOTS_DIR}/{name} is a symbolic link out of the catalog; not read"
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return "unreadable", f"{SNAPSHOTS_DIR}/{name} cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return "unreadable", (
+            f"{SNAPSHOTS_DIR}/{name} is not a regular file (a FIFO or a device); not read"
+        )
+    return None
+
+
+def output_problem(directory: Path, output: str | os.PathLike[str]) -> str | None:
+    """Why a command's output ``output`` must not be written, or ``None``.
+
+    An output (``export -o``, ``diff --report-dir``) that lands on one of the catalog's
+    own files (``catalog.json``, ``history.jsonl``, ``buildings.csv``, the journal) or
+    in its ``resources/`` or ``snapshots/`` would replace curated data outside the
+    lock and the journal, or leave a file ``validate`` then rejects. Links are followed.
+    """
+    try:
+        where = Path(output).resolve()
+        home = directory.resolve()
+    except (OSError, RuntimeError):
+        return None  # the write itself reports what is wrong with the path
+    own = {home / name for name in (META_FILE, HISTORY_FILE, BUILDINGS_FILE, JOURNAL_FILE)}
+    folders = (home / RESOURCES_DIR, home / SNAPSHOTS_DIR)
+    if where in own or any(where == f or where.is_relative_to(f) for f in folders):
+        return (
+            f"{os.fspath(output)} is inside the catalog {directory} (its own "
+            f"{where.relative_to(home).as_posix()}); write the output somewhere else"
+        )
+    return None
 
 
 def layout_file(rel: str) -> bool:

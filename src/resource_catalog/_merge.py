@@ -18,7 +18,14 @@ from pydantic import BaseModel
 from resource_catalog._fold import fold, normalize_text
 from resource_catalog.drift import field_values
 from resource_catalog.history import Action, Event
-from resource_catalog.models import Conflict, Listing, Observation, Resource, Review
+from resource_catalog.models import (
+    MERGED_FIELDS,
+    Conflict,
+    Listing,
+    Observation,
+    Resource,
+    Review,
+)
 
 __all__ = [
     "ITEM_KEYS",
@@ -37,7 +44,6 @@ __all__ = [
 ]
 
 #: The fields merged from the page, in the order reports name them.
-MERGED_FIELDS = ("name", "section", "description", "phones", "locations", "links")
 
 _KEYS: dict[str, Callable[[Any], Hashable]] = {
     "name": normalize_text,

@@ -210,7 +210,9 @@ def history_events(
     events, problems = parse_history(raw)
     on_disk = {name.removesuffix(".json") for name in files}
     findings.extend(
-        finding("history", f"line {n}: {why}", HISTORY_FILE, f"line {n}") for n, why in problems
+        # The line is the finding's field; reports show it once (not "line 3: line 3:").
+        finding("history", why, HISTORY_FILE, f"line {n}")
+        for n, why in problems
     )
     unknown = sorted(
         {

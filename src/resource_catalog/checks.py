@@ -17,7 +17,14 @@ from typing import Any
 from resource_catalog._fold import fold
 from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.locations import BuildingRegistry, nearest_buildings
-from resource_catalog.models import CatalogMeta, Finding, Resource, Severity, Status
+from resource_catalog.models import (
+    MERGED_FIELDS,
+    CatalogMeta,
+    Finding,
+    Resource,
+    Severity,
+    Status,
+)
 from resource_catalog.phones import validate_phone_number
 
 __all__ = [
@@ -108,6 +115,8 @@ def check_record(
             )
     for i, obs in enumerate(resource.sources):
         page = pages.get(obs.source_id)
+        if page is None and _kept_from_removed_page(resource, obs.listed):
+            continue
         if page is None:
             yield finding(
                 "unknown-source",
@@ -128,6 +137,42 @@ def check_record(
                 obs.section,
                 rid,
             )
+    yield from _conflict_findings(resource, rel, pages)
+
+
+def _conflict_findings(
+    resource: Resource, rel: str, pages: Mapping[str, object]
+) -> Iterable[Finding]:
+    """A conflict must be one a sync could have recorded: a merged field, a known page.
+
+    Anything else (``id``, ``status``...) would let ``review resolve --take page`` write
+    a field no page owns.
+    """
+    for i, conflict in enumerate(resource.review.conflicts):
+        if conflict.field not in MERGED_FIELDS:
+            yield finding(
+                "conflict",
+                f"a conflict can only be on a field sync merges ({', '.join(MERGED_FIELDS)})",
+                rel,
+                f"review.conflicts[{i}].field",
+                conflict.field,
+                resource.id,
+            )
+        if conflict.source_id not in pages:
+            yield finding(
+                "unknown-source",
+                f"no source with this id in catalog.json (its sources: {', '.join(pages)})",
+                rel,
+                f"review.conflicts[{i}].source_id",
+                conflict.source_id,
+                resource.id,
+            )
+
+
+def _kept_from_removed_page(resource: Resource, listed: bool) -> bool:
+    """A retired record's only observation, unlisted, may name a page the catalog no
+    longer follows: ``sources remove`` keeps it as the record's last word from a page."""
+    return resource.status is Status.RETIRED and not listed and len(resource.sources) == 1
 
 
 @lru_cache(maxsize=256)

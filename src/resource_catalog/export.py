@@ -69,6 +69,7 @@ from pydantic_core import PydanticSerializationError
 
 from resource_catalog import hsds
 from resource_catalog._atomic import write_atomic
+from resource_catalog._layout import output_problem
 from resource_catalog.catalog import Catalog
 from resource_catalog.cells import (
     format_link,
@@ -362,8 +363,14 @@ def export(
     """Export in format ``fmt`` (one of :data:`FORMATS`) to ``out``.
 
     ``datapackage`` and ``hsds`` need a directory path; the others take a stream
-    or a file path (``str`` or path-like). Raises :class:`ExportError` for an unknown format.
+    or a file path (``str`` or path-like). Raises :class:`ExportError` for an unknown format,
+    and when ``out`` is one of the files of the catalog ``resources`` was loaded from.
     """
+    home = resources.path if isinstance(resources, Catalog) else None
+    if home is not None and isinstance(out, str | os.PathLike):
+        problem = output_problem(home, out)
+        if problem is not None:
+            raise ExportError(problem)
     if fmt == "datapackage":
         to_datapackage(resources, _as_path(out, fmt), include_retired=include_retired)
     elif fmt == "hsds":

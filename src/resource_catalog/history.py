@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError, field_validator
 
+from resource_catalog._display import quoted
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.errors import CatalogError
@@ -244,7 +245,7 @@ def history_events(
         )
     if resource_id is not None:
         if f"{resource_id}.json" not in names and all(e.resource_id != resource_id for e in events):
-            raise CatalogError(f"no record {resource_id!r} in the catalog {directory}")
+            raise CatalogError(f"no record {quoted(resource_id)} in the catalog {directory}")
         events = [e for e in events if e.resource_id == resource_id]
     if since is not None:
         start = _as_datetime(since)

@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -32,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from resource_catalog._display import quoted
 from resource_catalog.profile import DialPlan, Profile
 
 SCHEMA_VERSION = "2.1"
@@ -55,7 +58,45 @@ PhoneNumber = Annotated[
     Field(json_schema_extra={"format": "phone"}),
 ]
 Building = Annotated[str, StringConstraints(pattern=BUILDING_PATTERN)]
-Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2048)]
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` (already of :data:`URL_PATTERN`) cannot be used, or ``None``.
+
+    The pattern lets through URLs that :func:`urllib.parse.urlsplit` rejects (``http://[::1``)
+    and ports out of range; every reader of a URL would then fail on its own.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (the property raises on a port out of range)
+    except ValueError as exc:
+        return f"not a usable URL ({exc})"
+    if not parts.hostname:
+        return "not a usable URL (no host)"
+    return None
+
+
+def _usable_url(url: str) -> str:
+    problem = url_problem(url)
+    if problem is not None:
+        raise ValueError(problem)
+    return url
+
+
+def _without_credentials(url: str) -> str:
+    if urlsplit(url).username is not None:
+        raise ValueError(
+            "a source's URL may not carry a user name or password (catalog.json is "
+            "shared and reviewed); give the address without them"
+        )
+    return url
+
+
+Url = Annotated[
+    str, StringConstraints(pattern=URL_PATTERN, max_length=2048), AfterValidator(_usable_url)
+]
+#: A page the catalog follows: a :data:`Url` without credentials, as catalog.json is public.
+SourceUrl = Annotated[Url, AfterValidator(_without_credentials)]
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
@@ -176,6 +217,10 @@ class Observation(Source):
     listed: bool = True
 
 
+#: The fields a sync merges from a page into a record (and so the only ones in conflict).
+MERGED_FIELDS = ("name", "section", "description", "phones", "locations", "links")
+
+
 class Conflict(_Model):
     """A field that a page and the curators both changed: the curated value was kept.
 
@@ -279,7 +324,7 @@ class SourcePage(_Model):
     """A page the catalog is scraped from, and how to read it."""
 
     id: Slug
-    url: Url
+    url: SourceUrl
     title: str
     sections: list[NonEmpty] = []
     profile: Profile | None = Field(
@@ -339,7 +384,7 @@ class CatalogMeta(_Model):
             if page.id == source_id:
                 return page
         known = ", ".join(s.id for s in self.sources)
-        raise KeyError(f"no source {source_id!r} in this catalog (its sources: {known})")
+        raise KeyError(f"no source {quoted(source_id)} in this catalog (its sources: {known})")
 
 
 class Finding(_Model):

@@ -81,10 +81,15 @@ class DialPlan(_Model):
     """
 
     name: str
-    country_code: int = 1
+    country_code: int = Field(default=1, ge=1, le=999)
     area_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
-    prefixes: dict[Annotated[str, StringConstraints(pattern=r"^[0-9]$")], str]
-    ambiguous: dict[str, str] = {}
+    # An exchange is digits: anything else would pass validate and then fail every
+    # page read at its first extension.
+    prefixes: dict[
+        Annotated[str, StringConstraints(pattern=r"^[0-9]$")],
+        Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}$")],
+    ]
+    ambiguous: dict[Annotated[str, StringConstraints(pattern=r"^[0-9]$")], str] = {}
 
     @field_validator("prefixes", mode="before")
     @classmethod

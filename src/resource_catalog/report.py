@@ -127,10 +127,20 @@ def _text_body(report: DriftReport) -> list[str]:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~!])")
 
 
+#: An ``@`` that GitHub would read as a mention (``@user``, ``@org/team``): not one inside
+#: an e-mail address, where a word character comes before it.
+_MENTION = re.compile(r"(?<![\w.+-])@(?=[A-Za-z0-9])")
+#: Put after such an ``@``: the text reads the same, and no one is notified.
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
 def md_cell(text: str) -> str:
-    """``text`` safe inside a markdown table cell: one line, markup and pipes escaped."""
+    """``text`` safe inside a markdown table cell: one line, markup and pipes escaped,
+    and no ``@mention`` left live (a page's text must not ping people from the bot's
+    pull request)."""
     one_line = " ".join(printable(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+    return _MENTION.sub("@" + _ZERO_WIDTH_SPACE, escaped)
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from pydantic import JsonValue, ValidationError
 
+from resource_catalog._display import quoted
 from resource_catalog._merge import ITEM_KEYS, carry_labels
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
@@ -320,10 +321,16 @@ def find_record(catalog: Catalog, resource_id: str) -> Resource:
     close = difflib.get_close_matches(resource_id, [r.id for r in catalog.resources], n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     where = f" in {catalog.path}" if catalog.path is not None else ""
-    raise ReviewError(f"no record {resource_id!r}{where}{hint}", resource_id)
+    raise ReviewError(f"no record {quoted(resource_id)}{where}{hint}", resource_id)
 
 
 def _conflict(record: Resource, field: str, source_id: str | None) -> Conflict:
+    if field not in MERGED_FIELDS:
+        raise ReviewError(
+            f"{field!r} is not a field a page can be in conflict on (those are "
+            f"{', '.join(MERGED_FIELDS)}); nothing was written",
+            record.id,
+        )
     conflicts = record.review.conflicts
     matching = [c for c in conflicts if c.field == field and source_id in (None, c.source_id)]
     if len(matching) == 1:

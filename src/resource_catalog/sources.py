@@ -16,22 +16,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from resource_catalog._display import quoted
 from resource_catalog._fold import slugify
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.dialplans import resolve_campus
 from resource_catalog.errors import CatalogError
 from resource_catalog.history import Action, Event, event_lines, now, sha256
-from resource_catalog.models import SourcePage, Status
+from resource_catalog.models import SourcePage, SourceUrl, Status
 from resource_catalog.profile import Profile, SectionFrom
 from resource_catalog.store import (
     catalog_lock,
     check_writable,
+    free_snapshot_name,
     read_meta,
     save_catalog,
     snapshot_path,
+    snapshot_problem,
 )
 from resource_catalog.validate import load_for_change, refuse_invalid
 
@@ -42,6 +45,8 @@ if TYPE_CHECKING:
     from resource_catalog.pages.parse import Reading
 
 __all__ = ["AddResult", "add_source", "source_row", "source_rows", "test_source"]
+
+_URL_CHECK: TypeAdapter[str] = TypeAdapter(SourceUrl)
 
 
 def source_row(catalog: Catalog, source: SourcePage) -> dict[str, Any]:
@@ -134,6 +139,8 @@ def add_source(
     from resource_catalog.pages.infer import infer_profile  # noqa: PLC0415 (bs4, lazily)
 
     target = _directory(directory)
+    if url is not None:
+        _refuse_bad_url(url)
     catalog = load_for_change(target)
     campus = resolve_campus(catalog.meta.campus)
     content, text, origin, page_url = _page(html, url, session)
@@ -145,7 +152,9 @@ def add_source(
         raise CatalogError(
             f"{origin} gives no URL: pass --url with the address the page was saved from"
         )
-    source = _source_entry(sid, page_url, name, inference)
+    source = _source_entry(
+        sid, page_url, name, inference, free_snapshot_name(catalog.meta, sid, target)
+    )
     _refuse_clash(catalog, source)
     if dry_run or (inference.confidence.value != "ok" and not force):
         return AddResult(source, inference, origin, dry_run=dry_run)
@@ -153,6 +162,8 @@ def add_source(
     with catalog_lock(target):
         catalog = load_for_change(target)  # again, under the lock: another writer may have added it
         _refuse_clash(catalog, source)
+        snapshot = free_snapshot_name(catalog.meta, sid, target)
+        source = source.model_copy(update={"snapshot": snapshot})
         updated = catalog.with_meta(
             catalog.meta.model_copy(update={"sources": [*catalog.meta.sources, source]})
         )
@@ -168,10 +179,19 @@ def add_source(
         written = save_catalog(
             updated,
             target,
-            snapshots={source.snapshot or f"{sid}.html": content},
+            snapshots={snapshot: content},
             history=event_lines([event]),
         )
     return AddResult(source, inference, origin, tuple(written))
+
+
+def _refuse_bad_url(url: str) -> None:
+    """Check ``--url`` as catalog.json would, before anything reads the page with it."""
+    try:
+        _URL_CHECK.validate_python(url)
+    except ValidationError as exc:
+        why = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        raise CatalogError(f"cannot add {quoted(url)}: {why}") from None
 
 
 def _directory(path: str | os.PathLike[str] | None) -> Path:
@@ -183,9 +203,10 @@ def _page(
 ) -> tuple[bytes, str, str, str | None]:
     """(raw bytes, decoded text, where it came from, its URL) of the page to onboard."""
     from resource_catalog.pages._encoding import decode_html  # noqa: PLC0415
+    from resource_catalog.pages._local import read_page_file  # noqa: PLC0415
 
     if html is not None:
-        content = Path(html).read_bytes()
+        content = read_page_file(html)
         return content, decode_html(content), str(html), url
     if url is None:
         raise CatalogError("give the page to add: --url URL, or --html FILE [--url URL]")
@@ -200,7 +221,9 @@ def _page(
     return content, fetched.html or "", fetched.final_url, fetched.final_url
 
 
-def _source_entry(sid: str, url: str, title: str, inference: Inference) -> SourcePage:
+def _source_entry(
+    sid: str, url: str, title: str, inference: Inference, snapshot: str
+) -> SourcePage:
     profile = inference.profile
     headings = profile.section.source is SectionFrom.HEADING
     try:
@@ -210,14 +233,14 @@ def _source_entry(sid: str, url: str, title: str, inference: Inference) -> Sourc
             title=title,
             sections=list(inference.reading.sections) if headings else [],
             profile=profile,
-            snapshot=f"{sid}.html",
+            snapshot=snapshot,
         )
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
             for e in exc.errors(include_url=False)
         )
-        raise CatalogError(f"cannot add source {sid!r}: {problems}") from None
+        raise CatalogError(f"cannot add source {quoted(sid)}: {problems}") from None
 
 
 def _same_url(a: str, b: str) -> bool:
@@ -266,11 +289,14 @@ def test_source(
     except KeyError:
         known = ", ".join(s.id for s in meta.sources)
         raise CatalogError(
-            f"no source {source_id!r} in this catalog (its sources: {known})"
+            f"no source {quoted(source_id)} in this catalog (its sources: {known})"
         ) from None
     if profile is not None:
         source = source.model_copy(update={"profile": profile})
     if html is None:
+        problem = snapshot_problem(target, source.snapshot) if source.snapshot else None
+        if problem is not None:
+            raise CatalogError(problem[1])
         if not source.snapshot or not snapshot_path(target, source.snapshot).is_file():
             raise CatalogError(f"source {source_id!r} has no saved snapshot: pass --html FILE")
         html = snapshot_path(target, source.snapshot)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from resource_catalog._atomic import read_regular
 from resource_catalog._journal import (
     commit,
     commit_lock,
@@ -58,11 +60,17 @@ from resource_catalog._layout import (
     inside,
     resource_path,
     snapshot_path,
+    snapshot_problem,
 )
 from resource_catalog.catalog import Catalog
 from resource_catalog.errors import CatalogError, CatalogLockedError
 from resource_catalog.migrate import V1, upgrade_meta
-from resource_catalog.models import READABLE_VERSIONS, SCHEMA_VERSION, CatalogMeta
+from resource_catalog.models import (
+    READABLE_VERSIONS,
+    SCHEMA_VERSION,
+    SNAPSHOT_PATTERN,
+    CatalogMeta,
+)
 
 __all__ = [
     "BUILDINGS_FILE",
@@ -75,6 +83,7 @@ __all__ = [
     "catalog_lock",
     "check_writable",
     "commit",
+    "free_snapshot_name",
     "journal_problem",
     "open_files",
     "parse_meta",
@@ -85,6 +94,7 @@ __all__ = [
     "same_json",
     "save_catalog",
     "snapshot_path",
+    "snapshot_problem",
     "to_json_bytes",
 ]
 
@@ -171,7 +181,7 @@ def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes 
     if path.is_symlink() and not inside(path, directory):
         return Refused("a symbolic link to a file outside the catalog; not read")
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError as exc:
         return exc
 
@@ -273,6 +283,11 @@ def parse_meta(raw: bytes, where: str = META_FILE) -> tuple[CatalogMeta, str]:
     except ValueError as exc:
         raise CatalogError(f"{where} is not valid JSON: {exc}") from None
     version = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, dict) else None
+    if isinstance(data, dict) and not isinstance(version, str):
+        raise CatalogError(
+            f"{where} has schema_version {json.dumps(version)}, which is not a string: write "
+            f'it in quotes, e.g. "schema_version": "{SCHEMA_VERSION}"'
+        )
     if isinstance(data, dict) and version not in READABLE_VERSIONS:
         raise CatalogError(
             f"{where} has schema_version {version!r}; this version of resource-catalog reads "
@@ -297,7 +312,7 @@ def read_meta(directory: Path) -> CatalogMeta:
         raise CatalogError(f"catalog directory not found: {directory}")
     meta_path = directory / META_FILE
     try:
-        raw = meta_path.read_bytes()
+        raw = read_regular(meta_path)
     except OSError as exc:
         raise CatalogError(f"cannot read {meta_path}: {exc.strerror or exc}") from exc
     return parse_meta(raw, str(meta_path))[0]
@@ -305,11 +320,57 @@ def read_meta(directory: Path) -> CatalogMeta:
 
 # --------------------------------------------------------------------------- saving
 
+_SNAPSHOT_NAME = re.compile(SNAPSHOT_PATTERN)
+
+
+def free_snapshot_name(meta: CatalogMeta, source_id: str, directory: Path | None = None) -> str:
+    """A snapshot file name for ``source_id`` that no other source of ``meta`` uses.
+
+    ``ID.html`` when it is free, else ``ID-2.html``, ``ID-3.html``... With
+    ``directory``, a name whose file already exists there is not free either (a file
+    no source claims is still not ours to overwrite).
+    """
+    taken = {s.snapshot for s in meta.sources if s.id != source_id and s.snapshot}
+    n = 1
+    while True:
+        name = f"{source_id}.html" if n == 1 else f"{source_id}-{n}.html"
+        if not _SNAPSHOT_NAME.fullmatch(name):
+            return name  # left for the model to reject, with its message
+        path = directory / SNAPSHOTS_DIR / name if directory is not None else None
+        on_disk = path is not None and (path.exists() or path.is_symlink())
+        if name not in taken and not on_disk:
+            return name
+        n += 1
+
 
 def to_json_bytes(model: BaseModel) -> bytes:
     """The canonical on-disk form of a model: 2-space JSON, field order, trailing newline."""
     text = json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     return text.encode("utf-8")
+
+
+def _refuse_unreadable(catalog: Catalog, meta_bytes: bytes) -> None:
+    """Raise :class:`CatalogError` when the catalog, once saved, would not load again.
+
+    ``model_copy(update=...)`` runs no validator, so a change can build metadata or a
+    record that its own model rejects (two sources sharing a snapshot file, a record
+    with two observations of one page). Every save passes here: ``catalog.json`` is
+    read back from the very bytes about to be written, and each record's model-level
+    rules are run again (its fields are already typed values, so this stays cheap).
+    """
+    try:
+        parse_meta(meta_bytes)
+    except CatalogError as exc:
+        raise CatalogError(f"refusing to save: {exc}; nothing was written") from None
+    for resource in catalog.resources:
+        try:
+            type(resource).model_validate(dict(resource))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            raise CatalogError(
+                f"refusing to save: record {resource.id!r} would not load again "
+                f"({first['msg']}); nothing was written"
+            ) from None
 
 
 def save_catalog(
@@ -331,7 +392,9 @@ def save_catalog(
     if target is None:
         raise CatalogError("save_catalog needs a directory: this catalog was not loaded from one")
     check_writable(target)
-    wanted: dict[Path, bytes] = {target / META_FILE: to_json_bytes(catalog.meta)}
+    meta_bytes = to_json_bytes(catalog.meta)
+    _refuse_unreadable(catalog, meta_bytes)
+    wanted: dict[Path, bytes] = {target / META_FILE: meta_bytes}
     for resource in catalog.resources:
         wanted[resource_path(target, resource.id)] = to_json_bytes(resource)
     for name, content in (snapshots or {}).items():

@@ -18,8 +18,9 @@ New listings become records needing review, unless the office is already in the
 catalog from another page (the same name, a leading "The"/"MIT" and a trailing
 "(ACRONYM)" aside): then the listing joins that record as another observation, also
 flagged. A record the page no longer lists loses that observation's ``listed`` flag
-and is retired, never deleted, when no page lists it any more. A record its curators
-retired stays retired while its page still lists it.
+and is retired, never deleted, when no page lists it any more; any page that lists it
+again (the same page or another) makes it active again. A record its curators retired
+stays retired while its page still lists it.
 
 :func:`plan_sync` only plans and :func:`apply_plan` returns a new :class:`Catalog`;
 writing it (atomically, under the lock, with the snapshot and the history) is
@@ -268,15 +269,24 @@ def _plan_attach(plan: SyncPlan, rec: Resource, listing: Listing, ctx: Context) 
         if not getattr(rec, name) and getattr(listing, name):
             update[name] = getattr(listing, name)  # nothing curated is lost
             plan.taken.append(FieldUpdate(rec.id, name))
-    reason = (
+    joined = (
         f"also listed on {ctx.source_id} as {listing.name!r}: joined to this record; "
         "check that it is the same office"
     )
-    update["review"] = flag_review(rec.review, [reason], ctx.today)
+    reasons = [joined]
+    # Retired because no page listed it any more (not by its curators, who retire a
+    # record some page still lists): a page that lists it again makes it active.
+    relisted = rec.status is Status.RETIRED and not rec.listed_on
+    if relisted:
+        update["status"] = Status.ACTIVE
+        reasons.append(f"listed on {ctx.source_id} again (sync on {ctx.today.isoformat()})")
+    update["review"] = flag_review(rec.review, reasons, ctx.today)
     new = Resource.model_validate({**dict(rec), **update})
     plan.updated.append(new)
     plan.attached.append((rec.id, listing.name))
     plan.events.append(event(Action.UPDATED, rec.id, ctx, "sources", None, as_json([obs])))
+    if relisted:
+        plan.events.append(event(Action.RELISTED, rec.id, ctx, "status", "retired", "active"))
 
 
 def _plan_removals(plan: SyncPlan, catalog: Catalog, report: DriftReport, ctx: Context) -> None:

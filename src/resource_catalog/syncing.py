@@ -16,11 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from resource_catalog.catalog import Catalog
-from resource_catalog.errors import CatalogError, SyncError
+from resource_catalog.errors import CatalogError, ResourceCatalogError, SyncError
 from resource_catalog.history import Action, Event, event_lines, now, sha256
 from resource_catalog.models import SCHEMA_VERSION
+from resource_catalog.pages._local import read_page_file
 from resource_catalog.pages.read import ScrapedPage
-from resource_catalog.store import catalog_lock, check_writable, save_catalog, snapshot_path
+from resource_catalog.store import (
+    catalog_lock,
+    check_writable,
+    free_snapshot_name,
+    save_catalog,
+    snapshot_path,
+    snapshot_problem,
+)
 from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
 from resource_catalog.validate import load_for_change, refuse_invalid, validate_catalog
 from resource_catalog.workflows import (
@@ -185,11 +193,13 @@ def _mark_synced(
     Returns the catalog and the snapshot file name to write (``None``: nothing to save).
     """
     source = catalog.meta.source(source_id)
-    name = source.snapshot or f"{source_id}.html"
+    name = source.snapshot or free_snapshot_name(catalog.meta, source_id)
     saved: bytes | None = None
-    if catalog.path is not None:
-        file = snapshot_path(catalog.path, name)
-        saved = file.read_bytes() if file.is_file() else None
+    if catalog.path is not None and snapshot_problem(catalog.path, name) is None:
+        try:
+            saved = read_page_file(snapshot_path(catalog.path, name))
+        except (ResourceCatalogError, OSError):
+            saved = None  # missing or unreadable: the page is saved anew
     fetched = page.fetched
     etag = fetched.etag if fetched and not page.not_modified else source.etag
     modified = fetched.last_modified if fetched and not page.not_modified else source.last_modified

@@ -9,7 +9,7 @@ field path and the bad value.
 Finding codes (stable: tools filter on them)::
 
     error    catalog-json         catalog.json is not valid (every problem listed)
-    error    unreadable           the file cannot be read
+    error    unreadable           the file cannot be read (or is a FIFO or a device)
     error    encoding             the file is not UTF-8
     error    json                 the file is not JSON (line and column given)
     error    schema               a field is missing, mistyped, unknown or malformed
@@ -17,11 +17,12 @@ Finding codes (stable: tools filter on them)::
     error    duplicate-id         two files carry one id
     error    phone                a phone number is not a valid number
     error    building             a location's building is not in the registry
-    error    unknown-source       an observation names a source catalog.json lacks
+    error    unknown-source       an observation (or a conflict) names a source catalog.json lacks
     error    unknown-section      an observation's section is not one of its source's
+    error    conflict             a review conflict names a field sync does not merge
     error    profile              a source's profile has a CSS selector that does not parse
-    error    symlink              a resource file (or resources/, or history.jsonl) is a link
-                                  out of the catalog
+    error    symlink              a resource file (or resources/, history.jsonl or a snapshot)
+                                  is a link out of the catalog
     error    unsafe-journal       the save journal is corrupt or names files outside the layout
     error    history              a line of history.jsonl is malformed or names no record
     warning  interrupted-save     a save was interrupted; readers see it finished, sync finishes it
@@ -71,6 +72,7 @@ from resource_catalog.store import (
     Refused,
     open_files,
     parse_meta,
+    snapshot_problem,
 )
 
 __all__ = [
@@ -204,6 +206,7 @@ def _validate_files(
         why = files.history_error.strerror or files.history_error
         findings.append(finding("unreadable", f"cannot read: {why}", HISTORY_FILE))
     findings.extend(_profile_findings(meta))
+    findings.extend(_snapshot_findings(directory, meta))
     upgrade = v1_upgrader(files.meta) if version == V1 else None
     with gc_paused():  # a large catalog is millions of objects that all survive
         records: dict[str, Resource] = {}
@@ -314,6 +317,17 @@ def _invalid_meta(directory: Path, message: str) -> ValidationResult:
         catalog=Catalog(meta=placeholder, resources=(), path=directory),
         findings=(finding("catalog-json", message, META_FILE),),
     )
+
+
+def _snapshot_findings(directory: Path, meta: CatalogMeta) -> list[Finding]:
+    """A snapshot that leaves the catalog through a link, or is no regular file."""
+    found: list[Finding] = []
+    for i, page in enumerate(meta.sources):
+        problem = snapshot_problem(directory, page.snapshot) if page.snapshot else None
+        if problem is not None:
+            code, message = problem
+            found.append(finding(code, message, META_FILE, f"sources[{i}].snapshot", page.snapshot))
+    return found
 
 
 def _profile_findings(meta: CatalogMeta) -> list[Finding]:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from resource_catalog._atomic import read_regular
+from resource_catalog._display import quoted
 from resource_catalog._fold import fold, normalize_text
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
@@ -32,9 +34,15 @@ from resource_catalog.errors import (
     ResourceCatalogError,
 )
 from resource_catalog.models import Listing, SourcePage, Status
-from resource_catalog.pages.read import ScrapedPage, read_page, read_source, read_sources
+from resource_catalog.pages.read import (
+    ScrapedPage,
+    read_page,
+    read_source,
+    read_sources,
+    unexpected_error,
+)
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
-from resource_catalog.store import snapshot_path
+from resource_catalog.store import snapshot_path, snapshot_problem
 from resource_catalog.validate import ValidationResult, validate_catalog
 
 if TYPE_CHECKING:
@@ -84,7 +92,7 @@ def select_sources(
             chosen.append(catalog.meta.source(sid))
         except KeyError:
             raise CatalogError(
-                f"no source {sid!r} in this catalog (its sources: {known})"
+                f"no source {quoted(sid)} in this catalog (its sources: {known})"
             ) from None
     if not chosen:
         chosen = list(catalog.meta.sources)
@@ -152,6 +160,8 @@ def read_pages(
                     page = read_source(source, directory, url=url, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             page = exc
+        except Exception as exc:  # noqa: BLE001 (reported as the source's error, as in the pool)
+            page = unexpected_error(exc)
         if progress is not None:
             progress(source, page)
         return {source.id: page}
@@ -170,13 +180,16 @@ def _previous(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> list[L
     """The listings of the saved snapshot, for order changes, when the page is not it."""
     if catalog.path is None or not source.snapshot:
         return None
+    if snapshot_problem(catalog.path, source.snapshot) is not None:
+        return None
     saved = snapshot_path(catalog.path, source.snapshot)
-    if not saved.is_file() or saved.read_bytes() == page.content:
+    if not saved.is_file():
         return None
     try:
-        return read_page(saved, source=source, campus=campus_of(catalog)).listings
+        previous = read_page(saved, source=source, campus=campus_of(catalog))
     except (ResourceCatalogError, OSError):
         return None
+    return None if previous.content == page.content else previous.listings
 
 
 def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceDrift:
@@ -223,19 +236,24 @@ def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceD
 
 
 def read_profile(path: str | os.PathLike[str]) -> Profile:
-    """A profile from a JSON file; :class:`CatalogError` naming every problem when invalid."""
+    """A profile from a JSON file; :class:`CatalogError` naming every problem when invalid
+    (a selector soupsieve cannot parse among them, as ``validate`` reports it)."""
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         raise CatalogError(f"cannot read the profile {path}: {exc.strerror or exc}") from exc
     try:
-        return Profile.model_validate_json(raw)
+        profile = Profile.model_validate_json(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
             for e in exc.errors(include_url=False)
         )
         raise CatalogError(f"{path} is not a valid profile: {problems}") from None
+    from resource_catalog.pages.profiles import refuse_bad_selectors  # noqa: PLC0415 (soupsieve)
+
+    refuse_bad_selectors(profile, f"the profile {path}")
+    return profile
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,16 @@
 This package is the only code that imports click, prints or exits. Exit codes:
 0 clean, 1 findings (invalid data, drift, a review queue), 2 could not do the job. A
 library error becomes one line on stderr; ``--debug`` shows the traceback instead.
+When the reader of standard output goes away (``| head``), the command stops printing
+and exits 0 without a word: what it had done (a save) stands, and cutting the output
+short was the reader's choice, not a failure.
 Modules that need requests or bs4 are imported inside the commands that use them, so
 ``--help`` and offline commands start fast.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -41,6 +45,11 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             _report(ctx, "interrupted")
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`| head`). Whatever the command did,
+            # a save included, stands and was not a failure: stop printing quietly.
+            _silence_stdout()
+            raise click.exceptions.Exit(EXIT_OK) from None
         except (ResourceCatalogError, OSError) as exc:
             message = str(exc) if isinstance(exc, ResourceCatalogError) else os_message(exc)
             _report(ctx, message)
@@ -61,6 +70,16 @@ def _report(ctx: click.Context, message: str) -> None:
 
 class SubGroup(_Group):
     """A group of subcommands (``sources``, ``review``) with the same error handling."""
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (a test's runner)
+        pass
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -206,6 +225,19 @@ def emit(text: str, output: str) -> None:
     from resource_catalog.export import write_text_atomic  # noqa: PLC0415
 
     write_text_atomic(Path(output), text)
+
+
+def refuse_output_into(catalog_dir: Path, *outputs: str | Path | None) -> None:
+    """Refuse (exit 2) an output path that is one of the catalog's own files or folders."""
+    from resource_catalog._layout import output_problem  # noqa: PLC0415
+    from resource_catalog.errors import CatalogError  # noqa: PLC0415
+
+    for output in outputs:
+        if output is None or output == "-":
+            continue
+        problem = output_problem(catalog_dir, output)
+        if problem is not None:
+            raise CatalogError(problem)
 
 
 def warn(message: str) -> None:

@@ -17,6 +17,7 @@ from resource_catalog.cli._base import (
     cli,
     format_option,
     output_option,
+    refuse_output_into,
     resolve_catalog,
 )
 from resource_catalog.errors import SchemaError
@@ -125,6 +126,7 @@ def export(
     from resource_catalog.history import changes_catalog  # noqa: PLC0415
     from resource_catalog.validate import load_catalog  # noqa: PLC0415
 
+    refuse_output_into(resolve_catalog(catalog_dir), output)
     with Progress("Loading catalog") as progress:
         catalog = load_catalog(resolve_catalog(catalog_dir), progress=progress)
     if since is not None:

@@ -23,6 +23,7 @@ from resource_catalog.cli._base import (
     output_option,
     page_options,
     quiet,
+    refuse_output_into,
     resolve_catalog,
     source_option,
     warn,
@@ -123,6 +124,8 @@ def scrape(
     from resource_catalog.export import listings_to_csv, listings_to_json  # noqa: PLC0415
     from resource_catalog.workflows import read_profile, scrape_pages  # noqa: PLC0415
 
+    refuse_output_into(resolve_catalog(catalog_dir), output)
+
     if profile_file is not None and source_ids:
         raise click.UsageError("give --source ID (its own profile) or --profile FILE, not both")
     if offline and (url is not None or html_file is not None):
@@ -213,6 +216,7 @@ def diff(
     from resource_catalog.validate import load_catalog  # noqa: PLC0415
     from resource_catalog.workflows import diff_catalog  # noqa: PLC0415
 
+    refuse_output_into(resolve_catalog(catalog_dir), output, report_dir)
     with Progress("Loading catalog") as progress:
         catalog = load_catalog(resolve_catalog(catalog_dir), progress=progress)
     result = diff_catalog(

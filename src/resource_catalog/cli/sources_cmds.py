@@ -1,4 +1,4 @@
-"""``sources list|show|add|test``: the pages the catalog follows."""
+"""``sources list|show|add|test|remove``: the pages the catalog follows."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 @cli.group(cls=SubGroup)
 def sources() -> None:
-    """The source pages the catalog follows: list, show, add and test them."""
+    """The source pages the catalog follows: list, show, add, test and remove them."""
 
 
 _fmt = format_option(["text", "json"], "text", "text for people, json for tools.")
@@ -303,4 +303,37 @@ def test_source_cmd(
     )
     for i, listing in enumerate(reading.listings, 1):
         click.echo(_listing_line(i, listing))
+    return EXIT_OK
+
+
+@sources.command("remove")
+@click.argument("source_id", metavar="ID")
+@catalog_option
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def remove_source_cmd(source_id: str, catalog_dir: Path | None, dry_run: bool) -> int:
+    """Stop following a page: remove it from catalog.json.
+
+    Records only that page listed are retired (with history and a review reason);
+    records other pages list too only lose its observation. No record is deleted.
+    The page's snapshot file stays on disk: remove it with git.
+    """
+    from resource_catalog.source_removal import remove_source  # noqa: PLC0415
+
+    result = remove_source(resolve_catalog(catalog_dir), source_id, dry_run=dry_run)
+    retired, kept = ", ".join(result.retired), ", ".join(result.unlinked)
+    verb, keep = ("would retire", "would keep") if result.dry_run else ("retired", "kept")
+    click.echo(
+        f"{verb} {len(result.retired)} record(s) only {source_id} listed"
+        + (f": {retired}" if retired else "")
+    )
+    click.echo(
+        f"{keep} {len(result.unlinked)} record(s) other pages list, without its observation"
+        + (f": {kept}" if kept else "")
+    )
+    if result.dry_run:
+        click.echo("dry run: nothing written")
+    else:
+        snapshot = result.source.snapshot
+        left = f"; its snapshot snapshots/{snapshot} is left on disk" if snapshot else ""
+        click.echo(f"removed source {source_id} from {result.directory}{left}")
     return EXIT_OK

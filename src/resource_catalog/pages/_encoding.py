@@ -3,8 +3,11 @@
 Decoding follows the order browsers use, simplified: a byte-order mark, then the
 ``charset`` of the ``Content-Type`` header, then a ``<meta charset>`` or
 ``<meta http-equiv>`` in the first bytes, then UTF-8 if the bytes are valid UTF-8,
-then detection. Labels that mean Latin-1 or ASCII are read as windows-1252, as the
-HTML standard says, so a page's em dashes and curly quotes survive.
+then detection. A declared charset is a label looked up in the WHATWG table of text
+encodings (:mod:`resource_catalog.pages._labels`), so a label that names no text
+encoding (``rot13``, ``base64``) is ignored like any unknown one. Labels that mean
+Latin-1 or ASCII are read as windows-1252, as the HTML standard says, so a page's em
+dashes and curly quotes survive.
 
 :mod:`resource_catalog.pages.fetch` uses this for fetched pages and re-exports
 :func:`decode_html` and :func:`choose_encoding`; a saved page (``--html``) is decoded
@@ -19,6 +22,8 @@ import codecs
 import email.message
 import re
 from typing import Final
+
+from resource_catalog.pages._labels import codec_for_label
 
 __all__ = [
     "META_SNIFF_BYTES",
@@ -56,11 +61,11 @@ def choose_encoding(body: bytes, header_charset: str | None = None) -> str:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name
-    from_header = _normalise_encoding(header_charset)
+    from_header = codec_for_label(header_charset)
     if from_header:
         return from_header
     match = _META_CHARSET.search(body[:META_SNIFF_BYTES])
-    from_meta = _normalise_encoding(match.group(1).decode("ascii")) if match else None
+    from_meta = codec_for_label(match.group(1).decode("ascii")) if match else None
     if from_meta:
         # A page saved as UTF-16 cannot say so in ASCII-compatible markup.
         return (
@@ -75,7 +80,7 @@ def choose_encoding(body: bytes, header_charset: str | None = None) -> str:
     import charset_normalizer  # noqa: PLC0415 (only undeclared, non-UTF-8 pages pay for it)
 
     best = charset_normalizer.from_bytes(body).best()
-    return _normalise_encoding(best.encoding if best else None) or "cp1252"
+    return _detected_codec(best.encoding if best else None) or "cp1252"
 
 
 def decode_with(body: bytes, encoding: str) -> str:
@@ -99,12 +104,17 @@ def looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<!--")) or b"<body" in head
 
 
-def _normalise_encoding(label: str | None) -> str | None:
-    """Python codec name for an encoding label, or ``None`` if unknown."""
-    if not label:
+def _detected_codec(name: str | None) -> str | None:
+    """The codec to use for the detector's guess (a Python codec name), or ``None``.
+
+    Only a text encoding is accepted: ``bytes.decode`` refuses the other codecs
+    (``rot13``, ``zlib_codec``) with :class:`LookupError`.
+    """
+    if not name:
         return None
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
+        b"a".decode(name, "replace")  # (an empty input skips the check)
+        name = codecs.lookup(name).name
     except LookupError:
         return None
     return "cp1252" if name in _AS_WINDOWS_1252 else name

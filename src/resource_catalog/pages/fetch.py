@@ -41,6 +41,7 @@ from resource_catalog.pages._encoding import (
     looks_like_html,
     parse_content_type,
 )
+from resource_catalog.pages._local import MAX_PAGE_BYTES
 
 __all__ = [
     "DEADLINE",
@@ -146,7 +147,7 @@ def fetch_page(
     session: requests.Session | None = None,
     timeout: tuple[float, float] = (5.0, 20.0),
     deadline: float = DEADLINE,
-    max_bytes: int = 5_000_000,
+    max_bytes: int = MAX_PAGE_BYTES,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> FetchResult:

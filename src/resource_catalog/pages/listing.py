@@ -16,7 +16,7 @@ from typing import Final
 from urllib.parse import urljoin
 
 from resource_catalog.locations import find_locations
-from resource_catalog.models import URL_PATTERN, Link, Listing
+from resource_catalog.models import URL_PATTERN, Link, Listing, url_problem
 from resource_catalog.pages.tables import TableColumns
 from resource_catalog.pages.text import collapse
 from resource_catalog.pages.walk import Frame
@@ -228,6 +228,6 @@ def _absolute(href: str, base_url: str | None) -> str | None:
     except ValueError:
         return None
     # _URL starts with "https?://": it is the scheme check too (no second urlsplit).
-    if not _URL.match(url) or len(url) > 2048:  # noqa: PLR2004
+    if not _URL.match(url) or len(url) > 2048 or url_problem(url) is not None:  # noqa: PLR2004
         return None
     return url

@@ -18,7 +18,7 @@ import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from resource_catalog._fold import fold
-from resource_catalog.errors import ProfileMismatchError
+from resource_catalog.errors import CatalogError, ProfileMismatchError
 from resource_catalog.pages.text import Budget, spans, text_of
 from resource_catalog.profile import DEFAULT_CONTENT, Grouping, Profile, SectionFrom
 
@@ -26,6 +26,7 @@ __all__ = [
     "CHROME_SELECTORS",
     "CHROME_TAGS",
     "choose_content",
+    "refuse_bad_selectors",
     "select",
     "select_each",
     "selector_problems",
@@ -91,6 +92,19 @@ def selector_problems(profile: Profile) -> list[tuple[str, str, str]]:
     return found
 
 
+def refuse_bad_selectors(profile: Profile, whose: str = "the profile") -> None:
+    """Raise :class:`CatalogError` naming every selector of ``profile`` that does not parse.
+
+    The same check as ``validate``'s, run before a page is read through a profile that
+    validate never saw (``--profile FILE``, a hand-edited catalog.json read without
+    validating it), so a typo is one clear message, not a traceback.
+    """
+    problems = selector_problems(profile)
+    if problems:
+        listed = "; ".join(f"{where} {selector!r}: {why}" for where, selector, why in problems)
+        raise CatalogError(f"{whose} has a selector that does not parse: {listed}")
+
+
 class _Simple:
     """The simple selectors of a list, indexed by what they match: name, id, class, attribute.
 
@@ -131,11 +145,18 @@ class _Simple:
         return bool(self.by_name or self.by_id or self.by_class or self.by_attr or self.named)
 
 
-def select_each(root: Tag, selectors: Sequence[str]) -> list[list[Tag]]:
-    """``[root.select(s) for s in selectors]`` (document order, ``root`` excluded)."""
+def select_each(
+    root: Tag, selectors: Sequence[str], budget: Budget | None = None
+) -> list[list[Tag]]:
+    """``[root.select(s) for s in selectors]`` (document order, ``root`` excluded).
+
+    With ``budget``, the time is looked at before each selector soupsieve runs over the
+    whole of ``root``, so thousands of complex selectors stop at the deadline."""
     found: list[list[Tag]] = [[] for _ in selectors]
     index = _Simple(selectors)
     for i in index.other:
+        if budget is not None:
+            budget.check()
         found[i] = list(root.select(selectors[i]))
     if not index:
         return found
@@ -145,6 +166,8 @@ def select_each(root: Tag, selectors: Sequence[str]) -> list[list[Tag]]:
     for node in root.descendants:
         if not isinstance(node, Tag):
             continue
+        if budget is not None:
+            budget.tick()
         hits: set[int] = set(by_name.get(node.name or "", ()))
         for i, compiled in named.get(node.name or "", ()):
             if i not in hits and compiled.match(node):
@@ -176,7 +199,7 @@ def strip_chrome(root: Tag, extra: Iterable[str] = (), budget: Budget | None = N
     elements that carry no heading (HTML5 articles may put their section headings in a
     ``<header>``), then the ``extra`` selectors. Linear in the size of ``root``."""
     builtin = len(CHROME_TAGS) + len(CHROME_SELECTORS)
-    found = select_each(root, (*CHROME_TAGS, *CHROME_SELECTORS, "header", "footer", *extra))
+    found = select_each(root, (*CHROME_TAGS, *CHROME_SELECTORS, "header", "footer", *extra), budget)
     _decompose(t for group in found[:builtin] for t in group)
     boxes = [t for group in found[builtin : builtin + 2] for t in group if not _gone(t)]
     if boxes:
@@ -218,7 +241,7 @@ def choose_content(
     wanted = [*profile.content, profile.listings.selector]
     if heading_rule:
         wanted.append(rule.selector or "")
-    found = select_each(soup, wanted)
+    found = select_each(soup, wanted, budget)
     candidates = found[: len(profile.content)]
     if not any(candidates):
         if list(profile.content) != list(DEFAULT_CONTENT):

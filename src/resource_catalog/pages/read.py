@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from resource_catalog.errors import FetchError, ResourceCatalogError
+from resource_catalog.errors import CatalogError, FetchError, ResourceCatalogError
 from resource_catalog.models import Listing, SourcePage
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
@@ -36,6 +36,7 @@ __all__ = [
     "read_source",
     "read_sources",
     "scrape_page",
+    "unexpected_error",
 ]
 
 
@@ -93,8 +94,13 @@ def _parse(
 ) -> Reading:
     from resource_catalog.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
     from resource_catalog.pages.parse import read_listings  # noqa: PLC0415
+    from resource_catalog.pages.profiles import refuse_bad_selectors  # noqa: PLC0415
 
     plan = MIT_DIAL_PLAN if isinstance(campus, _Default) else campus
+    chosen = source.profile if source is not None else profile
+    if chosen is not None:
+        whose = f"the profile of {source.id}" if source is not None else "the profile"
+        refuse_bad_selectors(chosen, whose)
     if source is None:
         return read_listings(html, profile=profile, base_url=base_url, seconds=seconds, campus=plan)
     profile = source.profile
@@ -128,8 +134,9 @@ def read_page(
     :class:`OSError` when it cannot be read.
     """
     from resource_catalog.pages._encoding import decode_html  # noqa: PLC0415 (no requests)
+    from resource_catalog.pages._local import read_page_file  # noqa: PLC0415
 
-    content = Path(path).read_bytes()
+    content = read_page_file(path)
     reading = _parse(decode_html(content), source, base_url, seconds, profile, campus)
     return ScrapedPage(
         listings=reading.listings,
@@ -209,9 +216,17 @@ def read_source(
     from), from its saved snapshot (``offline``), or fetched from ``url`` or its own URL.
     ``campus`` is the catalog's campus.
     """
-    from resource_catalog.store import SNAPSHOTS_DIR, snapshot_path  # noqa: PLC0415
+    from resource_catalog.store import (  # noqa: PLC0415
+        SNAPSHOTS_DIR,
+        snapshot_path,
+        snapshot_problem,
+    )
 
     snapshot = snapshot_path(directory, source.snapshot) if directory and source.snapshot else None
+    if directory and source.snapshot and (problem := snapshot_problem(directory, source.snapshot)):
+        if html_file is None:
+            raise CatalogError(problem[1])
+        snapshot = None  # the page is given: the snapshot is not needed
     if html_file is not None:
         return read_page(html_file, source=source, base_url=url, campus=campus)
     if offline:
@@ -222,6 +237,20 @@ def read_source(
     return scrape_page(
         url or source.url, source=source, snapshot=snapshot, session=session, campus=campus
     )
+
+
+def unexpected_error(exc: Exception) -> ResourceCatalogError:
+    """An exception no reader should raise, as one source's error (the cause kept).
+
+    A worker reading one of many sources reports it as that source's error, so a fault
+    met on one page never hides what the other pages said.
+    """
+    error = ResourceCatalogError(
+        f"could not read the page: unexpected {type(exc).__name__}: {exc} "
+        "(a fault in resource-catalog; please report it)"
+    )
+    error.__cause__ = exc
+    return error
 
 
 class _HostGate:
@@ -282,6 +311,8 @@ def read_sources(
                     page = read_source(source, directory, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             result: ScrapedPage | ResourceCatalogError | OSError = exc
+        except Exception as exc:  # noqa: BLE001 (one source's fault must not hide the others)
+            result = unexpected_error(exc)
         else:
             result = page
         if progress is not None:

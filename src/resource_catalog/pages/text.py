@@ -76,10 +76,15 @@ class Budget:
         self._count = 0
 
     def tick(self) -> None:
-        """Raise :class:`ParseError` once the time is up."""
+        """Raise :class:`ParseError` once the time is up (looked at every few thousand ticks)."""
         self._count += 1
-        due = self._until is not None and self._count % self._EVERY == 0
-        if due and self._until is not None and time.monotonic() > self._until:
+        if self._count % self._EVERY == 0:
+            self.check()
+
+    def check(self) -> None:
+        """Raise :class:`ParseError` if the time is up, looking at the clock now: for steps
+        each of which may take long (a complex selector over a large page)."""
+        if self._until is not None and time.monotonic() > self._until:
             raise ParseError(f"page not recognised: reading it took longer than {self.seconds:g} s")
 
 

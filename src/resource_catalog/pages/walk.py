@@ -58,7 +58,7 @@ class Reader:
             wanted.append(sect.selector)
         if profile.name.selector:
             wanted.append(profile.name.selector)
-        found = select_each(root, wanted)
+        found = select_each(root, wanted, budget)
         self.candidates = {id(t) for t in found[0]}
         self.matched = len(found[0])
         self.excluded = {id(t) for group in found[1 : 1 + len(rule.exclude)] for t in group}
