@@ -46,6 +46,13 @@ from resource_catalog.cli._base import (
     help="Seconds one link's check may take in all (redirects and retries included).",
 )
 @click.option(
+    "--deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    default=900.0,
+    show_default=True,
+    help="Seconds the whole run may take; links not checked by then make it exit 2.",
+)
+@click.option(
     "--state",
     "state_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -72,6 +79,7 @@ def links(
     fmt: str,
     jobs: int,
     timeout: float,
+    deadline: float,
     state_file: Path | None,
     fail_after: int,
     fix: bool,
@@ -94,6 +102,7 @@ def links(
             sources=source_ids,
             jobs=jobs,
             timeout=timeout,
+            deadline=deadline,
             state=state_file,
             fail_after=fail_after,
             fix=fix,

@@ -177,14 +177,18 @@ class _Queue:
                 if now >= self._until or not any(self._pending.values()):
                     return None
                 soonest = self._until
+                free: list[str] = []
                 for host, waiting in self._pending.items():
                     if not waiting or self._busy[host] >= self._per_host:
                         continue
                     if self._resume[host] > now:
                         soonest = min(soonest, self._resume[host])
-                        continue
+                    else:
+                        free.append(host)
+                if free:  # the least busy host first: spread the load over the hosts
+                    host = min(free, key=self._busy.__getitem__)
                     self._busy[host] += 1
-                    return waiting.popleft()
+                    return self._pending[host].popleft()
                 self._cond.wait(timeout=max(0.0, soonest - now))
 
     def done(self, url: str, pause: float | None) -> None:
