@@ -103,6 +103,11 @@ class Cases(http.server.BaseHTTPRequestHandler):
         elif path in {"/no-head", "/head-forbidden"}:
             refusal = 405 if path == "/no-head" else 403
             self._send(refusal if method == "HEAD" else 200)
+        elif path == "/head-drops":
+            if method == "HEAD":  # hang up without an answer: HEAD unsupported
+                self.close_connection = True
+                return
+            self._send(200)
         elif path == "/p308":
             self._send(308, {"Location": f"http://{self.headers['Host']}/ok"})
         elif path == "/limited-once":
@@ -179,7 +184,7 @@ def test_200_is_ok_after_one_head(server: str) -> None:
     assert Cases.agents == {USER_AGENT}
 
 
-@pytest.mark.parametrize("path", ["/no-head", "/head-forbidden"])
+@pytest.mark.parametrize("path", ["/no-head", "/head-forbidden", "/head-drops"])
 def test_head_refused_then_get_200_is_ok(server: str, path: str) -> None:
     result = probe(f"{server}{path}")
     assert result.method == "GET"

@@ -128,7 +128,7 @@ def _follow(url: str, method: str, session: requests.Session, watchdog: Watchdog
 
 
 def _failure(url: str, exc: Exception, watchdog: Watchdog) -> str:
-    if watchdog.stop() or watchdog.expired:
+    if watchdog.expired:  # still running: a GET after a failed HEAD stays watched
         return f"took longer than {watchdog.seconds:g} s in total (server too slow)"
     if isinstance(exc, ValueError) and not isinstance(exc, requests.RequestException):
         return f"not a valid URL ({exc})"
