@@ -635,3 +635,24 @@ def test_a_catalog_without_links_exits_0_and_writes_no_state(catalog_dir: Path) 
         "links": [],
     }
     assert not (catalog_dir / STATE_FILE).exists()
+
+
+def test_fix_from_the_command_line_says_what_it_rewrote(
+    catalog_dir: Path, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("resource_catalog.pages.links.link_session", quick_session)
+    add_links(catalog_dir, "house-teams", [f"{server}/p308"])
+    result = run("links", "--catalog", catalog_dir, "--fix")
+    assert result.exit_code == 0, result.output
+    assert f"fixed house-teams: {server}/p308 -> {server}/ok" in result.stdout
+    assert read_record(catalog_dir, "house-teams")["links"] == [
+        {"url": f"{server}/ok", "label": None}
+    ]
+    again = run("links", "--catalog", catalog_dir, "--format", "json")
+    assert json.loads(again.stdout)["summary"] == {
+        "links": 1,
+        "ok": 1,
+        "redirected": 0,
+        "broken": 0,
+        "unreachable": 0,
+    }
