@@ -181,6 +181,37 @@ def drift_reports(cli: Path, reports: Path, posargs: Sequence[str]) -> int:
 
 
 @nox.session(python=PYTHON, default=False)
+def links(session: nox.Session) -> None:
+    """Link health (needs the network): every link of the catalog checked, report in reports/.
+
+    Writes reports/links.md (for $GITHUB_STEP_SUMMARY) and links-exit-code (0 nothing
+    broken, 1 broken links, 2 could not check), and keeps the failing links' count in
+    reports/links-state.json, so a link counts as broken only after three failing runs
+    in a row when the workflow carries that file from night to night. Extra arguments go
+    to ``resource-catalog links``.
+    """
+    session.install(".")
+    reports = ROOT / "reports"
+    reports.mkdir(exist_ok=True)
+    cli = Path(session.bin) / "resource-catalog"
+    command = [str(cli), "links", "--format", "markdown", "-o", str(reports / "links.md")]
+    command += ["--state", str(reports / "links-state.json"), *session.posargs]
+    (reports / "links.md").unlink(missing_ok=True)  # never post an earlier run's report
+    done = subprocess.run(command, check=False, stderr=subprocess.PIPE, text=True)
+    code = done.returncode
+    sys.stderr.write(done.stderr)
+    if code == 2 and not (reports / "links.md").exists():  # noqa: PLR2004 (could not check)
+        error = done.stderr.strip().splitlines()[-1:] or ["unknown error"]
+        (reports / "links.md").write_text(
+            f"## Link check could not run\n\n`{error[0]}`\n", encoding="utf-8"
+        )
+    (reports / "links-exit-code").write_text(f"{code}\n", encoding="utf-8")
+    if code:
+        meaning = {1: "broken links", 2: "could not check the links"}.get(code, "failed")
+        session.error(f"resource-catalog links exited {code}: {meaning}")
+
+
+@nox.session(python=PYTHON, default=False)
 def review(session: nox.Session) -> None:
     """Print the review queue: records a sync flagged, with reasons and conflicts.
 

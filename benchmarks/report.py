@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import accuracy, onboarding, sources, steps
+from benchmarks import accuracy, links, onboarding, sources, steps
 
 HERE = Path(__file__).resolve().parent
 LABELS = {
@@ -262,8 +262,9 @@ def render(
     scored: dict[str, Any] | None = None,
     many: dict[str, Any] | None = None,
     onboarded: str | None = None,
+    linked: dict[str, Any] | None = None,
 ) -> str:
-    """The whole ``results.md`` (with the accuracy, sources and onboarding sections when
+    """The whole ``results.md`` (with the accuracy, sources, links and onboarding sections when
     their measurements are given)."""
     via_nox = os.environ.get("BENCH_VIA_NOX") == "1"
     command = "nox -s bench" + (" -- " + " ".join(run.argv[3:]) if run.argv[3:] else "")
@@ -314,6 +315,7 @@ def render(
         "",
         *(accuracy.render(scored, "python -m benchmarks.accuracy") if scored else []),
         *(sources.render(many, "python -m benchmarks.sources") if many else []),
+        *(links.render(linked, "python -m benchmarks.links") if linked else []),
         *(
             [onboarding.START, *onboarded.rstrip().splitlines(), onboarding.END, ""]
             if onboarded

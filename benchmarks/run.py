@@ -4,7 +4,8 @@ Generates the synthetic data into a temporary directory, runs every step at ever
 size in its own subprocess (:mod:`benchmarks.steps`), times start-up and checks
 import hygiene (:mod:`benchmarks.startup`), scores the phone and location finders
 on real-world-shaped text (:mod:`benchmarks.accuracy`), times checking N local sources
-(:mod:`benchmarks.sources`), measures onboarding on the test pages
+(:mod:`benchmarks.sources`) and N links against the concurrency bound
+(:mod:`benchmarks.links`), measures onboarding on the test pages
 (:mod:`benchmarks.onboarding`), then writes ``results.md`` and
 ``scaling.png``. A full run writes into ``benchmarks/``; ``--quick`` (tiny sizes, a
 smoke test) writes into a temporary directory unless ``--output-dir`` is given.
@@ -89,6 +90,15 @@ def run_sources(reps: int, delay: float) -> dict[str, Any]:
     return result
 
 
+def run_links(reps: int, delay: float, *, quick: bool) -> dict[str, Any]:
+    """Time checking N links on slow local hosts against the bound, in a fresh interpreter."""
+    command = [sys.executable, "-m", "benchmarks.links", "--json", "--reps", str(reps)]
+    command += ["--delay", str(delay), *(["--quick"] if quick else [])]
+    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, cwd=HERE.parent)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def run_onboarding() -> str:
     """The onboarding measurement's section (``sources add`` on the test pages)."""
     done = subprocess.run(
@@ -147,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"find_phones / PhoneNumberMatcher: {scored['timing']['ratio']:.2f}", flush=True)
     print("checking N local sources ...", flush=True)
     many = run_sources(1 if args.quick else 3, 0.05 if args.quick else 0.25)
+    print("checking N links on slow local hosts ...", flush=True)
+    linked = run_links(1 if args.quick else 3, 0.02 if args.quick else 0.05, quick=args.quick)
     print("onboarding the test pages ...", flush=True)
     onboarded = run_onboarding()
     print("start-up ...", flush=True)
@@ -163,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     targets = report.check_targets(results, times, hygiene)
     report.write_plot(results, out / "scaling.png")
     (out / "results.md").write_text(
-        report.render(results, times, hygiene, targets, run, scored, many, onboarded),
+        report.render(results, times, hygiene, targets, run, scored, many, onboarded, linked),
         encoding="utf-8",
     )
     for target in targets:

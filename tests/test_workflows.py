@@ -124,7 +124,7 @@ def test_actions_are_githubs_own_pinned_by_major_version(name: str) -> None:
     # .github/zizmor.yml allows a tag for actions/* only; anything else needs a hash.
     for step in steps(load(name)):
         if "uses" in step:
-            assert re.fullmatch(r"actions/[a-z-]+@v\d+", step["uses"]), step["uses"]
+            assert re.fullmatch(r"actions/[a-z-]+(/[a-z-]+)?@v\d+", step["uses"]), step["uses"]
 
 
 @pytest.mark.parametrize("name", ["nightly-drift.yml", "sync-pr.yml"])

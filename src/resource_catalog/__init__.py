@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from resource_catalog.drift import CatalogDrift, DriftReport, DriftSeverity, compare
     from resource_catalog.export import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
     from resource_catalog.history import Change, Event, changes_catalog, history_events
+    from resource_catalog.links import LinkReport, check_links
     from resource_catalog.locations import (
         BuildingRegistry,
         find_locations,
@@ -92,6 +93,7 @@ _LAZY = {
         "drift": ("CatalogDrift", "DriftReport", "DriftSeverity", "compare"),
         "export": ("to_csv", "to_datapackage", "to_hsds", "to_json", "to_jsonl"),
         "history": ("Change", "Event", "changes_catalog", "history_events"),
+        "links": ("LinkReport", "check_links"),
         "locations": ("BuildingRegistry", "find_locations", "load_buildings", "parse_location"),
         "models": (
             "Acceptance",
@@ -181,6 +183,7 @@ __all__ = [
     "InvalidLocationError",
     "InvalidPhoneError",
     "Link",
+    "LinkReport",
     "Listing",
     "Location",
     "Observation",
@@ -210,6 +213,7 @@ __all__ = [
     "apply_plan",
     "changes_catalog",
     "check_catalog",
+    "check_links",
     "compare",
     "diff_catalog",
     "fetch_page",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from resource_catalog.cli import (  # noqa: F401 (importing a module registers its commands)
     catalog_cmds,
     drift_cmds,
+    links_cmds,
     review_cmds,
     sources_cmds,
 )
