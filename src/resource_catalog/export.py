@@ -50,7 +50,11 @@ through (:mod:`resource_catalog._atomic`).
     ``services.json`` and the tables of the official descriptor, the ``metadata``
     change log from the catalog's history included.
 
-The two directory formats hold exact values for data tools, so their cells are
+``site``
+    A static, accessible directory website (:mod:`resource_catalog.site`): an
+    index with a search box, a page per topic list and per resource.
+
+The two data directory formats hold exact values for data tools, so their cells are
 not formula-neutralised; use ``csv`` for spreadsheets. Each of their files is
 written atomically, the descriptor last.
 """
@@ -115,9 +119,9 @@ __all__ = [
     "write_text_atomic",
 ]
 
-FORMATS = ("json", "jsonl", "csv", "datapackage", "hsds")
+FORMATS = ("json", "jsonl", "csv", "datapackage", "hsds", "site")
 #: Formats that write a directory of files (``out`` must be a path).
-DIRECTORY_FORMATS = frozenset({"datapackage", "hsds"})
+DIRECTORY_FORMATS = frozenset({"datapackage", "hsds", "site"})
 
 #: Columns of :func:`listings_to_csv`, encoded like the resource columns.
 LISTING_CSV_COLUMNS = ("name", "section", "description", "phones", "locations", "links")
@@ -358,13 +362,29 @@ def export(
     out: Output,
     *,
     include_retired: bool = False,
+    title: str | None = None,
+    base_url: str | None = None,
 ) -> None:
     """Export in format ``fmt`` (one of :data:`FORMATS`) to ``out``.
 
-    ``datapackage`` and ``hsds`` need a directory path; the others take a stream
-    or a file path (``str`` or path-like). Raises :class:`ExportError` for an unknown format.
+    ``datapackage``, ``hsds`` and ``site`` need a directory path; the others take a
+    stream or a file path (``str`` or path-like). ``title`` and ``base_url`` are the
+    site's (:func:`resource_catalog.site.build_site`), which needs a whole
+    :class:`Catalog`. Raises :class:`ExportError` for an unknown format.
     """
-    if fmt == "datapackage":
+    if fmt == "site":
+        if not isinstance(resources, Catalog):
+            raise ExportError("the site is built from a catalog, not a list of resources")
+        from resource_catalog.site import build_site  # noqa: PLC0415 (jinja2 only when used)
+
+        build_site(
+            resources,
+            _as_path(out, fmt),
+            title=title,
+            base_url=base_url,
+            include_retired=include_retired,
+        )
+    elif fmt == "datapackage":
         to_datapackage(resources, _as_path(out, fmt), include_retired=include_retired)
     elif fmt == "hsds":
         to_hsds(resources, _as_path(out, fmt), include_retired=include_retired)
