@@ -369,12 +369,11 @@ def export(
 
     ``datapackage``, ``hsds`` and ``site`` need a directory path; the others take a
     stream or a file path (``str`` or path-like). ``title`` and ``base_url`` are the
-    site's (:func:`resource_catalog.site.build_site`), which needs a whole
-    :class:`Catalog`. Raises :class:`ExportError` for an unknown format.
+    site's (:func:`resource_catalog.site.build_site`), which shows more of a whole
+    :class:`Catalog` (source titles, the campus map) than of a list. Raises
+    :class:`ExportError` for an unknown format.
     """
     if fmt == "site":
-        if not isinstance(resources, Catalog):
-            raise ExportError("the site is built from a catalog, not a list of resources")
         from resource_catalog.site import build_site  # noqa: PLC0415 (jinja2 only when used)
 
         build_site(

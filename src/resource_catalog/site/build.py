@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources as package_files
 from pathlib import Path, PurePosixPath
@@ -32,6 +32,7 @@ from resource_catalog.site import views
 
 __all__ = ["STATIC_FILES", "build_site", "catalog_buildings", "render_site", "script_json"]
 
+_UNNAMED = "Support resources"
 #: Files copied as they are from the package's ``static/`` folder.
 STATIC_FILES = ("search.js", "site.css")
 
@@ -105,38 +106,55 @@ def _base_url(base_url: str | None) -> str | None:
     return checked if checked.endswith("/") else checked + "/"
 
 
+def _chosen(resources: Iterable[Resource], *, include_retired: bool) -> list[Resource]:
+    by_id: dict[str, Resource] = {}
+    for r in resources:
+        if r.id in by_id:
+            raise ExportError(f"two resources have the id {r.id!r}")
+        by_id[r.id] = r
+    return [
+        by_id[rid] for rid in sorted(by_id) if include_retired or by_id[rid].status is Status.ACTIVE
+    ]
+
+
 def render_site(
-    catalog: Catalog,
+    catalog: Catalog | Iterable[Resource],
     *,
     buildings: BuildingRegistry,
     title: str | None = None,
     base_url: str | None = None,
     include_retired: bool = False,
 ) -> dict[str, str]:
-    """The site's files as ``{relative path: text}``, in a fixed order (no I/O)."""
+    """The site's files as ``{relative path: text}``, in a fixed order (no I/O).
+
+    A bare list of resources (no catalog) has no source titles, sections order, dial
+    plan or map: it is shown under a generic name, sections alphabetically, numbers
+    in the North American style, rooms without map links.
+    """
     base = _base_url(base_url)
-    meta = catalog.meta
-    plan = resolve_campus(meta.campus)
+    meta = catalog.meta if isinstance(catalog, Catalog) else None
+    sources = meta.sources if meta else []
+    map_url = meta.map_url if meta else None
+    plan = resolve_campus(meta.campus) if meta else None
     home_country = plan.country_code if plan is not None else 1
-    chosen = [
-        r for r in catalog.resources if include_retired or r.status is Status.ACTIVE
-    ]  # the catalog keeps them sorted by id
+    chosen = _chosen(catalog, include_retired=include_retired)
     pages = [
         _Page(
             resource=r,
             path=f"resources/{r.id}.html",
             phones=[views.phone_view(p, home_country) for p in r.phones],
-            places=[views.place_view(loc, buildings, meta.map_url) for loc in r.locations],
+            places=[views.place_view(loc, buildings, map_url) for loc in r.locations],
             links=[views.link_view(link) for link in r.links],
-            listed_on=views.source_views(r, meta),
+            listed_on=views.source_views(r, sources),
             confidentiality=views.CONFIDENTIALITY_WORDS[r.confidentiality],
         )
         for r in chosen
     ]
     by_id = {page.resource.id: page for page in pages}
     shared: dict[str, Any] = {
-        "site_title": title or meta.name,
-        "catalog": meta,
+        "site_title": title or (meta.name if meta else _UNNAMED),
+        "catalog_name": meta.name if meta else _UNNAMED,
+        "catalog_description": meta.description if meta else "",
         "count": len(pages),
         "base": base,
     }
@@ -148,7 +166,7 @@ def render_site(
         canonical=base and base + "index.html",
         sections=[
             (section, [by_id[r.id] for r in rs])
-            for section, rs in views.group_by_section(meta, chosen)
+            for section, rs in views.group_by_section(sources, chosen)
         ],
         search_index={p.resource.id: views.search_words(p.resource) for p in pages},
     )
@@ -191,15 +209,19 @@ def _write(directory: Path, files: Mapping[str, str]) -> list[Path]:
     return written
 
 
-def catalog_buildings(catalog: Catalog) -> BuildingRegistry:
+def catalog_buildings(catalog: Catalog | Iterable[Resource]) -> BuildingRegistry:
     """The catalog's own building registry when its directory has one, else the bundled one."""
-    if catalog.path is not None and (catalog.path / BUILDINGS_FILE).is_file():
+    if (
+        isinstance(catalog, Catalog)
+        and catalog.path is not None
+        and (catalog.path / BUILDINGS_FILE).is_file()
+    ):
         return load_buildings(catalog.path / BUILDINGS_FILE)
     return load_buildings()
 
 
 def build_site(
-    catalog: Catalog,
+    catalog: Catalog | Iterable[Resource],
     directory: str | os.PathLike[str],
     *,
     buildings: BuildingRegistry | None = None,

@@ -20,13 +20,13 @@ import phonenumbers
 
 from resource_catalog._buildings import BuildingRegistry
 from resource_catalog.models import (
-    CatalogMeta,
     Confidentiality,
     Link,
     Location,
     Phone,
     PhoneKind,
     Resource,
+    SourcePage,
 )
 
 __all__ = [
@@ -200,10 +200,10 @@ def link_view(link: Link) -> LinkView:
     return LinkView(text=link.label or link.url, href=safe_web_url(link.url))
 
 
-def source_views(resource: Resource, meta: CatalogMeta) -> list[SourceView]:
-    """The pages that list ``resource`` now, in the catalog's order of sources."""
-    titles = {page.id: page.title for page in meta.sources}
-    order = {page.id: i for i, page in enumerate(meta.sources)}
+def source_views(resource: Resource, pages: Sequence[SourcePage]) -> list[SourceView]:
+    """The pages that list ``resource`` now, in the catalog's order of ``pages``."""
+    titles = {page.id: page.title for page in pages}
+    order = {page.id: i for i, page in enumerate(pages)}
     listed = sorted(
         (o for o in resource.sources if o.listed), key=lambda o: order.get(o.source_id, len(order))
     )
@@ -244,23 +244,23 @@ def _sort_key(resource: Resource) -> tuple[str, str]:
     return (_fold(resource.name), resource.id)
 
 
-def section_order(meta: CatalogMeta, resources: Iterable[Resource]) -> list[str]:
+def section_order(pages: Sequence[SourcePage], resources: Iterable[Resource]) -> list[str]:
     """Sections as the source pages order them, then any others alphabetically."""
     present = {r.section for r in resources}
     ordered: list[str] = []
-    for page in meta.sources:
+    for page in pages:
         ordered.extend(s for s in page.sections if s in present and s not in ordered)
     rest = sorted(present - set(ordered), key=lambda s: (_fold(s), s))
     return ordered + rest
 
 
 def group_by_section(
-    meta: CatalogMeta, resources: Sequence[Resource]
+    pages: Sequence[SourcePage], resources: Sequence[Resource]
 ) -> list[tuple[str, list[Resource]]]:
     """``(section, records by name)`` in :func:`section_order`."""
     return [
         (section, sorted((r for r in resources if r.section == section), key=_sort_key))
-        for section in section_order(meta, resources)
+        for section in section_order(pages, resources)
     ]
 
 
