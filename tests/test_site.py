@@ -82,7 +82,7 @@ def test_every_active_resource_has_a_page_and_an_index_entry(site: Path, catalog
     assert pages == sorted(r.id for r in catalog.active)
     assert len(pages) == 35
     index = parse(site / "index.html")
-    entries = [li.get("data-id") for li in index.iter("li") if li.get("data-id")]
+    entries = [li.get("data-id", "") for li in index.iter("li") if li.get("data-id")]
     assert sorted(entries) == pages
     linked = {a.get("href") for a in index.iter("a")}
     assert {f"resources/{rid}.html" for rid in pages} <= linked
@@ -112,7 +112,7 @@ def test_index_groups_by_section_in_the_pages_order(site: Path, catalog: Catalog
 
 def test_topics_page_lists_every_topic_with_its_records(site: Path, catalog: Catalog) -> None:
     topics = parse(site / "topics.html")
-    headings = {h.get("id"): text_of(h) for h in topics.iter("h2")}
+    headings = {h.get("id", ""): text_of(h) for h in topics.iter("h2")}
     every = sorted({t for r in catalog.active for t in r.topics})
     assert sorted(headings) == [f"topic-{t}" for t in every]
     assert headings["topic-mental-health"] == "Mental health"
