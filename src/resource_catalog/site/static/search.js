@@ -42,7 +42,7 @@
       section.hidden = !section.querySelector("[data-id]:not([hidden])");
     });
     if (wanted.length === 0) {
-      status.textContent = "";
+      status.textContent = status.getAttribute("data-all") || "";
     } else if (shown === 0) {
       status.textContent = "No resource matches. Try fewer or shorter words.";
     } else {
