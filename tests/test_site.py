@@ -31,7 +31,7 @@ from resource_catalog.site import build_site, render_site
 from resource_catalog.site.build import script_json
 from resource_catalog.site.views import phone_view, safe_web_url, search_words, words
 
-from .conftest import CATALOG, read_record, write_record
+from .conftest import CATALOG, ROOT, read_record, write_record
 from .factories import catalog as make_catalog
 from .factories import listing, record
 
@@ -654,3 +654,21 @@ def test_the_html_validates(site: Path, hostile: bool, request: pytest.FixtureRe
     problems = [m for m in messages if m.get("type") == "error" or m.get("subType") == "warning"]
     assert problems == [], json.dumps(problems[:5], indent=1)
     assert done.returncode == 0
+
+
+def test_the_nightly_workflow_publishes_the_site_only_when_asked() -> None:
+    import yaml  # noqa: PLC0415 (a test dependency only this test needs)
+
+    workflow = yaml.safe_load(
+        (ROOT / ".github" / "workflows" / "nightly-drift.yml").read_text(encoding="utf-8")
+    )
+    job = workflow["jobs"]["site"]
+    assert "vars.PUBLISH_SITE == 'true'" in job["if"]
+    assert job["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build = next(s for s in job["steps"] if "export --format site" in s.get("run", ""))
+    assert "-o _site" in build["run"]
+    upload = next(
+        s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")
+    )
+    assert upload["with"]["path"] == "_site"
+    assert job["steps"][-1]["uses"].startswith("actions/deploy-pages@")
