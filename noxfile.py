@@ -102,6 +102,9 @@ def package(session: nox.Session) -> None:
         "resource_catalog/data/catalog/buildings.csv",
         "resource_catalog/data/catalog/NOTICE.md",
         "resource_catalog/data/schemas/resource.schema.json",
+        "resource_catalog/site/templates/index.html.j2",
+        "resource_catalog/site/static/site.css",
+        "resource_catalog/site/static/search.js",
     ]
     missing = [n for n in wanted if n not in names]
     if not any(n.startswith("resource_catalog/data/catalog/resources/") for n in names):
@@ -118,6 +121,7 @@ def package(session: nox.Session) -> None:
         session.run(cli, "--version", external=True)
         session.run(cli, "validate", external=True)
         session.run(cli, "check", external=True)
+        session.run(cli, "export", "--format", "site", "-o", "site", external=True)
         session.run(
             str(bindir / "python"),
             "-c",
@@ -133,6 +137,23 @@ def schemas(session: nox.Session) -> None:
     """Regenerate schemas/ from the models (writes files)."""
     session.install("-e", ".")
     session.run("resource-catalog", "schema", "--dir", "schemas", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def screenshot(session: nox.Session) -> None:
+    """Retake docs/site-index.png, the README's picture of the site (writes a file).
+
+    Needs Debian's chromium; the browser test that takes it runs with the test extras.
+    """
+    session.install("-e", ".", *_group("test"))
+    session.run(
+        "pytest",
+        "tests/test_site_browser.py",
+        "-k",
+        "screenshot",
+        *session.posargs,
+        env={"SITE_SCREENSHOT": str(ROOT / "docs" / "site-index.png")},
+    )
 
 
 @nox.session(python=PYTHON, default=False)

@@ -320,7 +320,8 @@ def _export_bytes(fmt: str, resources: list[Resource], target: Path) -> dict[str
     out = target if fmt in ex.DIRECTORY_FORMATS else target / f"out.{fmt}"
     target.mkdir(parents=True, exist_ok=True)
     ex.export(resources, fmt, out, include_retired=True)
-    return {p.name: p.read_bytes() for p in sorted(target.iterdir())}
+    files = (p for p in sorted(target.rglob("*")) if p.is_file())  # the site has folders
+    return {p.relative_to(target).as_posix(): p.read_bytes() for p in files}
 
 
 @pytest.mark.parametrize("fmt", ex.FORMATS)

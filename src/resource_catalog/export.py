@@ -50,7 +50,11 @@ through (:mod:`resource_catalog._atomic`).
     ``services.json`` and the tables of the official descriptor, the ``metadata``
     change log from the catalog's history included.
 
-The two directory formats hold exact values for data tools, so their cells are
+``site``
+    A static, accessible directory website (:mod:`resource_catalog.site`): an
+    index with a search box, a page per topic list and per resource.
+
+The two data directory formats hold exact values for data tools, so their cells are
 not formula-neutralised; use ``csv`` for spreadsheets. Each of their files is
 written atomically, the descriptor last.
 """
@@ -116,9 +120,9 @@ __all__ = [
     "write_text_atomic",
 ]
 
-FORMATS = ("json", "jsonl", "csv", "datapackage", "hsds")
+FORMATS = ("json", "jsonl", "csv", "datapackage", "hsds", "site")
 #: Formats that write a directory of files (``out`` must be a path).
-DIRECTORY_FORMATS = frozenset({"datapackage", "hsds"})
+DIRECTORY_FORMATS = frozenset({"datapackage", "hsds", "site"})
 
 #: Columns of :func:`listings_to_csv`, encoded like the resource columns.
 LISTING_CSV_COLUMNS = ("name", "section", "description", "phones", "locations", "links")
@@ -359,19 +363,34 @@ def export(
     out: Output,
     *,
     include_retired: bool = False,
+    title: str | None = None,
+    base_url: str | None = None,
 ) -> None:
     """Export in format ``fmt`` (one of :data:`FORMATS`) to ``out``.
 
-    ``datapackage`` and ``hsds`` need a directory path; the others take a stream
-    or a file path (``str`` or path-like). Raises :class:`ExportError` for an unknown format,
-    and when ``out`` is one of the files of the catalog ``resources`` was loaded from.
+    ``datapackage``, ``hsds`` and ``site`` need a directory path; the others take a
+    stream or a file path (``str`` or path-like). ``title`` and ``base_url`` are the
+    site's (:func:`resource_catalog.site.build_site`), which shows more of a whole
+    :class:`Catalog` (source titles, the campus map) than of a list. Raises
+    :class:`ExportError` for an unknown format, and when ``out`` is one of the files of
+    the catalog ``resources`` was loaded from.
     """
     home = resources.path if isinstance(resources, Catalog) else None
     if home is not None and isinstance(out, str | os.PathLike):
         problem = output_problem(home, out)
         if problem is not None:
             raise ExportError(problem)
-    if fmt == "datapackage":
+    if fmt == "site":
+        from resource_catalog.site import build_site  # noqa: PLC0415 (jinja2 only when used)
+
+        build_site(
+            resources,
+            _as_path(out, fmt),
+            title=title,
+            base_url=base_url,
+            include_retired=include_retired,
+        )
+    elif fmt == "datapackage":
         to_datapackage(resources, _as_path(out, fmt), include_retired=include_retired)
     elif fmt == "hsds":
         to_hsds(resources, _as_path(out, fmt), include_retired=include_retired)

@@ -48,6 +48,8 @@ PHONE_NUMBER_PATTERN = r"^(?:\+[1-9][0-9]{6,14}|[0-9]{3,6})$"
 #: A building number from the registry: ``5``, ``E23``, ``W20``, ``NW61``, ``7A``, ``W85ABC``.
 BUILDING_PATTERN = r"^[A-Z]{0,2}[0-9]+[A-Z]{0,3}$"
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+#: A campus map address with the ``{building}`` placeholder (and no other braces).
+MAP_URL_PATTERN = r"^https?://[^\s/$.?#{}][^\s{}]*\{building\}[^\s{}]*$"
 #: A snapshot's file name under ``snapshots/``: no directories, no leading dot.
 SNAPSHOT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
@@ -364,7 +366,23 @@ class CatalogMeta(_Model):
         "plan ('mit') or a dial plan. Its extensions are read on its pages; none: only "
         "full numbers.",
     )
+    map_url: Annotated[str, StringConstraints(pattern=MAP_URL_PATTERN, max_length=2048)] | None = (
+        Field(
+            default=None,
+            description="The campus map's address for a building: an http(s) URL in which "
+            "'{building}' stands for the building number (the directory site links rooms "
+            "to it); none: no map links.",
+        )
+    )
     sources: list[SourcePage] = Field(min_length=1)
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_map(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Catalogs written before the map pattern existed stay byte-identical when saved.
+        data: dict[str, Any] = handler(self)
+        if data.get("map_url") is None:
+            data.pop("map_url", None)
+        return data
 
     @model_validator(mode="after")
     def _unique_source_ids(self) -> CatalogMeta:

@@ -102,26 +102,33 @@ def since_option(func: F) -> F:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "jsonl", "csv", "datapackage", "hsds"]),
+    type=click.Choice(["json", "jsonl", "csv", "datapackage", "hsds", "site"]),
     required=True,
-    help="json, jsonl and csv write a file or stdout; datapackage and hsds a directory.",
+    help="json, jsonl and csv write a file or stdout; datapackage, hsds and site a directory.",
 )
 @output_option
 @click.option("--include-retired", is_flag=True, help="Also export retired resources.")
 @since_option
+@click.option("--title", help="The site's title (default: the catalog's name).")
+@click.option("--base-url", metavar="URL", help="Where the site will be published (site only).")
 def export(
     catalog_dir: Path | None,
     fmt: str,
     output: str,
     include_retired: bool,
     since: dt.date | None,
+    title: str | None,
+    base_url: str | None,
 ) -> int:
     """Export the catalog as JSON, JSON Lines, CSV, a Data Package or Open Referral HSDS.
 
     With --since DATE only the records created, updated or retired since then are
     exported (retired ones included), from the catalog's history; the HSDS change
-    log (metadata) then holds the changes since then only.
+    log (metadata) then holds the changes since then only. The site is a static
+    directory website of the active resources (--title, --base-url for its links).
     """
+    if fmt != "site" and (title is not None or base_url is not None):
+        raise click.UsageError("--title and --base-url are options of --format site")
     from resource_catalog.export import export as run_export  # noqa: PLC0415
     from resource_catalog.history import changes_catalog  # noqa: PLC0415
     from resource_catalog.validate import load_catalog  # noqa: PLC0415
@@ -132,10 +139,11 @@ def export(
     if since is not None:
         catalog = changes_catalog(catalog, since)
         include_retired = True
-    if fmt in ("datapackage", "hsds"):
+    if fmt in ("datapackage", "hsds", "site"):
         if output == "-":
             raise click.UsageError(f"--format {fmt} writes a directory: pass -o DIR")
-        run_export(catalog, fmt, Path(output), include_retired=include_retired)
+        site = {"title": title, "base_url": base_url} if fmt == "site" else {}
+        run_export(catalog, fmt, Path(output), include_retired=include_retired, **site)
     elif output == "-":
         run_export(catalog, fmt, sys.stdout, include_retired=include_retired)
         return EXIT_OK
