@@ -192,7 +192,7 @@ def emit(text: str, output: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
         return
-    from resource_catalog.export import write_text_atomic  # noqa: PLC0415
+    from resource_catalog.exports.writers import write_text_atomic  # noqa: PLC0415
 
     write_text_atomic(Path(output), text)
 

@@ -35,8 +35,8 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
     Reports every problem at once, each naming the file, field and bad value, and
     says which catalog was checked.
     """
-    from resource_catalog.report_findings import render_validation  # noqa: PLC0415
-    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import validate_catalog  # noqa: PLC0415
+    from resource_catalog.reports.findings import render_validation  # noqa: PLC0415
 
     directory = resolve_catalog(catalog_dir)
     with Progress("Validating") as progress:
@@ -59,7 +59,7 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
 )
 def schema(check: bool, directory: Path) -> int:
     """Write the JSON Schemas generated from the models (or --check them)."""
-    from resource_catalog.schemas import stale_schemas, write_schemas  # noqa: PLC0415
+    from resource_catalog.exports.schemas import stale_schemas, write_schemas  # noqa: PLC0415
 
     if check:
         stale = stale_schemas(directory)
@@ -115,9 +115,9 @@ def export(
     exported (retired ones included), from the catalog's history; the HSDS change
     log (metadata) then holds the changes since then only.
     """
-    from resource_catalog.export import export as run_export  # noqa: PLC0415
-    from resource_catalog.history import changes_catalog  # noqa: PLC0415
-    from resource_catalog.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.exports.writers import export as run_export  # noqa: PLC0415
+    from resource_catalog.store.history import changes_catalog  # noqa: PLC0415
 
     with Progress("Loading catalog") as progress:
         catalog = load_catalog(resolve_catalog(catalog_dir), progress=progress)
@@ -140,7 +140,7 @@ def export(
 @catalog_option
 def migrate(catalog_dir: Path | None) -> int:
     """Rewrite an older catalog (schema 1.0) in the current schema, atomically."""
-    from resource_catalog.syncing import migrate_catalog  # noqa: PLC0415
+    from resource_catalog.workflows.sync import migrate_catalog  # noqa: PLC0415
 
     result = migrate_catalog(resolve_catalog(catalog_dir))
     if not result.written:

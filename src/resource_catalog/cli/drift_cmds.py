@@ -29,9 +29,9 @@ from resource_catalog.cli._base import (
 )
 
 if TYPE_CHECKING:
-    from resource_catalog.drift import CatalogDrift
+    from resource_catalog.drift.compare import CatalogDrift
     from resource_catalog.models import SourcePage
-    from resource_catalog.workflows import PageResult
+    from resource_catalog.workflows.diff import PageResult
 
 _SEVERITIES = ["critical", "major", "minor"]
 
@@ -104,8 +104,8 @@ def scrape(
     --url URL or its own URL). Without --source, --url or --html is read with the
     default rules (or --profile FILE). With neither, every source is fetched.
     """
-    from resource_catalog.export import listings_to_csv, listings_to_json  # noqa: PLC0415
-    from resource_catalog.workflows import read_profile, scrape_pages  # noqa: PLC0415
+    from resource_catalog.exports.writers import listings_to_csv, listings_to_json  # noqa: PLC0415
+    from resource_catalog.workflows.diff import read_profile, scrape_pages  # noqa: PLC0415
 
     if profile_file is not None and source_ids:
         raise click.UsageError("give --source ID (its own profile) or --profile FILE, not both")
@@ -135,8 +135,8 @@ def scrape(
 
 
 def _render_reports(drift: CatalogDrift, directory: Path) -> None:
-    from resource_catalog.export import write_text_atomic  # noqa: PLC0415
-    from resource_catalog.report import render  # noqa: PLC0415
+    from resource_catalog.exports.writers import write_text_atomic  # noqa: PLC0415
+    from resource_catalog.reports.drift import render  # noqa: PLC0415
 
     directory.mkdir(parents=True, exist_ok=True)
     for fmt, name in (("json", "drift.json"), ("markdown", "drift.md"), ("html", "drift.html")):
@@ -144,7 +144,7 @@ def _render_reports(drift: CatalogDrift, directory: Path) -> None:
 
 
 def _exit(drift: CatalogDrift, fail_on: str) -> int:
-    from resource_catalog.drift import DriftSeverity  # noqa: PLC0415
+    from resource_catalog.drift.compare import DriftSeverity  # noqa: PLC0415
 
     _errors({e.id: e.error or "could not be checked" for e in drift.errors}, len(drift.sources))
     if drift.errors:
@@ -183,9 +183,9 @@ def diff(
     Without --url or --html every chosen source is fetched from the URL in
     catalog.json (conditionally on its last sync), --jobs at a time.
     """
-    from resource_catalog.report import render  # noqa: PLC0415
-    from resource_catalog.validate import load_catalog  # noqa: PLC0415
-    from resource_catalog.workflows import diff_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.reports.drift import render  # noqa: PLC0415
+    from resource_catalog.workflows.diff import diff_catalog  # noqa: PLC0415
 
     with Progress("Loading catalog") as progress:
         catalog = load_catalog(resolve_catalog(catalog_dir), progress=progress)
@@ -228,9 +228,9 @@ def check(
     fail_on: str,
 ) -> int:
     """Validate the catalog, then diff it with the saved snapshots (offline) or live pages."""
-    from resource_catalog.report import render  # noqa: PLC0415
-    from resource_catalog.report_findings import render_validation  # noqa: PLC0415
-    from resource_catalog.workflows import check_catalog  # noqa: PLC0415
+    from resource_catalog.reports.drift import render  # noqa: PLC0415
+    from resource_catalog.reports.findings import render_validation  # noqa: PLC0415
+    from resource_catalog.workflows.diff import check_catalog  # noqa: PLC0415
 
     with Progress("Validating") as progress:
         result = check_catalog(
@@ -279,8 +279,8 @@ def sync(
     are retired (never deleted); each page is saved in snapshots/ for offline checks,
     and every change is appended to history.jsonl in the same atomic commit.
     """
-    from resource_catalog._display import printable  # noqa: PLC0415
-    from resource_catalog.syncing import sync_catalog  # noqa: PLC0415
+    from resource_catalog.reports.display import printable  # noqa: PLC0415
+    from resource_catalog.workflows.sync import sync_catalog  # noqa: PLC0415
 
     result = sync_catalog(
         resolve_catalog(catalog_dir),

@@ -91,7 +91,7 @@ def _parse(
     profile: Profile | None = None,
     campus: DialPlan | _Default | None = _DEFAULT,
 ) -> Reading:
-    from resource_catalog.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
+    from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
     from resource_catalog.pages.parse import read_listings  # noqa: PLC0415
 
     plan = MIT_DIAL_PLAN if isinstance(campus, _Default) else campus
@@ -209,7 +209,7 @@ def read_source(
     from), from its saved snapshot (``offline``), or fetched from ``url`` or its own URL.
     ``campus`` is the catalog's campus.
     """
-    from resource_catalog.store import SNAPSHOTS_DIR, snapshot_path  # noqa: PLC0415
+    from resource_catalog.store.files import SNAPSHOTS_DIR, snapshot_path  # noqa: PLC0415
 
     snapshot = snapshot_path(directory, source.snapshot) if directory and source.snapshot else None
     if html_file is not None:
