@@ -44,8 +44,8 @@ from resource_catalog.checks.validate import load_catalog, validate_catalog
 from resource_catalog.cli import cli
 from resource_catalog.models import Resource
 from resource_catalog.store.catalog import Catalog
+from resource_catalog.store.events import Action
 from resource_catalog.store.files import JOURNAL_FILE, catalog_lock, recover
-from resource_catalog.store.history import Action
 from resource_catalog.workflows import review
 from resource_catalog.workflows import sync as syncing
 

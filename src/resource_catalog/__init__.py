@@ -67,8 +67,9 @@ if TYPE_CHECKING:
     from resource_catalog.pages.parse import parse_page
     from resource_catalog.profile import DialPlan, Profile
     from resource_catalog.store.catalog import Catalog
+    from resource_catalog.store.events import Change, Event
     from resource_catalog.store.files import save_catalog
-    from resource_catalog.store.history import Change, Event, changes_catalog, history_events
+    from resource_catalog.store.history import changes_catalog, history_events
     from resource_catalog.workflows.diff import check_catalog, diff_catalog, scrape_pages
     from resource_catalog.workflows.review import (
         QueueItem,
@@ -89,7 +90,8 @@ _LAZY = {
         "store.catalog": ("Catalog",),
         "drift.compare": ("CatalogDrift", "DriftReport", "DriftSeverity", "compare"),
         "exports.writers": ("to_csv", "to_datapackage", "to_hsds", "to_json", "to_jsonl"),
-        "store.history": ("Change", "Event", "changes_catalog", "history_events"),
+        "store.events": ("Change", "Event"),
+        "store.history": ("changes_catalog", "history_events"),
         "contacts.locations": (
             "BuildingRegistry",
             "find_locations",

@@ -20,14 +20,8 @@ from pydantic import JsonValue
 
 import resource_catalog as rc
 from resource_catalog.checks.validate import load_catalog, validate_catalog
-from resource_catalog.store.history import (
-    Action,
-    Event,
-    changes_since,
-    event_lines,
-    parse_history,
-    sha256,
-)
+from resource_catalog.store.events import Action, Event, event_lines, parse_history, sha256
+from resource_catalog.store.history import changes_since
 from tests.curation import (
     CURATED_PHONE,
     NEW,

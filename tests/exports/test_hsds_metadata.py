@@ -20,7 +20,7 @@ from resource_catalog.exports import hsds
 from resource_catalog.exports import writers as ex
 from resource_catalog.models import Link, Status
 from resource_catalog.store.catalog import Catalog
-from resource_catalog.store.history import Action, Event
+from resource_catalog.store.events import Action, Event
 from tests.exports.test_export import make_resource
 from tests.exports.test_hsds import read_rows, service_validator, services_json
 

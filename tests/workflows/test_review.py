@@ -20,8 +20,8 @@ import pytest
 import resource_catalog as rc
 from resource_catalog.checks.validate import load_catalog, validate_catalog
 from resource_catalog.errors import CatalogError, CatalogLockedError, ReviewError
+from resource_catalog.store.events import Action
 from resource_catalog.store.files import catalog_lock
-from resource_catalog.store.history import Action
 from resource_catalog.workflows import review
 from tests.conftest import CATALOG, read_record
 from tests.curation import (

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from resource_catalog.checks.records import clip, finding
 from resource_catalog.contacts.phones import suggest_e164
 from resource_catalog.models import Finding, Resource
+from resource_catalog.store.events import Event, parse_history
 from resource_catalog.store.files import HISTORY_FILE, Refused
-from resource_catalog.store.history import Event, parse_history
 from resource_catalog.store.migrate import source_ids_by_url, upgrade_meta, upgrade_resource
 
 __all__ = ["check_identity", "history_events", "load_resource", "v1_upgrader"]

@@ -30,7 +30,7 @@ from resource_catalog.cli.catalog_cmds import since_option
 if TYPE_CHECKING:
     from pydantic import JsonValue
 
-    from resource_catalog.store.history import Event
+    from resource_catalog.store.events import Event
     from resource_catalog.workflows.review import QueueItem
 
 #: Widest value shown on one line of text output (the JSON keeps values whole).

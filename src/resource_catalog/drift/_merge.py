@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from resource_catalog.contacts.fold import fold, normalize_text
 from resource_catalog.drift.compare import field_values
 from resource_catalog.models import Conflict, Listing, Observation, Resource, Review
-from resource_catalog.store.history import Action, Event
+from resource_catalog.store.events import Action, Event
 
 __all__ = [
     "MERGED_FIELDS",

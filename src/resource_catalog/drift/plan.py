@@ -53,7 +53,7 @@ from resource_catalog.drift.compare import DriftReport, compare
 from resource_catalog.errors import SyncError
 from resource_catalog.models import Listing, Resource, Review, Status
 from resource_catalog.store.catalog import Catalog
-from resource_catalog.store.history import Action, Event
+from resource_catalog.store.events import Action, Event
 
 __all__ = [
     "MERGED_FIELDS",

@@ -52,7 +52,7 @@ from typing import Any
 from resource_catalog.contacts.locations import BuildingRegistry
 from resource_catalog.exports.datapackage import csv_text, json_text, plain
 from resource_catalog.models import Location, Phone, PhoneKind, Resource, Status
-from resource_catalog.store.history import Action, Event
+from resource_catalog.store.events import Action, Event
 
 JsonObject = dict[str, Any]
 

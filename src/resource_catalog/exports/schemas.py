@@ -20,7 +20,7 @@ from resource_catalog.errors import SchemaError
 from resource_catalog.models import SCHEMA_VERSION, CatalogMeta, Listing, Resource
 from resource_catalog.profile import Profile
 from resource_catalog.store.atomic import write_atomic
-from resource_catalog.store.history import Event
+from resource_catalog.store.events import Event
 
 SCHEMA_BASE_URL = "https://github.com/mit-student-life/resource-catalog/schemas/"
 

@@ -88,7 +88,7 @@ from resource_catalog.exports.datapackage import (
 from resource_catalog.models import Listing, Resource, Status
 from resource_catalog.store.atomic import write_atomic
 from resource_catalog.store.catalog import Catalog
-from resource_catalog.store.history import Event
+from resource_catalog.store.events import Event
 
 __all__ = [
     "CSV_COLUMNS",

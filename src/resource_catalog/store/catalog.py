@@ -11,13 +11,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from resource_catalog.contacts.fold import fold
 from resource_catalog.models import CatalogMeta, Resource, Status
-
-if TYPE_CHECKING:
-    from resource_catalog.store.history import Change, Event
+from resource_catalog.store.events import Change, Event, changes_in
 
 _WORD = re.compile(r"\w+")
 
@@ -119,12 +116,10 @@ class Catalog:
     def changes(self, since: dt.date | dt.datetime | None = None) -> list[Change]:
         """The records created, updated or retired since ``since`` (from ``history.jsonl``).
 
-        One :class:`~resource_catalog.store.history.Change` per record, newest state first
+        One :class:`~resource_catalog.store.events.Change` per record, newest state first
         reported by its last event; ``since=None`` gives every change recorded.
         """
-        from resource_catalog.store.history import changes_since  # noqa: PLC0415 (kept light)
-
-        return changes_since(self, since)
+        return changes_in(self.history, self.get, since)
 
     def with_meta(self, meta: CatalogMeta) -> Catalog:
         """A copy of this catalog with other metadata."""

@@ -1,201 +1,44 @@
 """The change history, ``history.jsonl``: one event per line, appended with each save.
 
 Every change that ``sync``, ``migrate`` and ``review`` make is recorded as an
-:class:`Event`::
+:class:`~resource_catalog.store.events.Event`::
 
     {"at": "2026-11-28T06:17:00Z", "action": "updated", "resource_id": "mental-health",
      "source_id": "osc-campus-resources", "field": "phones",
      "before": [...], "after": [...], "snapshot_sha256": "9f2c..."}
 
-``action`` is one of :class:`Action`. ``before``/``after`` are the field's JSON values
-(``null`` where they do not apply); ``snapshot_sha256`` is the SHA-256 of the page the
-change came from (``null`` for review and migrate). Lines are appended in the same
-atomic commit as the change they describe (:func:`resource_catalog.store.files.save_catalog`).
+``action`` is one of :class:`~resource_catalog.store.events.Action`. ``before`` and
+``after`` are the field's JSON values (``null`` where they do not apply);
+``snapshot_sha256`` is the SHA-256 of the page the change came from (``null`` for review
+and migrate). Lines are appended in the same atomic commit as the change they describe
+(:func:`resource_catalog.store.files.save_catalog`).
 A time without a zone is read as UTC.
 
-:func:`parse_history` reads the file leniently (one problem per bad line);
+The event values and their parsing are in :mod:`resource_catalog.store.events`; here,
 :func:`history_events` reads a catalog's events for the ``history`` command;
-:func:`changes_since` turns events into the consumers' changes feed and
-:func:`changes_catalog` cuts a catalog down to it (``export --since``).
+:func:`changes_since` gives a catalog's changes feed and :func:`changes_catalog` cuts
+a catalog down to it (``export --since``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError, field_validator
 
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.errors import CatalogError
 from resource_catalog.store.catalog import Catalog
+from resource_catalog.store.events import Change, Event, as_datetime, changes_in, parse_history
 from resource_catalog.store.files import HISTORY_FILE, META_FILE, open_files
 
-if TYPE_CHECKING:
-    from resource_catalog.models import Resource
-
-__all__ = [
-    "Action",
-    "Change",
-    "Event",
-    "changes_catalog",
-    "changes_since",
-    "event_lines",
-    "history_events",
-    "parse_history",
-    "sha256",
-]
-
-
-class Action(StrEnum):
-    """What happened to a record."""
-
-    CREATED = "created"
-    UPDATED = "updated"
-    RETIRED = "retired"
-    RELISTED = "relisted"
-    CONFLICT = "conflict"
-    RESOLVED = "resolved"
-    REVIEWED = "reviewed"
-
-
-class Event(BaseModel):
-    """One line of ``history.jsonl``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    at: dt.datetime
-    action: Action
-    resource_id: str | None = None
-    source_id: str | None = None
-    field: str | None = None
-    before: JsonValue = None
-    after: JsonValue = None
-    snapshot_sha256: str | None = None
-
-    @field_validator("at")
-    @classmethod
-    def _utc(cls, at: dt.datetime) -> dt.datetime:
-        """A time without a zone is UTC (so events always compare)."""
-        return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
-
-    def line(self) -> bytes:
-        """The event as one compact JSON line (UTF-8, newline-terminated)."""
-        data = self.model_dump(mode="json")
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-        # JSON Lines: no raw line separators inside a record.
-        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        return (text + "\n").encode("utf-8")
-
-
-def sha256(content: bytes) -> str:
-    """The hex SHA-256 of a page, as events record it."""
-    return hashlib.sha256(content).hexdigest()
-
-
-def now() -> dt.datetime:
-    """The time events are stamped with: UTC, whole seconds."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def event_lines(events: Iterable[Event]) -> list[bytes]:
-    """Events as the lines to append."""
-    return [e.line() for e in events]
-
-
-def parse_history(raw: bytes) -> tuple[list[Event], list[tuple[int, str]]]:
-    """Read ``history.jsonl``: the events, and (line number, problem) for each bad line."""
-    events: list[Event] = []
-    problems: list[tuple[int, str]] = []
-    text = raw.decode("utf-8", "replace").removeprefix("\ufeff")
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            events.append(Event.model_validate_json(line))
-        except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in err["loc"]) or "(line)"
-            problems.append((number, f"{where}: {err['msg']}"))
-        except RecursionError:
-            problems.append((number, "nested too deeply"))
-    return events, problems
-
-
-@dataclass(frozen=True)
-class Change:
-    """One record's change in a period, for consumers that cache the catalog.
-
-    ``change`` is ``"created"``, ``"updated"`` or ``"retired"`` (the record's state at
-    the end of the period); ``fields`` the fields that changed; ``at`` the last event's
-    time; ``resource`` the record now (``None`` if it is no longer in the catalog).
-    """
-
-    resource_id: str
-    change: str
-    at: dt.datetime
-    fields: tuple[str, ...]
-    resource: Resource | None
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON form: ``{"resource_id", "change", "at", "fields", "resource"}``."""
-        return {
-            "resource_id": self.resource_id,
-            "change": self.change,
-            "at": self.at.isoformat().replace("+00:00", "Z"),
-            "fields": list(self.fields),
-            "resource": None if self.resource is None else self.resource.model_dump(mode="json"),
-        }
-
-
-def _as_datetime(since: dt.date | dt.datetime) -> dt.datetime:
-    if isinstance(since, dt.datetime):
-        return since if since.tzinfo else since.replace(tzinfo=dt.UTC)
-    return dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-
-
-_CONTENT = frozenset(
-    {Action.CREATED, Action.UPDATED, Action.RETIRED, Action.RELISTED, Action.RESOLVED}
-)
+__all__ = ["changes_catalog", "changes_since", "history_events"]
 
 
 def changes_since(catalog: Catalog, since: dt.date | dt.datetime | None) -> list[Change]:
-    """Records created, updated or retired at or after ``since``, oldest change first.
-
-    Only events that change a record's content count (a review flag, a recorded
-    conflict or a conflict resolved by keeping the curated value does not change what
-    a consumer shows).
-    """
-    start = _as_datetime(since) if since is not None else None
-    by_id: dict[str, list[Event]] = {}
-    for event in catalog.history:
-        if event.resource_id is None or event.action not in _CONTENT:
-            continue
-        if event.action is Action.RESOLVED and event.before == event.after:
-            continue
-        if start is not None and event.at < start:
-            continue
-        by_id.setdefault(event.resource_id, []).append(event)
-    result: list[Change] = []
-    for rid, events in by_id.items():
-        record = catalog.get(rid)
-        actions = {e.action for e in events}
-        if record is not None and record.status.value == "retired" and Action.RETIRED in actions:
-            kind = "retired"
-        elif Action.CREATED in actions:
-            kind = "created"
-        else:
-            kind = "updated"
-        fields = tuple(dict.fromkeys(e.field for e in events if e.field))
-        result.append(Change(rid, kind, events[-1].at, fields, record))
-    return sorted(result, key=lambda c: (c.at, c.resource_id))
+    """Records created, updated or retired at or after ``since``, oldest change first
+    (what :meth:`Catalog.changes <resource_catalog.store.catalog.Catalog.changes>` gives)."""
+    return changes_in(catalog.history, catalog.get, since)
 
 
 def changes_catalog(catalog: Catalog, since: dt.date | dt.datetime) -> Catalog:
@@ -205,7 +48,7 @@ def changes_catalog(catalog: Catalog, since: dt.date | dt.datetime) -> Catalog:
     records no longer in the catalog left out); its history holds only their events
     since then, so an HSDS export's change log covers the same period.
     """
-    start = _as_datetime(since)
+    start = as_datetime(since)
     changed = [c.resource for c in changes_since(catalog, since) if c.resource is not None]
     ids = {r.id for r in changed}
     events = tuple(e for e in catalog.history if e.resource_id in ids and e.at >= start)
@@ -244,34 +87,6 @@ def history_events(
             raise CatalogError(f"no record {resource_id!r} in the catalog {directory}")
         events = [e for e in events if e.resource_id == resource_id]
     if since is not None:
-        start = _as_datetime(since)
+        start = as_datetime(since)
         events = [e for e in events if e.at >= start]
     return events
-
-
-def field_events(
-    before: Resource,
-    after: Resource,
-    fields: Sequence[str],
-    *,
-    action: Action,
-    at: dt.datetime,
-    source_id: str | None = None,
-    snapshot: str | None = None,
-) -> list[Event]:
-    """One event per field of ``fields`` whose value differs between the two records."""
-    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
-    return [
-        Event(
-            at=at,
-            action=action,
-            resource_id=after.id,
-            source_id=source_id,
-            field=name,
-            before=old.get(name),
-            after=new.get(name),
-            snapshot_sha256=snapshot,
-        )
-        for name in fields
-        if old.get(name) != new.get(name)
-    ]

@@ -46,8 +46,8 @@ from resource_catalog.drift.plan import MERGED_FIELDS
 from resource_catalog.errors import ReviewError
 from resource_catalog.models import Conflict, Resource, Review
 from resource_catalog.store.catalog import Catalog
+from resource_catalog.store.events import Action, Event, event_lines, now
 from resource_catalog.store.files import catalog_lock, save_catalog
-from resource_catalog.store.history import Action, Event, event_lines, now
 
 __all__ = [
     "Difference",

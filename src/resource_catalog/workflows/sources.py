@@ -26,6 +26,7 @@ from resource_catalog.errors import CatalogError
 from resource_catalog.models import SourcePage, Status
 from resource_catalog.profile import Profile, SectionFrom
 from resource_catalog.store.catalog import Catalog
+from resource_catalog.store.events import Action, Event, event_lines, now, sha256
 from resource_catalog.store.files import (
     catalog_lock,
     check_writable,
@@ -33,7 +34,6 @@ from resource_catalog.store.files import (
     save_catalog,
     snapshot_path,
 )
-from resource_catalog.store.history import Action, Event, event_lines, now, sha256
 
 if TYPE_CHECKING:
     import requests

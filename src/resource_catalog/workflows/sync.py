@@ -20,8 +20,8 @@ from resource_catalog.drift.plan import SyncPlan, apply_plan, plan_sync
 from resource_catalog.errors import CatalogError, SyncError
 from resource_catalog.pages.read import ScrapedPage
 from resource_catalog.store.catalog import Catalog
+from resource_catalog.store.events import Action, Event, event_lines, now, sha256
 from resource_catalog.store.files import catalog_lock, check_writable, save_catalog, snapshot_path
-from resource_catalog.store.history import Action, Event, event_lines, now, sha256
 from resource_catalog.store.migrate import V1
 from resource_catalog.workflows.diff import (
     Progress,
