@@ -197,7 +197,7 @@ def scrape_page(
 
 def read_source(
     source: SourcePage,
-    directory: Path | None,
+    snapshots: Path | None,
     *,
     html_file: str | os.PathLike[str] | None = None,
     url: str | None = None,
@@ -207,18 +207,17 @@ def read_source(
 ) -> ScrapedPage:
     """The page of one source: from ``html_file`` (``url`` is then where it was saved
     from), from its saved snapshot (``offline``), or fetched from ``url`` or its own URL.
-    ``campus`` is the catalog's campus.
+    ``snapshots`` is the folder of the catalog's saved pages (the source's snapshot name
+    was checked by its model, so it stays inside it); ``campus`` is the catalog's campus.
     """
-    from resource_catalog.store.files import SNAPSHOTS_DIR, snapshot_path  # noqa: PLC0415
-
-    snapshot = snapshot_path(directory, source.snapshot) if directory and source.snapshot else None
+    snapshot = snapshots / source.snapshot if snapshots and source.snapshot else None
     if html_file is not None:
         return read_page(html_file, source=source, base_url=url, campus=campus)
     if offline:
         if snapshot is None or not snapshot.is_file():
             raise FetchError(source.url, "no saved snapshot of this source to check offline")
         saved = read_page(snapshot, source=source, campus=campus)
-        return replace(saved, origin=f"saved snapshot {SNAPSHOTS_DIR}/{source.snapshot}")
+        return replace(saved, origin=f"saved snapshot {snapshot.parent.name}/{snapshot.name}")
     return scrape_page(
         url or source.url, source=source, snapshot=snapshot, session=session, campus=campus
     )
@@ -242,7 +241,7 @@ class _HostGate:
 
 def read_sources(
     sources: Sequence[SourcePage],
-    directory: Path | None,
+    snapshots: Path | None,
     *,
     offline: bool = False,
     jobs: int = 4,
@@ -269,7 +268,7 @@ def read_sources(
             if source.id in files or offline:
                 page = read_source(
                     source,
-                    directory,
+                    snapshots,
                     html_file=files.get(source.id),
                     offline=offline,
                     campus=campus,
@@ -279,7 +278,7 @@ def read_sources(
 
                 session = session_factory() if session_factory else make_session()
                 with gate(source.url), session:
-                    page = read_source(source, directory, session=session, campus=campus)
+                    page = read_source(source, snapshots, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             result: ScrapedPage | ResourceCatalogError | OSError = exc
         else:

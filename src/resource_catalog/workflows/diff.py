@@ -35,7 +35,7 @@ from resource_catalog.models import Listing, SourcePage, Status
 from resource_catalog.pages.read import ScrapedPage, read_page, read_source, read_sources
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 from resource_catalog.store.catalog import Catalog
-from resource_catalog.store.files import snapshot_path
+from resource_catalog.store.files import SNAPSHOTS_DIR, snapshot_path
 
 if TYPE_CHECKING:
     import requests
@@ -136,20 +136,20 @@ def read_pages(
     session_factory: Callable[[], requests.Session] | None,
     progress: Progress | None,
 ) -> dict[str, PageResult]:
-    directory = catalog.path
+    snapshots = catalog.path / SNAPSHOTS_DIR if catalog.path is not None else None
     campus = campus_of(catalog)
     if html is not None or url is not None:
         (source,) = sources
         try:
             if html is not None:
                 page: PageResult = read_source(
-                    source, directory, html_file=html, url=url, campus=campus
+                    source, snapshots, html_file=html, url=url, campus=campus
                 )
             else:
                 from resource_catalog.pages.fetch import make_session  # noqa: PLC0415
 
                 with session_factory() if session_factory else make_session() as session:
-                    page = read_source(source, directory, url=url, session=session, campus=campus)
+                    page = read_source(source, snapshots, url=url, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             page = exc
         if progress is not None:
@@ -157,7 +157,7 @@ def read_pages(
         return {source.id: page}
     return read_sources(
         sources,
-        directory,
+        snapshots,
         offline=offline,
         jobs=jobs,
         session_factory=session_factory,
