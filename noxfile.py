@@ -33,10 +33,11 @@ def _group(name: str) -> list[str]:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff: lint and check formatting."""
-    session.install(*_group("lint"))
+    """Ruff (lint and formatting) and import-linter (the layers in pyproject)."""
+    session.install("-e", ".", *_group("lint"))
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
 
 
 @nox.session(python=PYTHON)
