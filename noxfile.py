@@ -34,10 +34,11 @@ def _group(name: str) -> list[str]:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff: lint and check formatting."""
-    session.install(*_group("lint"))
+    """Ruff (lint and formatting) and import-linter (the layers in pyproject)."""
+    session.install("-e", ".", *_group("lint"))
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
 
 
 @nox.session(python=PYTHON)
@@ -102,9 +103,9 @@ def package(session: nox.Session) -> None:
         "resource_catalog/data/catalog/buildings.csv",
         "resource_catalog/data/catalog/NOTICE.md",
         "resource_catalog/data/schemas/resource.schema.json",
-        "resource_catalog/site/templates/index.html.j2",
-        "resource_catalog/site/static/site.css",
-        "resource_catalog/site/static/search.js",
+        "resource_catalog/exports/site/templates/index.html.j2",
+        "resource_catalog/exports/site/static/site.css",
+        "resource_catalog/exports/site/static/search.js",
     ]
     missing = [n for n in wanted if n not in names]
     if not any(n.startswith("resource_catalog/data/catalog/resources/") for n in names):
@@ -148,7 +149,7 @@ def screenshot(session: nox.Session) -> None:
     session.install("-e", ".", *_group("test"))
     session.run(
         "pytest",
-        "tests/test_site_browser.py",
+        "tests/exports/test_site_browser.py",
         "-k",
         "screenshot",
         *session.posargs,

@@ -1,7 +1,7 @@
 """Accuracy on real-world-shaped text: ``python -m benchmarks.accuracy [--reps N] [--json]``.
 
-Scores :func:`~resource_catalog.phones.find_phones` and
-:func:`~resource_catalog.locations.find_locations` on the snippets in ``corpus/``
+Scores :func:`~resource_catalog.contacts.phones.find_phones` and
+:func:`~resource_catalog.contacts.locations.find_locations` on the snippets in ``corpus/``
 (written for this project in the shape of university resource pages: MIT offices,
 crisis lines, other campuses, other countries, and hard negatives), next to
 ``phonenumbers.PhoneNumberMatcher`` and a naive building-room regex, and times
@@ -103,14 +103,14 @@ def score(pairs: Iterable[tuple[set[Item], set[Item]]]) -> Score:
 
 
 def _campus(snippet: dict[str, Any]) -> Any:
-    from resource_catalog.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
+    from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
 
     return MIT_DIAL_PLAN if snippet["campus"] == "MIT" else None
 
 
 def ours_phones(snippet: dict[str, Any]) -> set[Item]:
     """(number, kind) of every phone find_phones reads."""
-    from resource_catalog.phones import find_phones  # noqa: PLC0415
+    from resource_catalog.contacts.phones import find_phones  # noqa: PLC0415
 
     found = find_phones(snippet["text"], region=snippet["region"], campus=_campus(snippet))
     return {(p.number, p.kind.value) for p in found}
@@ -130,7 +130,7 @@ def matcher_phones(snippet: dict[str, Any]) -> set[Item]:
 def ours_locations(snippet: dict[str, Any]) -> set[Item]:
     """(code, floor) of every location find_locations reads; as a sync reads a page,
     rooms only on a page of the campus (another campus's "Room 2-110" is not MIT's)."""
-    from resource_catalog.locations import find_locations  # noqa: PLC0415
+    from resource_catalog.contacts.locations import find_locations  # noqa: PLC0415
 
     if snippet["campus"] is None:
         return set()
@@ -139,7 +139,7 @@ def ours_locations(snippet: dict[str, Any]) -> set[Item]:
 
 def naive_locations(snippet: dict[str, Any]) -> set[Item]:
     """(code, "") of every building-room the naive regex finds with a registry building."""
-    from resource_catalog.locations import load_buildings  # noqa: PLC0415
+    from resource_catalog.contacts.locations import load_buildings  # noqa: PLC0415
 
     if snippet["campus"] is None:
         return set()  # the same gate as ours
@@ -200,7 +200,7 @@ def timing(corpus: list[dict[str, Any]], reps: int) -> dict[str, Any]:
     """Median seconds of find_phones and of the matcher over all the texts, cold caches."""
     import phonenumbers  # noqa: PLC0415
 
-    from resource_catalog.phones import find_phones  # noqa: PLC0415
+    from resource_catalog.contacts.phones import find_phones  # noqa: PLC0415
 
     jobs = [(s["text"], s["region"], _campus(s)) for s in corpus]
 

@@ -270,7 +270,7 @@ def changed_listings(
     """A copy of ``listings`` with ``fraction`` of them changed, four kinds in turn.
 
     Renamed, description edited, phone changed, location changed: every kind of
-    drift :func:`resource_catalog.drift.compare` reports for a matched listing.
+    drift :func:`resource_catalog.drift.compare.compare` reports for a matched listing.
     """
     rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
     out = [dict(x) for x in listings]

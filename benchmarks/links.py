@@ -5,7 +5,7 @@
 Local HTTP servers on separate loopback addresses (127.0.0.30 onwards, separate hosts
 to the checker) answer every ``HEAD`` after ``--delay`` seconds, the way a slow campus
 server would. A copy of the bundled catalog gets N links spread over H hosts, and
-:func:`resource_catalog.links.check_links` checks them with its defaults (8 at once, at
+:func:`resource_catalog.workflows.links.check_links` checks them with its defaults (8 at once, at
 most 2 per host). The bound is what those limits allow at best: rounds of
 ``min(8, 2 * H)`` answers, each round one delay, so ``ceil(N / min(8, 2H)) * delay``.
 A ratio near 1 means the checker keeps every allowed slot busy; one host (H = 1)
@@ -89,7 +89,7 @@ def bound(links: int, hosts: int, delay: float) -> float:
 
 
 def _time(directory: Path, state: Path, links: int) -> float:
-    from resource_catalog.links import check_links  # noqa: PLC0415
+    from resource_catalog.workflows.links import check_links  # noqa: PLC0415
 
     started = time.perf_counter()
     report = check_links(directory, state=state, jobs=JOBS, per_host=PER_HOST)

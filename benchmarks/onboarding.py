@@ -11,7 +11,7 @@ would, in process and into a fresh copy of the bundled catalog::
 and compares what ``scrape`` printed with the page's ``*.expected.json``:
 
 * recall and precision of the listing names (names matched as a reader compares them,
-  :func:`resource_catalog._fold.fold`), and the share of matched names that are exact;
+  :func:`resource_catalog.contacts.fold.fold`), and the share of matched names that are exact;
 * chrome leaks: a phone the ground truth lists as chrome-only found in a listing, or a
   name that is a chrome word ("Home", "Search"...);
 * agreement of the matched listings' phones, locations and sections.
@@ -40,8 +40,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from resource_catalog._fold import fold
 from resource_catalog.cli import cli
+from resource_catalog.contacts.fold import fold
 from resource_catalog.pages.scoring import CHROME_NAMES
 
 HERE = Path(__file__).resolve().parent

@@ -5,7 +5,7 @@
 Eight HTTP servers on loopback addresses (127.0.0.2-9, separate hosts to the fetcher)
 serve the first source's snapshot, each answer held back ``--delay`` seconds the way a
 slow campus server would be. A catalog follows N copies of that page (N = 1, 4, 16,
-spread over the hosts); :func:`resource_catalog.workflows.diff_catalog` checks all of
+spread over the hosts); :func:`resource_catalog.workflows.diff.diff_catalog` checks all of
 them with ``jobs=4`` (the default) and, in the same run and interleaved, with
 ``jobs=1``, the baseline. The ratio says what the parallel fetch saves: with four at a
 time it should approach 1/4 of the serial time once N is large, and checking N pages
@@ -96,7 +96,7 @@ def _catalog(target: Path, urls: list[str]) -> Path:
 
 
 def _time(directory: Path, jobs: int) -> float:
-    from resource_catalog.workflows import diff_catalog  # noqa: PLC0415
+    from resource_catalog.workflows.diff import diff_catalog  # noqa: PLC0415
 
     started = time.perf_counter()
     result = diff_catalog(directory, jobs=jobs)

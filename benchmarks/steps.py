@@ -98,8 +98,8 @@ def setup_validate(data: Path, n: int) -> Step:
     """Load + validate N resource files, against validating one file with the bare model."""
     from pydantic import TypeAdapter  # noqa: PLC0415
 
+    from resource_catalog.checks.validate import validate_catalog  # noqa: PLC0415
     from resource_catalog.models import Resource  # noqa: PLC0415
-    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
 
     directory = data / f"catalog-{n}"
     single = data / f"records-{n}.json"
@@ -153,10 +153,10 @@ def setup_diff(data: Path, n: int) -> Step:
     """compare(catalog, page) with 1% changed, against reading both sides."""
     from pydantic import TypeAdapter  # noqa: PLC0415
 
-    from resource_catalog.catalog import Catalog  # noqa: PLC0415
-    from resource_catalog.drift import compare  # noqa: PLC0415
+    from resource_catalog.drift.compare import compare  # noqa: PLC0415
     from resource_catalog.models import Listing  # noqa: PLC0415
-    from resource_catalog.store import read_meta  # noqa: PLC0415
+    from resource_catalog.store.catalog import Catalog  # noqa: PLC0415
+    from resource_catalog.store.files import read_meta  # noqa: PLC0415
 
     resources = _resources(data, n)
     catalog = Catalog(meta=read_meta(data / f"catalog-{n}"), resources=tuple(resources))
@@ -213,7 +213,7 @@ def _flat_row(d: dict[str, Any]) -> list[str]:
 
 def setup_csv(data: Path, n: int) -> Step:
     """to_csv against csv.writer on rows prepared beforehand."""
-    from resource_catalog.export import CSV_COLUMNS, to_csv  # noqa: PLC0415
+    from resource_catalog.exports.writers import CSV_COLUMNS, to_csv  # noqa: PLC0415
 
     resources = _resources(data, n)
     rows: list[list[str]] = []  # built by warm(), after the step's peak memory is read
@@ -247,7 +247,7 @@ def setup_csv(data: Path, n: int) -> Step:
 
 def setup_json(data: Path, n: int) -> Step:
     """to_json against json.dump of the records already dumped to dicts."""
-    from resource_catalog.export import to_json  # noqa: PLC0415
+    from resource_catalog.exports.writers import to_json  # noqa: PLC0415
 
     resources = _resources(data, n)
     dicts: list[dict[str, Any]] = []  # built by warm(), after the step's peak memory is read

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resource_catalog.catalog import Catalog
 from resource_catalog.models import (
     CatalogMeta,
     Link,
@@ -15,6 +14,7 @@ from resource_catalog.models import (
     Resource,
     SourcePage,
 )
+from resource_catalog.store.catalog import Catalog
 
 URL = "http://studentlife.mit.edu/citizenship/resources"
 SOURCE_ID = "osc-campus-resources"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from benchmarks import accuracy, generate, report, startup, steps
 
+from resource_catalog.checks.validate import validate_catalog
 from resource_catalog.models import Listing
 from resource_catalog.pages.parse import parse_page
-from resource_catalog.validate import validate_catalog
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from resource_catalog import _e164, locations, phones
-from resource_catalog.catalog import Catalog
-from resource_catalog.datapackage import json_text
+from resource_catalog.checks.validate import load_catalog
+from resource_catalog.contacts import _e164, locations, phones
 from resource_catalog.errors import InvalidPhoneError
-from resource_catalog.export import to_json
+from resource_catalog.exports.datapackage import json_text
+from resource_catalog.exports.writers import to_json
 from resource_catalog.models import Resource
 from resource_catalog.pages.parse import parse_page
 from resource_catalog.pages.profiles import CHROME_SELECTORS, CHROME_TAGS, select_each
 from resource_catalog.profile import DEFAULT_CONTENT
-from resource_catalog.validate import load_catalog
+from resource_catalog.store.catalog import Catalog
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGES = sorted(

@@ -40,13 +40,14 @@ from typing import IO, Any
 import pytest
 from click.testing import CliRunner, Result
 
-from resource_catalog import review, syncing
-from resource_catalog.catalog import Catalog
+from resource_catalog.checks.validate import load_catalog, validate_catalog
 from resource_catalog.cli import cli
-from resource_catalog.history import Action
 from resource_catalog.models import Resource
-from resource_catalog.store import JOURNAL_FILE, catalog_lock, recover
-from resource_catalog.validate import load_catalog, validate_catalog
+from resource_catalog.store.catalog import Catalog
+from resource_catalog.store.events import Action
+from resource_catalog.store.files import JOURNAL_FILE, catalog_lock, recover
+from resource_catalog.workflows import review
+from resource_catalog.workflows import sync as syncing
 
 from .conftest import DATA, first_page_catalog
 from .curation import NEW, S3, make_review_work

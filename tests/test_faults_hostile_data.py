@@ -25,14 +25,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from resource_catalog.catalog import Catalog
+from resource_catalog.checks.validate import load_catalog
 from resource_catalog.cli import cli
-from resource_catalog.drift import compare
+from resource_catalog.drift.compare import compare
 from resource_catalog.errors import CatalogError
 from resource_catalog.models import ID_PATTERN, Resource
 from resource_catalog.pages.parse import parse_page
-from resource_catalog.store import resource_path, save_catalog
-from resource_catalog.validate import load_catalog
+from resource_catalog.store.catalog import Catalog
+from resource_catalog.store.files import resource_path, save_catalog
 
 from .conftest import CATALOG, DATA
 

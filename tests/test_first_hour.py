@@ -205,7 +205,7 @@ def test_ctrl_c_exits_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("resource_catalog.review.review_queue", interrupted)
+    monkeypatch.setattr("resource_catalog.workflows.review.review_queue", interrupted)
     result = run(*debug, "review", "list", "--catalog", catalog_dir)
     assert result.exit_code == 130
     assert result.stderr.splitlines()[-1] == "error: interrupted"
@@ -219,7 +219,7 @@ def test_ctrl_c_of_a_top_level_command_exits_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("resource_catalog.validate.validate_catalog", interrupted)
+    monkeypatch.setattr("resource_catalog.checks.validate.validate_catalog", interrupted)
     result = run("--debug", "validate", "--catalog", catalog_dir)
     assert result.exit_code == 130
 
@@ -253,7 +253,7 @@ def test_a_failed_scrape_prints_no_empty_list(unreachable: Path) -> None:
 def test_a_bad_phone_is_one_finding_in_words_and_the_record_still_counts(
     full_catalog_dir: Path,
 ) -> None:
-    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import validate_catalog  # noqa: PLC0415
 
     path = full_catalog_dir / "resources" / "mit-police.json"
     path.write_text(
@@ -279,7 +279,7 @@ def test_a_bad_phone_is_one_finding_in_words_and_the_record_still_counts(
 
 
 def test_a_record_with_another_schema_error_is_still_left_out(full_catalog_dir: Path) -> None:
-    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import validate_catalog  # noqa: PLC0415
 
     path = full_catalog_dir / "resources" / "mit-police.json"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -350,8 +350,9 @@ def test_a_created_record_lists_no_changed_fields_in_the_feed() -> None:
     import datetime as dt  # noqa: PLC0415
 
     import resource_catalog as rc  # noqa: PLC0415
-    from resource_catalog.catalog import Catalog  # noqa: PLC0415
-    from resource_catalog.history import Action, Event, changes_since  # noqa: PLC0415
+    from resource_catalog.store.catalog import Catalog  # noqa: PLC0415
+    from resource_catalog.store.events import Action, Event  # noqa: PLC0415
+    from resource_catalog.store.history import changes_since  # noqa: PLC0415
 
     bundled = rc.load_catalog()
     at = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
@@ -370,7 +371,7 @@ def test_a_created_record_lists_no_changed_fields_in_the_feed() -> None:
 
 
 def test_resolve_take_page_keeps_the_curated_phone_label(catalog_dir: Path, tmp_path: Path) -> None:
-    from resource_catalog.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
 
     from .curation import PAGE_PHONE, S3, make_review_work  # noqa: PLC0415
 
@@ -463,7 +464,7 @@ def _as_2_0(directory: Path) -> None:
 
 
 def test_review_accept_keeps_the_decision_in_the_record(full_catalog_dir: Path) -> None:
-    from resource_catalog.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
 
     _as_2_0(full_catalog_dir)
     strict = run("validate", "--strict", "--catalog", full_catalog_dir)
@@ -492,7 +493,7 @@ def test_review_accept_keeps_the_decision_in_the_record(full_catalog_dir: Path) 
 
 
 def test_an_accepted_duplicate_does_not_cover_a_new_one(full_catalog_dir: Path) -> None:
-    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import validate_catalog  # noqa: PLC0415
 
     assert validate_catalog(full_catalog_dir).warnings == ()
     path = full_catalog_dir / "resources" / "chaplaincy.json"

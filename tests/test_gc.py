@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from resource_catalog._gc import gc_paused
+from resource_catalog.checks.validate import validate_catalog
 from resource_catalog.pages.parse import parse_page
-from resource_catalog.validate import validate_catalog
 
 PAGE = Path(__file__).resolve().parent / "data" / "campus-resources.html"
 

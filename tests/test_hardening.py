@@ -25,19 +25,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from resource_catalog import (
-    history,
-    load_catalog,
-    syncing,
-    to_csv,
-    to_json,
-    to_jsonl,
-    validate_catalog,
-)
+from resource_catalog import load_catalog, to_csv, to_json, to_jsonl, validate_catalog
 from resource_catalog.cli import cli
 from resource_catalog.errors import CatalogError, ParseError
 from resource_catalog.pages.parse import DEFAULT_PARSER, parse_page
 from resource_catalog.pages.read import read_page
+from resource_catalog.store import events
+from resource_catalog.workflows import sync as syncing
 
 from .conftest import CATALOG, DATA, ROOT, read_record, write_record
 
@@ -456,7 +450,7 @@ def test_item_10_a_second_sync_changes_no_byte(
     after_first = files_of(catalog_dir)
     # Sync times are kept to the second: the second sync runs on a clock that has moved
     # on, so a time stamp that was rewritten would show as a changed byte.
-    later = history.now() + dt.timedelta(seconds=2)
+    later = events.now() + dt.timedelta(seconds=2)
     monkeypatch.setattr(syncing, "now", lambda: later)
     again = run("sync", "--catalog", catalog_dir, "--html", EDITED)
     assert again.exit_code == 0, again.output

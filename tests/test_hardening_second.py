@@ -20,6 +20,7 @@ import pytest
 import responses
 from click.testing import CliRunner, Result
 
+from resource_catalog.checks.validate import load_catalog, validate_catalog
 from resource_catalog.cli import cli
 from resource_catalog.errors import CatalogError, ReviewError
 from resource_catalog.models import Conflict
@@ -27,9 +28,8 @@ from resource_catalog.pages import read
 from resource_catalog.pages._encoding import _detected_codec, choose_encoding, decode_html
 from resource_catalog.pages._labels import codec_for_label
 from resource_catalog.pages.fetch import fetch_page
-from resource_catalog.review import _conflict
-from resource_catalog.store import save_catalog
-from resource_catalog.validate import load_catalog, validate_catalog
+from resource_catalog.store.files import save_catalog
+from resource_catalog.workflows.review import _conflict
 
 STRUCTURES = Path(__file__).resolve().parent / "data" / "structures"
 BASIC_NEEDS = next(STRUCTURES.glob("09-*.html"))
@@ -406,11 +406,11 @@ def test_7_the_reader_itself_refuses_a_snapshot_linked_out(catalog_dir: Path) ->
     link_snapshot_out(catalog_dir)
     (source,) = load_catalog_meta(catalog_dir).sources
     with pytest.raises(CatalogError, match="symbolic link out of the catalog"):
-        read.read_source(source, catalog_dir, offline=True)
+        read.read_source(source, catalog_dir / "snapshots", offline=True)
 
 
 def load_catalog_meta(directory: Path) -> Any:
-    from resource_catalog.store import read_meta  # noqa: PLC0415 (one test's helper)
+    from resource_catalog.store.files import read_meta  # noqa: PLC0415 (one test's helper)
 
     return read_meta(directory)
 
@@ -660,7 +660,7 @@ def test_12_export_through_a_link_into_the_catalog_is_refused(catalog_dir: Path)
 
 def test_12_the_library_export_refuses_too(catalog_dir: Path) -> None:
     from resource_catalog.errors import ExportError  # noqa: PLC0415
-    from resource_catalog.export import export  # noqa: PLC0415
+    from resource_catalog.exports.writers import export  # noqa: PLC0415
 
     with pytest.raises(ExportError, match="inside the catalog"):
         export(load_catalog(catalog_dir), "jsonl", catalog_dir / "history.jsonl")
@@ -793,7 +793,7 @@ def test_15_sibling_a_fifo_profile_or_registry_is_refused(catalog_dir: Path) -> 
     done = cli_process("scrape", "--html", saved, "--profile", profile, timeout=60)
     assert done.returncode == 2, done.stderr
     assert "not a regular file" in done.stderr
-    from resource_catalog.locations import load_buildings  # noqa: PLC0415
+    from resource_catalog.contacts.locations import load_buildings  # noqa: PLC0415
 
     registry = catalog_dir.parent / "buildings.fifo"
     os.mkfifo(registry)

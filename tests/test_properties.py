@@ -28,10 +28,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from resource_catalog.catalog import Catalog
-from resource_catalog.drift import compare
+from resource_catalog.checks.validate import load_catalog
+from resource_catalog.contacts.phones import parse_phone
+from resource_catalog.drift.compare import compare
+from resource_catalog.drift.plan import apply_plan, plan_sync
 from resource_catalog.errors import InvalidPhoneError, ParseError
-from resource_catalog.export import to_json, to_jsonl
+from resource_catalog.exports.writers import to_json, to_jsonl
 from resource_catalog.models import (
     PHONE_NUMBER_PATTERN,
     CatalogMeta,
@@ -43,10 +45,8 @@ from resource_catalog.models import (
     SourcePage,
 )
 from resource_catalog.pages.parse import parse_page
-from resource_catalog.phones import parse_phone
-from resource_catalog.store import save_catalog
-from resource_catalog.sync import apply_plan, plan_sync
-from resource_catalog.validate import load_catalog
+from resource_catalog.store.catalog import Catalog
+from resource_catalog.store.files import save_catalog
 
 from .conftest import CATALOG, DATA
 

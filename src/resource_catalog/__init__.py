@@ -33,17 +33,18 @@ from resource_catalog.errors import (
 )
 
 if TYPE_CHECKING:
-    from resource_catalog.catalog import Catalog
-    from resource_catalog.drift import CatalogDrift, DriftReport, DriftSeverity, compare
-    from resource_catalog.export import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
-    from resource_catalog.history import Change, Event, changes_catalog, history_events
-    from resource_catalog.links import LinkReport, check_links
-    from resource_catalog.locations import (
+    from resource_catalog.checks.validate import ValidationResult, load_catalog, validate_catalog
+    from resource_catalog.contacts.locations import (
         BuildingRegistry,
         find_locations,
         load_buildings,
         parse_location,
     )
+    from resource_catalog.contacts.phones import find_phones, parse_phone, validate_phone_number
+    from resource_catalog.drift.compare import CatalogDrift, DriftReport, DriftSeverity, compare
+    from resource_catalog.drift.plan import SyncPlan, apply_plan, plan_sync
+    from resource_catalog.exports.writers import to_csv, to_datapackage, to_hsds, to_json, to_jsonl
+    from resource_catalog.links.types import LinkReport
     from resource_catalog.models import (
         Acceptance,
         CatalogMeta,
@@ -66,9 +67,14 @@ if TYPE_CHECKING:
     from resource_catalog.pages.fetch import FetchResult, fetch_page
     from resource_catalog.pages.infer import Inference, infer_profile
     from resource_catalog.pages.parse import parse_page
-    from resource_catalog.phones import find_phones, parse_phone, validate_phone_number
     from resource_catalog.profile import DialPlan, Profile
-    from resource_catalog.review import (
+    from resource_catalog.store.catalog import Catalog
+    from resource_catalog.store.events import Change, Event
+    from resource_catalog.store.files import save_catalog
+    from resource_catalog.store.history import changes_catalog, history_events
+    from resource_catalog.workflows.diff import check_catalog, diff_catalog, scrape_pages
+    from resource_catalog.workflows.links import check_links
+    from resource_catalog.workflows.review import (
         QueueItem,
         ResolveResult,
         ReviewResult,
@@ -77,24 +83,27 @@ if TYPE_CHECKING:
         review_item,
         review_queue,
     )
-    from resource_catalog.source_removal import RemoveResult, remove_source
-    from resource_catalog.sources import AddResult, add_source, test_source
-    from resource_catalog.store import save_catalog
-    from resource_catalog.sync import SyncPlan, apply_plan, plan_sync
-    from resource_catalog.syncing import migrate_catalog, sync_catalog
-    from resource_catalog.validate import ValidationResult, load_catalog, validate_catalog
-    from resource_catalog.workflows import check_catalog, diff_catalog, scrape_pages
+    from resource_catalog.workflows.source_removal import RemoveResult, remove_source
+    from resource_catalog.workflows.sources import AddResult, add_source, test_source
+    from resource_catalog.workflows.sync import migrate_catalog, sync_catalog
 
 # Public name -> the module that defines it; loaded on first attribute access.
 _LAZY = {
     name: f"resource_catalog.{module}"
     for module, names in {
-        "catalog": ("Catalog",),
-        "drift": ("CatalogDrift", "DriftReport", "DriftSeverity", "compare"),
-        "export": ("to_csv", "to_datapackage", "to_hsds", "to_json", "to_jsonl"),
-        "history": ("Change", "Event", "changes_catalog", "history_events"),
-        "links": ("LinkReport", "check_links"),
-        "locations": ("BuildingRegistry", "find_locations", "load_buildings", "parse_location"),
+        "store.catalog": ("Catalog",),
+        "drift.compare": ("CatalogDrift", "DriftReport", "DriftSeverity", "compare"),
+        "exports.writers": ("to_csv", "to_datapackage", "to_hsds", "to_json", "to_jsonl"),
+        "store.events": ("Change", "Event"),
+        "store.history": ("changes_catalog", "history_events"),
+        "contacts.locations": (
+            "BuildingRegistry",
+            "find_locations",
+            "load_buildings",
+            "parse_location",
+        ),
+        "links.types": ("LinkReport",),
+        "workflows.links": ("check_links",),
         "models": (
             "Acceptance",
             "CatalogMeta",
@@ -117,9 +126,9 @@ _LAZY = {
         "pages.fetch": ("FetchResult", "fetch_page"),
         "pages.infer": ("Inference", "infer_profile"),
         "pages.parse": ("parse_page",),
-        "phones": ("find_phones", "parse_phone", "validate_phone_number"),
+        "contacts.phones": ("find_phones", "parse_phone", "validate_phone_number"),
         "profile": ("DialPlan", "Profile"),
-        "review": (
+        "workflows.review": (
             "QueueItem",
             "ResolveResult",
             "ReviewResult",
@@ -128,13 +137,13 @@ _LAZY = {
             "review_item",
             "review_queue",
         ),
-        "sources": ("AddResult", "add_source", "test_source"),
-        "source_removal": ("RemoveResult", "remove_source"),
-        "store": ("save_catalog",),
-        "sync": ("SyncPlan", "apply_plan", "plan_sync"),
-        "validate": ("ValidationResult", "load_catalog", "validate_catalog"),
-        "syncing": ("migrate_catalog", "sync_catalog"),
-        "workflows": ("check_catalog", "diff_catalog", "scrape_pages"),
+        "workflows.sources": ("AddResult", "add_source", "test_source"),
+        "store.files": ("save_catalog",),
+        "drift.plan": ("SyncPlan", "apply_plan", "plan_sync"),
+        "checks.validate": ("ValidationResult", "load_catalog", "validate_catalog"),
+        "workflows.sync": ("migrate_catalog", "sync_catalog"),
+        "workflows.diff": ("check_catalog", "diff_catalog", "scrape_pages"),
+        "workflows.source_removal": ("RemoveResult", "remove_source"),
     }.items()
     for name in names
 }

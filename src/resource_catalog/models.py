@@ -6,12 +6,12 @@ and a record keeps what each page said about it in ``Resource.sources`` (one
 :class:`Observation` per page), so one office listed on several pages is one record.
 Version 2.1 adds a record's accepted warnings (``review.accepted``); a 2.0 catalog is
 read as it is, and written as 2.1 once a warning is accepted. Version 1.0 (one source
-page, the record field ``source``) is read by :mod:`resource_catalog.migrate`.
+page, the record field ``source``) is read by :mod:`resource_catalog.store.migrate`.
 
 JSON keys equal the field names. Every model forbids unknown fields so a typo such
 as ``phonez`` is an error, not silently ignored. Domain checks that need the
 building registry or the phone library (is this building real? is this number
-valid?) live in :mod:`resource_catalog.validate`; the models only check shape.
+valid?) live in :mod:`resource_catalog.checks.validate`; the models only check shape.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The ``resource-catalog`` command line: a thin layer over the public functions.
 
 Each command parses its options, makes one library call and renders the result; see
-:mod:`resource_catalog.cli._base` for the exit codes and error handling.
+:mod:`resource_catalog.cli._base` for the exit codes and error handling. The top layer:
+it may import every family, and it is the only one that imports click, prints or exits.
 """
 
 from __future__ import annotations

@@ -222,15 +222,15 @@ def emit(text: str, output: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
         return
-    from resource_catalog.export import write_text_atomic  # noqa: PLC0415
+    from resource_catalog.exports.writers import write_text_atomic  # noqa: PLC0415
 
     write_text_atomic(Path(output), text)
 
 
 def refuse_output_into(catalog_dir: Path, *outputs: str | Path | None) -> None:
     """Refuse (exit 2) an output path that is one of the catalog's own files or folders."""
-    from resource_catalog._layout import output_problem  # noqa: PLC0415
     from resource_catalog.errors import CatalogError  # noqa: PLC0415
+    from resource_catalog.store._layout import output_problem  # noqa: PLC0415
 
     for output in outputs:
         if output is None or output == "-":

@@ -37,8 +37,8 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
     Reports every problem at once, each naming the file, field and bad value, and
     says which catalog was checked.
     """
-    from resource_catalog.report_findings import render_validation  # noqa: PLC0415
-    from resource_catalog.validate import validate_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import validate_catalog  # noqa: PLC0415
+    from resource_catalog.reports.findings import render_validation  # noqa: PLC0415
 
     directory = resolve_catalog(catalog_dir)
     with Progress("Validating") as progress:
@@ -61,7 +61,7 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
 )
 def schema(check: bool, directory: Path) -> int:
     """Write the JSON Schemas generated from the models (or --check them)."""
-    from resource_catalog.schemas import stale_schemas, write_schemas  # noqa: PLC0415
+    from resource_catalog.exports.schemas import stale_schemas, write_schemas  # noqa: PLC0415
 
     if check:
         if not directory.is_dir():
@@ -129,9 +129,9 @@ def export(
     """
     if fmt != "site" and (title is not None or base_url is not None):
         raise click.UsageError("--title and --base-url are options of --format site")
-    from resource_catalog.export import export as run_export  # noqa: PLC0415
-    from resource_catalog.history import changes_catalog  # noqa: PLC0415
-    from resource_catalog.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.exports.writers import export as run_export  # noqa: PLC0415
+    from resource_catalog.store.history import changes_catalog  # noqa: PLC0415
 
     refuse_output_into(resolve_catalog(catalog_dir), output)
     with Progress("Loading catalog") as progress:
@@ -157,7 +157,7 @@ def export(
 @catalog_option
 def migrate(catalog_dir: Path | None) -> int:
     """Rewrite an older catalog (schema 1.0) in the current schema, atomically."""
-    from resource_catalog.syncing import migrate_catalog  # noqa: PLC0415
+    from resource_catalog.workflows.sync import migrate_catalog  # noqa: PLC0415
 
     result = migrate_catalog(resolve_catalog(catalog_dir))
     if not result.written:

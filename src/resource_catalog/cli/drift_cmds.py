@@ -30,9 +30,9 @@ from resource_catalog.cli._base import (
 )
 
 if TYPE_CHECKING:
-    from resource_catalog.drift import CatalogDrift
+    from resource_catalog.drift.compare import CatalogDrift
     from resource_catalog.models import SourcePage
-    from resource_catalog.workflows import PageResult
+    from resource_catalog.workflows.diff import PageResult
 
 _SEVERITIES = ["critical", "major", "minor"]
 
@@ -121,8 +121,8 @@ def scrape(
     default rules (or --profile FILE). With neither, every source is fetched, or with
     --offline read from its saved snapshot. Nothing is printed when no page could be read.
     """
-    from resource_catalog.export import listings_to_csv, listings_to_json  # noqa: PLC0415
-    from resource_catalog.workflows import read_profile, scrape_pages  # noqa: PLC0415
+    from resource_catalog.exports.writers import listings_to_csv, listings_to_json  # noqa: PLC0415
+    from resource_catalog.workflows.diff import read_profile, scrape_pages  # noqa: PLC0415
 
     refuse_output_into(resolve_catalog(catalog_dir), output)
 
@@ -161,8 +161,8 @@ def scrape(
 
 
 def _render_reports(drift: CatalogDrift, directory: Path) -> None:
-    from resource_catalog.export import write_text_atomic  # noqa: PLC0415
-    from resource_catalog.report import render  # noqa: PLC0415
+    from resource_catalog.exports.writers import write_text_atomic  # noqa: PLC0415
+    from resource_catalog.reports.drift import render  # noqa: PLC0415
 
     directory.mkdir(parents=True, exist_ok=True)
     for fmt, name in (("json", "drift.json"), ("markdown", "drift.md"), ("html", "drift.html")):
@@ -170,7 +170,7 @@ def _render_reports(drift: CatalogDrift, directory: Path) -> None:
 
 
 def _exit(drift: CatalogDrift, fail_on: str, *, offline: bool) -> int:
-    from resource_catalog.drift import DriftSeverity  # noqa: PLC0415
+    from resource_catalog.drift.compare import DriftSeverity  # noqa: PLC0415
 
     errors = {e.id: e.error or "could not be checked" for e in drift.errors}
     _errors(errors, len(drift.sources))
@@ -212,9 +212,9 @@ def diff(
     Without --url or --html every chosen source is fetched from the URL in
     catalog.json (conditionally on its last sync), --jobs at a time.
     """
-    from resource_catalog.report import render  # noqa: PLC0415
-    from resource_catalog.validate import load_catalog  # noqa: PLC0415
-    from resource_catalog.workflows import diff_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.reports.drift import render  # noqa: PLC0415
+    from resource_catalog.workflows.diff import diff_catalog  # noqa: PLC0415
 
     refuse_output_into(resolve_catalog(catalog_dir), output, report_dir)
     with Progress("Loading catalog") as progress:
@@ -259,9 +259,9 @@ def check(
     fail_on: str,
 ) -> int:
     """Validate the catalog, then diff it with the saved snapshots (offline) or live pages."""
-    from resource_catalog.report import render  # noqa: PLC0415
-    from resource_catalog.report_findings import render_validation  # noqa: PLC0415
-    from resource_catalog.workflows import check_catalog  # noqa: PLC0415
+    from resource_catalog.reports.drift import render  # noqa: PLC0415
+    from resource_catalog.reports.findings import render_validation  # noqa: PLC0415
+    from resource_catalog.workflows.diff import check_catalog  # noqa: PLC0415
 
     with Progress("Validating") as progress:
         result = check_catalog(
@@ -310,7 +310,7 @@ def sync(
     and every change is appended to history.jsonl in the same atomic commit.
     """
     from resource_catalog._display import printable  # noqa: PLC0415
-    from resource_catalog.syncing import sync_catalog  # noqa: PLC0415
+    from resource_catalog.workflows.sync import sync_catalog  # noqa: PLC0415
 
     result = sync_catalog(
         resolve_catalog(catalog_dir),

@@ -93,8 +93,8 @@ def links(
     links are checked offline. Exit 0 when nothing is broken, 1 when something is, 2
     when the check could not run (or ran out of time before every link was checked).
     """
-    from resource_catalog.links import check_links  # noqa: PLC0415
-    from resource_catalog.report_links import render_links  # noqa: PLC0415
+    from resource_catalog.reports.links import render_links  # noqa: PLC0415
+    from resource_catalog.workflows.links import check_links  # noqa: PLC0415
 
     with Progress("Checking links") as progress:
         report = check_links(

@@ -30,8 +30,8 @@ from resource_catalog.cli.catalog_cmds import since_option
 if TYPE_CHECKING:
     from pydantic import JsonValue
 
-    from resource_catalog.history import Event
-    from resource_catalog.review import QueueItem
+    from resource_catalog.store.events import Event
+    from resource_catalog.workflows.review import QueueItem
 
 #: Widest value shown on one line of text output (the JSON keeps values whole).
 WIDTH = 100
@@ -132,7 +132,7 @@ def _review_state(review: dict[str, JsonValue]) -> str:
 def show_pair(left: JsonValue, right: JsonValue, width: int = WIDTH) -> tuple[str, str]:
     """Two values of one field for people; two long texts cut to where they differ."""
     if isinstance(left, str) and isinstance(right, str):
-        from resource_catalog.report import excerpts  # noqa: PLC0415
+        from resource_catalog.reports.drift import excerpts  # noqa: PLC0415
 
         left, right = excerpts(left, right)
     return show_value(left, width), show_value(right, width)
@@ -163,7 +163,7 @@ def _text_item(item: QueueItem, *, stale: bool) -> list[str]:
 
 
 def _markdown_item(item: QueueItem) -> list[str]:
-    from resource_catalog.report import md_cell  # noqa: PLC0415
+    from resource_catalog.reports.drift import md_cell  # noqa: PLC0415
 
     review_ = item.review
     reasons = "; ".join(md_cell(r) for r in review_.reasons) or "no reason recorded"
@@ -205,7 +205,7 @@ def list_queue(catalog_dir: Path | None, stale: bool, fmt: str) -> int:
 
     Exit 0 when there are none, 1 when there are.
     """
-    from resource_catalog.review import review_queue  # noqa: PLC0415
+    from resource_catalog.workflows.review import review_queue  # noqa: PLC0415
 
     items = review_queue(resolve_catalog(catalog_dir), stale=stale)
     click.echo(_render_queue(items, fmt, stale=stale), nl=False)
@@ -257,7 +257,7 @@ def show(resource_id: str, catalog_dir: Path | None, fmt: str) -> int:
 
     Exit 1 when the record needs review, 0 when not.
     """
-    from resource_catalog.review import review_item  # noqa: PLC0415
+    from resource_catalog.workflows.review import review_item  # noqa: PLC0415
 
     item = review_item(resolve_catalog(catalog_dir), resource_id)
     if fmt == "json":
@@ -287,7 +287,7 @@ def resolve(
     resource_id: str, field: str, take: str, source_id: str | None, catalog_dir: Path | None
 ) -> int:
     """Settle one conflict of a record: take the page's value or keep the catalog's."""
-    from resource_catalog.review import resolve_conflict  # noqa: PLC0415
+    from resource_catalog.workflows.review import resolve_conflict  # noqa: PLC0415
 
     result = resolve_conflict(
         resolve_catalog(catalog_dir),
@@ -315,7 +315,7 @@ def done(resource_id: str, catalog_dir: Path | None) -> int:
 
     Exit 1 when conflicts are left: the record is marked reviewed and stays flagged.
     """
-    from resource_catalog.review import conflict_summary, mark_reviewed  # noqa: PLC0415
+    from resource_catalog.workflows.review import conflict_summary, mark_reviewed  # noqa: PLC0415
 
     result = mark_reviewed(resolve_catalog(catalog_dir), resource_id)
     day = _when(result.resource.review.last_reviewed, "today")
@@ -346,7 +346,7 @@ def accept(resource_id: str, code: str, reason: str, catalog_dir: Path | None) -
     other record (or the pages' values), so validate --strict passes while a new
     duplicate or contradiction still warns.
     """
-    from resource_catalog.acceptance import accept_warning  # noqa: PLC0415
+    from resource_catalog.workflows.acceptance import accept_warning  # noqa: PLC0415
 
     result = accept_warning(resolve_catalog(catalog_dir), resource_id, code, reason)
     for item in result.accepted:
@@ -411,7 +411,7 @@ def history(
 
     JSON: the events as history.jsonl holds them, in one array.
     """
-    from resource_catalog.history import history_events  # noqa: PLC0415
+    from resource_catalog.store.history import history_events  # noqa: PLC0415
 
     events = history_events(resolve_catalog(catalog_dir), resource_id, since)
     if fmt == "json":

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from resource_catalog.models import Listing
     from resource_catalog.pages.infer import Scored
     from resource_catalog.profile import Profile
-    from resource_catalog.sources import AddResult
+    from resource_catalog.workflows.sources import AddResult
 
 
 @cli.group(cls=SubGroup)
@@ -35,7 +35,7 @@ _fmt = format_option(["text", "json"], "text", "text for people, json for tools.
 
 
 def _load(catalog_dir: Path | None):  # type: ignore[no-untyped-def]
-    from resource_catalog.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
 
     return load_catalog(resolve_catalog(catalog_dir))
 
@@ -45,7 +45,7 @@ def _load(catalog_dir: Path | None):  # type: ignore[no-untyped-def]
 @_fmt
 def list_sources(catalog_dir: Path | None, fmt: str) -> int:
     """One line per source: id, records listed there, last sync, URL."""
-    from resource_catalog.sources import source_rows  # noqa: PLC0415
+    from resource_catalog.workflows.sources import source_rows  # noqa: PLC0415
 
     rows = source_rows(_load(catalog_dir))
     if fmt == "json":
@@ -64,7 +64,7 @@ def list_sources(catalog_dir: Path | None, fmt: str) -> int:
 def show_source(source_id: str, catalog_dir: Path | None, fmt: str) -> int:
     """One source: its entry in catalog.json (profile included) and its records."""
     from resource_catalog.errors import CatalogError  # noqa: PLC0415
-    from resource_catalog.sources import source_row  # noqa: PLC0415
+    from resource_catalog.workflows.sources import source_row  # noqa: PLC0415
 
     catalog = _load(catalog_dir)
     try:
@@ -175,7 +175,7 @@ def add_source_cmd(
     is weak or ambiguous: add --example NAME, or edit the profile and check it with
     `sources test`.
     """
-    from resource_catalog.sources import add_source  # noqa: PLC0415
+    from resource_catalog.workflows.sources import add_source  # noqa: PLC0415
 
     if url is None and html_file is None:
         raise click.UsageError("give the page: --url URL, or --html FILE [--url URL]")
@@ -278,8 +278,8 @@ def test_source_cmd(
     --profile FILE) and prints the listings; writes nothing. Exit 2 when the profile
     reads nothing there, naming the part of it that found nothing.
     """
-    from resource_catalog import sources as workflows  # noqa: PLC0415
-    from resource_catalog.workflows import read_profile  # noqa: PLC0415
+    from resource_catalog.workflows import sources as workflows  # noqa: PLC0415
+    from resource_catalog.workflows.diff import read_profile  # noqa: PLC0415
 
     reading = workflows.test_source(
         resolve_catalog(catalog_dir),
@@ -317,7 +317,7 @@ def remove_source_cmd(source_id: str, catalog_dir: Path | None, dry_run: bool) -
     records other pages list too only lose its observation. No record is deleted.
     The page's snapshot file stays on disk: remove it with git.
     """
-    from resource_catalog.source_removal import remove_source  # noqa: PLC0415
+    from resource_catalog.workflows.source_removal import remove_source  # noqa: PLC0415
 
     result = remove_source(resolve_catalog(catalog_dir), source_id, dry_run=dry_run)
     retired, kept = ", ".join(result.retired), ", ".join(result.unlinked)

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from bs4 import Tag
 
-from resource_catalog._fold import fold
+from resource_catalog.contacts.fold import fold
 from resource_catalog.pages.profiles import choose_content, select
 from resource_catalog.pages.scoring import name_quality
 from resource_catalog.pages.structure import (

@@ -27,15 +27,15 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from resource_catalog._e164 import is_toll_free
-from resource_catalog._fold import fold
-from resource_catalog.dialplans import MIT_DIAL_PLAN
+from resource_catalog.contacts._e164 import is_toll_free
+from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
+from resource_catalog.contacts.fold import fold
+from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.candidates import Candidate, propose
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
 from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
 from resource_catalog.pages.structure import PageTree
-from resource_catalog.phones import find_phones
 from resource_catalog.profile import DialPlan, Profile
 
 __all__ = ["Confidence", "Inference", "Scored", "infer_profile"]
@@ -133,7 +133,7 @@ def infer_profile(
     """Propose a profile for the resource page ``html`` (saved from ``url``).
 
     ``examples`` are listing names the person can see on the page: only readings that
-    list all of them (compared as :func:`~resource_catalog._fold.fold` compares) count.
+    list all of them (compared as :func:`~resource_catalog.contacts.fold.fold` compares) count.
     ``campus`` is the catalog's campus: a page in another country, or one whose full
     numbers all have other area codes than the campus's, is read as another campus's
     page (``campus: "none"``: its short extensions are not the catalog's, its rooms not

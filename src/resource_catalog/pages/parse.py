@@ -30,9 +30,9 @@ from typing import Final
 from bs4 import BeautifulSoup, Tag
 from bs4.exceptions import FeatureNotFound, ParserRejectedMarkup
 
-from resource_catalog._fold import fold
 from resource_catalog._gc import gc_paused
-from resource_catalog.dialplans import MIT_DIAL_PLAN
+from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
+from resource_catalog.contacts.fold import fold
 from resource_catalog.errors import ParseError, ProfileMismatchError, ResourceCatalogError
 from resource_catalog.models import Listing
 from resource_catalog.pages._tree import build_tree

@@ -17,7 +17,7 @@ from typing import Final
 import soupsieve
 from bs4 import BeautifulSoup, Tag
 
-from resource_catalog._fold import fold
+from resource_catalog.contacts.fold import fold
 from resource_catalog.errors import CatalogError, ProfileMismatchError
 from resource_catalog.pages.text import Budget, spans, text_of
 from resource_catalog.profile import DEFAULT_CONTENT, Grouping, Profile, SectionFrom

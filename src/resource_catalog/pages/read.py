@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from resource_catalog._paths import saved_file_problem
 from resource_catalog.errors import CatalogError, FetchError, ResourceCatalogError
 from resource_catalog.models import Listing, SourcePage
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
@@ -92,7 +93,7 @@ def _parse(
     profile: Profile | None = None,
     campus: DialPlan | _Default | None = _DEFAULT,
 ) -> Reading:
-    from resource_catalog.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
+    from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN  # noqa: PLC0415
     from resource_catalog.pages.parse import read_listings  # noqa: PLC0415
     from resource_catalog.pages.profiles import refuse_bad_selectors  # noqa: PLC0415
 
@@ -204,7 +205,7 @@ def scrape_page(
 
 def read_source(
     source: SourcePage,
-    directory: Path | None,
+    snapshots: Path | None,
     *,
     html_file: str | os.PathLike[str] | None = None,
     url: str | None = None,
@@ -214,26 +215,23 @@ def read_source(
 ) -> ScrapedPage:
     """The page of one source: from ``html_file`` (``url`` is then where it was saved
     from), from its saved snapshot (``offline``), or fetched from ``url`` or its own URL.
-    ``campus`` is the catalog's campus.
+    ``snapshots`` is the folder of the catalog's saved pages (the source's snapshot name
+    was checked by its model, so it stays inside it); ``campus`` is the catalog's campus.
     """
-    from resource_catalog.store import (  # noqa: PLC0415
-        SNAPSHOTS_DIR,
-        snapshot_path,
-        snapshot_problem,
-    )
-
-    snapshot = snapshot_path(directory, source.snapshot) if directory and source.snapshot else None
-    if directory and source.snapshot and (problem := snapshot_problem(directory, source.snapshot)):
-        if html_file is None:
-            raise CatalogError(problem[1])
-        snapshot = None  # the page is given: the snapshot is not needed
+    snapshot = snapshots / source.snapshot if snapshots and source.snapshot else None
+    if snapshots and source.snapshot:
+        problem = saved_file_problem(snapshots.parent, snapshots.name, source.snapshot)
+        if problem is not None:
+            if html_file is None:
+                raise CatalogError(problem[1])
+            snapshot = None  # the page is given: the snapshot is not needed
     if html_file is not None:
         return read_page(html_file, source=source, base_url=url, campus=campus)
     if offline:
         if snapshot is None or not snapshot.is_file():
             raise FetchError(source.url, "no saved snapshot of this source to check offline")
         saved = read_page(snapshot, source=source, campus=campus)
-        return replace(saved, origin=f"saved snapshot {SNAPSHOTS_DIR}/{source.snapshot}")
+        return replace(saved, origin=f"saved snapshot {snapshot.parent.name}/{snapshot.name}")
     return scrape_page(
         url or source.url, source=source, snapshot=snapshot, session=session, campus=campus
     )
@@ -271,7 +269,7 @@ class _HostGate:
 
 def read_sources(
     sources: Sequence[SourcePage],
-    directory: Path | None,
+    snapshots: Path | None,
     *,
     offline: bool = False,
     jobs: int = 4,
@@ -298,7 +296,7 @@ def read_sources(
             if source.id in files or offline:
                 page = read_source(
                     source,
-                    directory,
+                    snapshots,
                     html_file=files.get(source.id),
                     offline=offline,
                     campus=campus,
@@ -308,7 +306,7 @@ def read_sources(
 
                 session = session_factory() if session_factory else make_session()
                 with gate(source.url), session:
-                    page = read_source(source, directory, session=session, campus=campus)
+                    page = read_source(source, snapshots, session=session, campus=campus)
         except (ResourceCatalogError, OSError) as exc:
             result: ScrapedPage | ResourceCatalogError | OSError = exc
         except Exception as exc:  # noqa: BLE001 (one source's fault must not hide the others)

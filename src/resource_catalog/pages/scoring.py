@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from resource_catalog._fold import fold
+from resource_catalog.contacts.fold import fold
 from resource_catalog.models import Listing
 
 __all__ = ["CHROME_NAMES", "Signals", "name_quality", "numbers_in", "score_reading"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from bs4 import Tag
 
-from resource_catalog._fold import fold
+from resource_catalog.contacts.fold import fold
 from resource_catalog.pages.text import text_of
 
 __all__ = ["TableColumns"]

@@ -15,7 +15,7 @@ from typing import Final
 
 from bs4 import Tag
 
-from resource_catalog._fold import fold
+from resource_catalog.contacts.fold import fold
 from resource_catalog.pages.profiles import select_each
 from resource_catalog.pages.text import BLOCK_TAGS, Budget, collapse, events, is_text
 from resource_catalog.profile import Grouping, Profile, SectionFrom
