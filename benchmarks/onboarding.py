@@ -52,6 +52,8 @@ CORPORA = {
     "holdout2": ROOT / "tests" / "data" / "holdout2",
     "holdout3": ROOT / "tests" / "data" / "holdout3",
     "holdout4": ROOT / "tests" / "data" / "holdout4",
+    "kinds": ROOT / "tests" / "data" / "kinds",
+    "realpages": ROOT / "tests" / "data" / "realpages",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"

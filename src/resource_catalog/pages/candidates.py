@@ -61,6 +61,12 @@ def propose(tree: PageTree, region: str, *, own_campus: bool = True) -> list[Can
     """Every candidate profile for the page in ``tree`` (``region``: its phone region;
     ``own_campus``: whether the page is of the catalog's campus)."""
     found: dict[str, Candidate] = {}
+
+    def add(group: Group, root: Tag, rules: dict[str, Any], description: str) -> None:
+        candidate = _scoped(tree, group, root, rules, region, description, own_campus)
+        if candidate is not None:
+            found.setdefault(candidate.profile.model_dump_json(), candidate)
+
     for group in tree.groups():
         texts = [text_of(m) for m in group.members]
         if not _plausible(texts):
@@ -70,10 +76,12 @@ def propose(tree: PageTree, region: str, *, own_campus: bool = True) -> list[Can
         if selector is None:
             continue
         for rules, description in _readings(tree, group, selector, texts):
-            candidate = _scoped(tree, group, root, rules, region, description, own_campus)
-            if candidate is not None:
-                key = candidate.profile.model_dump_json()
-                found.setdefault(key, candidate)
+            add(group, root, rules, description)
+    for group in tree.line_blocks():
+        # paragraphs written as lists: one element, many lines, several listings
+        root = tree.content_root(group.members)
+        for rules, description in _run_readings(group):
+            add(group, root, rules, description)
     return list(found.values())
 
 
@@ -154,6 +162,8 @@ def _element_readings(
             {**_listing("items", sel), "name": {"lead": False, "separators": [":", *_DASHES, "-"]}},
             f"each {sel} is a listing, named by the text before its dash",
         )
+    if title is None and tag in ("p", "li", "div") and leads < len(members):
+        yield _in_sentences(sel)
     if _multiline(members):
         # most members break their lines with <br>: one that does not (an intro the
         # selector also matches) is not a listing of lines
@@ -171,6 +181,12 @@ def _element_readings(
     elif title is None and leads * 2 < len(members):
         # no title, lead or lines: each element's text is its name (a list of phrases)
         yield _listing("lines", sel), f"each {sel} is a listing named by its text"
+    yield from _pair_readings(group, sel)
+
+
+def _pair_readings(group: Group, sel: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """A name element, then the elements that describe it."""
+    members, tag = group.members, group.tag
     if tag == "li" and _alternates(members):
         pair_sel = f"{_parent_part(sel)}li:nth-child(odd)"
         yield (
@@ -186,6 +202,79 @@ def _element_readings(
                 "the paragraphs after it describe it"
             ),
         )
+
+
+def _in_sentences(sel: str) -> tuple[dict[str, Any], str]:
+    """Names inside sentences: a link or bold phrase, or the leading noun phrase."""
+    return (
+        {**_listing("items", sel), "name": {"inline": True, "phrase": True}},
+        (
+            f"each {sel} is a listing, named by its lead, the link or bold text in its "
+            "first sentence, or the words it starts with"
+        ),
+    )
+
+
+def _run_readings(group: Group) -> Iterator[tuple[dict[str, Any], str]]:
+    """The ways the lines of ``<br>``-broken blocks could be cut into listings: every
+    line one listing, or a run from each line that starts with a bullet or a lead."""
+    sel = group.selectors[0]
+    lines = [line for m in group.members for line in _line_starts(m)]
+    seps = {"separators": [":", *_DASHES]}
+    named = {"name": {**seps, "phrase": True}}
+    if len(lines) < 2:  # noqa: PLR2004
+        return
+    yield (
+        {"listings": {"group": "runs", "selector": sel}, **named},
+        f"each line of {sel} (split at <br>) is a listing",
+    )
+    bullets = sum(1 for text, _ in lines if _BULLET_LINE.match(text))
+    if bullets >= 2:  # noqa: PLR2004
+        yield (
+            {"listings": {"group": "runs", "selector": sel, "start": "bullet"}, **named},
+            f"each bulleted line of {sel} and the lines after it is a listing",
+        )
+    leads = [lead for _, lead in lines if lead is not None]
+    if len(leads) >= 2:  # noqa: PLR2004
+        rules: dict[str, Any] = {"listings": {"group": "runs", "selector": sel, "start": "lead"}}
+        yield (
+            {**rules, **named},
+            (
+                f"each line of {sel} that starts with a link or bold text, and the lines "
+                "after it, is a listing"
+            ),
+        )
+        if all(lead == "bold" for lead in leads):
+            yield (
+                {**rules, "section": {"from": "label", "selector": "strong, b"}},
+                f"each bold line of {sel} labels the listing named by the line after it",
+            )
+
+
+_BULLET_LINE: Final = re.compile(r"^\s*[\u2022\u00b7\u25aa\u25e6\u2023\u2013\u2014*-](?=\s|\w)")
+
+
+def _line_starts(block: Tag) -> list[tuple[str, str | None]]:
+    """(text, lead) of each ``<br>``-separated line of ``block``: the lead is "bold" or
+    "link" when the line starts with such an element."""
+    found: list[tuple[str, str | None]] = []
+    text: list[str] = []
+    lead: str | None = None
+    for node in [*block.children, None]:
+        if node is None or (isinstance(node, Tag) and node.name == "br"):
+            line = " ".join("".join(text).split())
+            if line:
+                found.append((line, lead))
+            text, lead = [], None
+            continue
+        piece = text_of(node) if isinstance(node, Tag) else str(node)
+        if isinstance(node, Tag) and not "".join(text).strip(" \u2022\u00b7-*") and piece:
+            if node.name in ("b", "strong"):
+                lead = "bold"
+            elif node.name == "a":
+                lead = "link"
+        text.append(f" {piece} " if isinstance(node, Tag) else piece)
+    return found
 
 
 def _listing(group: str, selector: str) -> dict[str, Any]:

@@ -216,7 +216,7 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
         coarse = any(
             other_score >= score / 2
             and (
-                (other_count > count and len(names & sections) * 2 >= len(names))
+                (other_count >= count and len(names & sections) * 2 >= len(names))
                 or (other_count >= 1.5 * count and len(names & held) * 2 >= len(names))
             )
             for other_count, other_score, held, sections in finer

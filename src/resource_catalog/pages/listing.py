@@ -89,6 +89,8 @@ def make_listing(
         name, description = _name_rules(frame, profile)
     if not name and not description:
         return None
+    if profile.version >= 2:  # noqa: PLR2004
+        name, description = _phone_out_of_name(name, description)
     if profile.name.strip_article:
         name = _ARTICLE.sub("", name)
     section = collapse(section or "") or fallback
@@ -118,11 +120,13 @@ def _name_rules(frame: Frame, profile: Profile) -> tuple[str, str]:
                 name, _, rest = whole.partition(sep)
                 return collapse(name), collapse(rest)
         return _strip_separators(lead_text, seps), whole
-    return _first_line_name(frame, seps)
+    return _first_line_name(frame, profile)
 
 
-def _first_line_name(frame: Frame, seps: Sequence[str]) -> tuple[str, str]:
-    """``Name: text`` with no lead element."""
+def _first_line_name(frame: Frame, profile: Profile) -> tuple[str, str]:
+    """``Name: text`` with no lead element; then (version 2, when the profile says so)
+    a link or bold phrase inside the first line, or the line's leading noun phrase."""
+    seps = profile.name.separators
     lines = [c for line in "".join(frame.pieces).split("\n") if (c := collapse(line))]
     if not lines:
         return "", ""
@@ -132,9 +136,80 @@ def _first_line_name(frame: Frame, seps: Sequence[str]) -> tuple[str, str]:
     name, rest = _plain_separator(lines[0], seps)
     if name:
         return name, collapse(" ".join([rest, *lines[1:]]))
+    if (found := _name_in_text(frame, profile, lines)) is not None:
+        return found
     if len(lines) > 1 and not any(lines[0].endswith(s) for s in (*seps, ":")):
         return lines[0], " ".join(lines[1:])
     return "", " ".join(lines)
+
+
+def _name_in_text(frame: Frame, profile: Profile, lines: list[str]) -> tuple[str, str] | None:
+    """(name, description) from a link or bold phrase inside the first line, or from
+    the line's leading noun phrase, when the profile reads names so."""
+    if profile.name.inline and (inline := _inline_name(frame)):
+        return _strip_separators(inline, profile.name.separators), " ".join(lines)
+    if profile.name.phrase and (phrase := leading_phrase(lines[0])):
+        return phrase, " ".join(lines if phrase != lines[0] else lines[1:])
+    return None
+
+
+def _inline_name(frame: Frame) -> str:
+    """The text of the first link or bold phrase, when it is on the first line and
+    reads as a name (it starts with a capital letter or a digit)."""
+    found = _span(frame, "inline")
+    if found is None or "\n" in found[0].strip():
+        return ""
+    text = collapse(found[1])
+    return text if text[:1].isupper() or text[:1].isdigit() else ""
+
+
+#: Lower-case words a name may hold between its capitalised words.
+_JOINING: Final = frozenset({"of", "and", "for", "the", "&", "at", "in", "on", "to", "de", "du"})
+_WORD_END: Final = ",;:.!?"
+_ACRONYM: Final = re.compile(r"(\([A-Z][A-Za-z0-9&]{1,9}\))[,;:.]?")
+
+
+def leading_phrase(text: str) -> str:
+    """The capitalised words ``text`` starts with, with the small words between them
+    ("Office of the Dean of Students offers ..." gives "Office of the Dean of
+    Students"); empty when the text does not start with a capital letter."""
+    taken: list[str] = []
+    for word in text.split():
+        if taken and (acronym := _ACRONYM.fullmatch(word)):
+            taken.append(acronym[1])  # "Disability Services (DS)": the acronym is its own
+            break
+        if word.startswith(("(", "[")):
+            break
+        core = word.rstrip(_WORD_END)
+        joins = core.casefold() in _JOINING and core == word
+        if not (core[:1].isupper() or (taken and (core[:1].isdigit() or joins))):
+            break
+        taken.append(core)
+        if core != word:  # a comma or a full stop ends the phrase
+            break
+    while taken and taken[-1].casefold() in _JOINING:
+        taken.pop()
+    rest = text.split()[len(taken) :]
+    if len(taken) == 1 and rest and rest[0][:1].islower():
+        return ""  # one capitalised word and then lower case: a sentence, not a name
+    return " ".join(taken)
+
+
+_PHONE_AT_END: Final = re.compile(
+    r"^(?P<name>.*?[^\s(:\u2013\u2014-])\s*"
+    r"(?:\((?P<a>\+?[\d][\d\s().\u2011-]{5,18}\d)\)|[:\u2013\u2014-]\s*(?P<b>\+?\(?\d[\d\s().\u2011-]{5,18}\d))"
+    r"\s*$"
+)
+
+
+def _phone_out_of_name(name: str, description: str) -> tuple[str, str]:
+    """A heading that carries its own number ("Care Line (555-0100)"): the name is the
+    text before it, and the number is the listing's first phone."""
+    match = _PHONE_AT_END.match(name)
+    if match is None:
+        return name, description
+    phone = match["a"] or match["b"] or ""
+    return match["name"].strip(), collapse(f"{phone} {description}")
 
 
 def _position(text: str, sep: str) -> int:
