@@ -43,8 +43,10 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
 Selectors are CSS as soupsieve (BeautifulSoup's own engine) reads them. A source
 without a profile is read with :data:`DEFAULT_PROFILE`: the first page's rules.
 
-Versions: version 2 added the ``runs`` grouping with ``listings.start``, and
-``name.inline`` and ``name.phrase``. Every addition defaults to what version 1 did, so a
+Versions: version 2 added the ``runs`` grouping with ``listings.start``,
+``listings.named`` (only elements with a name are listings), ``listings.follow``
+(an item keeps the siblings after it), and ``name.inline`` and
+``name.phrase``. Every addition defaults to what version 1 did, so a
 version 1 profile (in an older ``catalog.json``) loads unchanged and reads its page
 exactly as before; only a version 2 profile may use the additions.
 """
@@ -137,6 +139,16 @@ class ListingRule(_Model):
     exclude: list[Selector] = Field(
         default_factory=list,
         description="Elements matching these are never listings (a 'Back to top' item).",
+    )
+    named: bool = Field(
+        default=False,
+        description="Version 2: an element (or run) whose name is empty, a sentence or a "
+        "field label ('Phone', 'Note') is not a listing (an intro or closing paragraph).",
+    )
+    follow: bool = Field(
+        default=False,
+        description="Version 2, items: the sibling elements after a listing element, up to "
+        "the next one or a heading, are part of it (a paragraph that goes on below).",
     )
     start: RunStart = Field(
         default=RunStart.LINE,
@@ -245,6 +257,8 @@ class Profile(_Model):
             for what, used in (
                 ("listings.group 'runs'", self.listings.group is Grouping.RUNS),
                 ("listings.start", self.listings.start is not RunStart.LINE),
+                ("listings.named", self.listings.named),
+                ("listings.follow", self.listings.follow),
                 ("name.inline", self.name.inline),
                 ("name.phrase", self.name.phrase),
             )

@@ -143,6 +143,18 @@ def _element_readings(
             _listing("items", led),
             f"each {sel} that starts with a link or bold text is a listing",
         )
+        # ... and the paragraphs without a lead after one go on with it (a generalized
+        # node: a record may be several adjacent siblings)
+        yield (
+            {
+                "listings": {"group": "items", "selector": led, "follow": True, "named": True},
+                "name": {"separators": [":", *_DASHES]},
+            },
+            (
+                f"each {sel} that starts with a link or bold text, with the elements after "
+                "it, is a listing"
+            ),
+        )
     if leads * 2 >= len(members) and _dash_after_lead(members):
         seps = [":", *_DASHES]
         yield (
@@ -207,7 +219,10 @@ def _pair_readings(group: Group, sel: str) -> Iterator[tuple[dict[str, Any], str
 def _in_sentences(sel: str) -> tuple[dict[str, Any], str]:
     """Names inside sentences: a link or bold phrase, or the leading noun phrase."""
     return (
-        {**_listing("items", sel), "name": {"inline": True, "phrase": True}},
+        {
+            "listings": {"group": "items", "selector": sel, "named": True},
+            "name": {"inline": True, "phrase": True},
+        },
         (
             f"each {sel} is a listing, named by its lead, the link or bold text in its "
             "first sentence, or the words it starts with"
@@ -225,18 +240,23 @@ def _run_readings(group: Group) -> Iterator[tuple[dict[str, Any], str]]:
     if len(lines) < 2:  # noqa: PLR2004
         return
     yield (
-        {"listings": {"group": "runs", "selector": sel}, **named},
+        {"listings": {"group": "runs", "selector": sel, "named": True}, **named},
         f"each line of {sel} (split at <br>) is a listing",
     )
     bullets = sum(1 for text, _ in lines if _BULLET_LINE.match(text))
     if bullets >= 2:  # noqa: PLR2004
         yield (
-            {"listings": {"group": "runs", "selector": sel, "start": "bullet"}, **named},
+            {
+                "listings": {"group": "runs", "selector": sel, "start": "bullet", "named": True},
+                **named,
+            },
             f"each bulleted line of {sel} and the lines after it is a listing",
         )
     leads = [lead for _, lead in lines if lead is not None]
     if len(leads) >= 2:  # noqa: PLR2004
-        rules: dict[str, Any] = {"listings": {"group": "runs", "selector": sel, "start": "lead"}}
+        rules: dict[str, Any] = {
+            "listings": {"group": "runs", "selector": sel, "start": "lead", "named": True}
+        }
         yield (
             {**rules, **named},
             (
@@ -293,7 +313,7 @@ def _lead(member: Tag) -> Tag | None:
         if isinstance(node, Tag):
             if node.name in _LEADS and text_of(node):
                 return node
-            if node.name in ("p", "span", "div") and text_of(node):
+            if node.name in ("p", "span", "div", "em", "i") and text_of(node):
                 return _lead(node)
             return None
         text = str(node).strip()

@@ -49,11 +49,15 @@ MIN_NAMES: Final = 0.6
 MIN_CONTACT: Final = 0.5
 #: ... unless this share of them at least links somewhere (a list of linked resources).
 MIN_LINKED: Final = 0.8
+#: ... unless the names are this clean (a list of named offices that give no number).
+CLEAN_NAMES: Final = 0.85
 MAX_DATED: Final = 0.5
 MAX_CROWDED: Final = 0.5
 MIN_DISTINCT: Final = 0.9
 #: The score factor of a reading whose names are a finer reading's sections.
 COARSE: Final = 0.4
+#: ... when the finer reading scores at least this share of it.
+COARSE_BEATEN: Final = 0.3
 #: Readings sharing more than this share of their names are variants of one reading.
 SAME_READING: Final = 0.5
 _TLD_REGION: Final = {"uk": "GB"}
@@ -214,10 +218,15 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
         names = {fold(n) for n in scored.names}
         count, score = len(scored.names), scored.signals.score
         coarse = any(
-            other_score >= score / 2
-            and (
-                (other_count >= count and len(names & sections) * 2 >= len(names))
-                or (other_count >= 1.5 * count and len(names & held) * 2 >= len(names))
+            (
+                other_score >= score * COARSE_BEATEN
+                and other_count >= count
+                and len(names & sections) * 2 >= len(names)
+            )
+            or (
+                other_score >= score / 2
+                and other_count >= 1.5 * count
+                and len(names & held) * 2 >= len(names)
             )
             for other_count, other_score, held, sections in finer
         )
@@ -252,7 +261,7 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         weak.append(f"only {s.count} listing(s)")
     if s.names < MIN_NAMES:
         weak.append("many names look like sentences or page chrome, not names")
-    if s.contact < MIN_CONTACT and s.linked < MIN_LINKED:
+    if s.contact < MIN_CONTACT and s.linked < MIN_LINKED and s.names < CLEAN_NAMES:
         weak.append(f"{1 - s.linked:.0%} of the listings have no phone, room, e-mail or link")
     if s.dated > MAX_DATED:
         weak.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")

@@ -190,8 +190,14 @@ def leading_phrase(text: str) -> str:
     while taken and taken[-1].casefold() in _JOINING:
         taken.pop()
     rest = text.split()[len(taken) :]
-    if len(taken) == 1 and rest and rest[0][:1].islower():
+    if not rest:
+        return " ".join(taken)
+    if len(taken) == 1 and rest[0][:1].islower():
         return ""  # one capitalised word and then lower case: a sentence, not a name
+    if not (
+        rest[0][:1] in "([" or rest[0][:1].islower() or text.split()[len(taken) - 1][-1:] in ","
+    ):
+        return ""  # a name ends before a parenthesis, a comma or the words after it
     return " ".join(taken)
 
 

@@ -52,6 +52,7 @@ _CHROME_WORDS: Final = frozenset(
         "alerts", "banner", "social", "share", "sharing", "highlighted", "offcanvas",
         "canvas", "skip", "pager", "pagination", "related", "masthead", "toolbar", "utility",
         "search", "subnav", "megamenu", "drawer", "byline", "tags", "promo", "advert",
+        "announcement",
     }
 )  # fmt: skip
 #: Words that say where a block sits, not what it is ("site-footer", "region-sidebar").

@@ -79,6 +79,10 @@ class Reader:
             self.label_tags = {id(t) for t in rest.pop(0)}
         self.name_tags = {id(t) for t in rest.pop(0)} if profile.name.selector else set()
         self.group = rule.group
+        #: pairs, and items that keep the siblings after them (``listings.follow``)
+        self.follows = rule.group is Grouping.PAIRS or (
+            rule.group is Grouping.ITEMS and rule.follow
+        )
         self.section: str | None = None
         self.sections: list[str] = []
         self.open: list[Frame] = []  # listing elements being walked, innermost last
@@ -113,6 +117,8 @@ class Reader:
         self.done.sort(key=lambda f: f.order)
         if self.group is Grouping.RUNS:
             self.done = join_runs(self.done, self.profile.listings.start)
+        elif self.follows and self.group is Grouping.ITEMS:
+            self.done = _join_leadless(self.done)
 
     def _sink(self) -> Frame | None:
         if self.open:
@@ -160,13 +166,14 @@ class Reader:
             self._section_tag, self._section_pieces = None, None
         if self.open and self.open[-1].tag is tag:
             frame = self.open.pop()
-            if self.group in (Grouping.HEADINGS, Grouping.PAIRS) and not self.open:
+            if (self.group is Grouping.HEADINGS or self.follows) and not self.open:
                 frame.range_start = len(frame.pieces)
-                frame.spans["name"] = (0, len(frame.pieces))
+                if self.group is not Grouping.ITEMS:  # an item's name follows the name rules
+                    frame.spans["name"] = (0, len(frame.pieces))
                 self.ranges.append(frame)
             else:
                 self._finish(frame)
-        if self.group is Grouping.PAIRS and self.ranges and tag is self.ranges[-1].tag.parent:
+        if self.follows and self.ranges and tag is self.ranges[-1].tag.parent:
             for frame in self.ranges:
                 self._finish(frame)
             self.ranges.clear()
@@ -202,7 +209,7 @@ class Reader:
         return not (sect.source is SectionFrom.HEADING and sect.required and self.section is None)
 
     def _open_frame(self, tag: Tag) -> None:
-        if self.ranges and self.group is Grouping.PAIRS:
+        if self.ranges and self.follows:
             for frame in self.ranges:
                 self._finish(frame)
             self.ranges.clear()
@@ -221,6 +228,8 @@ class Reader:
         """Whether entering ``tag`` ends the text that belongs to the open heading(s)."""
         if self.group is Grouping.PAIRS:
             return tid in self.candidates
+        if self.follows:  # an item's details end at the next item or any heading
+            return tid in self.candidates or tid in self.section_tags or tag.name in _HEADING_LEVEL
         if tid in self.candidates or tid in self.section_tags:
             return True
         level = _HEADING_LEVEL.get(tag.name or "")
@@ -304,6 +313,19 @@ def join_runs(frames: list[Frame], start: RunStart) -> list[Frame]:
             current = frame
         elif current is not None:
             _append(current, frame)
+    return joined
+
+
+def _join_leadless(frames: list[Frame]) -> list[Frame]:
+    """Items that keep the siblings after them: a matched element that does not start
+    with its lead after all (text before the link) goes on with the item before it."""
+    joined: list[Frame] = []
+    for frame in frames:
+        before = joined[-1] if joined else None
+        if frame.lead != "found" and before is not None and before.tag.parent is frame.tag.parent:
+            _append(before, frame)
+        else:
+            joined.append(frame)
     return joined
 
 
