@@ -57,9 +57,12 @@ class Candidate:
     description: str
 
 
-def propose(tree: PageTree, region: str, *, own_campus: bool = True) -> list[Candidate]:
+def propose(
+    tree: PageTree, region: str, *, own_campus: bool = True, seeds: Sequence[Group] = ()
+) -> list[Candidate]:
     """Every candidate profile for the page in ``tree`` (``region``: its phone region;
-    ``own_campus``: whether the page is of the catalog's campus)."""
+    ``own_campus``: whether the page is of the catalog's campus). ``seeds`` are groups
+    of records a person pointed at (examples): they are read every way too."""
     found: dict[str, Candidate] = {}
 
     def add(group: Group, root: Tag, rules: dict[str, Any], description: str) -> None:
@@ -82,6 +85,16 @@ def propose(tree: PageTree, region: str, *, own_campus: bool = True) -> list[Can
         root = tree.content_root(group.members)
         for rules, description in _run_readings(group):
             add(group, root, rules, description)
+    for group in seeds:
+        root = tree.content_root(group.members)
+        selector = group.selectors[0]
+        if selector.endswith(":has(> br)"):
+            readings = _run_readings(group)
+        else:
+            readings = _readings(tree, group, selector, [text_of(m) for m in group.members])
+        for rules, description in readings:
+            add(group, root, rules, description)
+        add(group, root, _listing("lines", selector), f"each {selector} is a listing")
     return list(found.values())
 
 

@@ -32,6 +32,7 @@ from resource_catalog._fold import fold
 from resource_catalog.dialplans import MIT_DIAL_PLAN
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.candidates import Candidate, propose
+from resource_catalog.pages.examples import Found, closest_texts, example_groups, locate
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
 from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
 from resource_catalog.pages.structure import PageTree
@@ -155,7 +156,8 @@ def infer_profile(
         p.number[-10:] for p in find_phones(text, region=region, campus=campus if own else None)
     } | numbers_in(text)
     scored: dict[tuple[str, ...], Scored] = {}
-    candidates = propose(tree, region, own_campus=own)
+    seeds = example_groups(tree, _located(tree, examples)) if examples else []
+    candidates = propose(tree, region, own_campus=own, seeds=seeds)
     for candidate in candidates:
         try:
             reading = read_listings(html, profile=candidate.profile, base_url=url, campus=campus)
@@ -167,14 +169,35 @@ def infer_profile(
         if held is None or _better(result, held):
             scored[key] = result
     readings = sorted(_coarse(list(scored.values())), key=_rank, reverse=True)
+    unread: list[str] = []
     if examples:
-        readings = _steered(readings, examples)
+        readings, unread = _steered(readings, examples)
     if not readings or readings[0].score <= 0:
         raise ParseError("page not recognised: no repeated structure of the page reads as listings")
     best = readings[0]
     runner_up = next((r for r in readings[1:] if _different(r, best)), None)
-    confidence, reasons = _judge(best, runner_up, bool(examples))
+    confidence, reasons = _judge(best, runner_up, bool(examples) and not unread)
+    if unread:
+        names = ", ".join(repr(e) for e in unread)
+        reasons = [f"no reading of the page lists the example(s) {names} as a name", *reasons]
+        confidence = Confidence.WEAK
     return Inference(best, confidence, tuple(reasons), runner_up, len(candidates), _canonical(tree))
+
+
+def _located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
+    """Where each example is on the page; a name that is not there is an error that
+    names the page's texts closest to it."""
+    found: list[Found] = []
+    for example in examples:
+        if not fold(example):
+            raise ParseError(f"an example must name a listing, not {example!r}")
+        spot = locate(tree, example)
+        if spot is None:
+            near = closest_texts(tree, example)
+            hint = f"; the closest texts on the page: {', '.join(map(repr, near))}" if near else ""
+            raise ParseError(f"the example {example!r} is not on the page{hint}")
+        found.append(spot)
+    return found
 
 
 def _canonical(tree: PageTree) -> str | None:
@@ -234,18 +257,17 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
     return marked
 
 
-def _steered(readings: list[Scored], examples: Sequence[str]) -> list[Scored]:
+def _steered(readings: list[Scored], examples: Sequence[str]) -> tuple[list[Scored], list[str]]:
+    """The readings that list the most examples (all of them, when any reading does),
+    best first, and the examples those readings do not list."""
     wanted = {fold(e): e for e in examples if fold(e)}
-    kept = [r for r in readings if wanted.keys() <= {fold(n) for n in r.names}]
-    if kept:
-        return kept
-    seen = {fold(n) for r in readings for n in r.names}
-    missing = [e for f, e in wanted.items() if f not in seen]
-    together = ", ".join(repr(e) for e in wanted.values())
-    if missing:
-        names = ", ".join(repr(e) for e in missing)
-        raise ParseError(f"no reading of the page lists the example(s) {names}")
-    raise ParseError(f"no one reading of the page lists all of the examples {together}")
+    if not readings:
+        return readings, list(wanted.values())
+    hits = [len(wanted.keys() & {fold(n) for n in r.names}) for r in readings]
+    most = max(hits)
+    kept = [r for r, h in zip(readings, hits, strict=True) if h == most]
+    held = set().union(*({fold(n) for n in r.names} for r in kept))
+    return kept, [e for f, e in wanted.items() if f not in held or most < len(wanted)]
 
 
 def _different(other: Scored, best: Scored) -> bool:
@@ -255,28 +277,40 @@ def _different(other: Scored, best: Scored) -> bool:
 
 
 def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confidence, list[str]]:
+    """How sure the best reading is. Examples (``steered``) vouch for a reading that is
+    only thin (few listings, few numbers, a low score), never for one that reads
+    sections, events or repeated names."""
     s = best.signals
-    weak: list[str] = []
+    thin: list[str] = []
+    wrong: list[str] = []
     if s.count < MIN_LISTINGS:
-        weak.append(f"only {s.count} listing(s)")
+        (thin if s.count >= 2 else wrong).append(f"only {s.count} listing(s)")  # noqa: PLR2004
     if s.names < MIN_NAMES:
-        weak.append("many names look like sentences or page chrome, not names")
+        wrong.append("many names look like sentences or page chrome, not names")
     if s.contact < MIN_CONTACT and s.linked < MIN_LINKED and s.names < CLEAN_NAMES:
-        weak.append(f"{1 - s.linked:.0%} of the listings have no phone, room, e-mail or link")
+        thin.append(f"{1 - s.linked:.0%} of the listings have no phone, room, e-mail or link")
     if s.dated > MAX_DATED:
-        weak.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")
+        wrong.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")
     if s.crowded > MAX_CROWDED:
-        weak.append(f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)")
+        wrong.append(
+            f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)"
+        )
     if s.distinct < MIN_DISTINCT:
-        weak.append(f"{1 - s.distinct:.0%} of the names repeat")
-    if s.score < MIN_SCORE and not weak:
-        weak.append(f"the best reading scores only {s.score:.2f}")
+        wrong.append(f"{1 - s.distinct:.0%} of the names repeat")
+    if s.score < MIN_SCORE and not thin and not wrong:
+        thin.append(f"the best reading scores only {s.score:.2f}")
     about = (
         f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "
         f"name quality {s.names:.2f}, {s.coverage:.0%} of the content's phones"
     )
-    if weak:
-        return Confidence.WEAK, [*weak, about]
+    if thin and steered and not wrong:
+        # the person named listings this reading reads: their word settles it
+        return Confidence.OK, [
+            f"the examples chose this reading (alone it would be weak: {'; '.join(thin)})",
+            about,
+        ]
+    if thin or wrong:
+        return Confidence.WEAK, [*thin, *wrong, about]
     if runner_up is not None and runner_up.score >= CLOSE * best.score:
         close = (
             f"another reading scores close ({runner_up.score:.2f} against {best.score:.2f}): "

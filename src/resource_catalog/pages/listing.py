@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 from resource_catalog.locations import find_locations
 from resource_catalog.models import URL_PATTERN, Link, Listing
+from resource_catalog.pages.scoring import is_name
 from resource_catalog.pages.tables import TableColumns
 from resource_catalog.pages.text import collapse
 from resource_catalog.pages.walk import Frame
@@ -119,6 +120,8 @@ def _name_rules(frame: Frame, profile: Profile) -> tuple[str, str]:
             if sep in lead_text or after_s.startswith(sep):
                 name, _, rest = whole.partition(sep)
                 return collapse(name), collapse(rest)
+        if profile.name.inline and not is_name(lead_text) and (inline := _inline_name(frame)):
+            return inline, whole  # a lead that is a sentence: the link inside names it
         return _strip_separators(lead_text, seps), whole
     return _first_line_name(frame, profile)
 
@@ -154,18 +157,25 @@ def _name_in_text(frame: Frame, profile: Profile, lines: list[str]) -> tuple[str
 
 
 def _inline_name(frame: Frame) -> str:
-    """The text of the first link or bold phrase, when it is on the first line and
-    reads as a name (it starts with a capital letter or a digit)."""
-    found = _span(frame, "inline")
-    if found is None or "\n" in found[0].strip():
-        return ""
-    text = collapse(found[1])
-    return text if text[:1].isupper() or text[:1].isdigit() else ""
+    """The text of the first link (else the first bold phrase), when it is on the first
+    line and reads as a name (it starts with a capital letter or a digit)."""
+    for kind in ("inline", "inline_bold"):
+        found = _span(frame, kind)
+        if found is None or "\n" in found[0].strip():
+            continue
+        text = collapse(found[1])
+        if (text[:1].isupper() or text[:1].isdigit()) and is_name(text):
+            return text
+    return ""
 
 
 #: Lower-case words a name may hold between its capitalised words.
 _JOINING: Final = frozenset({"of", "and", "for", "the", "&", "at", "in", "on", "to", "de", "du"})
 _WORD_END: Final = ",;:.!?"
+#: Words a sentence may start with before the name it is about.
+_LEAD_INS: Final = frozenset(
+    {"our", "your", "contact", "call", "visit", "email", "notify", "try", "see", "ask", "reach"}
+)
 _ACRONYM: Final = re.compile(r"(\([A-Z][A-Za-z0-9&]{1,9}\))[,;:.]?")
 
 
@@ -174,6 +184,9 @@ def leading_phrase(text: str) -> str:
     ("Office of the Dean of Students offers ..." gives "Office of the Dean of
     Students"); empty when the text does not start with a capital letter."""
     taken: list[str] = []
+    first, _, after = text.partition(" ")
+    if first.casefold() in _LEAD_INS and (after[:1].isupper() or after.startswith("the ")):
+        text = after  # "Contact the Care Team at ...": the name comes after
     for word in text.split():
         if taken and (acronym := _ACRONYM.fullmatch(word)):
             taken.append(acronym[1])  # "Disability Services (DS)": the acronym is its own

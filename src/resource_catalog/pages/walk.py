@@ -253,14 +253,15 @@ class Reader:
         if kind is not None:
             self._marks.setdefault(tid, []).append((frame, kind, len(frame.pieces)))
             marks[kind] += 1
+        inline = "inline" if tag.name == "a" else "inline_bold"
         if (
             self.profile.name.inline
             and tag.name in LEADING_TAGS
-            and "inline" not in frame.spans
-            and not marks["inline"]
+            and inline not in frame.spans
+            and not marks[inline]
         ):
-            self._marks.setdefault(tid, []).append((frame, "inline", len(frame.pieces)))
-            marks["inline"] += 1
+            self._marks.setdefault(tid, []).append((frame, inline, len(frame.pieces)))
+            marks[inline] += 1
 
     def _close_mark(self, tag: Tag, frame: Frame, kind: str, start: int) -> None:
         if kind == "anchor":
