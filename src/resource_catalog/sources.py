@@ -108,6 +108,7 @@ def add_source(
     source_id: str | None = None,
     title: str | None = None,
     examples: Sequence[str] = (),
+    take: int | None = None,
     dry_run: bool = False,
     force: bool = False,
     session: requests.Session | None = None,
@@ -117,7 +118,9 @@ def add_source(
     The page comes from ``html`` (a saved file; ``url`` is then where it was saved
     from, else its canonical link) or is fetched from ``url``. The source's id defaults
     to a slug of its title, the title to the page's own. ``examples`` are listing
-    names the person sees on the page; the profile must read them all.
+    names the person sees on the page; the profile must read them all. ``take`` (1 or
+    2) chooses one of the two readings shown for a weak or ambiguous page: it is then
+    saved as a sure one.
 
     Under the catalog lock, ``catalog.json`` (with the new source and its profile) and
     the page's snapshot are saved in one atomic commit with a history event; no record
@@ -127,7 +130,8 @@ def add_source(
 
     Raises:
         CatalogError: the id or URL is already a source, the catalog is invalid or not
-            writable, or no URL is known for a page read from a file.
+            writable, no URL is known for a page read from a file, or ``take`` names no
+            reading.
         ParseError: no reading of the page lists listings (or every example).
         FetchError: the page could not be fetched.
     """
@@ -138,6 +142,11 @@ def add_source(
     campus = resolve_campus(catalog.meta.campus)
     content, text, origin, page_url = _page(html, url, session)
     inference = infer_profile(text, url=page_url, examples=examples, campus=campus)
+    if take is not None:
+        try:
+            inference = inference.take(take)
+        except ValueError as exc:
+            raise CatalogError(str(exc)) from None
     page_url = page_url or inference.canonical_url
     name = title or inference.reading.title or "Resources"
     sid = source_id or slugify(name)

@@ -111,6 +111,26 @@ class Inference:
     runner_up: Scored | None
     tried: int
     canonical_url: str | None = None
+    runner_up_reasons: tuple[str, ...] = ()
+
+    def take(self, number: int) -> Inference:
+        """The same inference with reading ``number`` (1: the best, 2: the runner-up)
+        chosen by a person: sure, since they looked at it.
+
+        Raises:
+            ValueError: there is no such reading.
+        """
+        if number == 1:
+            chosen, other, why = self.best, self.runner_up, self.reasons
+        elif number == 2 and self.runner_up is not None:  # noqa: PLR2004
+            chosen, other, why = self.runner_up, self.best, self.runner_up_reasons
+        else:
+            shown = "1 or 2" if self.runner_up is not None else "1 (there is no second reading)"
+            raise ValueError(f"there is no reading {number} to take: take {shown}")
+        reasons = (f"reading {number} taken by the person (it was {self.confidence.value})", *why)
+        return replace(
+            self, best=chosen, runner_up=other, confidence=Confidence.OK, reasons=reasons
+        )
 
     @property
     def profile(self) -> Profile:
@@ -177,11 +197,20 @@ def infer_profile(
     best = readings[0]
     runner_up = next((r for r in readings[1:] if _different(r, best)), None)
     confidence, reasons = _judge(best, runner_up, bool(examples) and not unread)
+    second = _judge(runner_up, None, steered=False)[1] if runner_up is not None else []
     if unread:
         names = ", ".join(repr(e) for e in unread)
         reasons = [f"no reading of the page lists the example(s) {names} as a name", *reasons]
         confidence = Confidence.WEAK
-    return Inference(best, confidence, tuple(reasons), runner_up, len(candidates), _canonical(tree))
+    return Inference(
+        best,
+        confidence,
+        tuple(reasons),
+        runner_up,
+        len(candidates),
+        _canonical(tree),
+        tuple(second),
+    )
 
 
 def _located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
