@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from resource_catalog._fold import slugify
+from resource_catalog._fold import fold, slugify
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.catalog import Catalog
 from resource_catalog.dialplans import resolve_campus
-from resource_catalog.errors import CatalogError
+from resource_catalog.errors import CatalogError, FetchError
 from resource_catalog.history import Action, Event, event_lines, now, sha256
 from resource_catalog.models import SourcePage, Status
 from resource_catalog.profile import Profile, SectionFrom
@@ -137,6 +137,10 @@ def add_source(
     """
     from resource_catalog.pages.infer import infer_profile  # noqa: PLC0415 (bs4, lazily)
 
+    if source_id is not None and not source_id.strip():
+        raise CatalogError("the source id must not be empty: pass --id ID, or leave it out")
+    if any(not fold(e) for e in examples):
+        raise CatalogError("an example must be a listing name you can see on the page, not empty")
     target = _directory(directory)
     catalog = load_for_change(target)
     campus = resolve_campus(catalog.meta.campus)
@@ -149,11 +153,11 @@ def add_source(
             raise CatalogError(str(exc)) from None
     page_url = page_url or inference.canonical_url
     name = title or inference.reading.title or "Resources"
-    sid = source_id or slugify(name)
     if not page_url:
         raise CatalogError(
             f"{origin} gives no URL: pass --url with the address the page was saved from"
         )
+    sid = source_id if source_id is not None else _default_id(name, page_url)
     source = _source_entry(sid, page_url, name, inference)
     _refuse_clash(catalog, source)
     if dry_run or (inference.confidence.value != "ok" and not force):
@@ -183,6 +187,19 @@ def add_source(
     return AddResult(source, inference, origin, tuple(written))
 
 
+def _default_id(title: str, url: str) -> str:
+    """A slug of the title; a title with no Latin letters or digits (a page in another
+    script) gives a slug of the URL's path, else of its host, never the bare fallback."""
+    slug = slugify(title)
+    if slug != "listing" or fold(title) == "listing":  # "listing" is slugify's fallback
+        return slug
+    parts = urlsplit(url)
+    for text in (parts.path.replace("/", " "), parts.hostname or ""):
+        if (candidate := slugify(text)) != "listing":
+            return candidate
+    return slug
+
+
 def _directory(path: str | os.PathLike[str] | None) -> Path:
     return Path(path) if path is not None else default_catalog_dir()
 
@@ -205,6 +222,10 @@ def _page(
             fetched = fetch_page(url, session=own)
     else:
         fetched = fetch_page(url, session=session)
+    if fetched.not_modified:  # nothing was asked conditionally: the server is wrong
+        raise FetchError(
+            url, "the server answered 304 Not Modified to a request that was not conditional"
+        )
     content = fetched.content or (fetched.html or "").encode("utf-8")
     return content, fetched.html or "", fetched.final_url, fetched.final_url
 

@@ -186,6 +186,14 @@ def add_source_cmd(
 
     if url is None and html_file is None:
         raise click.UsageError("give the page: --url URL, or --html FILE [--url URL]")
+    if source_id is not None and not source_id.strip():
+        raise click.BadParameter(
+            "must not be empty (leave --id out for a slug of the title)", param_hint="--id"
+        )
+    if any(not e.strip() for e in examples):
+        raise click.BadParameter(
+            "must be a listing name you can see on the page", param_hint="--example"
+        )
     result = add_source(
         resolve_catalog(catalog_dir),
         html=html_file,

@@ -380,6 +380,8 @@ def _region(url: str | None, tree: PageTree, text: str) -> str:
     else the US; a North American page whose numbers are mostly of another country of
     the plan (a Canadian site on a .com host, tagged en-US) is that country's."""
     region = _declared_region(url, tree)
+    if region == "US" and (abroad := _international_region(text)) is not None:
+        return abroad  # said by nothing but its numbers: "+61 3 9555 0100"
     if region not in _NANP_REGIONS:
         return region
     countries = Counter(
@@ -391,6 +393,27 @@ def _region(url: str | None, tree: PageTree, text: str) -> str:
     if top and top[0][0] in _NANP_REGIONS and top[0][1] * 2 > sum(countries.values()):
         return str(top[0][0])
     return region
+
+
+#: A number written with a country code other than +1.
+_INTERNATIONAL: Final = re.compile(r"(?<![\w+])\+[2-9]\d{0,2}[\s.\-]?\(?\d[\d\s().\-]{5,16}\d")
+
+
+def _international_region(text: str) -> str | None:
+    """The country most of the page's numbers written with a country code belong to,
+    when that is not a North American one (a page that says where it is by its numbers)."""
+    countries: Counter[str] = Counter()
+    for match in _INTERNATIONAL.finditer(text):
+        try:
+            number = phonenumbers.parse(match[0], None)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            countries[phonenumbers.region_code_for_number(number) or ""] += 1
+    top = countries.most_common(1)
+    if top and top[0][0] and top[0][0] not in _NANP_REGIONS and top[0][1] * 2 > countries.total():
+        return top[0][0]
+    return None
 
 
 def _declared_region(url: str | None, tree: PageTree) -> str:
