@@ -531,7 +531,8 @@ def _section_rule(tree: PageTree, root: Tag, group: Group, rules: dict[str, Any]
         return {"from": "none"}
     order = {id(t): i for i, t in enumerate(root.find_all(name=True))}
     first_member = min(order.get(id(m), 0) for m in members)
-    used = [h for h in heads if order.get(id(h), 0) < max(order.get(id(m), 0) for m in members)]
+    last_member = max(order.get(id(m), 0) for m in members)
+    used = [h for h in heads if order.get(id(h), 0) < last_member]
     if not used:
         return {"from": "none"}
     names = [

@@ -18,6 +18,7 @@ page: only readings that list every one of them are kept) or edit the profile.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -39,8 +40,10 @@ from resource_catalog.pages.structure import PageTree
 from resource_catalog.phones import find_phones
 from resource_catalog.profile import DialPlan, Profile
 
-__all__ = ["Confidence", "Inference", "Scored", "infer_profile"]
+__all__ = ["INFER_SECONDS", "Confidence", "Inference", "Scored", "infer_profile"]
 
+#: The default bound over one inference, within the 90 s a source's job may take.
+INFER_SECONDS: Final = 60.0
 #: A runner-up scoring at least this share of the best makes the choice ambiguous.
 CLOSE: Final = 0.85
 #: Below these the best reading is weak.
@@ -154,8 +157,13 @@ def infer_profile(
     url: str | None = None,
     examples: Sequence[str] = (),
     campus: DialPlan | None = MIT_DIAL_PLAN,
+    seconds: float | None = INFER_SECONDS,
 ) -> Inference:
     """Propose a profile for the resource page ``html`` (saved from ``url``).
+
+    ``seconds`` bounds the whole inference (``None``: no bound): once it is spent, the
+    candidates not yet read are left out (the reasons say so), and when none was read
+    in time the page is not recognised. Time grows about linearly with the page.
 
     ``examples`` are listing names the person can see on the page: only readings that
     list all of them (compared as :func:`~resource_catalog._fold.fold` compares) count.
@@ -168,6 +176,7 @@ def infer_profile(
         ParseError: no candidate reads any listing, or none reads every example (the
             message names the examples no reading found).
     """
+    until = None if seconds is None else time.monotonic() + seconds
     tree = PageTree(page_soup(html))
     text = tree.text(tree.body)
     region = _region(url, tree, text)
@@ -178,9 +187,16 @@ def infer_profile(
     scored: dict[tuple[str, ...], Scored] = {}
     seeds = example_groups(tree, _located(tree, examples)) if examples else []
     candidates = propose(tree, region, own_campus=own, seeds=seeds)
+    skipped = 0
     for candidate in candidates:
+        left = None if until is None else until - time.monotonic()
+        if left is not None and left <= 0:
+            skipped += 1
+            continue
         try:
-            reading = read_listings(html, profile=candidate.profile, base_url=url, campus=campus)
+            reading = read_listings(
+                html, profile=candidate.profile, base_url=url, campus=campus, seconds=left
+            )
         except ParseError:
             continue
         result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
@@ -192,12 +208,16 @@ def infer_profile(
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
+    if not readings and skipped:
+        raise ParseError(f"page not recognised: reading it took longer than {seconds:g} s")
     if not readings or readings[0].score <= 0:
         raise ParseError("page not recognised: no repeated structure of the page reads as listings")
     best = readings[0]
     runner_up = next((r for r in readings[1:] if _different(r, best)), None)
     confidence, reasons = _judge(best, runner_up, bool(examples) and not unread)
     second = _judge(runner_up, None, steered=False)[1] if runner_up is not None else []
+    if skipped:
+        reasons = [*reasons, f"{skipped} of {len(candidates)} readings left untried: out of time"]
     if unread:
         names = ", ".join(repr(e) for e in unread)
         reasons = [f"no reading of the page lists the example(s) {names} as a name", *reasons]
