@@ -38,7 +38,7 @@ from resource_catalog.pages.parse import Reading, page_soup, read_listings
 from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
 from resource_catalog.pages.structure import PageTree
 from resource_catalog.phones import find_phones
-from resource_catalog.profile import DialPlan, Profile
+from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
 __all__ = ["INFER_SECONDS", "Confidence", "Inference", "Scored", "infer_profile"]
 
@@ -282,6 +282,7 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
             r.signals.score,
             {fold(n) for n in r.names},
             {fold(x.section) for x in r.reading.listings},
+            r.candidate.profile.section.source is SectionFrom.LABEL,
         )
         for r in readings
     ]
@@ -292,7 +293,9 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
         coarse = any(
             (
                 other_score >= score * COARSE_BEATEN
-                and other_count >= count
+                # one listing per heading: the heading names it; one per label: the label
+                # is a section, the line after it the name
+                and (other_count > count or (labels and other_count == count))
                 and len(names & sections) * 2 >= len(names)
             )
             or (
@@ -300,7 +303,7 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
                 and other_count >= 1.5 * count
                 and len(names & held) * 2 >= len(names)
             )
-            for other_count, other_score, held, sections in finer
+            for other_count, other_score, held, sections, labels in finer
         )
         marked.append(replace(scored, coarse=True) if coarse else scored)
     return marked

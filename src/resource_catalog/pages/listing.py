@@ -252,6 +252,8 @@ def _plain_separator(whole: str, seps: Sequence[str]) -> tuple[str, str]:
     name = whole[: best[0]].strip()
     if any(s in name for s in seps if s == ":"):
         return "", whole
+    if name.count("(") > name.count(")"):  # "Drug Hotline (Ph: 1800 ...)": cut at the "("
+        name = name[: name.rfind("(")].rstrip()
     return name, whole[best[1] :].strip()
 
 

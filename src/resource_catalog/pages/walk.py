@@ -308,8 +308,7 @@ def join_runs(frames: list[Frame], start: RunStart) -> list[Frame]:
         if current is not None and current.tag is not frame.tag:
             current = None
         if _opens(frame, text, start):
-            if start is RunStart.BULLET:
-                _drop_bullet(frame)
+            _drop_bullet(frame)  # a literal bullet is never part of a name
             joined.append(frame)
             current = frame
         elif current is not None:
