@@ -256,6 +256,15 @@ def _run_readings(group: Group) -> Iterator[tuple[dict[str, Any], str]]:
         {"listings": {"group": "runs", "selector": sel, "named": True}, **named},
         f"each line of {sel} (split at <br>) is a listing",
     )
+    if any(lead == "bold" for _, lead in lines):
+        yield (
+            {
+                "listings": {"group": "runs", "selector": sel, "named": True},
+                **named,
+                "section": {"from": "label", "selector": "strong, b"},
+            },
+            f"each line of {sel} is a listing; a bold line of its own is their section",
+        )
     bullets = sum(1 for text, _ in lines if _BULLET_LINE.match(text))
     if bullets >= 2:  # noqa: PLR2004
         yield (

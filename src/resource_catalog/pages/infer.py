@@ -275,7 +275,8 @@ def _better(new: Scored, old: Scored) -> bool:
 
 
 def _coarse(readings: list[Scored]) -> list[Scored]:
-    """Mark readings whose names a reading with more listings holds as names or sections."""
+    """Mark readings whose names a reading with more listings holds as names or sections,
+    and readings whose listings all sit inside one record of another reading."""
     finer = [
         (
             len(r.names),
@@ -305,7 +306,14 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
             )
             for other_count, other_score, held, sections, labels in finer
         )
-        marked.append(replace(scored, coarse=True) if coarse else scored)
+        own = {fold(x.section) for x in scored.reading.listings}
+        # all of them under one heading that another reading lists among several
+        # records: they are that record's details (the units a desk serves), not listings
+        inner = len(own) == 1 and any(
+            other_score >= score / 2 and other_count >= MIN_LISTINGS and own <= held
+            for other_count, other_score, held, _, _ in finer
+        )
+        marked.append(replace(scored, coarse=True) if coarse or inner else scored)
     return marked
 
 

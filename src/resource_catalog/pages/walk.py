@@ -294,9 +294,12 @@ class Reader:
 def join_runs(frames: list[Frame], start: RunStart) -> list[Frame]:
     """The lines of runs elements (in page order) joined into runs: a line that
     ``start`` names opens a run, the lines after it join it; lines before the first
-    opening line of an element (an intro) and empty lines are no listing."""
+    opening line of an element (an intro) and empty lines are no listing. When every
+    line is a listing, a line that is all label (a bold line of its own) is the section
+    of the lines after it in its element."""
     joined: list[Frame] = []
     current: Frame | None = None
+    heading: tuple[Tag, str] | None = None  # a label line of its own heads the lines after it
     for frame in frames:
         if not frame.line:
             joined.append(frame)
@@ -307,6 +310,15 @@ def join_runs(frames: list[Frame], start: RunStart) -> list[Frame]:
             continue
         if current is not None and current.tag is not frame.tag:
             current = None
+        if heading is not None and heading[0] is not frame.tag:
+            heading = None
+        label = frame.spans.get("label")
+        if start is RunStart.LINE and label is not None:
+            if collapse("".join(frame.pieces[label[0] : label[1]])) == text:
+                heading = (frame.tag, text)
+                continue
+        if heading is not None:
+            frame.section = heading[1]
         if _opens(frame, text, start):
             _drop_bullet(frame)  # a literal bullet is never part of a name
             joined.append(frame)
