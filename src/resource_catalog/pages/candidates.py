@@ -5,10 +5,11 @@ groupings a profile supports (one element per listing, name/description pairs, a
 heading and what follows, lines within a block, table rows), where the names come from
 (a leading link or bold element, a title element inside a card, the first line, the
 text before a separator) and where sections come from (the heading-like elements above
-the listings, a repeated bold label, or nowhere). Each candidate is scoped to its main
-content with a stable selector and drops the chrome inside it that the reader would not
-drop by itself. Which candidate is right is decided by reading the page through each
-(:mod:`resource_catalog.pages.infer`).
+the listings, a repeated bold label, or nowhere); records inside a text flow come from
+:mod:`resource_catalog.pages.records`, and groups a person pointed at with examples
+from :mod:`resource_catalog.pages.examples`. Each candidate is scoped to its main
+content (:mod:`resource_catalog.pages.scope`). Which candidate is right is decided by
+reading the page through each (:mod:`resource_catalog.pages.infer`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import Any, Final
 from bs4 import Tag
 
 from resource_catalog._fold import fold
-from resource_catalog.pages.profiles import choose_content, select
+from resource_catalog.pages.profiles import select
+from resource_catalog.pages.records import in_sentences, run_readings
+from resource_catalog.pages.scope import scoped_profile
 from resource_catalog.pages.scoring import name_quality
 from resource_catalog.pages.structure import (
     HEADINGS,
@@ -66,9 +69,9 @@ def propose(
     found: dict[str, Candidate] = {}
 
     def add(group: Group, root: Tag, rules: dict[str, Any], description: str) -> None:
-        candidate = _scoped(tree, group, root, rules, region, description, own_campus)
-        if candidate is not None:
-            found.setdefault(candidate.profile.model_dump_json(), candidate)
+        profile = scoped_profile(tree, group, root, rules, region, own_campus)
+        if profile is not None:
+            found.setdefault(profile.model_dump_json(), Candidate(profile, description))
 
     for group in tree.groups():
         texts = [text_of(m) for m in group.members]
@@ -83,13 +86,13 @@ def propose(
     for group in tree.line_blocks():
         # paragraphs written as lists: one element, many lines, several listings
         root = tree.content_root(group.members)
-        for rules, description in _run_readings(group):
+        for rules, description in run_readings(group):
             add(group, root, rules, description)
     for group in seeds:
         root = tree.content_root(group.members)
         selector = group.selectors[0]
         if selector.endswith(":has(> br)"):
-            readings = _run_readings(group)
+            readings = run_readings(group)
         else:
             readings = _readings(tree, group, selector, [text_of(m) for m in group.members])
         for rules, description in readings:
@@ -188,7 +191,7 @@ def _element_readings(
             f"each {sel} is a listing, named by the text before its dash",
         )
     if title is None and tag in ("p", "li", "div") and leads < len(members):
-        yield _in_sentences(sel)
+        yield in_sentences(sel)
     if _multiline(members):
         # most members break their lines with <br>: one that does not (an intro the
         # selector also matches) is not a listing of lines
@@ -227,96 +230,6 @@ def _pair_readings(group: Group, sel: str) -> Iterator[tuple[dict[str, Any], str
                 "the paragraphs after it describe it"
             ),
         )
-
-
-def _in_sentences(sel: str) -> tuple[dict[str, Any], str]:
-    """Names inside sentences: a link or bold phrase, or the leading noun phrase."""
-    return (
-        {
-            "listings": {"group": "items", "selector": sel, "named": True},
-            "name": {"inline": True, "phrase": True},
-        },
-        (
-            f"each {sel} is a listing, named by its lead, the link or bold text in its "
-            "first sentence, or the words it starts with"
-        ),
-    )
-
-
-def _run_readings(group: Group) -> Iterator[tuple[dict[str, Any], str]]:
-    """The ways the lines of ``<br>``-broken blocks could be cut into listings: every
-    line one listing, or a run from each line that starts with a bullet or a lead."""
-    sel = group.selectors[0]
-    lines = [line for m in group.members for line in _line_starts(m)]
-    seps = {"separators": [":", *_DASHES]}
-    named = {"name": {**seps, "phrase": True}}
-    if len(lines) < 2:  # noqa: PLR2004
-        return
-    yield (
-        {"listings": {"group": "runs", "selector": sel, "named": True}, **named},
-        f"each line of {sel} (split at <br>) is a listing",
-    )
-    if any(lead == "bold" for _, lead in lines):
-        yield (
-            {
-                "listings": {"group": "runs", "selector": sel, "named": True},
-                **named,
-                "section": {"from": "label", "selector": "strong, b"},
-            },
-            f"each line of {sel} is a listing; a bold line of its own is their section",
-        )
-    bullets = sum(1 for text, _ in lines if _BULLET_LINE.match(text))
-    if bullets >= 2:  # noqa: PLR2004
-        yield (
-            {
-                "listings": {"group": "runs", "selector": sel, "start": "bullet", "named": True},
-                **named,
-            },
-            f"each bulleted line of {sel} and the lines after it is a listing",
-        )
-    leads = [lead for _, lead in lines if lead is not None]
-    if len(leads) >= 2:  # noqa: PLR2004
-        rules: dict[str, Any] = {
-            "listings": {"group": "runs", "selector": sel, "start": "lead", "named": True}
-        }
-        yield (
-            {**rules, **named},
-            (
-                f"each line of {sel} that starts with a link or bold text, and the lines "
-                "after it, is a listing"
-            ),
-        )
-        if all(lead == "bold" for lead in leads):
-            yield (
-                {**rules, "section": {"from": "label", "selector": "strong, b"}},
-                f"each bold line of {sel} labels the listing named by the line after it",
-            )
-
-
-_BULLET_LINE: Final = re.compile(r"^\s*[\u2022\u00b7\u25aa\u25e6\u2023\u2013\u2014*-](?=\s|\w)")
-
-
-def _line_starts(block: Tag) -> list[tuple[str, str | None]]:
-    """(text, lead) of each ``<br>``-separated line of ``block``: the lead is "bold" or
-    "link" when the line starts with such an element."""
-    found: list[tuple[str, str | None]] = []
-    text: list[str] = []
-    lead: str | None = None
-    for node in [*block.children, None]:
-        if node is None or (isinstance(node, Tag) and node.name == "br"):
-            line = " ".join("".join(text).split())
-            if line:
-                found.append((line, lead))
-            text, lead = [], None
-            continue
-        piece = text_of(node) if isinstance(node, Tag) else str(node)
-        if isinstance(node, Tag) and not "".join(text).strip(" \u2022\u00b7-*") and piece:
-            if node.name in ("b", "strong"):
-                lead = "bold"
-            elif node.name == "a":
-                lead = "link"
-        text.append(f" {piece} " if isinstance(node, Tag) else piece)
-    return found
 
 
 def _listing(group: str, selector: str) -> dict[str, Any]:
@@ -460,100 +373,7 @@ def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> dict[str, str | int] 
     return {"name": 0}
 
 
-# --------------------------------------------------------------------------- scoping
-
-
-def _scoped(
-    tree: PageTree,
-    group: Group,
-    root: Tag,
-    rules: dict[str, Any],
-    region: str,
-    description: str,
-    own_campus: bool = True,
-) -> Candidate | None:
-    """The candidate with its content root, chrome to drop, sections, region and campus."""
-    section = rules.get("section") or _section_rule(tree, root, group, rules)
-    base: dict[str, Any] = {**rules, "section": section}
-    if region != "US":
-        base["region"] = region
-    if not own_campus:
-        base["campus"] = "none"
-    for node in [root, *root.parents]:
-        if not isinstance(node, Tag) or node.name in ("html", "[document]"):
-            break
-        for own in tree.own_selectors(node):
-            drops = _drops(tree, node, group)
-            try:
-                profile = Profile.model_validate({**base, "content": [own], "drop": drops})
-            except ValueError:
-                return None
-            chosen, _ = choose_content(tree.soup, profile, None)
-            if chosen is node:
-                return Candidate(profile, description)
-    try:
-        profile = Profile.model_validate({**base, "content": [], "drop": []})
-    except ValueError:
-        return None
-    return Candidate(profile, description)
-
-
-def _drops(tree: PageTree, root: Tag, group: Group) -> list[str]:
-    """Stable selectors for the chrome inside ``root`` that holds none of the members."""
-    drops: list[str] = []
-    members = {id(m) for m in group.members}
-    for chrome in tree.chrome_inside(root):
-        if any(id(t) in members for t in chrome.find_all(name=True)):
-            continue
-        for own in tree.own_selectors(chrome) or [chrome.name or ""]:
-            hits = select(root, own)
-            held = (id(t) in members or any(id(m) in members for m in t.descendants) for t in hits)
-            if any(held):
-                continue
-            drops.append(own)
-            break
-    return sorted(set(drops))
-
-
-def _section_rule(tree: PageTree, root: Tag, group: Group, rules: dict[str, Any]) -> dict[str, Any]:
-    """Sections from the heading-like elements above the listings, or none."""
-    members = group.members
-    inside = {id(t) for m in members for t in m.find_all(name=True)} | {id(m) for m in members}
-    top = heading_level(members[0]) if rules["listings"]["group"] == "headings" else None
-    # a section ranks above the headings that name the listings: an h4 beside listings
-    # named by h4s is a listing-like box (a promotion), not a section
-    named_by = [lv for m in members for t in m.find_all(HEADINGS) if (lv := heading_level(t))]
-    top = min([*named_by, *([top] if top is not None else [])], default=None)
-    heads: list[Tag] = []
-    for tag in root.find_all([*HEADINGS[1:], "summary", "button", "legend"]):
-        if id(tag) in inside or tree.is_chrome(tag) or not text_of(tag):
-            continue
-        if tag.name == "button" and (
-            not tag.has_attr("aria-expanded") or tag.find_parent([*HEADINGS]) is not None
-        ):
-            continue
-        level = heading_level(tag)
-        if top is not None and (level is None or level >= top):
-            continue
-        heads.append(tag)
-    if not heads:
-        return {"from": "none"}
-    order = {id(t): i for i, t in enumerate(root.find_all(name=True))}
-    first_member = min(order.get(id(m), 0) for m in members)
-    last_member = max(order.get(id(m), 0) for m in members)
-    used = [h for h in heads if order.get(id(h), 0) < last_member]
-    if not used:
-        return {"from": "none"}
-    names = [
-        "button[aria-expanded]" if n == "button" else n
-        for n in (*HEADINGS[1:], "summary", "button", "legend")
-        if any(h.name == n for h in used)
-    ]
-    covered = min(order.get(id(h), 0) for h in used) < first_member
-    rule: dict[str, Any] = {"from": "heading", "selector": ", ".join(names)}
-    if not covered:
-        rule["required"] = False
-    return rule
+# --------------------------------------------------------------------------- helpers
 
 
 def matches(tree: PageTree, root: Tag, selector: str) -> list[Tag]:

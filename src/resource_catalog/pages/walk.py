@@ -312,11 +312,9 @@ def join_runs(frames: list[Frame], start: RunStart) -> list[Frame]:
             current = None
         if heading is not None and heading[0] is not frame.tag:
             heading = None
-        label = frame.spans.get("label")
-        if start is RunStart.LINE and label is not None:
-            if collapse("".join(frame.pieces[label[0] : label[1]])) == text:
-                heading = (frame.tag, text)
-                continue
+        if start is RunStart.LINE and _all_label(frame, text):
+            heading = (frame.tag, text)
+            continue
         if heading is not None:
             frame.section = heading[1]
         if _opens(frame, text, start):
@@ -326,6 +324,12 @@ def join_runs(frames: list[Frame], start: RunStart) -> list[Frame]:
         elif current is not None:
             _append(current, frame)
     return joined
+
+
+def _all_label(frame: Frame, text: str) -> bool:
+    """Whether the whole line is its label (a bold line of its own)."""
+    label = frame.spans.get("label")
+    return label is not None and collapse("".join(frame.pieces[label[0] : label[1]])) == text
 
 
 def _join_leadless(frames: list[Frame]) -> list[Frame]:
