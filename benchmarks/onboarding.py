@@ -19,7 +19,10 @@ and compares what ``scrape`` printed with the page's ``*.expected.json``:
 A page whose ``sources add`` exits 1 (weak or ambiguous) saves nothing, so it counts as
 nothing found; the pages without listings (weak by design) must exit 1. Run::
 
-    python -m benchmarks.onboarding [--corpus structures|holdout...holdout4|all] [--write]
+    python -m benchmarks.onboarding [--corpus NAME|all] [--examples N] [--write]
+
+``--examples 2`` measures steering: a page refused zero-shot is added again with its
+first two expected names as ``--example`` (what a person does next).
 
 ``--write`` puts the tables into ``benchmarks/results.md`` between the onboarding
 markers (the rest of the file is kept).
@@ -52,6 +55,8 @@ CORPORA = {
     "holdout2": ROOT / "tests" / "data" / "holdout2",
     "holdout3": ROOT / "tests" / "data" / "holdout3",
     "holdout4": ROOT / "tests" / "data" / "holdout4",
+    "kinds": ROOT / "tests" / "data" / "kinds",
+    "realpages": ROOT / "tests" / "data" / "realpages",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"
@@ -101,8 +106,11 @@ def _match(expected: list[dict[str, Any]], found: list[dict[str, Any]]) -> list[
     return pairs
 
 
-def measure(page: Path, catalog: Path) -> PageResult:
-    """Onboard ``page`` into a copy of ``catalog`` and compare the scrape with the truth."""
+def measure(page: Path, catalog: Path, examples: int = 0) -> PageResult:
+    """Onboard ``page`` into a copy of ``catalog`` and compare the scrape with the truth.
+
+    With ``examples`` (0 or more), a page whose zero-shot ``sources add`` is refused is
+    added again with its first ``examples`` expected names as ``--example``."""
     truth = json.loads(page.with_suffix("").with_suffix(".expected.json").read_text("utf-8"))
     expected: list[dict[str, Any]] = truth["listings"]
     runner = CliRunner()
@@ -111,11 +119,12 @@ def measure(page: Path, catalog: Path) -> PageResult:
         copy = Path(tmp) / "catalog"
         shutil.copytree(catalog, copy, ignore=shutil.ignore_patterns(".sync.lock", ".*.tmp"))
         sid = "onboarded"
-        added = runner.invoke(
-            cli,
-            ["sources", "add", "--html", str(page), "--url", truth["url"], "--id", sid,
-             "--catalog", str(copy), "--format", "json"],
-        )  # fmt: skip
+        command = ["sources", "add", "--html", str(page), "--url", truth["url"], "--id", sid,
+                   "--catalog", str(copy), "--format", "json"]  # fmt: skip
+        added = runner.invoke(cli, command)
+        steered = [row["name"] for row in expected[:examples]]
+        if added.exit_code != 0 and steered:
+            added = runner.invoke(cli, [*command, *(f"--example={n}" for n in steered)])
         result = PageResult(page.name, truth["structure"], added.exit_code, len(expected))
         found: list[dict[str, Any]] = []
         if added.exit_code == 0:
@@ -235,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
     parser.add_argument("--write", action="store_true", help="update benchmarks/results.md")
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=0,
+        help="for a page refused zero-shot, add it again naming its first N listings",
+    )
     args = parser.parse_args(argv)
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     catalog = ROOT / "catalog"
@@ -242,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     out = [
         "## Onboarding: `sources add` with no hand edit (issue 12)",
         "",
-        f"- Command: `python -m benchmarks.onboarding --corpus {args.corpus}`",
+        f"- Command: `python -m benchmarks.onboarding --corpus {args.corpus}"
+        + (f" --examples {args.examples}`" if args.examples else "`"),
         "- Each page: `sources add --html PAGE --url URL --id ID` into a fresh copy of the",
         "  bundled catalog, then `scrape --source ID --html PAGE --format json`, compared",
         "  with the page's `*.expected.json`. Names are matched folded; `exact` is the share",
@@ -252,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for name in names:
         pages = sorted(CORPORA[name].glob("*.html"))
-        results = [measure(page, catalog) for page in pages]
+        results = [measure(page, catalog, args.examples) for page in pages]
         out += [*render(name, results), ""]
     out.append(f"Wall time: {time.perf_counter() - started:.0f} s.")
     text = "\n".join(out) + "\n"

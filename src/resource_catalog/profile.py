@@ -18,12 +18,19 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
   ``lines``     every element ``listings.selector`` matches (``p``) is one listing whose
                 lines are split at ``<br>``: an optional label line, then the name line,
                 then details;
+  ``runs``      every element ``listings.selector`` matches (a paragraph written as a
+                list) holds several listings: its lines, split at ``<br>``, are cut into
+                runs, each starting at a line ``listings.start`` names (every line, a
+                line that starts with a literal bullet, or one that starts with a bold
+                or linked lead); a run's first line names it, the others describe it
+                (version 2);
   ``table``     every row ``listings.selector`` matches is a listing; ``listings.columns``
                 names the columns (by header text or 0-based position);
 
 * where the name is (``name``): a selector inside the listing, a leading link or bold
-  element, or the text before a separator (``:``, an en dash); a leading "The" is not
-  part of the name;
+  element, or the text before a separator (``:``, an en dash); in version 2 also a link
+  or bold phrase inside the first sentence (``inline``) or the sentence's leading noun
+  phrase (``phrase``); a leading "The" is not part of the name;
 * where the section comes from (``section``): the nearest heading above (``heading``),
   a label inside the listing (``label``), or nowhere (``none``: the source's title);
 * whether items nested inside a listing are details of it (``details``);
@@ -35,6 +42,13 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
 
 Selectors are CSS as soupsieve (BeautifulSoup's own engine) reads them. A source
 without a profile is read with :data:`DEFAULT_PROFILE`: the first page's rules.
+
+Versions: version 2 added the ``runs`` grouping with ``listings.start``,
+``listings.named`` (only elements with a name are listings), ``listings.follow``
+(an item keeps the siblings after it), and ``name.inline`` and
+``name.phrase``. Every addition defaults to what version 1 did, so a
+version 1 profile (in an older ``catalog.json``) loads unchanged and reads its page
+exactly as before; only a version 2 profile may use the additions.
 """
 
 from __future__ import annotations
@@ -111,7 +125,16 @@ class Grouping(StrEnum):
     PAIRS = "pairs"
     HEADINGS = "headings"
     LINES = "lines"
+    RUNS = "runs"
     TABLE = "table"
+
+
+class RunStart(StrEnum):
+    """Which lines of a ``runs`` block open a new listing."""
+
+    LINE = "line"  # every line is a listing
+    BULLET = "bullet"  # a line that starts with a literal bullet (a dot, a dash, a star)
+    LEAD = "lead"  # a line that starts with a bold or linked element
 
 
 class SectionFrom(StrEnum):
@@ -142,6 +165,21 @@ class ListingRule(_Model):
         default_factory=list,
         description="Elements matching these are never listings (a 'Back to top' item).",
     )
+    named: bool = Field(
+        default=False,
+        description="Version 2: an element (or run) whose name is empty, a sentence or a "
+        "field label ('Phone', 'Note') is not a listing (an intro or closing paragraph).",
+    )
+    follow: bool = Field(
+        default=False,
+        description="Version 2, items: the sibling elements after a listing element, up to "
+        "the next one or a heading, are part of it (a paragraph that goes on below).",
+    )
+    start: RunStart = Field(
+        default=RunStart.LINE,
+        description="runs: the lines that open a listing (every line, a line with a "
+        "literal bullet, or a line that starts with a bold or linked lead).",
+    )
 
     @model_validator(mode="after")
     def _columns_fit_the_group(self) -> ListingRule:
@@ -168,6 +206,16 @@ class NameRule(_Model):
         "text) is the name and the text after it the description.",
     )
     strip_article: bool = Field(default=True, description="A leading 'The' is not part of it.")
+    inline: bool = Field(
+        default=False,
+        description="Version 2: with no lead, the first link or bold phrase inside the "
+        "listing names it ('Contact the <b>Dean of Students</b> at ...').",
+    )
+    phrase: bool = Field(
+        default=False,
+        description="Version 2: with no lead or separator, the leading noun phrase of the "
+        "text names it ('Care Line (staffed by ...) call 555-0100').",
+    )
 
 
 class SectionRule(_Model):
@@ -194,7 +242,11 @@ class SectionRule(_Model):
 class Profile(_Model):
     """How to read one source page (see the module documentation)."""
 
-    version: Literal[1] = 1
+    version: Literal[1, 2] = Field(
+        default=2,
+        description="The profile format: 1 (the first), 2 (runs, inline and phrase names); "
+        "a version 1 profile reads as it always did.",
+    )
     content: list[Selector] = Field(
         default_factory=lambda: list(DEFAULT_CONTENT),
         description="Main-content candidates, tried in order; the first that holds "
@@ -220,6 +272,26 @@ class Profile(_Model):
     base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
         default=None, description="Relative links resolve against this (default: the page URL)."
     )
+
+    @model_validator(mode="after")
+    def _features_of_its_version(self) -> Profile:
+        if self.version >= 2:  # noqa: PLR2004
+            return self
+        newer = [
+            what
+            for what, used in (
+                ("listings.group 'runs'", self.listings.group is Grouping.RUNS),
+                ("listings.start", self.listings.start is not RunStart.LINE),
+                ("listings.named", self.listings.named),
+                ("listings.follow", self.listings.follow),
+                ("name.inline", self.name.inline),
+                ("name.phrase", self.name.phrase),
+            )
+            if used
+        ]
+        if newer:
+            raise ValueError(f"{', '.join(newer)} need profile version 2 (this one is 1)")
+        return self
 
 
 #: The first page's rules: list items under h2-h4 section headings, "Name: text" or a

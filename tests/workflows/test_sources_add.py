@@ -125,7 +125,7 @@ def test_a_weak_page_exits_1_with_a_runner_up_and_saves_nothing(
     assert result.exit_code == 1, result.output
     assert "confidence: weak" in result.output
     assert "runner-up" in result.output
-    assert '"version": 1' in result.output  # the profile is still printed
+    assert '"version": 2' in result.output  # the profile is still printed
     assert "not saved" in result.output
     assert snapshot_of(catalog_dir) == before
 

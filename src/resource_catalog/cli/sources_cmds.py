@@ -149,6 +149,12 @@ def _scored_json(scored: Scored) -> dict[str, Any]:
     metavar="NAME",
     help="A listing name you can see on the page (repeatable): the profile must read it.",
 )
+@click.option(
+    "--take",
+    type=click.IntRange(1, 2),
+    metavar="N",
+    help="Save reading N (1 or 2) of the two shown for a weak or ambiguous page.",
+)
 @catalog_option
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
 @click.option(
@@ -161,6 +167,7 @@ def add_source_cmd(
     source_id: str | None,
     title: str | None,
     examples: Sequence[str],
+    take: int | None,
     catalog_dir: Path | None,
     dry_run: bool,
     force: bool,
@@ -172,13 +179,21 @@ def add_source_cmd(
     runner-up reading when there is one. Saves the snapshot and the source entry in one
     commit, creating no records: the next `sync --source ID` creates them, each
     flagged for review. Exit 1 (and nothing written, unless --force) when the reading
-    is weak or ambiguous: add --example NAME, or edit the profile and check it with
-    `sources test`.
+    is weak or ambiguous: the two best readings are shown; take one with --take N, add
+    --example NAME, or edit the profile and check it with `sources test`.
     """
     from resource_catalog.workflows.sources import add_source  # noqa: PLC0415
 
     if url is None and html_file is None:
         raise click.UsageError("give the page: --url URL, or --html FILE [--url URL]")
+    if source_id is not None and not source_id.strip():
+        raise click.BadParameter(
+            "must not be empty (leave --id out for a slug of the title)", param_hint="--id"
+        )
+    if any(not e.strip() for e in examples):
+        raise click.BadParameter(
+            "must be a listing name you can see on the page", param_hint="--example"
+        )
     result = add_source(
         resolve_catalog(catalog_dir),
         html=html_file,
@@ -186,6 +201,7 @@ def add_source_cmd(
         source_id=source_id,
         title=title,
         examples=examples,
+        take=take,
         dry_run=dry_run,
         force=force,
     )
@@ -199,7 +215,11 @@ def add_source_cmd(
             "description": inference.best.candidate.description,
             "listings": [_listing_json(x) for x in inference.reading.listings],
             "profile": result.source.model_dump(mode="json")["profile"],
-            "runner_up": _scored_json(inference.runner_up) if inference.runner_up else None,
+            "runner_up": (
+                {**_scored_json(inference.runner_up), "reasons": list(inference.runner_up_reasons)}
+                if inference.runner_up
+                else None
+            ),
             "written": [str(p) for p in result.written],
             "dry_run": result.dry_run,
         }
@@ -216,7 +236,7 @@ def _render_add(result: AddResult) -> None:
     click.echo(f"{source.id}: {source.title} ({source.url})")
     click.echo(
         f"confidence: {inference.confidence.value} (score {inference.score:.2f}); "
-        f"{inference.best.candidate.description}"
+        f"reading 1: {inference.best.candidate.description}"
     )
     for reason in inference.reasons:
         click.echo(f"  - {reason}")
@@ -227,11 +247,17 @@ def _render_add(result: AddResult) -> None:
     click.echo(json.dumps(source.model_dump(mode="json")["profile"], indent=2, ensure_ascii=False))
     runner = inference.runner_up
     if runner is not None:
-        click.echo(f"runner-up (score {runner.score:.2f}): {runner.candidate.description}")
+        shown = len(runner.reading.listings)
+        click.echo(
+            f"runner-up, reading 2 (score {runner.score:.2f}, {shown} listing(s)): "
+            f"{runner.candidate.description}"
+        )
+        for reason in inference.runner_up_reasons:
+            click.echo(f"  - {reason}")
         for i, listing in enumerate(runner.reading.listings[:10], 1):
             click.echo(_listing_line(i, listing))
-        if len(runner.reading.listings) > 10:  # noqa: PLR2004
-            click.echo(f"  ... and {len(runner.reading.listings) - 10} more")
+        if shown > 10:  # noqa: PLR2004
+            click.echo(f"  ... and {shown - 10} more")
         click.echo(json.dumps(_stored(runner.candidate.profile), ensure_ascii=False))
     if result.saved:
         click.echo(
@@ -242,10 +268,12 @@ def _render_add(result: AddResult) -> None:
     elif result.dry_run:
         click.echo("dry run: nothing written")
     else:
+        takes = "--take 1 or --take 2" if runner is not None else "--take 1"
         click.echo(
-            f"not saved: the reading is {inference.confidence.value}. Name a listing you can "
-            "see with --example NAME, or save it with --force, edit the profile in "
-            f"catalog.json and preview it with `resource-catalog sources test {source.id}`"
+            f"not saved: the reading is {inference.confidence.value}. Take the reading you "
+            f"want with {takes}, name a listing you can see with --example NAME, or save it "
+            "with --force, edit the profile in catalog.json and preview it with "
+            f"`resource-catalog sources test {source.id}`"
         )
 
 

@@ -202,7 +202,10 @@ _TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
 def _plausible(text: str, match: re.Match[str], *, code: bool) -> bool:
     """Reject a match that reads as a range, a quantity, or a phone number."""
-    if _UNIT_AFTER_RE.match(text, match.end()):
+    unit = _UNIT_AFTER_RE.match(text, match.end())
+    # "Room E17-461 Hours Mon-Fri": a capitalised word after a room labels what comes
+    # next; a quantity's unit is written in lower case ("5-10 hours")
+    if unit and not (code and unit[0].strip()[:1].isupper() and not unit[0].isupper()):
         return False
     if code:
         before = text[max(0, match.start() - 12) : match.start()]

@@ -5,10 +5,11 @@ groupings a profile supports (one element per listing, name/description pairs, a
 heading and what follows, lines within a block, table rows), where the names come from
 (a leading link or bold element, a title element inside a card, the first line, the
 text before a separator) and where sections come from (the heading-like elements above
-the listings, a repeated bold label, or nowhere). Each candidate is scoped to its main
-content with a stable selector and drops the chrome inside it that the reader would not
-drop by itself. Which candidate is right is decided by reading the page through each
-(:mod:`resource_catalog.pages.infer`).
+the listings, a repeated bold label, or nowhere); records inside a text flow come from
+:mod:`resource_catalog.pages.records`, and groups a person pointed at with examples
+from :mod:`resource_catalog.pages.examples`. Each candidate is scoped to its main
+content (:mod:`resource_catalog.pages.scope`). Which candidate is right is decided by
+reading the page through each (:mod:`resource_catalog.pages.infer`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import Any, Final
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
-from resource_catalog.pages.profiles import choose_content, select
+from resource_catalog.pages.profiles import select
+from resource_catalog.pages.records import in_sentences, run_readings
+from resource_catalog.pages.scope import scoped_profile
 from resource_catalog.pages.scoring import name_quality
 from resource_catalog.pages.structure import (
     HEADINGS,
@@ -57,10 +60,19 @@ class Candidate:
     description: str
 
 
-def propose(tree: PageTree, region: str, *, own_campus: bool = True) -> list[Candidate]:
+def propose(
+    tree: PageTree, region: str, *, own_campus: bool = True, seeds: Sequence[Group] = ()
+) -> list[Candidate]:
     """Every candidate profile for the page in ``tree`` (``region``: its phone region;
-    ``own_campus``: whether the page is of the catalog's campus)."""
+    ``own_campus``: whether the page is of the catalog's campus). ``seeds`` are groups
+    of records a person pointed at (examples): they are read every way too."""
     found: dict[str, Candidate] = {}
+
+    def add(group: Group, root: Tag, rules: dict[str, Any], description: str) -> None:
+        profile = scoped_profile(tree, group, root, rules, region, own_campus)
+        if profile is not None:
+            found.setdefault(profile.model_dump_json(), Candidate(profile, description))
+
     for group in tree.groups():
         texts = [text_of(m) for m in group.members]
         if not _plausible(texts):
@@ -70,10 +82,22 @@ def propose(tree: PageTree, region: str, *, own_campus: bool = True) -> list[Can
         if selector is None:
             continue
         for rules, description in _readings(tree, group, selector, texts):
-            candidate = _scoped(tree, group, root, rules, region, description, own_campus)
-            if candidate is not None:
-                key = candidate.profile.model_dump_json()
-                found.setdefault(key, candidate)
+            add(group, root, rules, description)
+    for group in tree.line_blocks():
+        # paragraphs written as lists: one element, many lines, several listings
+        root = tree.content_root(group.members)
+        for rules, description in run_readings(group):
+            add(group, root, rules, description)
+    for group in seeds:
+        root = tree.content_root(group.members)
+        selector = group.selectors[0]
+        if selector.endswith(":has(> br)"):
+            readings = run_readings(group)
+        else:
+            readings = _readings(tree, group, selector, [text_of(m) for m in group.members])
+        for rules, description in readings:
+            add(group, root, rules, description)
+        add(group, root, _listing("lines", selector), f"each {selector} is a listing")
     return list(found.values())
 
 
@@ -135,6 +159,18 @@ def _element_readings(
             _listing("items", led),
             f"each {sel} that starts with a link or bold text is a listing",
         )
+        # ... and the paragraphs without a lead after one go on with it (a generalized
+        # node: a record may be several adjacent siblings)
+        yield (
+            {
+                "listings": {"group": "items", "selector": led, "follow": True, "named": True},
+                "name": {"separators": [":", *_DASHES]},
+            },
+            (
+                f"each {sel} that starts with a link or bold text, with the elements after "
+                "it, is a listing"
+            ),
+        )
     if leads * 2 >= len(members) and _dash_after_lead(members):
         seps = [":", *_DASHES]
         yield (
@@ -154,6 +190,8 @@ def _element_readings(
             {**_listing("items", sel), "name": {"lead": False, "separators": [":", *_DASHES, "-"]}},
             f"each {sel} is a listing, named by the text before its dash",
         )
+    if title is None and tag in ("p", "li", "div") and leads < len(members):
+        yield in_sentences(sel)
     if _multiline(members):
         # most members break their lines with <br>: one that does not (an intro the
         # selector also matches) is not a listing of lines
@@ -171,6 +209,12 @@ def _element_readings(
     elif title is None and leads * 2 < len(members):
         # no title, lead or lines: each element's text is its name (a list of phrases)
         yield _listing("lines", sel), f"each {sel} is a listing named by its text"
+    yield from _pair_readings(group, sel)
+
+
+def _pair_readings(group: Group, sel: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """A name element, then the elements that describe it."""
+    members, tag = group.members, group.tag
     if tag == "li" and _alternates(members):
         pair_sel = f"{_parent_part(sel)}li:nth-child(odd)"
         yield (
@@ -204,7 +248,7 @@ def _lead(member: Tag) -> Tag | None:
         if isinstance(node, Tag):
             if node.name in _LEADS and text_of(node):
                 return node
-            if node.name in ("p", "span", "div") and text_of(node):
+            if node.name in ("p", "span", "div", "em", "i") and text_of(node):
                 return _lead(node)
             return None
         text = str(node).strip()
@@ -329,99 +373,7 @@ def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> dict[str, str | int] 
     return {"name": 0}
 
 
-# --------------------------------------------------------------------------- scoping
-
-
-def _scoped(
-    tree: PageTree,
-    group: Group,
-    root: Tag,
-    rules: dict[str, Any],
-    region: str,
-    description: str,
-    own_campus: bool = True,
-) -> Candidate | None:
-    """The candidate with its content root, chrome to drop, sections, region and campus."""
-    section = rules.get("section") or _section_rule(tree, root, group, rules)
-    base: dict[str, Any] = {**rules, "section": section}
-    if region != "US":
-        base["region"] = region
-    if not own_campus:
-        base["campus"] = "none"
-    for node in [root, *root.parents]:
-        if not isinstance(node, Tag) or node.name in ("html", "[document]"):
-            break
-        for own in tree.own_selectors(node):
-            drops = _drops(tree, node, group)
-            try:
-                profile = Profile.model_validate({**base, "content": [own], "drop": drops})
-            except ValueError:
-                return None
-            chosen, _ = choose_content(tree.soup, profile, None)
-            if chosen is node:
-                return Candidate(profile, description)
-    try:
-        profile = Profile.model_validate({**base, "content": [], "drop": []})
-    except ValueError:
-        return None
-    return Candidate(profile, description)
-
-
-def _drops(tree: PageTree, root: Tag, group: Group) -> list[str]:
-    """Stable selectors for the chrome inside ``root`` that holds none of the members."""
-    drops: list[str] = []
-    members = {id(m) for m in group.members}
-    for chrome in tree.chrome_inside(root):
-        if any(id(t) in members for t in chrome.find_all(name=True)):
-            continue
-        for own in tree.own_selectors(chrome) or [chrome.name or ""]:
-            hits = select(root, own)
-            held = (id(t) in members or any(id(m) in members for m in t.descendants) for t in hits)
-            if any(held):
-                continue
-            drops.append(own)
-            break
-    return sorted(set(drops))
-
-
-def _section_rule(tree: PageTree, root: Tag, group: Group, rules: dict[str, Any]) -> dict[str, Any]:
-    """Sections from the heading-like elements above the listings, or none."""
-    members = group.members
-    inside = {id(t) for m in members for t in m.find_all(name=True)} | {id(m) for m in members}
-    top = heading_level(members[0]) if rules["listings"]["group"] == "headings" else None
-    # a section ranks above the headings that name the listings: an h4 beside listings
-    # named by h4s is a listing-like box (a promotion), not a section
-    named_by = [lv for m in members for t in m.find_all(HEADINGS) if (lv := heading_level(t))]
-    top = min([*named_by, *([top] if top is not None else [])], default=None)
-    heads: list[Tag] = []
-    for tag in root.find_all([*HEADINGS[1:], "summary", "button", "legend"]):
-        if id(tag) in inside or tree.is_chrome(tag) or not text_of(tag):
-            continue
-        if tag.name == "button" and (
-            not tag.has_attr("aria-expanded") or tag.find_parent([*HEADINGS]) is not None
-        ):
-            continue
-        level = heading_level(tag)
-        if top is not None and (level is None or level >= top):
-            continue
-        heads.append(tag)
-    if not heads:
-        return {"from": "none"}
-    order = {id(t): i for i, t in enumerate(root.find_all(name=True))}
-    first_member = min(order.get(id(m), 0) for m in members)
-    used = [h for h in heads if order.get(id(h), 0) < max(order.get(id(m), 0) for m in members)]
-    if not used:
-        return {"from": "none"}
-    names = [
-        "button[aria-expanded]" if n == "button" else n
-        for n in (*HEADINGS[1:], "summary", "button", "legend")
-        if any(h.name == n for h in used)
-    ]
-    covered = min(order.get(id(h), 0) for h in used) < first_member
-    rule: dict[str, Any] = {"from": "heading", "selector": ", ".join(names)}
-    if not covered:
-        rule["required"] = False
-    return rule
+# --------------------------------------------------------------------------- helpers
 
 
 def matches(tree: PageTree, root: Tag, selector: str) -> list[Tag]:

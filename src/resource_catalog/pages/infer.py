@@ -18,28 +18,28 @@ page: only readings that list every one of them are kept) or edit the profile.
 from __future__ import annotations
 
 import re
-from collections import Counter
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Final
-from urllib.parse import urlsplit
 
-import phonenumbers
-
-from resource_catalog.contacts._e164 import is_toll_free
 from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
 from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.candidates import Candidate, propose
+from resource_catalog.pages.examples import Found, closest_texts, example_groups, locate
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
+from resource_catalog.pages.region import own_campus, page_region
 from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
 from resource_catalog.pages.structure import PageTree
-from resource_catalog.profile import DialPlan, Profile
+from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
-__all__ = ["Confidence", "Inference", "Scored", "infer_profile"]
+__all__ = ["INFER_SECONDS", "Confidence", "Inference", "Scored", "infer_profile"]
 
+#: The default bound over one inference, within the 90 s a source's job may take.
+INFER_SECONDS: Final = 60.0
 #: A runner-up scoring at least this share of the best makes the choice ambiguous.
 CLOSE: Final = 0.85
 #: Below these the best reading is weak.
@@ -49,14 +49,17 @@ MIN_NAMES: Final = 0.6
 MIN_CONTACT: Final = 0.5
 #: ... unless this share of them at least links somewhere (a list of linked resources).
 MIN_LINKED: Final = 0.8
+#: ... unless the names are this clean (a list of named offices that give no number).
+CLEAN_NAMES: Final = 0.85
 MAX_DATED: Final = 0.5
 MAX_CROWDED: Final = 0.5
 MIN_DISTINCT: Final = 0.9
 #: The score factor of a reading whose names are a finer reading's sections.
 COARSE: Final = 0.4
+#: ... when the finer reading scores at least this share of it.
+COARSE_BEATEN: Final = 0.3
 #: Readings sharing more than this share of their names are variants of one reading.
 SAME_READING: Final = 0.5
-_TLD_REGION: Final = {"uk": "GB"}
 
 
 class Confidence(StrEnum):
@@ -106,6 +109,26 @@ class Inference:
     runner_up: Scored | None
     tried: int
     canonical_url: str | None = None
+    runner_up_reasons: tuple[str, ...] = ()
+
+    def take(self, number: int) -> Inference:
+        """The same inference with reading ``number`` (1: the best, 2: the runner-up)
+        chosen by a person: sure, since they looked at it.
+
+        Raises:
+            ValueError: there is no such reading.
+        """
+        if number == 1:
+            chosen, other, why = self.best, self.runner_up, self.reasons
+        elif number == 2 and self.runner_up is not None:  # noqa: PLR2004
+            chosen, other, why = self.runner_up, self.best, self.runner_up_reasons
+        else:
+            shown = "1 or 2" if self.runner_up is not None else "1 (there is no second reading)"
+            raise ValueError(f"there is no reading {number} to take: take {shown}")
+        reasons = (f"reading {number} taken by the person (it was {self.confidence.value})", *why)
+        return replace(
+            self, best=chosen, runner_up=other, confidence=Confidence.OK, reasons=reasons
+        )
 
     @property
     def profile(self) -> Profile:
@@ -129,8 +152,13 @@ def infer_profile(
     url: str | None = None,
     examples: Sequence[str] = (),
     campus: DialPlan | None = MIT_DIAL_PLAN,
+    seconds: float | None = INFER_SECONDS,
 ) -> Inference:
     """Propose a profile for the resource page ``html`` (saved from ``url``).
+
+    ``seconds`` bounds the whole inference (``None``: no bound): once it is spent, the
+    candidates not yet read are left out (the reasons say so), and when none was read
+    in time the page is not recognised. Time grows about linearly with the page.
 
     ``examples`` are listing names the person can see on the page: only readings that
     list all of them (compared as :func:`~resource_catalog.contacts.fold.fold` compares) count.
@@ -143,18 +171,27 @@ def infer_profile(
         ParseError: no candidate reads any listing, or none reads every example (the
             message names the examples no reading found).
     """
+    until = None if seconds is None else time.monotonic() + seconds
     tree = PageTree(page_soup(html))
     text = tree.text(tree.body)
-    region = _region(url, tree, text)
-    own = _own_campus(text, region, campus)
+    region = page_region(url, tree, text)
+    own = own_campus(text, region, campus)
     content_phones = {
         p.number[-10:] for p in find_phones(text, region=region, campus=campus if own else None)
     } | numbers_in(text)
     scored: dict[tuple[str, ...], Scored] = {}
-    candidates = propose(tree, region, own_campus=own)
+    seeds = example_groups(tree, _located(tree, examples)) if examples else []
+    candidates = propose(tree, region, own_campus=own, seeds=seeds)
+    skipped = 0
     for candidate in candidates:
+        left = None if until is None else until - time.monotonic()
+        if left is not None and left <= 0:
+            skipped += 1
+            continue
         try:
-            reading = read_listings(html, profile=candidate.profile, base_url=url, campus=campus)
+            reading = read_listings(
+                html, profile=candidate.profile, base_url=url, campus=campus, seconds=left
+            )
         except ParseError:
             continue
         result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
@@ -163,14 +200,48 @@ def infer_profile(
         if held is None or _better(result, held):
             scored[key] = result
     readings = sorted(_coarse(list(scored.values())), key=_rank, reverse=True)
+    unread: list[str] = []
     if examples:
-        readings = _steered(readings, examples)
+        readings, unread = _steered(readings, examples)
+    if not readings and skipped:
+        raise ParseError(f"page not recognised: reading it took longer than {seconds:g} s")
     if not readings or readings[0].score <= 0:
         raise ParseError("page not recognised: no repeated structure of the page reads as listings")
     best = readings[0]
     runner_up = next((r for r in readings[1:] if _different(r, best)), None)
-    confidence, reasons = _judge(best, runner_up, bool(examples))
-    return Inference(best, confidence, tuple(reasons), runner_up, len(candidates), _canonical(tree))
+    confidence, reasons = _judge(best, runner_up, bool(examples) and not unread)
+    second = _judge(runner_up, None, steered=False)[1] if runner_up is not None else []
+    if skipped:
+        reasons = [*reasons, f"{skipped} of {len(candidates)} readings left untried: out of time"]
+    if unread:
+        names = ", ".join(repr(e) for e in unread)
+        reasons = [f"no reading of the page lists the example(s) {names} as a name", *reasons]
+        confidence = Confidence.WEAK
+    return Inference(
+        best,
+        confidence,
+        tuple(reasons),
+        runner_up,
+        len(candidates),
+        _canonical(tree),
+        tuple(second),
+    )
+
+
+def _located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
+    """Where each example is on the page; a name that is not there is an error that
+    names the page's texts closest to it."""
+    found: list[Found] = []
+    for example in examples:
+        if not fold(example):
+            raise ParseError(f"an example must name a listing, not {example!r}")
+        spot = locate(tree, example)
+        if spot is None:
+            near = closest_texts(tree, example)
+            hint = f"; the closest texts on the page: {', '.join(map(repr, near))}" if near else ""
+            raise ParseError(f"the example {example!r} is not on the page{hint}")
+        found.append(spot)
+    return found
 
 
 def _canonical(tree: PageTree) -> str | None:
@@ -199,13 +270,15 @@ def _better(new: Scored, old: Scored) -> bool:
 
 
 def _coarse(readings: list[Scored]) -> list[Scored]:
-    """Mark readings whose names a reading with more listings holds as names or sections."""
+    """Mark readings whose names a reading with more listings holds as names or sections,
+    and readings whose listings all sit inside one record of another reading."""
     finer = [
         (
             len(r.names),
             r.signals.score,
             {fold(n) for n in r.names},
             {fold(x.section) for x in r.reading.listings},
+            r.candidate.profile.section.source is SectionFrom.LABEL,
         )
         for r in readings
     ]
@@ -214,29 +287,42 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
         names = {fold(n) for n in scored.names}
         count, score = len(scored.names), scored.signals.score
         coarse = any(
-            other_score >= score / 2
-            and (
-                (other_count > count and len(names & sections) * 2 >= len(names))
-                or (other_count >= 1.5 * count and len(names & held) * 2 >= len(names))
+            (
+                other_score >= score * COARSE_BEATEN
+                # one listing per heading: the heading names it; one per label: the label
+                # is a section, the line after it the name
+                and (other_count > count or (labels and other_count == count))
+                and len(names & sections) * 2 >= len(names)
             )
-            for other_count, other_score, held, sections in finer
+            or (
+                other_score >= score / 2
+                and other_count >= 1.5 * count
+                and len(names & held) * 2 >= len(names)
+            )
+            for other_count, other_score, held, sections, labels in finer
         )
-        marked.append(replace(scored, coarse=True) if coarse else scored)
+        own = {fold(x.section) for x in scored.reading.listings}
+        # all of them under one heading that another reading lists among several
+        # records: they are that record's details (the units a desk serves), not listings
+        inner = len(own) == 1 and any(
+            other_score >= score / 2 and other_count >= MIN_LISTINGS and own <= held
+            for other_count, other_score, held, _, _ in finer
+        )
+        marked.append(replace(scored, coarse=True) if coarse or inner else scored)
     return marked
 
 
-def _steered(readings: list[Scored], examples: Sequence[str]) -> list[Scored]:
+def _steered(readings: list[Scored], examples: Sequence[str]) -> tuple[list[Scored], list[str]]:
+    """The readings that list the most examples (all of them, when any reading does),
+    best first, and the examples those readings do not list."""
     wanted = {fold(e): e for e in examples if fold(e)}
-    kept = [r for r in readings if wanted.keys() <= {fold(n) for n in r.names}]
-    if kept:
-        return kept
-    seen = {fold(n) for r in readings for n in r.names}
-    missing = [e for f, e in wanted.items() if f not in seen]
-    together = ", ".join(repr(e) for e in wanted.values())
-    if missing:
-        names = ", ".join(repr(e) for e in missing)
-        raise ParseError(f"no reading of the page lists the example(s) {names}")
-    raise ParseError(f"no one reading of the page lists all of the examples {together}")
+    if not readings:
+        return readings, list(wanted.values())
+    hits = [len(wanted.keys() & {fold(n) for n in r.names}) for r in readings]
+    most = max(hits)
+    kept = [r for r, h in zip(readings, hits, strict=True) if h == most]
+    held = set().union(*({fold(n) for n in r.names} for r in kept))
+    return kept, [e for f, e in wanted.items() if f not in held or most < len(wanted)]
 
 
 def _different(other: Scored, best: Scored) -> bool:
@@ -246,28 +332,40 @@ def _different(other: Scored, best: Scored) -> bool:
 
 
 def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confidence, list[str]]:
+    """How sure the best reading is. Examples (``steered``) vouch for a reading that is
+    only thin (few listings, few numbers, a low score), never for one that reads
+    sections, events or repeated names."""
     s = best.signals
-    weak: list[str] = []
+    thin: list[str] = []
+    wrong: list[str] = []
     if s.count < MIN_LISTINGS:
-        weak.append(f"only {s.count} listing(s)")
+        (thin if s.count >= 2 else wrong).append(f"only {s.count} listing(s)")  # noqa: PLR2004
     if s.names < MIN_NAMES:
-        weak.append("many names look like sentences or page chrome, not names")
-    if s.contact < MIN_CONTACT and s.linked < MIN_LINKED:
-        weak.append(f"{1 - s.linked:.0%} of the listings have no phone, room, e-mail or link")
+        wrong.append("many names look like sentences or page chrome, not names")
+    if s.contact < MIN_CONTACT and s.linked < MIN_LINKED and s.names < CLEAN_NAMES:
+        thin.append(f"{1 - s.linked:.0%} of the listings have no phone, room, e-mail or link")
     if s.dated > MAX_DATED:
-        weak.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")
+        wrong.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")
     if s.crowded > MAX_CROWDED:
-        weak.append(f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)")
+        wrong.append(
+            f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)"
+        )
     if s.distinct < MIN_DISTINCT:
-        weak.append(f"{1 - s.distinct:.0%} of the names repeat")
-    if s.score < MIN_SCORE and not weak:
-        weak.append(f"the best reading scores only {s.score:.2f}")
+        wrong.append(f"{1 - s.distinct:.0%} of the names repeat")
+    if s.score < MIN_SCORE and not thin and not wrong:
+        thin.append(f"the best reading scores only {s.score:.2f}")
     about = (
         f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "
         f"name quality {s.names:.2f}, {s.coverage:.0%} of the content's phones"
     )
-    if weak:
-        return Confidence.WEAK, [*weak, about]
+    if thin and steered and not wrong:
+        # the person named listings this reading reads: their word settles it
+        return Confidence.OK, [
+            f"the examples chose this reading (alone it would be weak: {'; '.join(thin)})",
+            about,
+        ]
+    if thin or wrong:
+        return Confidence.WEAK, [*thin, *wrong, about]
     if runner_up is not None and runner_up.score >= CLOSE * best.score:
         close = (
             f"another reading scores close ({runner_up.score:.2f} against {best.score:.2f}): "
@@ -276,61 +374,3 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         hint = "" if steered else "; name a listing with --example to choose"
         return Confidence.AMBIGUOUS, [close + hint, about]
     return Confidence.OK, [about]
-
-
-def _own_campus(text: str, region: str, campus: DialPlan | None) -> bool:
-    """Whether the page is of the catalog's campus: in its country, and, when the page
-    gives full local numbers, some of them in the campus's area code."""
-    if campus is None:
-        return False
-    if phonenumbers.region_code_for_country_code(campus.country_code) != region and not (
-        campus.country_code == 1 and region in ("US", "CA")
-    ):
-        return False
-    local = _local_numbers(text, region)
-    prefix = f"+{campus.country_code}{campus.area_code}"
-    return not local or any(n.startswith(prefix) for n in local)
-
-
-def _local_numbers(text: str, region: str) -> list[str]:
-    """The page's full numbers that belong to a place (no toll-free, no short code),
-    read with no campus plan (one cached reading serves every question asked here)."""
-    found = (p.number for p in find_phones(text, region=region, campus=None))
-    return [n for n in found if n.startswith("+") and not is_toll_free(n)]
-
-
-#: The countries of the North American plan (+1).
-_NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
-
-
-def _region(url: str | None, tree: PageTree, text: str) -> str:
-    """The phone region of the page: a country domain, else the page's language tag,
-    else the US; a North American page whose numbers are mostly of another country of
-    the plan (a Canadian site on a .com host, tagged en-US) is that country's."""
-    region = _declared_region(url, tree)
-    if region not in _NANP_REGIONS:
-        return region
-    countries = Counter(
-        phonenumbers.region_code_for_number(phonenumbers.parse(n))
-        for n in _local_numbers(text, region)
-        if n.startswith("+1")
-    )
-    top = countries.most_common(1)
-    if top and top[0][0] in _NANP_REGIONS and top[0][1] * 2 > sum(countries.values()):
-        return str(top[0][0])
-    return region
-
-
-def _declared_region(url: str | None, tree: PageTree) -> str:
-    """The region a page's domain or language tag declares (the US when neither does)."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
-    region = _TLD_REGION.get(tld, tld.upper())
-    if len(region) == 2 and region in phonenumbers.SUPPORTED_REGIONS:  # noqa: PLR2004
-        return region
-    html = tree.soup.find("html")
-    lang = str(html.get("lang", "")) if html is not None and hasattr(html, "get") else ""
-    match = re.fullmatch(r"[a-zA-Z]{2,3}[-_]([a-zA-Z]{2})", lang.strip())
-    if match and match[1].upper() in phonenumbers.SUPPORTED_REGIONS:
-        return match[1].upper()
-    return "US"

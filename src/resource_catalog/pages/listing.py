@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 from resource_catalog.contacts.locations import find_locations
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.models import URL_PATTERN, Link, Listing, url_problem
+from resource_catalog.pages.scoring import is_name
 from resource_catalog.pages.tables import TableColumns
 from resource_catalog.pages.text import collapse
 from resource_catalog.pages.walk import Frame
@@ -89,6 +90,8 @@ def make_listing(
         name, description = _name_rules(frame, profile)
     if not name and not description:
         return None
+    if profile.version >= 2:  # noqa: PLR2004
+        name, description = _phone_out_of_name(name, description)
     if profile.name.strip_article:
         name = _ARTICLE.sub("", name)
     section = collapse(section or "") or fallback
@@ -117,12 +120,16 @@ def _name_rules(frame: Frame, profile: Profile) -> tuple[str, str]:
             if sep in lead_text or after_s.startswith(sep):
                 name, _, rest = whole.partition(sep)
                 return collapse(name), collapse(rest)
+        if profile.name.inline and not is_name(lead_text) and (inline := _inline_name(frame)):
+            return inline, whole  # a lead that is a sentence: the link inside names it
         return _strip_separators(lead_text, seps), whole
-    return _first_line_name(frame, seps)
+    return _first_line_name(frame, profile)
 
 
-def _first_line_name(frame: Frame, seps: Sequence[str]) -> tuple[str, str]:
-    """``Name: text`` with no lead element."""
+def _first_line_name(frame: Frame, profile: Profile) -> tuple[str, str]:
+    """``Name: text`` with no lead element; then (version 2, when the profile says so)
+    a link or bold phrase inside the first line, or the line's leading noun phrase."""
+    seps = profile.name.separators
     lines = [c for line in "".join(frame.pieces).split("\n") if (c := collapse(line))]
     if not lines:
         return "", ""
@@ -132,9 +139,96 @@ def _first_line_name(frame: Frame, seps: Sequence[str]) -> tuple[str, str]:
     name, rest = _plain_separator(lines[0], seps)
     if name:
         return name, collapse(" ".join([rest, *lines[1:]]))
+    if (found := _name_in_text(frame, profile, lines)) is not None:
+        return found
     if len(lines) > 1 and not any(lines[0].endswith(s) for s in (*seps, ":")):
         return lines[0], " ".join(lines[1:])
     return "", " ".join(lines)
+
+
+def _name_in_text(frame: Frame, profile: Profile, lines: list[str]) -> tuple[str, str] | None:
+    """(name, description) from a link or bold phrase inside the first line, or from
+    the line's leading noun phrase, when the profile reads names so."""
+    if profile.name.inline and (inline := _inline_name(frame)):
+        return _strip_separators(inline, profile.name.separators), " ".join(lines)
+    if profile.name.phrase and (phrase := leading_phrase(lines[0])):
+        return phrase, " ".join(lines if phrase != lines[0] else lines[1:])
+    return None
+
+
+def _inline_name(frame: Frame) -> str:
+    """The text of the first link (else the first bold phrase), when it is on the first
+    line and reads as a name (it starts with a capital letter or a digit)."""
+    for kind in ("inline", "inline_bold"):
+        found = _span(frame, kind)
+        if found is None or "\n" in found[0].strip():
+            continue
+        text = collapse(found[1])
+        if (text[:1].isupper() or text[:1].isdigit()) and is_name(text):
+            return text
+    return ""
+
+
+#: Lower-case words a name may hold between its capitalised words.
+_JOINING: Final = frozenset({"of", "and", "for", "the", "&", "at", "in", "on", "to", "de", "du"})
+_WORD_END: Final = ",;:.!?"
+#: Words a sentence may start with before the name it is about.
+_LEAD_INS: Final = frozenset(
+    {"our", "your", "contact", "call", "visit", "email", "notify", "try", "see", "ask", "reach"}
+)
+_ACRONYM: Final = re.compile(r"(\([A-Z][A-Za-z0-9&]{1,9}\))[,;:.]?")
+
+
+def leading_phrase(text: str) -> str:
+    """The capitalised words ``text`` starts with, with the small words between them
+    ("Office of the Dean of Students offers ..." gives "Office of the Dean of
+    Students"); empty when the text does not start with a capital letter."""
+    taken: list[str] = []
+    first, _, after = text.partition(" ")
+    if first.casefold() in _LEAD_INS and (after[:1].isupper() or after.startswith("the ")):
+        text = after  # "Contact the Care Team at ...": the name comes after
+    for word in text.split():
+        if taken and (acronym := _ACRONYM.fullmatch(word)):
+            taken.append(acronym[1])  # "Disability Services (DS)": the acronym is its own
+            break
+        if word.startswith(("(", "[")):
+            break
+        core = word.rstrip(_WORD_END)
+        joins = core.casefold() in _JOINING and core == word
+        if not (core[:1].isupper() or (taken and (core[:1].isdigit() or joins))):
+            break
+        taken.append(core)
+        if core != word:  # a comma or a full stop ends the phrase
+            break
+    while taken and taken[-1].casefold() in _JOINING:
+        taken.pop()
+    rest = text.split()[len(taken) :]
+    if not rest:
+        return " ".join(taken)
+    if len(taken) == 1 and rest[0][:1].islower():
+        return ""  # one capitalised word and then lower case: a sentence, not a name
+    if not (
+        rest[0][:1] in "([" or rest[0][:1].islower() or text.split()[len(taken) - 1][-1:] in ","
+    ):
+        return ""  # a name ends before a parenthesis, a comma or the words after it
+    return " ".join(taken)
+
+
+_PHONE_AT_END: Final = re.compile(
+    r"^(?P<name>.*?[^\s(:\u2013\u2014-])\s*"
+    r"(?:\((?P<a>\+?[\d][\d\s().\u2011-]{5,18}\d)\)|[:\u2013\u2014-]\s*(?P<b>\+?\(?\d[\d\s().\u2011-]{5,18}\d))"
+    r"\s*$"
+)
+
+
+def _phone_out_of_name(name: str, description: str) -> tuple[str, str]:
+    """A heading that carries its own number ("Care Line (555-0100)"): the name is the
+    text before it, and the number is the listing's first phone."""
+    match = _PHONE_AT_END.match(name)
+    if match is None:
+        return name, description
+    phone = match["a"] or match["b"] or ""
+    return match["name"].strip(), collapse(f"{phone} {description}")
 
 
 def _position(text: str, sep: str) -> int:
@@ -158,6 +252,8 @@ def _plain_separator(whole: str, seps: Sequence[str]) -> tuple[str, str]:
     name = whole[: best[0]].strip()
     if any(s in name for s in seps if s == ":"):
         return "", whole
+    if name.count("(") > name.count(")"):  # "Drug Hotline (Ph: 1800 ...)": cut at the "("
+        name = name[: name.rfind("(")].rstrip()
     return name, whole[best[1] :].strip()
 
 

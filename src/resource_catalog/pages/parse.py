@@ -38,6 +38,7 @@ from resource_catalog.models import Listing
 from resource_catalog.pages._tree import build_tree
 from resource_catalog.pages.listing import Contacts, make_listing
 from resource_catalog.pages.profiles import choose_content, strip_chrome
+from resource_catalog.pages.scoring import is_name
 from resource_catalog.pages.tables import TableColumns
 from resource_catalog.pages.text import (
     Budget,
@@ -171,7 +172,7 @@ def read_listings(
         for frame in reader.done:
             budget.tick()  # phones and rooms are found in every listing's text
             listing = make_listing(frame, profile, fallback, base, tables, contacts)
-            if listing is not None:
+            if listing is not None and (not profile.listings.named or is_name(listing.name)):
                 listings.append(listing)
     if not listings:
         raise ProfileMismatchError(_mismatch(profile, content, reader.matched, sections))

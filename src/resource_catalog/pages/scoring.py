@@ -19,7 +19,15 @@ from typing import Final
 from resource_catalog.contacts.fold import fold
 from resource_catalog.models import Listing
 
-__all__ = ["CHROME_NAMES", "Signals", "name_quality", "numbers_in", "score_reading"]
+__all__ = [
+    "CHROME_NAMES",
+    "FIELD_LABELS",
+    "Signals",
+    "is_name",
+    "name_quality",
+    "numbers_in",
+    "score_reading",
+]
 
 #: Names that are page chrome, never a resource (folded).
 CHROME_NAMES: Final = frozenset(
@@ -32,6 +40,14 @@ CHROME_NAMES: Final = frozenset(
         "site map", "give", "give now", "donate", "apply", "apply now", "news",
         "latest news", "events", "calendar", "quick links", "related links", "follow us",
         "directory", "careers", "jobs", "visit", "subscribe", "close", "open", "toggle",
+    }
+)  # fmt: skip
+#: Words that label a field or join lines, never a listing's name (folded).
+FIELD_LABELS: Final = frozenset(
+    {
+        "phone", "telephone", "tel", "fax", "email", "e mail", "web", "website", "address",
+        "location", "hours", "opening hours", "note", "notes", "or", "and", "click here",
+        "here", "call", "text", "mobile", "online", "in person", "contact details",
     }
 )  # fmt: skip
 _SMALL_WORDS: Final = frozenset(
@@ -120,6 +136,20 @@ def name_quality(name: str) -> float:
     if len(words) > 8:  # noqa: PLR2004
         quality *= 0.7
     return quality
+
+
+def is_name(name: str) -> bool:
+    """Whether ``name`` can name a listing at all: some letters, not a sentence, not a
+    question, not page chrome or a field label, not a phone number."""
+    name = name.strip()
+    folded = fold(name)
+    if not folded or folded in FIELD_LABELS or folded in CHROME_NAMES or name.endswith("?"):
+        return False
+    if not re.search(r"[^\W\d_]{2}", name) or len(name) > _MAX_NAME_CHARS:
+        return False
+    if len(name.split()) > _MAX_NAME_WORDS:
+        return False
+    return not (_SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name))
 
 
 def numbers_in(text: str) -> set[str]:

@@ -34,6 +34,8 @@ HEADINGS: Final = ("h1", "h2", "h3", "h4", "h5", "h6")
 _MEMBER_TAGS: Final = frozenset(
     {"li", "dt", "p", "div", "article", "section", "tr", "details"} | set(HEADINGS[1:])
 )
+#: Elements whose lines an editor may break with ``<br>`` to write a list.
+_LINE_BLOCKS: Final = frozenset({"p", "div", "li", "td", "dd", "span", "blockquote"})
 #: Class words that say "state" or "position", not "what this is".
 _STATE_WORDS: Final = frozenset(
     {
@@ -50,6 +52,7 @@ _CHROME_WORDS: Final = frozenset(
         "alerts", "banner", "social", "share", "sharing", "highlighted", "offcanvas",
         "canvas", "skip", "pager", "pagination", "related", "masthead", "toolbar", "utility",
         "search", "subnav", "megamenu", "drawer", "byline", "tags", "promo", "advert",
+        "announcement",
     }
 )  # fmt: skip
 #: Words that say where a block sits, not what it is ("site-footer", "region-sidebar").
@@ -287,6 +290,22 @@ class PageTree:
             else:
                 by_members[key] = Group((*held.selectors, selector), top)
         return list(by_members.values())
+
+    def line_blocks(self) -> list[Group]:
+        """Elements outside the chrome whose lines are split by ``<br>`` (two or more
+        breaks among their children), by signature: ``p:has(> br)``."""
+        breaks: Counter[int] = Counter()
+        blocks: dict[int, Tag] = {}
+        for br in self.body.find_all("br"):
+            block = br.parent
+            if isinstance(block, Tag) and block.name in _LINE_BLOCKS and not self.is_chrome(block):
+                breaks[id(block)] += 1
+                blocks.setdefault(id(block), block)
+        keyed: dict[str, list[Tag]] = defaultdict(list)
+        for key, block in blocks.items():
+            if breaks[key] >= 2:  # noqa: PLR2004
+                keyed[f"{self.signature(block)}:has(> br)"].append(block)
+        return [Group((sel,), tuple(_outermost(tags))) for sel, tags in keyed.items()]
 
     def fitting(self, root: Tag, group: Group) -> str | None:
         """The first of the group's selectors that matches its members inside ``root``

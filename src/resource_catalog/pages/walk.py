@@ -4,11 +4,14 @@
 opening a :class:`Frame` for each listing element the profile names and collecting its
 text, the spans its name, lead element or label may come from, its links and, for a
 table, where each cell starts. Headings and name/description pairs collect the text that
-follows them up to the next one. Linear in the size of the content.
+follows them up to the next one. A ``runs`` element is cut at every ``<br>`` into lines,
+and the lines are joined again into runs, each opened by a line the profile's
+``listings.start`` names (:func:`join_runs`). Linear in the size of the content.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Final
@@ -18,9 +21,13 @@ from bs4 import Tag
 from resource_catalog.contacts.fold import fold
 from resource_catalog.pages.profiles import select_each
 from resource_catalog.pages.text import BLOCK_TAGS, Budget, collapse, events, is_text
-from resource_catalog.profile import Grouping, Profile, SectionFrom
+from resource_catalog.profile import Grouping, Profile, RunStart, SectionFrom
 
-__all__ = ["LEADING_TAGS", "Frame", "Reader"]
+__all__ = ["BULLETS", "LEADING_TAGS", "Frame", "Reader", "join_runs"]
+
+#: Characters an editor types at the start of a line as a bullet.
+BULLETS: Final = "\u2022\u00b7\u25aa\u25e6\u2023\u2013\u2014*-"
+_BULLET: Final = re.compile(rf"^\s*[{re.escape(BULLETS)}](?=\s|\w)\s*")
 
 LEADING_TAGS: Final = frozenset({"a", "b", "strong"})
 _HEADING_LEVEL: Final = {f"h{n}": n for n in range(1, 7)}
@@ -42,6 +49,7 @@ class Frame:
     lead: str = "search"  # "search" | "found" | "none"
     prefix: str = ""  # the text before a lead element, collapsed (a few characters at most)
     open_kinds: Counter[str] = field(default_factory=Counter)  # marks not yet closed
+    line: bool = False  # one line of a runs element (joined into runs after the walk)
 
 
 class Reader:
@@ -71,6 +79,10 @@ class Reader:
             self.label_tags = {id(t) for t in rest.pop(0)}
         self.name_tags = {id(t) for t in rest.pop(0)} if profile.name.selector else set()
         self.group = rule.group
+        #: pairs, and items that keep the siblings after them (``listings.follow``)
+        self.follows = rule.group is Grouping.PAIRS or (
+            rule.group is Grouping.ITEMS and rule.follow
+        )
         self.section: str | None = None
         self.sections: list[str] = []
         self.open: list[Frame] = []  # listing elements being walked, innermost last
@@ -103,6 +115,10 @@ class Reader:
             self._finish(frame)
         self.ranges.clear()
         self.done.sort(key=lambda f: f.order)
+        if self.group is Grouping.RUNS:
+            self.done = join_runs(self.done, self.profile.listings.start)
+        elif self.follows and self.group is Grouping.ITEMS:
+            self.done = _join_leadless(self.done)
 
     def _sink(self) -> Frame | None:
         if self.open:
@@ -113,6 +129,8 @@ class Reader:
         tid = id(tag)
         if tid in self.excluded:
             self._excluded_depth += 1
+        if tag.name == "br" and self.open and self.open[-1].line:
+            self._next_line()
         if self.ranges and self._ends_ranges(tag, tid):
             for frame in self.ranges:
                 self._finish(frame)
@@ -148,13 +166,14 @@ class Reader:
             self._section_tag, self._section_pieces = None, None
         if self.open and self.open[-1].tag is tag:
             frame = self.open.pop()
-            if self.group in (Grouping.HEADINGS, Grouping.PAIRS) and not self.open:
+            if (self.group is Grouping.HEADINGS or self.follows) and not self.open:
                 frame.range_start = len(frame.pieces)
-                frame.spans["name"] = (0, len(frame.pieces))
+                if self.group is not Grouping.ITEMS:  # an item's name follows the name rules
+                    frame.spans["name"] = (0, len(frame.pieces))
                 self.ranges.append(frame)
             else:
                 self._finish(frame)
-        if self.group is Grouping.PAIRS and self.ranges and tag is self.ranges[-1].tag.parent:
+        if self.follows and self.ranges and tag is self.ranges[-1].tag.parent:
             for frame in self.ranges:
                 self._finish(frame)
             self.ranges.clear()
@@ -173,7 +192,10 @@ class Reader:
         if sink.lead == "search" and not sink.open_kinds["lead"]:
             joined = sink.prefix + text
             sink.prefix = collapse(joined) + (" " if joined[-1:].isspace() else "")
-            if not "the".startswith(collapse(sink.prefix).casefold()):
+            before = collapse(sink.prefix)
+            if sink.line:  # a literal bullet may come before a line's lead
+                before = collapse(_BULLET.sub("", before)) if before.strip(BULLETS) else ""
+            if not "the".startswith(before.casefold()):
                 sink.lead = "none"
 
     # -- pieces ----------------------------------------------------------------------
@@ -187,17 +209,27 @@ class Reader:
         return not (sect.source is SectionFrom.HEADING and sect.required and self.section is None)
 
     def _open_frame(self, tag: Tag) -> None:
-        if self.ranges and self.group is Grouping.PAIRS:
+        if self.ranges and self.follows:
             for frame in self.ranges:
                 self._finish(frame)
             self.ranges.clear()
         self._order += 1
-        self.open.append(Frame(tag=tag, section=self.section, order=self._order))
+        line = self.group is Grouping.RUNS and not self.open
+        self.open.append(Frame(tag=tag, section=self.section, order=self._order, line=line))
+
+    def _next_line(self) -> None:
+        """A ``<br>`` in a runs element: its line ends, the next one opens."""
+        ended = self.open.pop()
+        self._finish(ended)
+        self._order += 1
+        self.open.append(Frame(tag=ended.tag, section=self.section, order=self._order, line=True))
 
     def _ends_ranges(self, tag: Tag, tid: int) -> bool:
         """Whether entering ``tag`` ends the text that belongs to the open heading(s)."""
         if self.group is Grouping.PAIRS:
             return tid in self.candidates
+        if self.follows:  # an item's details end at the next item or any heading
+            return tid in self.candidates or tid in self.section_tags or tag.name in _HEADING_LEVEL
         if tid in self.candidates or tid in self.section_tags:
             return True
         level = _HEADING_LEVEL.get(tag.name or "")
@@ -221,6 +253,15 @@ class Reader:
         if kind is not None:
             self._marks.setdefault(tid, []).append((frame, kind, len(frame.pieces)))
             marks[kind] += 1
+        inline = "inline" if tag.name == "a" else "inline_bold"
+        if (
+            self.profile.name.inline
+            and tag.name in LEADING_TAGS
+            and inline not in frame.spans
+            and not marks[inline]
+        ):
+            self._marks.setdefault(tid, []).append((frame, inline, len(frame.pieces)))
+            marks[inline] += 1
 
     def _close_mark(self, tag: Tag, frame: Frame, kind: str, start: int) -> None:
         if kind == "anchor":
@@ -248,3 +289,83 @@ class Reader:
 
     def _finish(self, frame: Frame) -> None:
         self.done.append(frame)
+
+
+def join_runs(frames: list[Frame], start: RunStart) -> list[Frame]:
+    """The lines of runs elements (in page order) joined into runs: a line that
+    ``start`` names opens a run, the lines after it join it; lines before the first
+    opening line of an element (an intro) and empty lines are no listing. When every
+    line is a listing, a line that is all label (a bold line of its own) is the section
+    of the lines after it in its element."""
+    joined: list[Frame] = []
+    current: Frame | None = None
+    heading: tuple[Tag, str] | None = None  # a label line of its own heads the lines after it
+    for frame in frames:
+        if not frame.line:
+            joined.append(frame)
+            current = None
+            continue
+        text = collapse("".join(frame.pieces))
+        if not text:
+            continue
+        if current is not None and current.tag is not frame.tag:
+            current = None
+        if heading is not None and heading[0] is not frame.tag:
+            heading = None
+        if start is RunStart.LINE and _all_label(frame, text):
+            heading = (frame.tag, text)
+            continue
+        if heading is not None:
+            frame.section = heading[1]
+        if _opens(frame, text, start):
+            _drop_bullet(frame)  # a literal bullet is never part of a name
+            joined.append(frame)
+            current = frame
+        elif current is not None:
+            _append(current, frame)
+    return joined
+
+
+def _all_label(frame: Frame, text: str) -> bool:
+    """Whether the whole line is its label (a bold line of its own)."""
+    label = frame.spans.get("label")
+    return label is not None and collapse("".join(frame.pieces[label[0] : label[1]])) == text
+
+
+def _join_leadless(frames: list[Frame]) -> list[Frame]:
+    """Items that keep the siblings after them: a matched element that does not start
+    with its lead after all (text before the link) goes on with the item before it."""
+    joined: list[Frame] = []
+    for frame in frames:
+        before = joined[-1] if joined else None
+        if frame.lead != "found" and before is not None and before.tag.parent is frame.tag.parent:
+            _append(before, frame)
+        else:
+            joined.append(frame)
+    return joined
+
+
+def _opens(frame: Frame, text: str, start: RunStart) -> bool:
+    if start is RunStart.LINE:
+        return True
+    if start is RunStart.BULLET:
+        return _BULLET.match(text) is not None
+    return "lead" in frame.spans or "label" in frame.spans
+
+
+def _drop_bullet(frame: Frame) -> None:
+    for i, piece in enumerate(frame.pieces):
+        if piece.strip():
+            frame.pieces[i] = _BULLET.sub("", piece, count=1)
+            return
+
+
+def _append(run: Frame, line: Frame) -> None:
+    """``line`` as the next line of ``run`` (its links kept, its spans not)."""
+    run.pieces.append("\n")
+    offset = len(run.pieces)
+    run.pieces.extend(line.pieces)
+    run.anchors.extend(
+        (href, start + offset, end + offset if end >= 0 else end)
+        for href, start, end in line.anchors
+    )

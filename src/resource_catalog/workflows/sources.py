@@ -22,8 +22,8 @@ from resource_catalog._display import quoted
 from resource_catalog._paths import default_catalog_dir
 from resource_catalog.checks.validate import load_for_change, refuse_invalid
 from resource_catalog.contacts.dialplans import resolve_campus
-from resource_catalog.contacts.fold import slugify
-from resource_catalog.errors import CatalogError
+from resource_catalog.contacts.fold import fold, slugify
+from resource_catalog.errors import CatalogError, FetchError
 from resource_catalog.models import SourcePage, SourceUrl, Status
 from resource_catalog.profile import Profile, SectionFrom
 from resource_catalog.store.catalog import Catalog
@@ -113,6 +113,7 @@ def add_source(
     source_id: str | None = None,
     title: str | None = None,
     examples: Sequence[str] = (),
+    take: int | None = None,
     dry_run: bool = False,
     force: bool = False,
     session: requests.Session | None = None,
@@ -122,7 +123,9 @@ def add_source(
     The page comes from ``html`` (a saved file; ``url`` is then where it was saved
     from, else its canonical link) or is fetched from ``url``. The source's id defaults
     to a slug of its title, the title to the page's own. ``examples`` are listing
-    names the person sees on the page; the profile must read them all.
+    names the person sees on the page; the profile must read them all. ``take`` (1 or
+    2) chooses one of the two readings shown for a weak or ambiguous page: it is then
+    saved as a sure one.
 
     Under the catalog lock, ``catalog.json`` (with the new source and its profile) and
     the page's snapshot are saved in one atomic commit with a history event; no record
@@ -132,12 +135,17 @@ def add_source(
 
     Raises:
         CatalogError: the id or URL is already a source, the catalog is invalid or not
-            writable, or no URL is known for a page read from a file.
+            writable, no URL is known for a page read from a file, or ``take`` names no
+            reading.
         ParseError: no reading of the page lists listings (or every example).
         FetchError: the page could not be fetched.
     """
     from resource_catalog.pages.infer import infer_profile  # noqa: PLC0415 (bs4, lazily)
 
+    if source_id is not None and not source_id.strip():
+        raise CatalogError("the source id must not be empty: pass --id ID, or leave it out")
+    if any(not fold(e) for e in examples):
+        raise CatalogError("an example must be a listing name you can see on the page, not empty")
     target = _directory(directory)
     if url is not None:
         _refuse_bad_url(url)
@@ -145,13 +153,18 @@ def add_source(
     campus = resolve_campus(catalog.meta.campus)
     content, text, origin, page_url = _page(html, url, session)
     inference = infer_profile(text, url=page_url, examples=examples, campus=campus)
+    if take is not None:
+        try:
+            inference = inference.take(take)
+        except ValueError as exc:
+            raise CatalogError(str(exc)) from None
     page_url = page_url or inference.canonical_url
     name = title or inference.reading.title or "Resources"
-    sid = source_id or slugify(name)
     if not page_url:
         raise CatalogError(
             f"{origin} gives no URL: pass --url with the address the page was saved from"
         )
+    sid = source_id if source_id is not None else _default_id(name, page_url)
     source = _source_entry(
         sid, page_url, name, inference, free_snapshot_name(catalog.meta, sid, target)
     )
@@ -194,6 +207,19 @@ def _refuse_bad_url(url: str) -> None:
         raise CatalogError(f"cannot add {quoted(url)}: {why}") from None
 
 
+def _default_id(title: str, url: str) -> str:
+    """A slug of the title; a title with no Latin letters or digits (a page in another
+    script) gives a slug of the URL's path, else of its host, never the bare fallback."""
+    slug = slugify(title)
+    if slug != "listing" or fold(title) == "listing":  # "listing" is slugify's fallback
+        return slug
+    parts = urlsplit(url)
+    for text in (parts.path.replace("/", " "), parts.hostname or ""):
+        if (candidate := slugify(text)) != "listing":
+            return candidate
+    return slug
+
+
 def _directory(path: str | os.PathLike[str] | None) -> Path:
     return Path(path) if path is not None else default_catalog_dir()
 
@@ -217,6 +243,10 @@ def _page(
             fetched = fetch_page(url, session=own)
     else:
         fetched = fetch_page(url, session=session)
+    if fetched.not_modified:  # nothing was asked conditionally: the server is wrong
+        raise FetchError(
+            url, "the server answered 304 Not Modified to a request that was not conditional"
+        )
     content = fetched.content or (fetched.html or "").encode("utf-8")
     return content, fetched.html or "", fetched.final_url, fetched.final_url
 
