@@ -343,10 +343,13 @@ def test_the_time_budget_bounds_building_the_tree_too() -> None:
     # 40,000 elements in one listing: building the tree is most of the work.
     page = f"<h2>{SECTION}</h2><ul><li><b>A:</b> b " + "<i>x</i>" * 40_000 + "</li></ul>"
     unbounded = timed(page)
-    started = time.perf_counter()
-    with pytest.raises(ParseError, match=r"took longer than 0\.02 s"):
-        read_listings(page, seconds=0.02)
-    assert time.perf_counter() - started < unbounded / 3, unbounded
+    bounded = float("inf")
+    for _ in range(3):  # best of three: a busy machine can stall any one run
+        started = time.perf_counter()
+        with pytest.raises(ParseError, match=r"took longer than 0\.02 s"):
+            read_listings(page, seconds=0.02)
+        bounded = min(bounded, time.perf_counter() - started)
+    assert bounded < unbounded / 3, (bounded, unbounded)
 
 
 def test_a_listing_keeps_its_text_past_the_depth_a_browser_builds() -> None:
