@@ -678,9 +678,9 @@ def test_watchdog_wakes_a_blocked_read_and_a_stopped_one_never_fires() -> None:
     left, right = socket.socketpair()
     with left, right:
         left.settimeout(5.0)
+        started = time.monotonic()  # before the timer starts: the lower bound must hold
         dog = Watchdog(0.2)
         dog.watch(left)
-        started = time.monotonic()
         assert left.recv(1) == b""  # woken by the shutdown, long before the 5 s timeout
         assert 0.2 <= time.monotonic() - started < 1.0
         assert dog.expired
