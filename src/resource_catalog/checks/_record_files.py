@@ -8,12 +8,12 @@ and no record; history.jsonl yields its events and a finding per bad line.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-from resource_catalog.checks.records import clip, finding
+from resource_catalog.checks._finding import clip, finding
 from resource_catalog.contacts.phones import validate_phone_number
 from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.models import Finding, Resource
@@ -33,13 +33,10 @@ def v1_upgrader(meta_raw: bytes) -> Callable[[Any], Any]:
 
 
 def check_identity(
-    resource: Resource,
-    name: str,
-    rel: str,
-    records: dict[str, Resource],
-    where: dict[str, str],
-    findings: list[Finding],
+    resource: Resource, name: str, rel: str, where: Mapping[str, str], findings: list[Finding]
 ) -> None:
+    """An id that differs from its file name, or that an earlier file (in ``where``,
+    id -> file) already carries."""
     stem = name[: -len(".json")]
     if resource.id != stem:
         findings.append(
@@ -52,7 +49,7 @@ def check_identity(
                 resource.id,
             )
         )
-    if resource.id in records:
+    if resource.id in where:
         findings.append(
             finding(
                 "duplicate-id",
@@ -196,11 +193,12 @@ def json_data(raw: bytes, rel: str, findings: list[Finding]) -> Any:
 
 def history_events(
     raw: bytes | None,
-    records: dict[str, Resource],
+    records: Container[str],
     findings: list[Finding],
     files: Sequence[str] = (),
 ) -> list[Event]:
-    """The events of history.jsonl, a finding per bad line and per id that no record has.
+    """The events of history.jsonl, a finding per bad line and per id that no record has
+    (``records``: the ids of the records read).
 
     ``files`` are the resource file names: a record whose file exists but could not be
     read has its own finding, and its events are not a second problem.

@@ -1,4 +1,5 @@
-"""Checks on records in memory: one record, and records against each other. No I/O.
+"""Checks on records in memory: one record here, records against each other in
+:mod:`resource_catalog.checks.across` (whose names this module also offers). No I/O.
 
 :mod:`resource_catalog.checks.validate` reads a catalog directory and runs these; a sync runs
 them on the catalog it is about to save, so it never writes one that ``validate``
@@ -7,67 +8,33 @@ rejects. Every problem is a :class:`~resource_catalog.models.Finding`.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
 
+from resource_catalog.checks._finding import clip, finding
+from resource_catalog.checks.across import (
+    ACCEPTABLE,
+    NEW_LISTING_REASON,
+    check_across,
+    open_warnings,
+    review_overdue,
+)
 from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.locations import BuildingRegistry, nearest_buildings
 from resource_catalog.contacts.phones import validate_phone_number
 from resource_catalog.errors import InvalidPhoneError
-from resource_catalog.models import (
-    MERGED_FIELDS,
-    CatalogMeta,
-    Finding,
-    Resource,
-    Severity,
-    Status,
-)
+from resource_catalog.models import MERGED_FIELDS, CatalogMeta, Finding, Resource, Status
 
 __all__ = [
     "ACCEPTABLE",
     "NEW_LISTING_REASON",
     "check_across",
     "check_record",
+    "clip",
     "finding",
     "open_warnings",
     "review_overdue",
 ]
-
-#: The review reason a sync gives a record it created (newest records are blamed first).
-NEW_LISTING_REASON = "new listing on the page"
-_MAX_VALUE = 120
-
-
-def finding(
-    code: str,
-    message: str,
-    file: str | None = None,
-    field: str | None = None,
-    value: str | None = None,
-    resource_id: str | None = None,
-    severity: Severity = Severity.ERROR,
-) -> Finding:
-    """A finding, its value clipped for display."""
-    return Finding(
-        severity=severity,
-        code=code,
-        message=message,
-        resource_id=resource_id,
-        file=file,
-        field=field,
-        value=clip(value),
-    )
-
-
-def clip(text: str | None) -> str | None:
-    """``text`` cut to a displayable length (an ellipsis says it was cut)."""
-    if text is None or len(text) <= _MAX_VALUE:
-        return text
-    return text[: _MAX_VALUE - 1] + "…"
 
 
 @lru_cache(maxsize=65536)
@@ -182,219 +149,3 @@ def _folded_sections(sections: tuple[str, ...]) -> frozenset[str]:
 
 #: Section labels repeat across a catalog's records: fold each once.
 _fold_label = lru_cache(maxsize=4096)(fold)
-
-
-# --------------------------------------------------------------------------- across records
-
-
-#: Warnings a curator may accept (``review accept``): about two records, or two pages.
-ACCEPTABLE = (
-    "duplicate-link",
-    "duplicate-name",
-    "duplicate-phone",
-    "possible-duplicate",
-    "sources-disagree-links",
-    "sources-disagree-locations",
-    "sources-disagree-phones",
-)
-
-#: A warning, and for each record that may accept it what the acceptance must name.
-_Open = tuple[Finding, Mapping[str, str]]
-
-
-def check_across(
-    resources: Sequence[Resource],
-    files: Mapping[str, str],
-    *,
-    today: dt.date | None = None,
-    review_interval_days: int = 365,
-) -> Iterable[Finding]:
-    """Warnings about records against each other and about overdue reviews.
-
-    Duplicates are looked for among active records; each is blamed on the newer record
-    of a pair (a record a sync created and nobody reviewed yet is newer than a reviewed
-    one; otherwise the later id), and the finding shows both names. A warning either
-    record of it accepted (``review.accepted``, naming the other record or the values)
-    is not reported.
-    """
-    active = sorted(
-        (r for r in resources if r.status is Status.ACTIVE), key=lambda r: (_newness(r), r.id)
-    )
-    accepted = {(r.id, a.finding, a.about) for r in active for a in r.review.accepted}
-    for found, about in _open_across(active, files):
-        if not any((rid, found.code, what) in accepted for rid, what in about.items()):
-            yield found
-    yield from _stale(active, files, today or dt.datetime.now(dt.UTC).date(), review_interval_days)
-
-
-def open_warnings(
-    resources: Sequence[Resource], resource_id: str, code: str
-) -> list[tuple[Finding, str]]:
-    """The ``code`` warnings about ``resource_id`` that it has not accepted yet, each with
-    what an acceptance on it must name (``about``)."""
-    active = sorted(
-        (r for r in resources if r.status is Status.ACTIVE), key=lambda r: (_newness(r), r.id)
-    )
-    files = {r.id: f"resources/{r.id}.json" for r in active}
-    own = next((r for r in active if r.id == resource_id), None)
-    done = {(a.finding, a.about) for a in own.review.accepted} if own else set()
-    return [
-        (found, about[resource_id])
-        for found, about in _open_across(active, files)
-        if found.code == code and resource_id in about and (code, about[resource_id]) not in done
-    ]
-
-
-def _open_across(active: Sequence[Resource], files: Mapping[str, str]) -> Iterable[_Open]:
-    names = {r.id: fold(r.name) for r in active}  # folded once, asked for three times
-    yield from _duplicates(active, files, names)
-    yield from _similar_offices(active, files, names)
-    yield from _disagreements(active, files)
-
-
-def _newness(resource: Resource) -> int:
-    """0 for records that have been reviewed or are not new, 1 for unreviewed new ones."""
-    return int(resource.review.needs_review and NEW_LISTING_REASON in resource.review.reasons)
-
-
-def _duplicates(
-    active: Sequence[Resource], files: Mapping[str, str], names: Mapping[str, str]
-) -> Iterable[_Open]:
-    checks: list[tuple[str, str, Callable[[Resource], list[str]]]] = [
-        ("duplicate-name", "name", lambda r: [names[r.id]] if names[r.id] else []),
-        (
-            "duplicate-phone",
-            "phones",
-            lambda r: [p.number + (f" x{p.extension}" if p.extension else "") for p in r.phones],
-        ),
-        ("duplicate-link", "links", lambda r: [lk.url.rstrip("/") for lk in r.links]),
-    ]
-    for code, field, keys in checks:
-        seen: dict[str, list[Resource]] = defaultdict(list)
-        for resource in active:
-            for key in dict.fromkeys(keys(resource)):
-                seen[key].append(resource)
-        for key, owners in sorted(seen.items()):
-            first = owners[0]
-            for later in owners[1:]:
-                shown = later.name if code == "duplicate-name" else key
-                found = finding(
-                    code,
-                    f"same {field.rstrip('s')} as {files[first.id]} ({first.name!r})",
-                    files[later.id],
-                    field,
-                    shown,
-                    later.id,
-                    Severity.WARNING,
-                )
-                yield found, {later.id: first.id, first.id: later.id}
-
-
-_STOP = frozenset({"the", "of", "for", "and", "office", "mit", "a", "an", "s"})
-_WORD = re.compile(r"\w+")
-
-
-def _name_key(folded: str) -> str:
-    """The significant words of a folded name, sorted; empty when it has none."""
-    words = _WORD.findall(folded)
-    return " ".join(sorted({w for w in words if w not in _STOP and not w.isdigit()}))
-
-
-def _similar_offices(
-    active: Sequence[Resource], files: Mapping[str, str], names: Mapping[str, str]
-) -> Iterable[_Open]:
-    """Records that share an acronym, or whose names share all significant words."""
-    by_key: dict[str, list[Resource]] = defaultdict(list)
-    for resource in active:
-        keys = {f"name:{key}"} if (key := _name_key(names[resource.id])) else set()
-        if resource.acronym:
-            keys.add(f"acronym:{resource.acronym.upper()}")
-        for key in keys:
-            by_key[key].append(resource)
-    reported: set[tuple[str, str]] = set()
-    for owners in by_key.values():
-        first = owners[0]
-        for later in owners[1:]:
-            pair = (first.id, later.id)
-            if pair in reported or names[first.id] == names[later.id]:
-                continue  # identical names are already a duplicate-name warning
-            reported.add(pair)
-            found = finding(
-                "possible-duplicate",
-                f"looks like the same office as {files[first.id]} ({first.name!r}); merge "
-                f"them or say why both exist (`resource-catalog review accept {later.id} "
-                "--finding possible-duplicate --reason TEXT`)",
-                files[later.id],
-                "name",
-                later.name,
-                later.id,
-                Severity.WARNING,
-            )
-            yield found, {later.id: first.id, first.id: later.id}
-
-
-def _contact_sets(resource: Resource, field: str) -> list[tuple[str, frozenset[str]]]:
-    """(source id, the set of values) per listed observation, for one compared field."""
-    key: dict[str, Callable[[Any], str]] = {
-        "phones": lambda p: p.number + (f" x{p.extension}" if p.extension else ""),
-        "locations": lambda x: x.code,
-        "links": lambda x: x.url.split("://", 1)[-1].rstrip("/").lower(),
-    }
-    return [
-        (o.source_id, frozenset(key[field](item) for item in getattr(o, field)))
-        for o in resource.sources
-        if o.listed
-    ]
-
-
-def _disagreements(active: Sequence[Resource], files: Mapping[str, str]) -> Iterable[_Open]:
-    """Two pages that list one office with phones, rooms or links that contradict.
-
-    A page that says less (a subset of what the other says) is not a contradiction.
-    """
-    for resource in active:
-        if len(resource.listed_on) < 2:  # noqa: PLR2004
-            continue
-        for field in ("phones", "locations", "links"):
-            sets = _contact_sets(resource, field)
-            for i, (sid_a, a) in enumerate(sets):
-                for sid_b, b in sets[i + 1 :]:
-                    if a and b and not (a <= b or b <= a):
-                        value = f"{sid_a}: {', '.join(sorted(a))} | {sid_b}: {', '.join(sorted(b))}"
-                        found = finding(
-                            f"sources-disagree-{field}",
-                            f"{sid_a!r} lists {', '.join(sorted(a))} but {sid_b!r} lists "
-                            f"{', '.join(sorted(b))}; check which is right",
-                            files[resource.id],
-                            field,
-                            value,
-                            resource.id,
-                            Severity.WARNING,
-                        )
-                        yield found, {resource.id: value}
-
-
-def review_overdue(resource: Resource, today: dt.date, interval: int) -> bool:
-    """Whether a record is due for re-verification: never reviewed, or last reviewed
-    more than ``interval`` days before ``today`` (the ``stale-review`` rule)."""
-    last = resource.review.last_reviewed
-    return last is None or last < today - dt.timedelta(days=interval)
-
-
-def _stale(
-    active: Sequence[Resource], files: Mapping[str, str], today: dt.date, interval: int
-) -> Iterable[Finding]:
-    """Active records not reviewed within the catalog's review interval."""
-    for resource in active:
-        last = resource.review.last_reviewed
-        if review_overdue(resource, today, interval):
-            when = "never reviewed" if last is None else f"last reviewed {last.isoformat()}"
-            yield finding(
-                "stale-review",
-                f"{when}; records are re-verified at least every {interval} days",
-                files[resource.id],
-                "review.last_reviewed",
-                None if last is None else last.isoformat(),
-                resource.id,
-                Severity.WARNING,
-            )

@@ -55,11 +55,12 @@ from resource_catalog.checks._record_files import (
     load_resource,
     v1_upgrader,
 )
+from resource_catalog.checks.across import RecordKeys, check_keys, record_keys
 from resource_catalog.checks.records import check_across, check_record, finding
 from resource_catalog.contacts.dialplans import resolve_campus
 from resource_catalog.contacts.locations import BuildingRegistry, load_buildings
 from resource_catalog.errors import CatalogError
-from resource_catalog.models import CatalogMeta, Finding, Resource, Severity
+from resource_catalog.models import CatalogMeta, Finding, Resource, Severity, Status
 from resource_catalog.store.catalog import Catalog
 from resource_catalog.store.files import (
     BUILDINGS_FILE,
@@ -82,6 +83,7 @@ __all__ = [
     "load_for_change",
     "refuse_invalid",
     "validate_catalog",
+    "validate_files",
 ]
 
 
@@ -93,6 +95,8 @@ class ValidationResult:
     catalog: Catalog
     findings: tuple[Finding, ...]
     schema_version: str = "2.0"
+    #: Active records checked (the catalog may not keep them: ``keep_records=False``).
+    active_count: int | None = None
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -111,7 +115,9 @@ class ValidationResult:
     def summary(self) -> dict[str, int]:
         """Counts for reports: active resources, errors, warnings."""
         return {
-            "resources": len(self.catalog.active),
+            "resources": (
+                len(self.catalog.active) if self.active_count is None else self.active_count
+            ),
             "errors": len(self.errors),
             "warnings": len(self.warnings),
         }
@@ -146,6 +152,7 @@ def validate_catalog(
     registry: BuildingRegistry | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
+    keep_records: bool = True,
 ) -> ValidationResult:
     """Check a catalog directory and return every finding without raising.
 
@@ -154,18 +161,25 @@ def validate_catalog(
     :class:`~resource_catalog.errors.CatalogError` only when the job cannot be done at
     all: the directory or its ``catalog.json`` is missing or unreadable, or the building
     registry is broken. ``progress(done, total)`` is called as resource files are read.
+    With ``keep_records=False`` each record is dropped once it is checked, so memory
+    stays small whatever the catalog's size; the result then holds the findings and
+    the counts, and its ``catalog`` has the metadata and history but no records.
     """
     directory = Path(path) if path is not None else default_catalog_dir()
     with open_files(directory, progress=progress) as files:
-        return _validate_files(directory, files, registry, today)
+        return validate_files(directory, files, registry, today, keep=keep_records)
 
 
-def _validate_files(
+def validate_files(
     directory: Path,
     files: CatalogFiles,
-    registry: BuildingRegistry | None,
-    today: dt.date | None,
+    registry: BuildingRegistry | None = None,
+    today: dt.date | None = None,
+    *,
+    keep: bool = True,
 ) -> ValidationResult:
+    """:func:`validate_catalog` on a view open in :func:`open_files`; without ``keep``
+    the records are checked and dropped one by one (the result's catalog is empty)."""
     if isinstance(files.meta, OSError):
         exc = files.meta
         raise CatalogError(f"cannot read {directory / META_FILE}: {exc.strerror or exc}")
@@ -189,55 +203,46 @@ def _validate_files(
     if registry is None:
         own = directory / BUILDINGS_FILE
         registry = load_buildings(own if own.is_file() else None)
-    if files.journal_error is not None:
-        findings.append(finding("unsafe-journal", files.journal_error, JOURNAL_FILE))
-    elif files.interrupted:
-        findings.append(
-            finding(
-                "interrupted-save",
-                "a save was interrupted; it is read as finished, and the next sync finishes it",
-                JOURNAL_FILE,
-                severity=Severity.WARNING,
-            )
-        )
-    if isinstance(files.history_error, Refused):
-        findings.append(finding("symlink", str(files.history_error), HISTORY_FILE))
-    elif files.history_error is not None:
-        why = files.history_error.strerror or files.history_error
-        findings.append(finding("unreadable", f"cannot read: {why}", HISTORY_FILE))
+    findings.extend(_view_findings(files))
     findings.extend(_profile_findings(meta))
     findings.extend(_snapshot_findings(directory, meta))
     upgrade = v1_upgrader(files.meta) if version == V1 else None
     with gc_paused():  # a large catalog is millions of objects that all survive
-        records: dict[str, Resource] = {}
-        where: dict[str, str] = {}
+        kept: dict[str, Resource] = {}
+        where: dict[str, str] = {}  # id -> its file, for every record read
+        keys: list[RecordKeys] = []  # what the cross-record checks need of each
+        active = 0
         # One file's bytes at a time: the bytes of 100,000 files (300 MB) are never
-        # held next to their records.
+        # held next to their records, nor (unless kept) the records themselves.
         for name, raw in files.each_resource():
             rel = f"{RESOURCES_DIR}/{name}"
             resource = load_resource(raw, rel, findings, upgrade)
             if resource is None:
                 continue
-            check_identity(resource, name, rel, records, where, findings)
-            if resource.id in records and where[resource.id] != rel:
+            check_identity(resource, name, rel, where, findings)
+            if resource.id in where:
                 continue
-            records[resource.id] = resource
             where[resource.id] = rel
             findings.extend(check_record(resource, rel, meta, registry))
-        history = history_events(files.history, records, findings, files.names)
+            if resource.status is Status.ACTIVE:
+                active += 1
+                keys.append(record_keys(resource, rel))
+            if keep:
+                kept[resource.id] = resource
+        history = history_events(files.history, where, findings, files.names)
         findings.extend(
-            check_across(
-                list(records.values()),
-                where,
-                today=today,
-                review_interval_days=meta.review_interval_days,
-            )
+            check_keys(keys, today=today, review_interval_days=meta.review_interval_days)
         )
+        del keys
         catalog = Catalog(
-            meta=meta, resources=tuple(records.values()), path=directory, history=tuple(history)
+            meta=meta, resources=tuple(kept.values()), path=directory, history=tuple(history)
         )
     return ValidationResult(
-        directory=directory, catalog=catalog, findings=tuple(findings), schema_version=version
+        directory=directory,
+        catalog=catalog,
+        findings=tuple(findings),
+        schema_version=version,
+        active_count=active,
     )
 
 
@@ -317,6 +322,28 @@ def _invalid_meta(directory: Path, message: str) -> ValidationResult:
         catalog=Catalog(meta=placeholder, resources=(), path=directory),
         findings=(finding("catalog-json", message, META_FILE),),
     )
+
+
+def _view_findings(files: CatalogFiles) -> list[Finding]:
+    """What the view of the files says: an unsafe or interrupted save, an unread history."""
+    found: list[Finding] = []
+    if files.journal_error is not None:
+        found.append(finding("unsafe-journal", files.journal_error, JOURNAL_FILE))
+    elif files.interrupted:
+        found.append(
+            finding(
+                "interrupted-save",
+                "a save was interrupted; it is read as finished, and the next sync finishes it",
+                JOURNAL_FILE,
+                severity=Severity.WARNING,
+            )
+        )
+    if isinstance(files.history_error, Refused):
+        found.append(finding("symlink", str(files.history_error), HISTORY_FILE))
+    elif files.history_error is not None:
+        why = files.history_error.strerror or files.history_error
+        found.append(finding("unreadable", f"cannot read: {why}", HISTORY_FILE))
+    return found
 
 
 def _snapshot_findings(directory: Path, meta: CatalogMeta) -> list[Finding]:

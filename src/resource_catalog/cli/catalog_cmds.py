@@ -42,7 +42,7 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
 
     directory = resolve_catalog(catalog_dir)
     with Progress("Validating") as progress:
-        result = validate_catalog(directory, progress=progress)
+        result = validate_catalog(directory, progress=progress, keep_records=False)
     click.echo(render_validation(result, fmt), nl=False)
     if fmt != "text":
         click.echo(f"checked the catalog in {directory}", err=True)

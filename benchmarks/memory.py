@@ -1,0 +1,167 @@
+"""Peak memory of whole commands: ``python -m benchmarks.memory DATA N [N ...] [--json]``.
+
+Each command (``validate`` and ``export`` in every stream and directory format) runs
+the way a maintainer runs it, in a fresh interpreter of its own, on the synthetic
+catalog of N records that :mod:`benchmarks.generate` wrote into DATA. The parent
+waits for that one child with :func:`os.wait4`, whose resource usage is the child's
+alone: ``ru_maxrss`` is its peak resident set (KiB on Linux), whatever the other
+children did. Wall time is from the start of the child to its exit, so it includes
+start-up and the interpreter's teardown (freeing every object at exit).
+
+A floor is measured the same way: a child that reads every record file of the catalog
+and validates each with the bare model, keeping them all (what any loader that holds
+the records pays), and one that does the same but drops each record at once
+(what a streaming reader pays). The result is one JSON line with ``--json``,
+else a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+#: The commands measured: a label and the CLI arguments after ``--catalog DIR``.
+COMMANDS: dict[str, list[str]] = {
+    "validate": ["validate"],
+    "export json": ["export", "--format", "json", "-o", "{out}/out.json"],
+    "export jsonl": ["export", "--format", "jsonl", "-o", "{out}/out.jsonl"],
+    "export csv": ["export", "--format", "csv", "-o", "{out}/out.csv"],
+    "export datapackage": ["export", "--format", "datapackage", "-o", "{out}/dp"],
+    "export hsds": ["export", "--format", "hsds", "-o", "{out}/hsds"],
+}
+
+_FLOOR_HOLD = """
+import sys
+from pathlib import Path
+from resource_catalog.models import Resource
+files = sorted(Path(sys.argv[1], "resources").glob("*.json"))
+kept = [Resource.model_validate_json(f.read_bytes()) for f in files]
+print(len(kept))
+"""
+
+_FLOOR_STREAM = """
+import sys
+from pathlib import Path
+from resource_catalog.models import Resource
+count = 0
+for f in sorted(Path(sys.argv[1], "resources").glob("*.json")):
+    Resource.model_validate_json(f.read_bytes())
+    count += 1
+print(count)
+"""
+
+FLOORS = {
+    "floor: read + validate, kept": _FLOOR_HOLD,
+    "floor: read + validate, one at a time": _FLOOR_STREAM,
+}
+
+
+def run_child(argv: list[str]) -> dict[str, Any]:
+    """Run ``argv`` to its end; its exit code, wall time and peak RSS (KiB)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        argv, cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _pid, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if child.stderr:
+        child.stderr.close()
+    return {
+        "exit": child.returncode,
+        "wall": wall,
+        "peak_rss_kib": usage.ru_maxrss,
+        "stderr": errors[-400:],
+    }
+
+
+def measure(data: Path, n: int) -> list[dict[str, Any]]:
+    """Every command and floor on the catalog of ``n`` records."""
+    catalog = data / f"catalog-{n}"
+    rows: list[dict[str, Any]] = []
+    for label, code in FLOORS.items():
+        row = run_child([sys.executable, "-c", code, str(catalog)])
+        rows.append({"command": label, "n": n, **row})
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as out:
+        for label, args in COMMANDS.items():
+            cli = [a.format(out=out) for a in args]
+            argv = [sys.executable, "-m", "resource_catalog", cli[0], "--catalog", str(catalog)]
+            row = run_child(argv + cli[1:])
+            rows.append({"command": label, "n": n, **row})
+    return rows
+
+
+def render(rows: list[dict[str, Any]], command: str) -> list[str]:
+    """The markdown section for ``results.md``."""
+    sizes = sorted({r["n"] for r in rows})
+    lines = [
+        "## Peak memory of whole commands (issue 24)",
+        "",
+        f"Command: `{command}`. Each command in a fresh interpreter of its own on the",
+        "synthetic catalog; peak RSS is that child's `ru_maxrss` (from `os.wait4`), wall time",
+        "runs from its start to its exit (start-up and teardown included). Exit 1 from",
+        "`validate` is expected: the synthetic catalog has warnings about duplicates.",
+        "",
+        "| command | " + " | ".join(f"peak RSS at {n:,} | wall at {n:,}" for n in sizes) + " |",
+        "| --- | " + " | ".join("---: | ---:" for _ in sizes) + " |",
+    ]
+    labels = list(dict.fromkeys(r["command"] for r in rows))
+    for label in labels:
+        cells = []
+        for n in sizes:
+            row = next((r for r in rows if r["command"] == label and r["n"] == n), None)
+            if row is None:
+                cells.append("- | -")
+                continue
+            failed = "" if row["exit"] in (0, 1) else f" (exit {row['exit']})"
+            cells.append(f"{row['peak_rss_kib'] / 1024:,.0f} MiB{failed} | {row['wall']:.2f} s")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure the given sizes in DATA (generated there first when missing)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.memory", description=__doc__)
+    parser.add_argument("data", type=Path)
+    parser.add_argument("sizes", type=int, nargs="+")
+    parser.add_argument("--json", action="store_true", help="one JSON line")
+    args = parser.parse_args(argv)
+    missing = [n for n in args.sizes if not (args.data / f"catalog-{n}").is_dir()]
+    if missing:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.generate",
+                str(args.data),
+                ",".join(map(str, missing)),
+                "",
+            ],
+            check=True,
+            cwd=HERE.parent,
+        )
+    rows = [row for n in args.sizes for row in measure(args.data, n)]
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        print(
+            "\n".join(
+                render(rows, "python -m benchmarks.memory DATA " + " ".join(map(str, args.sizes)))
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
