@@ -270,3 +270,27 @@ def test_snapshot_names_cannot_leave_the_snapshots_directory(catalog_dir: Path, 
     assert "snapshot" in finding.message
     with pytest.raises(CatalogError, match="snapshot"):
         load_catalog(catalog_dir)
+
+
+def test_validating_without_keeping_records_finds_and_counts_the_same(
+    edit_record: Edit, catalog_dir: Path
+) -> None:
+    # A record-level problem (a bad phone) and a cross-record one (a second record with
+    # the first one's name), so that both kinds of check have something to find.
+    first = read_record(catalog_dir, "student-support-services")
+
+    def bad_phone(data: dict[str, Any]) -> None:
+        data["phones"][0]["number"] = "+1617"
+
+    def same_name(data: dict[str, Any]) -> None:
+        data["name"] = first["name"]
+
+    edit_record("student-support-services", bad_phone)
+    edit_record("mit-police", same_name)
+    kept = validate_catalog(catalog_dir)
+    dropped = validate_catalog(catalog_dir, keep_records=False)
+    assert {f.code for f in kept.findings} >= {"phone", "duplicate-name"}
+    assert dropped.findings == kept.findings
+    assert dropped.summary() == kept.summary()
+    assert dropped.summary()["resources"] == len(kept.catalog.active)
+    assert dropped.catalog.resources == ()  # nothing kept: that is the point
