@@ -4,8 +4,9 @@
 literal bullets, a heading that carries its phone with detail bullets under it,
 accordions (``<details>`` and a button with a hidden panel), names inside sentences,
 places with nested labelled fields, a name with a long parenthetical and "call or
-text", a bold label / name / phone rhythm in one paragraph, an Australian page, and a
-handbook table that no zero-shot reading gets right. Each has its ``*.expected.json``.
+text", a bold label / name / phone rhythm in one paragraph, an Australian page, a
+handbook table that no zero-shot reading gets right, and a printed phone card whose
+lines join names to numbers with dot leaders under headings among the lines. Each has its ``*.expected.json``.
 """
 
 from __future__ import annotations

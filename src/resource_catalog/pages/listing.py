@@ -214,6 +214,9 @@ def leading_phrase(text: str) -> str:
     return " ".join(taken)
 
 
+#: A dot leader, as a printed directory joins a name to its number ("Security .... 3333"):
+#: four dots or more (an ellipsis in prose has three), or ellipsis characters.
+_LEADER: Final = re.compile(r"\s*(?:(?:\.[ \u00a0]?){4,}|\u2026{2,})\s*")
 _PHONE_AT_END: Final = re.compile(
     r"^(?P<name>.*?[^\s(:\u2013\u2014-])\s*"
     r"(?:\((?P<a>\+?[\d][\d\s().\u2011-]{5,18}\d)\)|[:\u2013\u2014-]\s*(?P<b>\+?\(?\d[\d\s().\u2011-]{5,18}\d))"
@@ -240,6 +243,8 @@ def _plain_separator(whole: str, seps: Sequence[str]) -> tuple[str, str]:
     """``Name: text`` in plain text: the name before the first separator that is followed
     by a space (``https://`` is not one); dashes need a space before them too."""
     best: tuple[int, int] | None = None
+    if (leader := _LEADER.search(whole)) is not None:
+        best = (leader.start(), leader.end())
     for sep in seps:
         pattern = (
             re.escape(sep) + r"(?:\s|$)" if sep == ":" else r"\s" + re.escape(sep) + r"(?:\s|$)"
