@@ -6,7 +6,8 @@ accordions (``<details>`` and a button with a hidden panel), names inside senten
 places with nested labelled fields, a name with a long parenthetical and "call or
 text", a bold label / name / phone rhythm in one paragraph, an Australian page, a
 handbook table that no zero-shot reading gets right, and a printed phone card whose
-lines join names to numbers with dot leaders under headings among the lines. Each has its ``*.expected.json``.
+lines join names to numbers with dot leaders under headings among the lines. Each has
+its ``*.expected.json``.
 """
 
 from __future__ import annotations
@@ -280,3 +281,13 @@ def test_a_304_to_a_request_that_was_not_conditional_is_a_fetch_error(catalog_di
 def test_inference_keeps_to_its_time_budget() -> None:
     with pytest.raises(ParseError, match="took longer than"):
         infer_profile(kind("k01").read_text("utf-8"), seconds=0.0)
+
+
+def test_national_numbers_alone_name_the_country_of_a_page_on_a_com_host() -> None:
+    html = kind("k10").read_text("utf-8").replace('lang="en-AU"', 'lang="en"')
+    inference = infer_profile(html, url="https://www.southbank-college.com/support")
+    assert inference.profile.region == "AU"
+    assert [p.number for p in inference.reading.listings[3].phones] == ["+61135520"]
+    # a page whose numbers are American stays in the US
+    us = infer_profile(kind("k12").read_text("utf-8"), url="https://www.ivesdale.com/card")
+    assert us.profile.region == "US"
