@@ -5,7 +5,8 @@ literal bullets, a heading that carries its phone with detail bullets under it,
 accordions (``<details>`` and a button with a hidden panel), names inside sentences,
 places with nested labelled fields, a name with a long parenthetical and "call or
 text", a bold label / name / phone rhythm in one paragraph, an Australian page, a
-handbook table that no zero-shot reading gets right, and a printed phone card whose
+handbook table that no zero-shot reading gets right and one keyed by its first column
+with people and numbered rooms beside it, and a printed phone card whose
 lines join names to numbers with dot leaders under headings among the lines. Each has
 its ``*.expected.json``.
 """
@@ -26,6 +27,7 @@ from resource_catalog.contacts.locations import find_locations
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.infer import Confidence, infer_profile
 from resource_catalog.pages.parse import read_listings
+from resource_catalog.pages.scoring import name_quality
 from resource_catalog.profile import Grouping, Profile, RunStart
 
 from .conftest import DATA
@@ -216,7 +218,7 @@ def test_a_weak_page_shows_two_readings_and_take_saves_the_chosen_one(catalog_di
 
 
 def test_take_2_without_a_second_reading_is_an_error(catalog_dir: Path) -> None:
-    page = kind("k11")  # one reading only
+    page = kind("k10")  # one reading only
     inference = infer_profile(page.read_text("utf-8"))
     assert inference.runner_up is None
     with pytest.raises(ValueError, match="no reading 2"):
@@ -291,3 +293,15 @@ def test_national_numbers_alone_name_the_country_of_a_page_on_a_com_host() -> No
     # a page whose numbers are American stays in the US
     us = infer_profile(kind("k12").read_text("utf-8"), url="https://www.ivesdale.com/card")
     assert us.profile.region == "US"
+
+
+def test_a_handbook_table_is_named_by_its_key_column_not_the_people_beside_it() -> None:
+    page = kind("k13")
+    inference = infer_profile(page.read_text("utf-8"), url=truth(page)["url"])
+    assert inference.profile.listings.columns == {"name": "Matter"}
+    # the other column was a reading too, and lost on its names (people, not resources)
+    assert inference.runner_up is not None
+    assert "'Who' column" in inference.runner_up.candidate.description
+    assert name_quality("Ms. Okafor") < name_quality("Bursar")
+    # numbered rooms are contact cues: the reading is not weak for want of phones
+    assert inference.best.signals.contact >= 0.5

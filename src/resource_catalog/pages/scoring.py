@@ -84,6 +84,16 @@ _DATE: Final = re.compile(
 _EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b\w+ at [\w-]+\.(?:edu|org|com|ac\.uk)\b")
 #: A phone number in any country's format: 7 to 15 digits with the usual separators.
 _PHONEISH: Final = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().\u2011-]{5,18}\d(?![\w-])")
+#: A place written as a room or a numbered building ("Room 12B", "3rd Floor",
+#: "221 Schuster Center"): a contact cue as much as a phone, whatever the campus.
+_PLACE: Final = re.compile(
+    r"\b(?:Room|Rm\.?|Suite|Level)\s+[0-9][\w.-]*"
+    r"|\b\d{1,2}(?:st|nd|rd|th)\s+[Ff]loor\b"
+    r"|\b\d{1,4}[A-Z]?\s+(?:[A-Z][\w\u2019'&.-]*\s+){1,3}"
+    r"(?:Hall|Building|Center|Centre|House|Library|Tower|Annex|Union)\b"
+)
+#: A person named by an honorific ("Ms. Norman"): who to see, not the resource itself.
+_PERSON: Final = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z]")
 _SENTENCE_END: Final = re.compile(r"[.!?]$")
 _MAX_NAME_WORDS: Final = 12
 _MAX_NAME_CHARS: Final = 90
@@ -126,6 +136,8 @@ def name_quality(name: str) -> float:
         quality *= 0.5
     if re.match(r"[\d(+]", name) and re.search(r"\d{3}", name):
         quality *= 0.2  # a phone number or a room, not a name
+    if _PERSON.match(name):
+        quality *= 0.5
     long_words = [w for w in words if w.lower().strip("()") not in _SMALL_WORDS]
     if long_words:
         capital = sum(1 for w in long_words if w[:1].isupper() or w[:1].isdigit() or w[:2] == "(S")
@@ -165,7 +177,8 @@ def numbers_in(text: str) -> set[str]:
 def _contacts(listing: Listing) -> int:
     """How many phones and rooms a listing gives (phone-like numbers count too)."""
     phones = {p.number[-10:] for p in listing.phones} | numbers_in(listing.description)
-    return len(phones) + len(listing.locations) + len(_EMAIL.findall(listing.description))
+    places = len(listing.locations) or len(_PLACE.findall(listing.description))
+    return len(phones) + places + len(_EMAIL.findall(listing.description))
 
 
 def _has_contact(listing: Listing) -> bool:
