@@ -6,9 +6,10 @@ accordions (``<details>`` and a button with a hidden panel), names inside senten
 places with nested labelled fields, a name with a long parenthetical and "call or
 text", a bold label / name / phone rhythm in one paragraph, an Australian page, a
 handbook table that no zero-shot reading gets right and one keyed by its first column
-with people and numbered rooms beside it, and a printed phone card whose
-lines join names to numbers with dot leaders under headings among the lines. Each has
-its ``*.expected.json``.
+with people and numbered rooms beside it, a printed phone card whose lines join names
+to numbers with dot leaders under headings among the lines, and a news item whose
+paragraphs hold a lead-in, a clause before the linked name and a sentence about others.
+Each has its ``*.expected.json``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from resource_catalog.cli import cli
 from resource_catalog.contacts.locations import find_locations
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.infer import Confidence, infer_profile
+from resource_catalog.pages.listing import leading_phrase
 from resource_catalog.pages.parse import read_listings
 from resource_catalog.pages.scoring import name_quality
 from resource_catalog.profile import Grouping, Profile, RunStart
@@ -305,3 +307,22 @@ def test_a_handbook_table_is_named_by_its_key_column_not_the_people_beside_it() 
     assert name_quality("Ms. Okafor") < name_quality("Bursar")
     # numbered rooms are contact cues: the reading is not weak for want of phones
     assert inference.best.signals.contact >= 0.5
+
+
+def test_a_lead_in_ending_in_a_colon_and_a_sentence_about_others_are_no_listings() -> None:
+    assert leading_phrase("Several residence halls keep advisers") == ""
+    assert leading_phrase("Campus Police answers at all hours") == "Campus Police"
+    html = (
+        "<main><p>\u2022 Counselling Centre \u2013 506-555-0131<br>"
+        "\u2022 Free lines that answer by phone include:<br>"
+        "\u2022 Peer Support Line \u2013 506-555-0133</p></main>"
+    )
+    profile = Profile.model_validate(
+        {
+            "listings": {"group": "runs", "selector": "p", "start": "bullet", "named": True},
+            "name": {"separators": [":", "\u2013"], "phrase": True},
+            "section": {"from": "none"},
+        }
+    )
+    names = [x.name for x in read_listings(html, profile=profile).listings]
+    assert names == ["Counselling Centre", "Peer Support Line"]
