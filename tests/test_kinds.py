@@ -8,7 +8,8 @@ text", a bold label / name / phone rhythm in one paragraph, an Australian page, 
 handbook table that no zero-shot reading gets right and one keyed by its first column
 with people and numbered rooms beside it, a printed phone card whose lines join names
 to numbers with dot leaders under headings among the lines, and a news item whose
-paragraphs hold a lead-in, a clause before the linked name and a sentence about others.
+paragraphs hold a lead-in, a clause before the linked name and a sentence about others,
+and one whose resources give no phone, only the link in the sentence that names them.
 Each has its ``*.expected.json``.
 """
 

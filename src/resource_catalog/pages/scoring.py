@@ -97,6 +97,9 @@ _PERSON: Final = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z]")
 _SENTENCE_END: Final = re.compile(r"[.!?]$")
 _MAX_NAME_WORDS: Final = 12
 _MAX_NAME_CHARS: Final = 90
+#: What a link is worth as a contact cue, against a phone, room or e-mail address: a
+#: resource named by the link to its site is reachable, if less plainly.
+_LINK_WORTH: Final = 0.5
 #: A listing with this many phones lists several offices: it is a section.
 CROWDED: Final = 3
 #: Listings enough for a reading to stand on its own.
@@ -208,7 +211,7 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
         size
         * names**1.5
         * distinct**2
-        * (0.35 + 0.65 * contact)
+        * (0.35 + 0.65 * max(contact, _LINK_WORTH * linked))
         * (0.7 + 0.3 * linked)
         * (0.45 + 0.55 * coverage)
         * (1.0 - 0.75 * dated)
