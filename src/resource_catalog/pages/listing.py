@@ -154,6 +154,10 @@ def _first_line_name(frame: Frame, profile: Profile) -> tuple[str, str]:
     # only, and an item whose first line has none but which goes on below (nested
     # "Phone:" lines) is named by that line.
     name, rest = _plain_separator(lines[0], seps)
+    if name and profile.name.inline and (inline := _inline_name(frame)) and rest.startswith(inline):
+        # "Mental Health: <a>Counseling Services</a> 555-0100": the words before the
+        # separator are the category, the link right after it names the listing
+        return inline, collapse(" ".join(lines))
     if name and (_plausible(name) or not (profile.name.inline or profile.name.phrase)):
         return name, collapse(" ".join([rest, *lines[1:]]))
     if (found := _name_in_text(frame, profile, lines)) is not None:
