@@ -30,7 +30,7 @@ from resource_catalog.errors import ParseError
 from resource_catalog.pages.infer import Confidence, infer_profile
 from resource_catalog.pages.listing import leading_phrase
 from resource_catalog.pages.parse import read_listings
-from resource_catalog.pages.scoring import name_quality
+from resource_catalog.pages.scoring import is_name, name_quality
 from resource_catalog.profile import Grouping, Profile, RunStart
 
 from .conftest import DATA
@@ -353,3 +353,26 @@ def test_a_link_right_after_a_category_label_names_the_listing() -> None:
     steered = infer_profile(html, url=truth(page)["url"], examples=["Residence Life"])
     assert steered.confidence is Confidence.OK, steered.reasons
     assert rows(steered.reading.listings) == wanted(page)
+
+
+def test_a_way_around_the_site_and_a_bare_date_name_nothing() -> None:
+    assert not is_name("\u00bb Back to all news")
+    assert not is_name("Oct 9th")
+    assert is_name("October Reading Week Helpline")
+    html = (
+        '<main><p><a href="/news">\u00bb Back to all news</a></p>'
+        "<p>Oct 9th</p>"
+        '<p><a href="https://www.ivesdale.edu/eap">Employee Assistance Program</a> answers '
+        "at 319-555-0161.</p>"
+        '<p><a href="https://www.ivesdale.edu/care">Care Team</a> answers at 319-555-0162.</p>'
+        "</main>"
+    )
+    profile = Profile.model_validate(
+        {
+            "listings": {"selector": "p", "named": True},
+            "name": {"inline": True, "phrase": True},
+            "section": {"from": "none"},
+        }
+    )
+    names = [x.name for x in read_listings(html, profile=profile).listings]
+    assert names == ["Employee Assistance Program", "Care Team"]

@@ -81,6 +81,8 @@ _MONTH: Final = (
 _DATE: Final = re.compile(
     rf"\b{_MONTH}|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.I
 )
+#: Characters that start a link around the site ("» More news", "← Back"), never a name.
+_ARROWS: Final = ("\u00bb", "\u00ab", "\u2190", "\u2192", "\u2039", "\u203a", "<", ">")
 _EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b\w+ at [\w-]+\.(?:edu|org|com|ac\.uk)\b")
 #: A phone number in any country's format: 7 to 15 digits with the usual separators.
 _PHONEISH: Final = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().\u2011-]{5,18}\d(?![\w-])")
@@ -162,6 +164,8 @@ def is_name(name: str) -> bool:
         return False
     if not re.search(r"[^\W\d_]{2}", name) or len(name) > _MAX_NAME_CHARS:
         return False
+    if name.startswith(_ARROWS) or _DATE.fullmatch(name.rstrip(".,:")):
+        return False  # "» Back to news" is a way around the site; "Oct 9th" is a date
     if len(name.split()) > _MAX_NAME_WORDS:
         return False
     return not (_SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name))
