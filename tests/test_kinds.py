@@ -331,6 +331,19 @@ def test_a_lead_in_ending_in_a_colon_and_a_sentence_about_others_are_no_listings
     )
     names = [x.name for x in read_listings(html, profile=profile).listings]
     assert names == ["Counselling Centre", "Peer Support Line"]
+    # a bold lead that ends in a dash with nothing after it heads what follows too
+    bold = (
+        "<main><p><strong>Policies and procedures -</strong></p>"
+        "<p><strong>Care Team</strong> - 506-555-0135</p>"
+        "<p><strong>Chaplaincy</strong> - 506-555-0134</p></main>"
+    )
+    leads = Profile.model_validate(
+        {"listings": {"selector": "p"}, "name": {"separators": ["-"]}, "section": {"from": "none"}}
+    )
+    assert [x.name for x in read_listings(bold, profile=leads).listings] == [
+        "Care Team",
+        "Chaplaincy",
+    ]
 
 
 def test_a_link_right_after_a_category_label_names_the_listing() -> None:

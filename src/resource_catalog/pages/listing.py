@@ -115,11 +115,12 @@ def make_listing(
 
 
 def _lead_in(frame: Frame, description: str) -> bool:
-    """Whether the record is only words ending in a colon ("Free hotlines include:"),
-    with nothing after and no link: it introduces the listings after it."""
-    if description or frame.anchors:
+    """Whether the record is only words ending in a colon or a dash ("Free hotlines
+    include:", "Policies -"), with nothing after and no link: it introduces what follows."""
+    whole = collapse("".join(frame.pieces))
+    if frame.anchors or description not in ("", whole):
         return False
-    return collapse("".join(frame.pieces)).endswith(":")
+    return whole.endswith((":", " -", "\u2013", "\u2014"))
 
 
 def _name_rules(frame: Frame, profile: Profile) -> tuple[str, str]:
