@@ -389,3 +389,28 @@ def test_a_way_around_the_site_and_a_bare_date_name_nothing() -> None:
     )
     names = [x.name for x in read_listings(html, profile=profile).listings]
     assert names == ["Employee Assistance Program", "Care Team"]
+
+
+def test_a_possessive_before_the_lead_still_opens_the_item() -> None:
+    html = (
+        "<main><h2>Support</h2>"
+        "<p><strong>Food Pantry</strong> \u2013 free groceries for any student.</p>"
+        "<p>Phone 319-555-0171.</p>"
+        "<p>Ivesdale\u2019s <a href='https://www.ivesdale.edu/ccd'>Center for Counseling</a>"
+        " sees students for short-term counseling.</p>"
+        "<p><strong>Emergency Fund</strong> \u2013 small grants after a sudden loss.</p></main>"
+    )
+    profile = Profile.model_validate(
+        {
+            "listings": {
+                "selector": "p:has(>a:first-child,>b:first-child,>strong:first-child)",
+                "named": True,
+                "follow": True,
+            },
+            "name": {"separators": [":", "\u2013"]},
+            "section": {"selector": "h2", "required": False},
+        }
+    )
+    listings = read_listings(html, profile=profile).listings
+    assert [x.name for x in listings] == ["Food Pantry", "Center for Counseling", "Emergency Fund"]
+    assert [p.number for p in listings[0].phones] == ["+13195550171"]

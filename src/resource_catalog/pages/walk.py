@@ -27,6 +27,8 @@ __all__ = ["BULLETS", "LEADING_TAGS", "Frame", "Reader", "join_runs"]
 
 #: Characters an editor types at the start of a line as a bullet.
 BULLETS: Final = "\u2022\u00b7\u25aa\u25e6\u2023\u2013\u2014*-"
+#: A possessive before a lead ("UD\u2019s <a>Center</a>"): the lead still opens the item.
+_OWNER: Final = re.compile(r"[A-Z][\w.&-]*[\u2019']s")
 _BULLET: Final = re.compile(rf"^\s*[{re.escape(BULLETS)}](?=\s|\w)\s*")
 
 LEADING_TAGS: Final = frozenset({"a", "b", "strong"})
@@ -204,7 +206,7 @@ class Reader:
             before = collapse(sink.prefix)
             if sink.line:  # a literal bullet may come before a line's lead
                 before = collapse(_BULLET.sub("", before)) if before.strip(BULLETS) else ""
-            if not "the".startswith(before.casefold()):
+            if not ("the".startswith(before.casefold()) or _OWNER.fullmatch(before)):
                 sink.lead = "none"
 
     # -- pieces ----------------------------------------------------------------------
