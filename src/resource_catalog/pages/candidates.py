@@ -122,8 +122,7 @@ def _readings(
         yield _listing("pairs", sel), f"each {sel} names a listing; the dd after it describes it"
         return
     if tag == "tr":
-        columns = _table_columns(tree, members)
-        if columns is not None:
+        for columns in _table_columns(tree, members):
             yield (
                 {"listings": {"group": "table", "selector": sel, "columns": columns}},
                 f"each {sel} row is a listing; its {columns['name']!r} column is the name",
@@ -350,11 +349,13 @@ def _bold_names(members: Sequence[Tag]) -> bool:
     return described * 4 >= len(named) * 3
 
 
-def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> dict[str, str | int] | None:
-    """The name column of a table: by header text when there is a header, else position."""
+def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> list[dict[str, str | int]]:
+    """The columns that may name a table's rows: by header text when there is a header
+    (the one whose title says it names an office, and the first, which a table keys its
+    rows by), else the first by position."""
     table = rows[0].find_parent("table")
     if table is None:
-        return None
+        return []
     header = None
     for row in table.find_all("tr"):
         cells = [c for c in row.children if isinstance(c, Tag) and c.name in ("td", "th")]
@@ -365,12 +366,12 @@ def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> dict[str, str | int] 
             header = [text_of(c) for c in cells]
         break
     if header:
-        for title in header:
-            if any(w in fold(title).split() for w in _NAME_COLUMNS) and title:
-                return {"name": title}
-        if header[0]:
-            return {"name": header[0]}
-    return {"name": 0}
+        titled = [t for t in header if t and any(w in fold(t).split() for w in _NAME_COLUMNS)]
+        first = [header[0]] if header[0] else []
+        names = list(dict.fromkeys([*titled[:1], *first]))
+        if names:
+            return [{"name": title} for title in names]
+    return [{"name": 0}]
 
 
 # --------------------------------------------------------------------------- helpers

@@ -27,6 +27,13 @@ from resource_catalog.profile import DialPlan, Grouping, Profile, SectionFrom
 __all__ = ["Contacts", "make_listing"]
 
 _URL: Final = re.compile(URL_PATTERN)
+#: Verbs a sentence about resources uses, which no name holds.
+_VERBS: Final = frozenset(
+    {
+        "is", "are", "was", "were", "has", "have", "can", "will", "may", "offers", "offer",
+        "provides", "provide", "helps", "include", "includes", "supports",
+    }
+)  # fmt: skip
 _ARTICLE: Final = re.compile(r"^the\s+(?=\S)", re.I)
 
 
@@ -90,6 +97,8 @@ def make_listing(
         name, description = _name_rules(frame, profile)
     if not name and not description:
         return None
+    if _lead_in(frame, description):
+        return None
     if profile.version >= 2:  # noqa: PLR2004
         name, description = _phone_out_of_name(name, description)
     if profile.name.strip_article:
@@ -103,6 +112,15 @@ def make_listing(
         locations=find_locations(description) if contacts.rooms else [],
         links=_links(frame, base_url),
     )
+
+
+def _lead_in(frame: Frame, description: str) -> bool:
+    """Whether the record is only words ending in a colon or a dash ("Free hotlines
+    include:", "Policies -"), with nothing after and no link: it introduces what follows."""
+    whole = collapse("".join(frame.pieces))
+    if frame.anchors or description not in ("", whole):
+        return False
+    return whole.endswith((":", " -", "\u2013", "\u2014"))
 
 
 def _name_rules(frame: Frame, profile: Profile) -> tuple[str, str]:
@@ -137,13 +155,23 @@ def _first_line_name(frame: Frame, profile: Profile) -> tuple[str, str]:
     # only, and an item whose first line has none but which goes on below (nested
     # "Phone:" lines) is named by that line.
     name, rest = _plain_separator(lines[0], seps)
-    if name:
+    if name and profile.name.inline and (inline := _inline_name(frame)) and rest.startswith(inline):
+        # "Mental Health: <a>Counseling Services</a> 555-0100": the words before the
+        # separator are the category, the link right after it names the listing
+        return inline, collapse(" ".join(lines))
+    if name and (_plausible(name) or not (profile.name.inline or profile.name.phrase)):
         return name, collapse(" ".join([rest, *lines[1:]]))
     if (found := _name_in_text(frame, profile, lines)) is not None:
         return found
     if len(lines) > 1 and not any(lines[0].endswith(s) for s in (*seps, ":")):
         return lines[0], " ".join(lines[1:])
     return "", " ".join(lines)
+
+
+def _plausible(name: str) -> bool:
+    """Whether the words before a separator can be a name rather than a clause (a
+    name has no verb: "Resources are open to all, including X:" is a sentence)."""
+    return is_name(name) and not any(w.casefold() in _VERBS for w in name.split())
 
 
 def _name_in_text(frame: Frame, profile: Profile, lines: list[str]) -> tuple[str, str] | None:
@@ -176,6 +204,14 @@ _WORD_END: Final = ",;:.!?"
 _LEAD_INS: Final = frozenset(
     {"our", "your", "contact", "call", "visit", "email", "notify", "try", "see", "ask", "reach"}
 )
+#: Words a sentence starts with that never start a name (quantifiers, conjunctions).
+_NOT_NAMES: Final = frozenset(
+    {
+        "several", "many", "some", "most", "all", "each", "every", "any", "other", "these",
+        "those", "this", "if", "when", "while", "for", "to", "as", "because", "although",
+        "however", "also", "there", "here", "it", "we", "you", "they",
+    }
+)  # fmt: skip
 _ACRONYM: Final = re.compile(r"(\([A-Z][A-Za-z0-9&]{1,9}\))[,;:.]?")
 
 
@@ -185,6 +221,8 @@ def leading_phrase(text: str) -> str:
     Students"); empty when the text does not start with a capital letter."""
     taken: list[str] = []
     first, _, after = text.partition(" ")
+    if first.casefold() in _NOT_NAMES:
+        return ""  # "Several colleges offer ...", "If you ...": a sentence about others
     if first.casefold() in _LEAD_INS and (after[:1].isupper() or after.startswith("the ")):
         text = after  # "Contact the Care Team at ...": the name comes after
     for word in text.split():
@@ -214,6 +252,9 @@ def leading_phrase(text: str) -> str:
     return " ".join(taken)
 
 
+#: A dot leader, as a printed directory joins a name to its number ("Security .... 3333"):
+#: four dots or more (an ellipsis in prose has three), or ellipsis characters.
+_LEADER: Final = re.compile(r"\s*(?:(?:\.[ \u00a0]?){4,}|\u2026{2,})\s*")
 _PHONE_AT_END: Final = re.compile(
     r"^(?P<name>.*?[^\s(:\u2013\u2014-])\s*"
     r"(?:\((?P<a>\+?[\d][\d\s().\u2011-]{5,18}\d)\)|[:\u2013\u2014-]\s*(?P<b>\+?\(?\d[\d\s().\u2011-]{5,18}\d))"
@@ -240,6 +281,8 @@ def _plain_separator(whole: str, seps: Sequence[str]) -> tuple[str, str]:
     """``Name: text`` in plain text: the name before the first separator that is followed
     by a space (``https://`` is not one); dashes need a space before them too."""
     best: tuple[int, int] | None = None
+    if (leader := _LEADER.search(whole)) is not None:
+        best = (leader.start(), leader.end())
     for sep in seps:
         pattern = (
             re.escape(sep) + r"(?:\s|$)" if sep == ":" else r"\s" + re.escape(sep) + r"(?:\s|$)"

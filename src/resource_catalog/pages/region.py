@@ -2,9 +2,10 @@
 
 Profile inference (:mod:`resource_catalog.pages.infer`) asks this once per page. The
 country comes from the host's country domain (``.edu.au``, ``.ca``, ``.ac.uk``), else
-the page's language tag, else the numbers it writes with a country code, else the US; a
-North American page whose numbers are mostly of another country of the plan is that
-country's. A page is of the catalog's campus when it is in the campus's country and,
+the page's language tag, else the numbers it writes with a country code, else the
+country in which its nationally written numbers are valid (far more than in the US),
+else the US; a North American page whose numbers are mostly of another country of the
+plan is that country's. A page is of the catalog's campus when it is in the campus's country and,
 giving full local numbers, gives some in the campus's area code.
 """
 
@@ -56,9 +57,12 @@ def page_region(url: str | None, tree: PageTree, text: str) -> str:
     """The phone region of the page: a country domain, else the page's language tag,
     else the US; a North American page whose numbers are mostly of another country of
     the plan (a Canadian site on a .com host, tagged en-US) is that country's."""
-    region = _declared_region(url, tree)
+    declared = _declared_region(url, tree)
+    region = declared or "US"
     if region == "US" and (abroad := _international_region(text)) is not None:
         return abroad  # said by nothing but its numbers: "+61 3 9555 0100"
+    if declared is None and (national := _national_region(text)) is not None:
+        return national  # "1800 555 203" and "13 11 14": numbers in Australia, not the US
     if region not in _NANP_REGIONS:
         return region
     countries = Counter(
@@ -93,8 +97,8 @@ def _international_region(text: str) -> str | None:
     return None
 
 
-def _declared_region(url: str | None, tree: PageTree) -> str:
-    """The region a page's domain or language tag declares (the US when neither does)."""
+def _declared_region(url: str | None, tree: PageTree) -> str | None:
+    """The region a page's domain or language tag declares (``None`` when neither does)."""
     host = (urlsplit(url).hostname or "") if url else ""
     tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
     region = _TLD_REGION.get(tld, tld.upper())
@@ -105,4 +109,26 @@ def _declared_region(url: str | None, tree: PageTree) -> str:
     match = re.fullmatch(r"[a-zA-Z]{2,3}[-_]([a-zA-Z]{2})", lang.strip())
     if match and match[1].upper() in phonenumbers.SUPPORTED_REGIONS:
         return match[1].upper()
-    return "US"
+    return None
+
+
+#: The countries whose national numbers an undeclared page may write (besides the US).
+_ABROAD: Final = ("GB", "AU", "NZ", "IE")
+#: Valid numbers enough for a page's numbers alone to say where it is.
+_SAYS_WHERE: Final = 3
+
+
+def _valid_numbers(text: str, region: str) -> int:
+    matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    return sum(1 for _ in matcher)
+
+
+def _national_region(text: str) -> str | None:
+    """The country in which the page's numbers, written nationally, are numbers, when
+    they are not in the US: several valid there and at least twice as many as in the US."""
+    home = _valid_numbers(text, "US")
+    counts = {region: _valid_numbers(text, region) for region in _ABROAD}
+    best = max(counts, key=lambda r: counts[r])
+    if counts[best] >= _SAYS_WHERE and counts[best] >= 2 * max(home, 1):
+        return best
+    return None

@@ -81,12 +81,27 @@ _MONTH: Final = (
 _DATE: Final = re.compile(
     rf"\b{_MONTH}|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.I
 )
+#: Characters that start a link around the site ("» More news", "← Back"), never a name.
+_ARROWS: Final = ("\u00bb", "\u00ab", "\u2190", "\u2192", "\u2039", "\u203a", "<", ">")
 _EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b\w+ at [\w-]+\.(?:edu|org|com|ac\.uk)\b")
 #: A phone number in any country's format: 7 to 15 digits with the usual separators.
 _PHONEISH: Final = re.compile(r"(?<![\w-])\+?\(?\d[\d\s().\u2011-]{5,18}\d(?![\w-])")
+#: A place written as a room or a numbered building ("Room 12B", "3rd Floor",
+#: "221 Schuster Center"): a contact cue as much as a phone, whatever the campus.
+_PLACE: Final = re.compile(
+    r"\b(?:Room|Rm\.?|Suite|Level)\s+[0-9][\w.-]*"
+    r"|\b\d{1,2}(?:st|nd|rd|th)\s+[Ff]loor\b"
+    r"|\b\d{1,4}[A-Z]?\s+(?:[A-Z][\w\u2019'&.-]*\s+){1,3}"
+    r"(?:Hall|Building|Center|Centre|House|Library|Tower|Annex|Union)\b"
+)
+#: A person named by an honorific ("Ms. Norman"): who to see, not the resource itself.
+_PERSON: Final = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z]")
 _SENTENCE_END: Final = re.compile(r"[.!?]$")
 _MAX_NAME_WORDS: Final = 12
 _MAX_NAME_CHARS: Final = 90
+#: What a link is worth as a contact cue, against a phone, room or e-mail address: a
+#: resource named by the link to its site is reachable, if less plainly.
+_LINK_WORTH: Final = 0.5
 #: A listing with this many phones lists several offices: it is a section.
 CROWDED: Final = 3
 #: Listings enough for a reading to stand on its own.
@@ -126,6 +141,8 @@ def name_quality(name: str) -> float:
         quality *= 0.5
     if re.match(r"[\d(+]", name) and re.search(r"\d{3}", name):
         quality *= 0.2  # a phone number or a room, not a name
+    if _PERSON.match(name):
+        quality *= 0.5
     long_words = [w for w in words if w.lower().strip("()") not in _SMALL_WORDS]
     if long_words:
         capital = sum(1 for w in long_words if w[:1].isupper() or w[:1].isdigit() or w[:2] == "(S")
@@ -147,6 +164,8 @@ def is_name(name: str) -> bool:
         return False
     if not re.search(r"[^\W\d_]{2}", name) or len(name) > _MAX_NAME_CHARS:
         return False
+    if name.startswith(_ARROWS) or _DATE.fullmatch(name.rstrip(".,:")):
+        return False  # "» Back to news" is a way around the site; "Oct 9th" is a date
     if len(name.split()) > _MAX_NAME_WORDS:
         return False
     return not (_SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name))
@@ -165,7 +184,8 @@ def numbers_in(text: str) -> set[str]:
 def _contacts(listing: Listing) -> int:
     """How many phones and rooms a listing gives (phone-like numbers count too)."""
     phones = {p.number[-10:] for p in listing.phones} | numbers_in(listing.description)
-    return len(phones) + len(listing.locations) + len(_EMAIL.findall(listing.description))
+    places = len(listing.locations) or len(_PLACE.findall(listing.description))
+    return len(phones) + places + len(_EMAIL.findall(listing.description))
 
 
 def _has_contact(listing: Listing) -> bool:
@@ -195,7 +215,7 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
         size
         * names**1.5
         * distinct**2
-        * (0.35 + 0.65 * contact)
+        * (0.35 + 0.65 * max(contact, _LINK_WORTH * linked))
         * (0.7 + 0.3 * linked)
         * (0.45 + 0.55 * coverage)
         * (1.0 - 0.75 * dated)

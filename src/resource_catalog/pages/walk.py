@@ -27,6 +27,8 @@ __all__ = ["BULLETS", "LEADING_TAGS", "Frame", "Reader", "join_runs"]
 
 #: Characters an editor types at the start of a line as a bullet.
 BULLETS: Final = "\u2022\u00b7\u25aa\u25e6\u2023\u2013\u2014*-"
+#: A possessive before a lead ("UD\u2019s <a>Center</a>"): the lead still opens the item.
+_OWNER: Final = re.compile(r"[A-Z][\w.&-]*[\u2019']s")
 _BULLET: Final = re.compile(rf"^\s*[{re.escape(BULLETS)}](?=\s|\w)\s*")
 
 LEADING_TAGS: Final = frozenset({"a", "b", "strong"})
@@ -131,6 +133,10 @@ class Reader:
             self._excluded_depth += 1
         if tag.name == "br" and self.open and self.open[-1].line:
             self._next_line()
+        elif self._heads_lines(tag):
+            # a heading inside a block of lines: the lines after it are its section
+            self._next_line()
+            self._section_tag, self._section_pieces = tag, []
         if self.ranges and self._ends_ranges(tag, tid):
             for frame in self.ranges:
                 self._finish(frame)
@@ -164,6 +170,11 @@ class Reader:
                 self.section = text
                 self.sections.append(text)
             self._section_tag, self._section_pieces = None, None
+            if self._heads_lines(tag):  # the heading's own line is no listing
+                ended = self.open.pop()
+                self.open.append(
+                    Frame(tag=ended.tag, section=self.section, order=ended.order, line=True)
+                )
         if self.open and self.open[-1].tag is tag:
             frame = self.open.pop()
             if (self.group is Grouping.HEADINGS or self.follows) and not self.open:
@@ -195,7 +206,7 @@ class Reader:
             before = collapse(sink.prefix)
             if sink.line:  # a literal bullet may come before a line's lead
                 before = collapse(_BULLET.sub("", before)) if before.strip(BULLETS) else ""
-            if not "the".startswith(before.casefold()):
+            if not ("the".startswith(before.casefold()) or _OWNER.fullmatch(before)):
                 sink.lead = "none"
 
     # -- pieces ----------------------------------------------------------------------
@@ -216,6 +227,15 @@ class Reader:
         self._order += 1
         line = self.group is Grouping.RUNS and not self.open
         self.open.append(Frame(tag=tag, section=self.section, order=self._order, line=line))
+
+    def _heads_lines(self, tag: Tag) -> bool:
+        """Whether ``tag`` is a heading written among the lines of an open runs element."""
+        return (
+            tag.name in _HEADING_LEVEL
+            and bool(self.open)
+            and self.open[-1].line
+            and tag.parent is self.open[-1].tag
+        )
 
     def _next_line(self) -> None:
         """A ``<br>`` in a runs element: its line ends, the next one opens."""
