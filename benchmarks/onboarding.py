@@ -59,6 +59,7 @@ CORPORA = {
     "realpages": ROOT / "tests" / "data" / "realpages",
     # Written without the code and measured once per reader change (INDEX.md there).
     "realpages-blind": ROOT / "tests" / "data" / "realpages-blind",
+    "realpages-blind2": ROOT / "tests" / "data" / "realpages-blind2",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"
