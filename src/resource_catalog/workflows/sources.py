@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from resource_catalog.pages.infer import Inference
     from resource_catalog.pages.parse import Reading
 
-__all__ = ["AddResult", "add_source", "source_row", "source_rows", "test_source"]
+__all__ = ["AddResult", "add_source", "same_url", "source_row", "source_rows", "test_source"]
 
 _URL_CHECK: TypeAdapter[str] = TypeAdapter(SourceUrl)
 
@@ -273,7 +273,10 @@ def _source_entry(
         raise CatalogError(f"cannot add source {quoted(sid)}: {problems}") from None
 
 
-def _same_url(a: str, b: str) -> bool:
+def same_url(a: str, b: str) -> bool:
+    """Whether two source URLs name one page (host case, a trailing slash and the scheme
+    aside): the rule by which ``sources add`` refuses a page the catalog already follows."""
+
     def key(url: str) -> tuple[str, str, str]:
         parts = urlsplit(url.strip())
         return (parts.hostname or "").lower(), parts.path.rstrip("/") or "/", parts.query
@@ -287,7 +290,7 @@ def _refuse_clash(catalog: Catalog, source: SourcePage) -> None:
             raise CatalogError(
                 f"the catalog already has a source {source.id!r} ({held.url}); choose another --id"
             )
-        if _same_url(held.url, source.url):
+        if same_url(held.url, source.url):
             raise CatalogError(
                 f"the catalog already follows {source.url} as source {held.id!r}; "
                 f"preview a changed profile with `sources test {held.id}`"
