@@ -64,13 +64,9 @@ def snapshot_path(directory: Path, name: str) -> Path:
 
 def snapshot_problem(directory: Path, name: str) -> tuple[str, str] | None:
     """Why the snapshot ``name`` must not be read, as (finding code, message), or ``None``
-    (a missing file is no problem).
-
-    A snapshot is read as the page itself, and git stores symbolic links, so a pull
-    request could make one point anywhere: it must resolve inside the catalog, and be
-    a regular file (not a FIFO or a device).
-    """
-    snapshot_path(directory, name)  # refuses a name that could leave snapshots/
+    (a missing file is no problem): :func:`resource_catalog._paths.saved_file_problem`
+    for the catalog's ``snapshots/``, after refusing a name that could leave it."""
+    snapshot_path(directory, name)
     return saved_file_problem(directory, SNAPSHOTS_DIR, name)
 
 
