@@ -218,15 +218,14 @@ def read_source(
     ``snapshots`` is the folder of the catalog's saved pages (the source's snapshot name
     was checked by its model, so it stays inside it); ``campus`` is the catalog's campus.
     """
-    snapshot = snapshots / source.snapshot if snapshots and source.snapshot else None
-    if snapshots and source.snapshot:
+    if html_file is not None:  # the page is given: its snapshot is not read
+        return read_page(html_file, source=source, base_url=url, campus=campus)
+    snapshot = None
+    if snapshots is not None and source.snapshot:
         problem = saved_file_problem(snapshots.parent, snapshots.name, source.snapshot)
         if problem is not None:
-            if html_file is None:
-                raise CatalogError(problem[1])
-            snapshot = None  # the page is given: the snapshot is not needed
-    if html_file is not None:
-        return read_page(html_file, source=source, base_url=url, campus=campus)
+            raise CatalogError(problem[1])
+        snapshot = snapshots / source.snapshot
     if offline:
         if snapshot is None or not snapshot.is_file():
             raise FetchError(source.url, "no saved snapshot of this source to check offline")
