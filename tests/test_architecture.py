@@ -41,7 +41,7 @@ MAX_LINES = 400
 MAX_MODULES = 10
 #: Not split yet, each pinned at its size today so that it can only shrink.
 LONG_MODULES = {
-    "pages/candidates.py": 429,  # candidate listing blocks and their scoring inputs
+    "pages/inference/candidates.py": 429,  # candidate listing blocks and their scoring inputs
     "exports/hsds.py": 418,  # the HSDS mapping; its table writers could leave
     "workflows/diff.py": 428,  # diff, check and scrape: one workflow module each
     "pages/fetch.py": 402,
@@ -52,10 +52,7 @@ LONG_MODULES = {
     "models.py": 417,  # Acceptance and URL checks; the URL rules could leave for contacts
     "store/files.py": 409,  # free_snapshot_name and the revalidating save
 }
-# fetch / read / infer could become three families; the hostile-input work added
-# _labels (charset labels) and _local (bounded local reads), the reader work examples,
-# records, region and scope: pinned, to split (fetch | read | infer) before it grows.
-BIG_FAMILIES = {"pages": 21}
+BIG_FAMILIES: dict[str, int] = {}
 
 
 def test_import_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,7 +62,11 @@ def test_import_contracts_hold(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_contracts_name_every_family() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    (layers,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    (layers,) = [
+        c
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c["type"] == "layers" and "containers" not in c
+    ]
     named = {part.strip() for layer in layers["layers"] for part in layer.split("|")}
     for family in FAMILIES:
         assert f"resource_catalog.{family}" in named, family

@@ -25,9 +25,9 @@ from resource_catalog.cli import cli
 from resource_catalog.errors import CatalogError, ReviewError
 from resource_catalog.models import Conflict
 from resource_catalog.pages import read
-from resource_catalog.pages._encoding import _detected_codec, choose_encoding, decode_html
-from resource_catalog.pages._labels import codec_for_label
 from resource_catalog.pages.fetch import fetch_page
+from resource_catalog.pages.fetching.encoding import _detected_codec, choose_encoding, decode_html
+from resource_catalog.pages.fetching.labels import codec_for_label
 from resource_catalog.store.files import save_catalog
 from resource_catalog.workflows.review import _conflict
 
@@ -588,7 +588,7 @@ def test_10_a_canonical_link_no_reader_could_use_is_refused(
 
 
 def test_10_sibling_a_page_link_no_reader_could_use_is_left_out() -> None:
-    from resource_catalog.pages.listing import _absolute  # noqa: PLC0415 (the one helper)
+    from resource_catalog.pages.reading.listing import _absolute  # noqa: PLC0415 (the one helper)
 
     assert _absolute("http://example.edu:70000/x", None) is None
     assert _absolute("http://[::1/x", None) is None

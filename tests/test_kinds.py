@@ -28,8 +28,8 @@ from resource_catalog.cli import cli
 from resource_catalog.contacts.locations import find_locations
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.infer import Confidence, infer_profile
-from resource_catalog.pages.listing import leading_phrase
 from resource_catalog.pages.parse import read_listings
+from resource_catalog.pages.reading.listing import leading_phrase
 from resource_catalog.pages.scoring import is_name, name_quality
 from resource_catalog.profile import Grouping, Profile, RunStart
 

@@ -28,8 +28,8 @@ import pytest
 
 from resource_catalog.errors import ParseError
 from resource_catalog.models import Listing
-from resource_catalog.pages._tree import build_tree
 from resource_catalog.pages.parse import DEFAULT_PARSER, read_listings
+from resource_catalog.pages.reading.tree import build_tree
 from resource_catalog.profile import Profile
 from tests.conftest import DATA
 

@@ -22,7 +22,6 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
 
 from resource_catalog import __version__
 from resource_catalog.errors import FetchError
-from resource_catalog.pages._deadline import Watchdog
 from resource_catalog.pages.fetch import (
     USER_AGENT,
     FetchResult,
@@ -31,6 +30,7 @@ from resource_catalog.pages.fetch import (
     fetch_page,
     make_session,
 )
+from resource_catalog.pages.fetching.deadline import Watchdog
 from tests.localserver import serve
 
 DATA = Path(__file__).parents[1] / "data"
@@ -477,7 +477,7 @@ def test_decode_html_order_bom_header_meta_detection() -> None:
 
 
 def test_decoding_is_re_exported_from_fetch() -> None:
-    from resource_catalog.pages import _encoding  # noqa: PLC0415
+    from resource_catalog.pages.fetching import encoding as _encoding  # noqa: PLC0415
 
     assert decode_html is _encoding.decode_html
     assert choose_encoding is _encoding.choose_encoding

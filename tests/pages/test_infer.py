@@ -10,9 +10,9 @@ import pytest
 
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.infer import Confidence, infer_profile
+from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.parse import page_soup, read_listings
 from resource_catalog.pages.scoring import name_quality
-from resource_catalog.pages.structure import PageTree
 from resource_catalog.profile import Grouping, Profile, SectionFrom
 
 STRUCTURES = Path(__file__).resolve().parents[1] / "data" / "structures"

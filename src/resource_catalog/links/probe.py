@@ -1,11 +1,12 @@
 """Ask web servers whether links still lead somewhere: HEAD first, politely, in parallel.
 
 :func:`probe_link` asks about one URL with the fetch module's session (its User-Agent,
-retries and capped ``Retry-After``), under a :class:`~resource_catalog.pages._deadline.Watchdog`
-deadline, following redirects itself so that every hop's status is known (a permanent
-redirect is told from a temporary one). It sends ``HEAD``; when the server refuses it
-(an error status other than 429, or a dropped connection) it asks again with a ``GET``
-whose body is never read: the response is closed as soon as its headers are in.
+retries and capped ``Retry-After``), under a deadline
+(:class:`~resource_catalog.pages.fetching.deadline.Watchdog`), following redirects
+itself so that every hop's status is known (a permanent redirect is told from a
+temporary one). It sends ``HEAD``; when the server refuses it (an error status other
+than 429, or a dropped connection) it asks again with a ``GET`` whose body is never
+read: the response is closed as soon as its headers are in.
 
 :func:`probe_links` asks about many URLs with at most ``jobs`` requests at once and at
 most ``per_host`` to one host; a host that answers 429 or 503 with ``Retry-After`` is
@@ -30,8 +31,8 @@ import requests
 from urllib3.exceptions import HTTPError
 
 from resource_catalog.links.verdicts import Hop, Probe
-from resource_catalog.pages._deadline import ACTIVE, Watchdog
 from resource_catalog.pages.fetch import MAX_REDIRECTS, _request_error, make_session
+from resource_catalog.pages.fetching.deadline import ACTIVE, Watchdog
 
 __all__ = ["LINK_TIMEOUT", "host_of", "link_session", "probe_link", "probe_links"]
 

@@ -6,10 +6,10 @@ the HTTP status when there was one. The session from :func:`make_session` is the
 seam for tests and callers: it retries connection errors, 429 and 5xx with
 exponential backoff, honours ``Retry-After`` but caps it. Above the per-read
 timeouts, a ``deadline`` bounds the whole fetch (connect, redirects, retries and
-body): a watchdog (:mod:`resource_catalog.pages._deadline`) shuts the socket down when it
+body): a watchdog (:mod:`resource_catalog.pages.fetching.deadline`) shuts the socket down when it
 passes, so even a server that drips one byte at a time cannot hold a fetch open.
 
-Decoding lives in :mod:`resource_catalog.pages._encoding` (no network needed);
+Decoding lives in :mod:`resource_catalog.pages.fetching.encoding` (no network needed);
 :func:`decode_html` and :func:`choose_encoding` are re-exported here.
 """
 
@@ -33,15 +33,15 @@ from urllib3.exceptions import (
 
 from resource_catalog._version import __version__
 from resource_catalog.errors import FetchError
-from resource_catalog.pages._deadline import ACTIVE, WATCHED_POOLS, BoundedRetry, Watchdog
-from resource_catalog.pages._encoding import (
+from resource_catalog.pages.fetching.deadline import ACTIVE, WATCHED_POOLS, BoundedRetry, Watchdog
+from resource_catalog.pages.fetching.encoding import (
     choose_encoding,
     decode_html,
     decode_with,
     looks_like_html,
     parse_content_type,
 )
-from resource_catalog.pages._local import MAX_PAGE_BYTES
+from resource_catalog.pages.fetching.local import MAX_PAGE_BYTES
 
 __all__ = [
     "DEADLINE",

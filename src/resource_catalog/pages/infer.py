@@ -1,8 +1,8 @@
 """Infer a page's profile: propose every reading, read the page through each, keep the best.
 
 :func:`infer_profile` finds the repeated structures of a page outside its chrome
-(:mod:`resource_catalog.pages.structure`), turns each into candidate profiles
-(:mod:`resource_catalog.pages.candidates`), reads the page through every candidate with
+(:mod:`resource_catalog.pages.inference.structure`), turns each into candidate profiles
+(:mod:`resource_catalog.pages.inference.candidates`), reads the page through every candidate with
 the real reader (:func:`~resource_catalog.pages.parse.read_listings`, so the preview is
 exactly what ``scrape`` will read), and scores the readings
 (:mod:`resource_catalog.pages.scoring`). Readings that list the same names are one
@@ -28,12 +28,12 @@ from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
 from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
-from resource_catalog.pages.candidates import Candidate, propose
-from resource_catalog.pages.examples import Found, closest_texts, example_groups, locate
+from resource_catalog.pages.inference.candidates import Candidate, propose
+from resource_catalog.pages.inference.examples import Found, closest_texts, example_groups, locate
+from resource_catalog.pages.inference.region import own_campus, page_region
+from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
-from resource_catalog.pages.region import own_campus, page_region
 from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
-from resource_catalog.pages.structure import PageTree
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
 __all__ = ["INFER_SECONDS", "Confidence", "Inference", "Scored", "infer_profile"]

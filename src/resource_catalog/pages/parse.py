@@ -35,17 +35,17 @@ from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
 from resource_catalog.contacts.fold import fold
 from resource_catalog.errors import ParseError, ProfileMismatchError, ResourceCatalogError
 from resource_catalog.models import Listing
-from resource_catalog.pages._tree import build_tree
-from resource_catalog.pages.listing import Contacts, make_listing
 from resource_catalog.pages.profiles import choose_content, strip_chrome
+from resource_catalog.pages.reading.listing import Contacts, make_listing
+from resource_catalog.pages.reading.tables import TableColumns
+from resource_catalog.pages.reading.tree import build_tree
+from resource_catalog.pages.reading.walk import Reader
 from resource_catalog.pages.scoring import is_name
-from resource_catalog.pages.tables import TableColumns
 from resource_catalog.pages.text import (
     Budget,
     clean_page_text,
     text_of,
 )
-from resource_catalog.pages.walk import Reader
 from resource_catalog.profile import DEFAULT_PROFILE, DialPlan, Profile, SectionFrom
 
 __all__ = [

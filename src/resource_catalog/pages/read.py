@@ -134,8 +134,8 @@ def read_page(
     :class:`~resource_catalog.errors.ParseError` when it is not the resource page, and
     :class:`OSError` when it cannot be read.
     """
-    from resource_catalog.pages._encoding import decode_html  # noqa: PLC0415 (no requests)
-    from resource_catalog.pages._local import read_page_file  # noqa: PLC0415
+    from resource_catalog.pages.fetching.encoding import decode_html  # noqa: PLC0415 (no requests)
+    from resource_catalog.pages.fetching.local import read_page_file  # noqa: PLC0415
 
     content = read_page_file(path)
     reading = _parse(decode_html(content), source, base_url, seconds, profile, campus)

@@ -228,8 +228,8 @@ def _page(
     html: str | os.PathLike[str] | None, url: str | None, session: requests.Session | None
 ) -> tuple[bytes, str, str, str | None]:
     """(raw bytes, decoded text, where it came from, its URL) of the page to onboard."""
-    from resource_catalog.pages._encoding import decode_html  # noqa: PLC0415
-    from resource_catalog.pages._local import read_page_file  # noqa: PLC0415
+    from resource_catalog.pages.fetching.encoding import decode_html  # noqa: PLC0415
+    from resource_catalog.pages.fetching.local import read_page_file  # noqa: PLC0415
 
     if html is not None:
         content = read_page_file(html)

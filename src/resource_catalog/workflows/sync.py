@@ -19,7 +19,7 @@ from resource_catalog.checks.validate import load_for_change, refuse_invalid, va
 from resource_catalog.drift.plan import SyncPlan, apply_plan, plan_sync
 from resource_catalog.errors import CatalogError, ResourceCatalogError, SyncError
 from resource_catalog.models import SCHEMA_VERSION
-from resource_catalog.pages._local import read_page_file
+from resource_catalog.pages.fetching.local import read_page_file
 from resource_catalog.pages.read import ScrapedPage
 from resource_catalog.store.catalog import Catalog
 from resource_catalog.store.events import Action, Event, event_lines, now, sha256

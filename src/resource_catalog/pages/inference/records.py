@@ -4,7 +4,7 @@ paragraphs written as lists.
 A record may be a run of lines inside one block (split at ``<br>``: every line, a line
 that starts with a literal bullet, or one that starts with a bold or linked lead opens
 one), or an element whose name sits inside its first sentence (a link or bold phrase,
-or the words it starts with). :mod:`resource_catalog.pages.candidates` proposes these
+or the words it starts with). :mod:`resource_catalog.pages.inference.candidates` proposes these
 next to the readings of repeated elements; the scorer chooses among them all.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from bs4 import Tag
 
-from resource_catalog.pages.structure import Group
+from resource_catalog.pages.inference.structure import Group
 from resource_catalog.pages.text import text_of
 
 __all__ = ["in_sentences", "run_readings"]

@@ -18,10 +18,10 @@ from urllib.parse import urljoin
 from resource_catalog.contacts.locations import find_locations
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.models import URL_PATTERN, Link, Listing, url_problem
+from resource_catalog.pages.reading.tables import TableColumns
+from resource_catalog.pages.reading.walk import Frame
 from resource_catalog.pages.scoring import is_name
-from resource_catalog.pages.tables import TableColumns
 from resource_catalog.pages.text import collapse
-from resource_catalog.pages.walk import Frame
 from resource_catalog.profile import DialPlan, Grouping, Profile, SectionFrom
 
 __all__ = ["Contacts", "make_listing"]

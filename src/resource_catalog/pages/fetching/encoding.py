@@ -4,7 +4,7 @@ Decoding follows the order browsers use, simplified: a byte-order mark, then the
 ``charset`` of the ``Content-Type`` header, then a ``<meta charset>`` or
 ``<meta http-equiv>`` in the first bytes, then UTF-8 if the bytes are valid UTF-8,
 then detection. A declared charset is a label looked up in the WHATWG table of text
-encodings (:mod:`resource_catalog.pages._labels`), so a label that names no text
+encodings (:mod:`resource_catalog.pages.fetching.labels`), so a label that names no text
 encoding (``rot13``, ``base64``) is ignored like any unknown one. Labels that mean
 Latin-1 or ASCII are read as windows-1252, as the HTML standard says, so a page's em
 dashes and curly quotes survive.
@@ -23,7 +23,7 @@ import email.message
 import re
 from typing import Final
 
-from resource_catalog.pages._labels import codec_for_label
+from resource_catalog.pages.fetching.labels import codec_for_label
 
 __all__ = [
     "META_SNIFF_BYTES",

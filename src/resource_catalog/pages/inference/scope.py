@@ -1,6 +1,6 @@
 """Scoping a candidate reading to the page: its content root, chrome, sections, region.
 
-Each candidate profile (:mod:`resource_catalog.pages.candidates`) is given the stablest
+Each candidate profile (:mod:`resource_catalog.pages.inference.candidates`) is given the stablest
 selector of the element that holds its listings (an id or class, never a position), the
 chrome inside that element the reader would not drop by itself, and its sections: the
 heading-like elements above the listings that rank above the headings naming them, or
@@ -13,8 +13,8 @@ from typing import Any
 
 from bs4 import Tag
 
+from resource_catalog.pages.inference.structure import HEADINGS, Group, PageTree, heading_level
 from resource_catalog.pages.profiles import choose_content, select
-from resource_catalog.pages.structure import HEADINGS, Group, PageTree, heading_level
 from resource_catalog.pages.text import text_of
 from resource_catalog.profile import Profile
 

@@ -7,7 +7,7 @@ smallest one whose text starts with it, or a ``<br>``-separated line of a block)
 child of their common ancestor that holds it (with one example, the highest ancestor
 the name still starts), and the record's siblings of the same kind are the other
 records. Those groups are read every way a repeated structure is read
-(:mod:`resource_catalog.pages.candidates`), so an example adds readings; it never
+(:mod:`resource_catalog.pages.inference.candidates`), so an example adds readings; it never
 needs a rule of its own. :func:`closest_texts` names what is on the page when a name
 is not.
 """
@@ -22,7 +22,7 @@ from typing import Final
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
-from resource_catalog.pages.structure import Group, PageTree, lowest_common_ancestor
+from resource_catalog.pages.inference.structure import Group, PageTree, lowest_common_ancestor
 from resource_catalog.pages.text import text_of
 
 __all__ = ["Found", "closest_texts", "example_groups", "locate"]

@@ -1,14 +1,14 @@
 """Candidate profiles for a page: each repeated structure read every way it could be.
 
-For every :class:`~resource_catalog.pages.structure.Group` of a page this proposes the
+For every :class:`~resource_catalog.pages.inference.structure.Group` of a page this proposes the
 groupings a profile supports (one element per listing, name/description pairs, a
 heading and what follows, lines within a block, table rows), where the names come from
 (a leading link or bold element, a title element inside a card, the first line, the
 text before a separator) and where sections come from (the heading-like elements above
 the listings, a repeated bold label, or nowhere); records inside a text flow come from
-:mod:`resource_catalog.pages.records`, and groups a person pointed at with examples
-from :mod:`resource_catalog.pages.examples`. Each candidate is scoped to its main
-content (:mod:`resource_catalog.pages.scope`). Which candidate is right is decided by
+:mod:`resource_catalog.pages.inference.records`, and groups a person pointed at with examples
+from :mod:`resource_catalog.pages.inference.examples`. Each candidate is scoped to its main
+content (:mod:`resource_catalog.pages.inference.scope`). Which candidate is right is decided by
 reading the page through each (:mod:`resource_catalog.pages.infer`).
 """
 
@@ -23,11 +23,9 @@ from typing import Any, Final
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
-from resource_catalog.pages.profiles import select
-from resource_catalog.pages.records import in_sentences, run_readings
-from resource_catalog.pages.scope import scoped_profile
-from resource_catalog.pages.scoring import name_quality
-from resource_catalog.pages.structure import (
+from resource_catalog.pages.inference.records import in_sentences, run_readings
+from resource_catalog.pages.inference.scope import scoped_profile
+from resource_catalog.pages.inference.structure import (
     HEADINGS,
     Group,
     PageTree,
@@ -35,6 +33,8 @@ from resource_catalog.pages.structure import (
     matches_within,
     stable_classes,
 )
+from resource_catalog.pages.profiles import select
+from resource_catalog.pages.scoring import name_quality
 from resource_catalog.pages.text import text_of
 from resource_catalog.profile import Profile
 

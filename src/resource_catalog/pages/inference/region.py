@@ -20,7 +20,7 @@ import phonenumbers
 
 from resource_catalog.contacts._e164 import is_toll_free
 from resource_catalog.contacts.phones import find_phones
-from resource_catalog.pages.structure import PageTree
+from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.profile import DialPlan
 
 __all__ = ["own_campus", "page_region"]
