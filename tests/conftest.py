@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import pkgutil
 import shutil
-from collections.abc import Callable
+import sys
+import threading
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,42 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Import every module of the package while coverage traces (so before any test).
+
+    A module that a test imports lazily is otherwise first imported by whichever test
+    needs it; when that test is ``untraced`` the module's top-level lines would count as
+    missed. ``__main__`` is left out: importing it runs the command line.
+    """
+    import resource_catalog  # noqa: PLC0415
+
+    for module in pkgutil.walk_packages(resource_catalog.__path__, "resource_catalog."):
+        if not module.name.endswith(".__main__"):
+            importlib.import_module(module.name)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """Run a test marked ``untraced`` with every trace function off (coverage's too).
+
+    Such a test times the code or feeds it large inputs: under the coverage tracer it
+    would measure the tracer (often three times slower), and the lines it runs are
+    covered by the small tests. pytest-cov's own ``no_cover`` does not reach the tracer
+    that an xdist worker keeps running underneath its own, so this pauses tracing
+    itself and restores it after.
+    """
+    if item.get_closest_marker("untraced") is None:
+        return (yield)
+    tracer, thread_tracer = sys.gettrace(), threading.gettrace()
+    sys.settrace(None)
+    threading.settrace(None)  # type: ignore[arg-type]
+    try:
+        return (yield)
+    finally:
+        threading.settrace(thread_tracer)  # type: ignore[arg-type]
+        sys.settrace(tracer)
 
 
 FIRST_SOURCE = "osc-campus-resources"

@@ -189,6 +189,7 @@ def test_checking_n_local_sources_runs_and_reports_parallel_against_serial() -> 
     assert "Checking N local sources" in text
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("name", ["holdout", "holdout2", "holdout3", "holdout4"])
 def test_onboarding_meets_issue_12_on_the_held_out_pages(name: str) -> None:
     # The tests read the structures corpus page by page; this keeps the held-out pages

@@ -323,6 +323,7 @@ def measure(html: str) -> tuple[int, float, int]:
     return len(listings), elapsed, peak
 
 
+@pytest.mark.untraced
 def test_a_10_mb_description_parses_and_diffs_in_bounded_memory_and_time() -> None:
     html = page_with(WORDS * (10_000_000 // len(WORDS)))
     count, elapsed, peak = measure(html)
@@ -331,6 +332,7 @@ def test_a_10_mb_description_parses_and_diffs_in_bounded_memory_and_time() -> No
     assert elapsed < 30.0
 
 
+@pytest.mark.untraced
 def test_ten_thousand_listings_parse_and_diff_in_bounded_memory_and_time() -> None:
     items = "".join(
         f"<li><strong>Peer support group {n}:</strong> Meets weekly in room {n}.</li>"

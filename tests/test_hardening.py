@@ -209,27 +209,28 @@ def test_item_03_nesting_inside_a_listing_reads_in_linear_time() -> None:
         )
         best = float("inf")
         for _ in range(2):
-            started = time.perf_counter()
+            started = time.thread_time()
             assert parse_page(html)[0].description == "text deep"
-            best = min(best, time.perf_counter() - started)
+            best = min(best, time.thread_time() - started)
         return best
 
     small, large = seconds(5_000), seconds(20_000)
     assert large < 8 * small, (small, large)  # linear is 4x; it was 10x and more
 
 
+@pytest.mark.untraced
 def test_item_03_reading_a_saved_page_stays_within_its_time_budget(tmp_path: Path) -> None:
     page = page_file(
         tmp_path,
         "<h2>Support Resources</h2><ul><li><b>A:</b> b " + "<i>x</i>" * 40_000 + "</li></ul>",
     )
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(ParseError, match="took longer than"):
         read_page(page, seconds=0.02)
-    bounded = time.perf_counter() - started
-    started = time.perf_counter()
+    bounded = time.thread_time() - started
+    started = time.thread_time()
     read_page(page, seconds=None)
-    assert bounded < (time.perf_counter() - started) / 3
+    assert bounded < (time.thread_time() - started) / 3
 
 
 # ------------------------------------------------- 4-5. the save journal
@@ -484,6 +485,7 @@ def test_item_12_exports_accept_str_paths(tmp_path: Path, writer: Callable[..., 
 HUGE = "help " * 800_000  # 4 MB
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 def test_item_13_reports_cut_a_4_mb_description(
     tmp_path: Path, catalog_dir: Path, fmt: str

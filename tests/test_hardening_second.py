@@ -449,6 +449,7 @@ def test_7_a_fifo_as_the_page_or_a_snapshot_never_hangs(catalog_dir: Path) -> No
     assert "not a regular file" in done.stderr
 
 
+@pytest.mark.untraced
 def test_7_sibling_sync_compares_with_the_old_snapshot_within_the_limit(
     catalog_dir: Path,
 ) -> None:
@@ -695,6 +696,7 @@ def test_12_sibling_diff_and_scrape_outputs_never_land_in_the_catalog(
 # ------------------------------------------------ 13. many complex drop selectors
 
 
+@pytest.mark.untraced
 def test_13_thousands_of_complex_drop_selectors_stop_at_the_deadline() -> None:
     from resource_catalog.errors import ParseError  # noqa: PLC0415
     from resource_catalog.pages.parse import read_listings  # noqa: PLC0415

@@ -215,6 +215,7 @@ def test_huge_attributes(parser: str) -> None:
     assert listings[0].links == []  # a 5 MB URL is not a link we keep
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("parser", PARSERS)
 def test_40000_list_items_and_headings(parser: str) -> None:
     html = f"<h2>{SECTIONS[0]}</h2><ul>" + "<li>a</li><h3>b</h3>" * 20_000 + "</ul>"
@@ -223,6 +224,7 @@ def test_40000_list_items_and_headings(parser: str) -> None:
     assert len(listings) == 20_000
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("parser", PARSERS)
 def test_many_comments_and_entities(parser: str) -> None:
     body = "<!--x-->&amp;&#0;&#xD800;&#1114112;&bogus;" * 20_000
