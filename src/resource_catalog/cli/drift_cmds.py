@@ -32,7 +32,7 @@ from resource_catalog.cli._base import (
 if TYPE_CHECKING:
     from resource_catalog.drift.compare import CatalogDrift
     from resource_catalog.models import SourcePage
-    from resource_catalog.workflows.diff import PageResult
+    from resource_catalog.workflows._pages import PageResult
 
 _SEVERITIES = ["critical", "major", "minor"]
 

@@ -4,7 +4,7 @@
   snapshots) and compare each with the catalog: a :class:`CatalogDrift`.
 * :func:`check_catalog`: validate, then diff against the snapshots (or live).
 * :func:`resource_catalog.workflows.sync.sync_catalog` and ``migrate_catalog`` (the workflows
-  that write) build on the reading helpers here.
+  that write) read their pages the same way, through :mod:`resource_catalog.workflows._pages`.
 
 The command line only parses options, calls one of these and renders the result.
 Every source is read and checked even when another fails; a source that cannot be
@@ -22,11 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from resource_catalog._atomic import read_regular
-from resource_catalog._display import quoted
-from resource_catalog._paths import default_catalog_dir
 from resource_catalog.checks.validate import ValidationResult, validate_catalog
-from resource_catalog.contacts.dialplans import resolve_campus
-from resource_catalog.contacts.fold import fold, normalize_text
 from resource_catalog.drift.compare import CatalogDrift, SourceDrift, compare
 from resource_catalog.errors import (
     CatalogError,
@@ -37,13 +33,18 @@ from resource_catalog.models import Listing, SourcePage, Status
 from resource_catalog.pages.read import (
     ScrapedPage,
     read_page,
-    read_source,
-    read_sources,
-    unexpected_error,
 )
-from resource_catalog.profile import DialPlan, Profile, SectionFrom
+from resource_catalog.profile import Profile
 from resource_catalog.store.catalog import Catalog
-from resource_catalog.store.files import SNAPSHOTS_DIR, snapshot_path, snapshot_problem
+from resource_catalog.store.files import snapshot_path, snapshot_problem
+from resource_catalog.workflows._pages import (
+    Progress,
+    campus_of,
+    catalog_directory,
+    error_message,
+    page_sections,
+    read_chosen,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -56,124 +57,12 @@ __all__ = [
     "diff_catalog",
     "read_profile",
     "scrape_pages",
-    "select_sources",
 ]
 
 #: A page that takes more than this share of a source's records off it, among at least
 #: :data:`MISMATCH_MIN_RECORDS`, is read as a profile that no longer matches the page.
 MISMATCH_SHARE = 0.5
 MISMATCH_MIN_RECORDS = 4
-
-PageResult = ScrapedPage | ResourceCatalogError | OSError
-Progress = Callable[[SourcePage, PageResult], None]
-
-
-def catalog_directory(path: str | os.PathLike[str] | None) -> Path:
-    return Path(path) if path is not None else default_catalog_dir()
-
-
-def select_sources(
-    catalog: Catalog,
-    ids: Sequence[str] | None = None,
-    *,
-    html: str | os.PathLike[str] | None = None,
-    url: str | None = None,
-) -> list[SourcePage]:
-    """The sources a command works on: ``ids`` (default: all), checked.
-
-    ``html`` (a saved page) and ``url`` (a page to fetch) stand for one source's page,
-    so with several sources they need exactly one id. Raises :class:`CatalogError`
-    naming the catalog's ids.
-    """
-    known = ", ".join(s.id for s in catalog.meta.sources)
-    chosen: list[SourcePage] = []
-    for sid in dict.fromkeys(ids or ()):
-        try:
-            chosen.append(catalog.meta.source(sid))
-        except KeyError:
-            raise CatalogError(
-                f"no source {quoted(sid)} in this catalog (its sources: {known})"
-            ) from None
-    if not chosen:
-        chosen = list(catalog.meta.sources)
-    if (html is not None or url is not None) and len(chosen) != 1:
-        what = "--html FILE" if html is not None else "--url URL"
-        raise CatalogError(
-            f"{what} is one source's page: pass --source ID (this catalog's sources: {known})"
-        )
-    return chosen
-
-
-def campus_of(catalog: Catalog) -> DialPlan | None:
-    """The dial plan of the catalog's campus; :class:`CatalogError` for an unknown name."""
-    try:
-        return resolve_campus(catalog.meta.campus)
-    except ValueError as exc:
-        raise CatalogError(f"catalog.json: {exc}") from None
-
-
-def reads_heading_sections(source: SourcePage) -> bool:
-    return source.profile is None or source.profile.section.source is SectionFrom.HEADING
-
-
-def page_sections(source: SourcePage, page: ScrapedPage) -> list[str] | None:
-    """The sections a page has, for a source whose sections are headings (else ``None``).
-
-    The headings found, after the sections of listings no heading names (a listing above
-    the first heading gets the source's default section): every section a record of
-    the page is in, so a sync never leaves a record in a section catalog.json lacks.
-    """
-    if not reads_heading_sections(source):
-        return None
-    known = {fold(h) for h in page.sections}
-    unnamed: dict[str, str] = {}
-    for listing in page.listings:
-        if fold(listing.section) not in known:
-            unnamed.setdefault(fold(listing.section), normalize_text(listing.section))
-    return [*unnamed.values(), *page.sections]
-
-
-def read_pages(
-    catalog: Catalog,
-    sources: Sequence[SourcePage],
-    *,
-    html: str | os.PathLike[str] | None,
-    url: str | None,
-    offline: bool,
-    jobs: int,
-    session_factory: Callable[[], requests.Session] | None,
-    progress: Progress | None,
-) -> dict[str, PageResult]:
-    snapshots = catalog.path / SNAPSHOTS_DIR if catalog.path is not None else None
-    campus = campus_of(catalog)
-    if html is not None or url is not None:
-        (source,) = sources
-        try:
-            if html is not None:
-                page: PageResult = read_source(
-                    source, snapshots, html_file=html, url=url, campus=campus
-                )
-            else:
-                from resource_catalog.pages.fetch import make_session  # noqa: PLC0415
-
-                with session_factory() if session_factory else make_session() as session:
-                    page = read_source(source, snapshots, url=url, session=session, campus=campus)
-        except (ResourceCatalogError, OSError) as exc:
-            page = exc
-        except Exception as exc:  # noqa: BLE001 (reported as the source's error, as in the pool)
-            page = unexpected_error(exc)
-        if progress is not None:
-            progress(source, page)
-        return {source.id: page}
-    return read_sources(
-        sources,
-        snapshots,
-        offline=offline,
-        jobs=jobs,
-        session_factory=session_factory,
-        progress=progress,
-        campus=campus,
-    )
 
 
 def _previous(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> list[Listing] | None:
@@ -301,10 +190,9 @@ def scrape_pages(
 
     directory = Path(path)
     catalog = Catalog(meta=read_meta(directory), resources=(), path=directory)
-    chosen = select_sources(catalog, sources, html=html, url=url)
-    pages = read_pages(
+    chosen, pages = read_chosen(
         catalog,
-        chosen,
+        sources,
         html=html,
         url=url,
         offline=offline,
@@ -361,10 +249,9 @@ def diff_catalog(
     from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
 
     catalog = path if isinstance(path, Catalog) else load_catalog(catalog_directory(path))
-    chosen = select_sources(catalog, sources, html=html, url=url)
-    pages = read_pages(
+    chosen, pages = read_chosen(
         catalog,
-        chosen,
+        sources,
         html=html,
         url=url,
         offline=offline,
@@ -383,13 +270,6 @@ def diff_catalog(
         else:
             results.append(SourceDrift(source.id, source.url, error=error_message(page)))
     return DiffResult(CatalogDrift(tuple(results)), tuple(moved))
-
-
-def error_message(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and not isinstance(exc, ResourceCatalogError):
-        where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror or exc}"
-    return str(exc)
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,12 @@ from resource_catalog.store.files import (
     snapshot_path,
     snapshot_problem,
 )
-from resource_catalog.workflows.diff import (
+from resource_catalog.workflows._pages import (
     Progress,
     catalog_directory,
     error_message,
     page_sections,
-    read_pages,
-    select_sources,
+    read_chosen,
 )
 
 if TYPE_CHECKING:
@@ -128,10 +127,9 @@ def _sync(
     at: dt.datetime | None,
 ) -> SyncResult:
     catalog = load_for_change(directory)
-    chosen = select_sources(catalog, ids, html=html, url=url)
-    pages = read_pages(
+    chosen, pages = read_chosen(
         catalog,
-        chosen,
+        ids,
         html=html,
         url=url,
         offline=offline,
