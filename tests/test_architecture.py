@@ -43,7 +43,6 @@ MAX_MODULES = 10
 LONG_MODULES = {
     "pages/inference/candidates.py": 429,  # candidate listing blocks and their scoring inputs
     "exports/hsds.py": 418,  # the HSDS mapping; its table writers could leave
-    "pages/fetch.py": 402,
     # Grown past the limit by the features merged with the layout (accepted warnings,
     # hostile-input checks, the site's map links): pinned, to shrink when next touched.
     "exports/writers.py": 406,  # output_problem and the site's entry point

@@ -1,16 +1,13 @@
 """Fetch the source page over HTTP: the only module that imports :mod:`requests`.
 
 One public call, :func:`fetch_page`, returns a :class:`FetchResult` or raises
-:class:`~resource_catalog.errors.FetchError` with the URL, a short human reason and
-the HTTP status when there was one. The session from :func:`make_session` is the one
-seam for tests and callers: it retries connection errors, 429 and 5xx with
-exponential backoff, honours ``Retry-After`` but caps it. Above the per-read
-timeouts, a ``deadline`` bounds the whole fetch (connect, redirects, retries and
-body): a watchdog (:mod:`resource_catalog.pages.fetching.deadline`) shuts the socket down when it
-passes, so even a server that drips one byte at a time cannot hold a fetch open.
-
-Decoding lives in :mod:`resource_catalog.pages.fetching.encoding` (no network needed);
-:func:`decode_html` and :func:`choose_encoding` are re-exported here.
+:class:`~resource_catalog.errors.FetchError` with the URL, a short reason and the HTTP
+status if any. The session from :func:`make_session` (the seam for tests and callers)
+retries connection errors, 429 and 5xx with exponential backoff and a capped
+``Retry-After``. Above the per-read timeouts a ``deadline`` bounds the whole fetch: a
+watchdog (:mod:`.fetching.deadline`) shuts the socket when it passes, so a server that
+drips one byte at a time cannot hold a fetch open. Decoding (:mod:`.fetching.encoding`)
+is re-exported here: :func:`decode_html`, :func:`choose_encoding`.
 """
 
 from __future__ import annotations
