@@ -74,6 +74,10 @@ def test_one_walk_selects_what_soupsieve_selects(page: str) -> None:
         "ul li",
         "li:not(.menu-item)",
         "a[href^=http]",
+        "ul.menu, li.leaf",
+        "div#main-content.region",
+        "div.region.region-content, section#block-system-main",
+        "li.menu-item.first.nowhere",
     )
     found = select_each(soup, selectors)
     for selector, tags in zip(selectors, found, strict=True):
@@ -82,6 +86,32 @@ def test_one_walk_selects_what_soupsieve_selects(page: str) -> None:
     for selector, tags in zip(selectors, select_each(inner, selectors), strict=True):
         assert [id(t) for t in tags] == [id(t) for t in inner.select(selector)], selector
     assert any(found), "the pages have chrome and main content to find"
+
+
+def test_a_tag_with_ids_and_classes_matches_as_in_soupsieve() -> None:
+    # compounds such as div#a.x are matched without soupsieve: every id and every class
+    # must be on the element, in any order, and the tag name must agree
+    soup = BeautifulSoup(
+        '<div id="a" class="x y"><p class="y x">1</p><p id="a">2</p><div class="x">3</div>'
+        '<section class="x y">4</section><div class="X">5</div></div>',
+        "html.parser",
+    )
+    selectors = (
+        "div.x.y",
+        "div.y.x",
+        "div#a.x",
+        "div#b.x",
+        "p.y",
+        "p#a",
+        "div.x.z",
+        "div.x",
+        "section.y, p.x",
+        "div#a#a",
+    )
+    found = select_each(soup, selectors)
+    for selector, tags in zip(selectors, found, strict=True):
+        assert [id(t) for t in tags] == [id(t) for t in soup.select(selector)], selector
+    assert [len(tags) for tags in found] == [1, 1, 1, 0, 1, 1, 0, 2, 2, 1]
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import soupsieve
@@ -68,6 +69,10 @@ _SIMPLE = re.compile(
 #: One compound selector that starts with a tag name (``form[role=search]``,
 #: ``li:first-child``): only elements of that name can match, so only they are tried.
 _NAMED = re.compile(r"(?P<name>[a-z][a-z0-9]*)[\[.#:][^\s>+~,()]*(?:\([^\s>+~,()]*\))?")
+#: A compound of a tag name with ids and classes only (``div.views-row``,
+#: ``section#main.wide``): matched here, as soupsieve would, without building a matcher
+#: for every element tried (most of the time inference spends choosing a content root).
+_PLAIN = re.compile(r"(?P<name>[a-z][a-z0-9]*)(?P<parts>(?:#[\w-]+|\.[\w-]+)+)")
 
 
 def selector_problems(profile: Profile) -> list[tuple[str, str, str]]:
@@ -120,7 +125,7 @@ class _Simple:
         self.by_id: dict[str, list[int]] = defaultdict(list)
         self.by_class: dict[str, list[int]] = defaultdict(list)
         self.by_attr: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.named: dict[str, list[tuple[int, soupsieve.SoupSieve]]] = defaultdict(list)
+        self.named: dict[str, list[tuple[int, soupsieve.SoupSieve | _Parts]]] = defaultdict(list)
         for i, selector in enumerate(selectors):
             parts = [part.strip() for part in selector.split(",")]
             if not all(_SIMPLE.fullmatch(part) or _NAMED.fullmatch(part) for part in parts):
@@ -130,7 +135,10 @@ class _Simple:
                 simple = _SIMPLE.fullmatch(part)
                 named = _NAMED.fullmatch(part)
                 if simple is None:
-                    if named is not None:
+                    plain = _PLAIN.fullmatch(part)
+                    if plain is not None:
+                        self.named[plain["name"]].append((i, _Parts.of(plain["parts"])))
+                    elif named is not None:
                         self.named[named["name"]].append((i, soupsieve.compile(part)))
                 elif simple["name"]:
                     self.by_name[simple["name"]].append(i)
@@ -143,6 +151,28 @@ class _Simple:
 
     def __bool__(self) -> bool:
         return bool(self.by_name or self.by_id or self.by_class or self.by_attr or self.named)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The ids and classes of a compound after its tag name."""
+
+    ids: frozenset[str]
+    classes: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Parts:
+        found = list(_SIMPLE.finditer(text))
+        return cls(
+            frozenset(m["id"] for m in found if m["id"]),
+            frozenset(m["cls"] for m in found if m["cls"]),
+        )
+
+    def match(self, node: Tag) -> bool:
+        """Whether ``node`` (already of the compound's name) has every id and class."""
+        if self.ids and any(node.get("id") != i for i in self.ids):
+            return False
+        return self.classes <= set(node.get_attribute_list("class"))
 
 
 def select_each(
