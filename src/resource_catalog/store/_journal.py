@@ -172,6 +172,24 @@ def current(path: Path) -> bytes | None:
         return None
 
 
+def _holds(target: Path, data: bytes, *, as_json: bool) -> bool:
+    """Whether ``target`` already holds ``data`` (a JSON file: says the same thing).
+
+    Any other file of another size differs without being read: a saved page may have
+    grown to hundreds of megabytes, and a sync that replaces it need not load it.
+    """
+    if not as_json:
+        try:
+            if target.stat().st_size != len(data):
+                return False
+        except FileNotFoundError:
+            return False
+    old = current(target)
+    if old is None:
+        return False
+    return same_json(old, data) if as_json else old == data
+
+
 def _target(directory: Path, final: Path) -> Path:
     """Where a write of ``final`` lands: a symlink inside the catalog is written through."""
     if not final.is_symlink():
@@ -203,9 +221,7 @@ def commit(directory: Path, wanted: Mapping[Path, bytes], *, json_files: bool = 
         if not layout_file(rel):
             raise CatalogError(f"refusing to write {final}: not a file of the catalog's layout")
         target = _target(directory, final)
-        old = current(target)
-        is_json = json_files and target.suffix == ".json"
-        if (same_json(old, data) if is_json else old == data) and old is not None:
+        if _holds(target, data, as_json=json_files and target.suffix == ".json"):
             continue
         targets[target] = final
         changed.append(final)
