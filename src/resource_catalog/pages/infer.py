@@ -33,7 +33,7 @@ from resource_catalog.pages.inference.examples import Found, closest_texts, exam
 from resource_catalog.pages.inference.region import own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
-from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
+from resource_catalog.pages.scoring import Signals, holds_listings, numbers_in, score_reading
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
 __all__ = ["INFER_SECONDS", "Confidence", "Inference", "Scored", "infer_profile"]
@@ -300,6 +300,13 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
                 and len(names & held) * 2 >= len(names)
             )
             for other_count, other_score, held, sections, labels in finer
+        )
+        # one of its listings holds most of a finer reading's listings: it is their section
+        coarse = coarse or any(
+            len(other.names) > count
+            and other.signals.score >= score * COARSE_BEATEN
+            and holds_listings(scored.reading.listings, other.reading.listings)
+            for other in readings
         )
         own = {fold(x.section) for x in scored.reading.listings}
         # all of them under one heading that another reading lists among several

@@ -23,6 +23,7 @@ __all__ = [
     "CHROME_NAMES",
     "FIELD_LABELS",
     "Signals",
+    "holds_listings",
     "is_name",
     "name_quality",
     "numbers_in",
@@ -226,3 +227,18 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
 
 def _phone_count(listing: Listing) -> int:
     return len({p.number[-10:] for p in listing.phones} | numbers_in(listing.description))
+
+
+def holds_listings(outer: Sequence[Listing], inner: Sequence[Listing]) -> bool:
+    """Whether one listing of ``outer`` holds most of the listings of ``inner``, at least
+    :data:`ENOUGH` - 1 of them, each with a contact of its own: that listing is a section
+    of listings ("Hotlines" over a list of named lines), not one office."""
+    own = [x for x in inner if _has_contact(x) and fold(x.name)]
+    if len(own) < ENOUGH - 1 or len(own) * 2 <= len(inner):
+        return False
+    for listing in outer:
+        text = f" {fold(listing.description)} "
+        held = sum(1 for x in own if f" {fold(x.name)} " in text)
+        if held >= ENOUGH - 1 and held * 2 > len(inner):
+            return True
+    return False

@@ -1,0 +1,43 @@
+"""Inference on small pages of the kinds real editors write: where a record begins and
+ends, and which readings only look like listings."""
+
+from __future__ import annotations
+
+from resource_catalog.pages.infer import Confidence, infer_profile
+
+
+def _page(body: str) -> str:
+    return f"<html><body><main><h1>Getting help</h1>{body}</main></body></html>"
+
+
+def _hotlines_page() -> str:
+    """Three headings, one of them over a list of lines that each name a hotline and give
+    its own number: read by its headings, the page has three listings, one crowded."""
+    hotlines = "".join(
+        f'<li><a href="https://example.org/{i}">{name}</a>: 1.800.555.01{i:02d}</li>'
+        for i, name in enumerate(
+            ["River Valley Crisis Line", "Student Veterans Line", "Night Owl Peer Line"]
+        )
+    )
+    return _page(
+        "<p>If someone is hurt, dial 911 or campus police at 555-201-1911.</p>"
+        "<ul><li>Call the <a href='/care'>Care Team</a> at 555-201-4400 any weekday.</li>"
+        "<li><strong>Walk-In Hours:</strong> Room 210 of Baker Hall, 1 to 4 p.m.</li></ul>"
+        "<h3>Right Now</h3><p>Go to a safe place and call 555-201-9111.</p>"
+        f"<h3>Phone Lines</h3><ul>{hotlines}"
+        "<li>help after an assault on or near campus: 555.201.7233</li></ul>"
+        "<h3>Text Support</h3><p>Text HELLO to 555-201-7000, day or night.</p>"
+    )
+
+
+def test_a_heading_over_a_list_of_hotlines_is_their_section_not_one_listing() -> None:
+    inference = infer_profile(_hotlines_page())
+    assert [x.name for x in inference.reading.listings] == [
+        "Care Team",
+        "Walk-In Hours",
+        "River Valley Crisis Line",
+        "Student Veterans Line",
+        "Night Owl Peer Line",
+        "help after an assault on or near campus",
+    ]
+    assert inference.confidence is Confidence.OK
