@@ -4,6 +4,8 @@ ends, and which readings only look like listings."""
 from __future__ import annotations
 
 from resource_catalog.pages.infer import Confidence, infer_profile
+from resource_catalog.pages.inference.structure import PageTree
+from resource_catalog.pages.parse import page_soup
 
 
 def _page(body: str) -> str:
@@ -41,3 +43,19 @@ def test_a_heading_over_a_list_of_hotlines_is_their_section_not_one_listing() ->
         "help after an assault on or near campus",
     ]
     assert inference.confidence is Confidence.OK
+
+
+def test_a_block_named_header_is_chrome_unless_it_holds_a_heading() -> None:
+    html = (
+        "<html><body><div id='header'><div class='section'><strong><a href='/'>Dean's Office"
+        "</a></strong><p>Call 555-201-0000</p></div></div><div id='content'><h1>Help</h1>"
+        "<p>Every office below sees students on weekdays; most of them also answer e-mail.</p>"
+        "<div class='card'><div class='card-header'><h3>Tutoring</h3></div><p>Room 4</p></div>"
+        "<div class='card'><div class='header'><p>Advising</p></div></div>"
+        "</div></body></html>"
+    )
+    tree = PageTree(page_soup(html))
+    chrome = {s: tree.is_chrome(tree.soup.select(s)[0]) for s in ("#header", ".card-header")}
+    assert chrome == {"#header": True, ".card-header": False}
+    # a header without a heading is chrome wherever it is (the reader's <header> rule)
+    assert tree.is_chrome(tree.soup.select(".header")[0])
