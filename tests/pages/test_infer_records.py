@@ -59,3 +59,34 @@ def test_a_block_named_header_is_chrome_unless_it_holds_a_heading() -> None:
     assert chrome == {"#header": True, ".card-header": False}
     # a header without a heading is chrome wherever it is (the reader's <header> rule)
     assert tree.is_chrome(tree.soup.select(".header")[0])
+
+
+def _desks_table() -> str:
+    """A table without <th>: the editor bolded its first row; one hall has two desks."""
+    rows = [("Hall", "Room", "Telephone")]
+    rows += [
+        ("Ashby Hall", "Room 1.10", "020 7946 0101"),
+        ("Ashby Hall", "Room 3.02", "020 7946 0102"),
+        ("Birch House", "Room G.05", "020 7946 0103"),
+        ("Cedar Court", "Room 2.20", "020 7946 0104"),
+    ]
+    cells = [
+        "".join(f"<td><strong>{c}</strong></td>" if i == 0 else f"<td>{c}</td>" for c in row)
+        for i, row in enumerate(rows)
+    ]
+    body = "".join(f"<tr>{r}</tr>" for r in cells)
+    return _page(
+        "<p>Hand in anything you find at one of these desks.</p>"
+        f"<table class='desks'><tbody>{body}</tbody></table>"
+    )
+
+
+def test_a_bold_first_row_heads_a_table_and_one_name_may_have_two_desks() -> None:
+    inference = infer_profile(_desks_table(), url="https://www.example.ac.uk/lost")
+    assert [x.name for x in inference.reading.listings] == [
+        "Ashby Hall",
+        "Ashby Hall",
+        "Birch House",
+        "Cedar Court",
+    ]
+    assert inference.confidence is Confidence.OK

@@ -33,7 +33,13 @@ from resource_catalog.pages.inference.examples import Found, closest_texts, exam
 from resource_catalog.pages.inference.region import own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
-from resource_catalog.pages.scoring import Signals, holds_listings, numbers_in, score_reading
+from resource_catalog.pages.scoring import (
+    Signals,
+    distinct_places,
+    holds_listings,
+    numbers_in,
+    score_reading,
+)
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
 __all__ = ["INFER_SECONDS", "Confidence", "Inference", "Scored", "infer_profile"]
@@ -357,7 +363,7 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         wrong.append(
             f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)"
         )
-    if s.distinct < MIN_DISTINCT:
+    if s.distinct < MIN_DISTINCT and distinct_places(best.reading.listings) < MIN_DISTINCT:
         wrong.append(f"{1 - s.distinct:.0%} of the names repeat")
     if s.score < MIN_SCORE and not thin and not wrong:
         thin.append(f"the best reading scores only {s.score:.2f}")

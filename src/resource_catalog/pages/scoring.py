@@ -23,6 +23,7 @@ __all__ = [
     "CHROME_NAMES",
     "FIELD_LABELS",
     "Signals",
+    "distinct_places",
     "holds_listings",
     "is_name",
     "name_quality",
@@ -187,6 +188,20 @@ def _contacts(listing: Listing) -> int:
     phones = {p.number[-10:] for p in listing.phones} | numbers_in(listing.description)
     places = len(listing.locations) or len(_PLACE.findall(listing.description))
     return len(phones) + places + len(_EMAIL.findall(listing.description))
+
+
+def distinct_places(listings: Sequence[Listing]) -> float:
+    """The share of distinct listings when one name at two places (two desks of one
+    office, each with its own number or room) counts as two, and the same name with the
+    same contacts again as a repeat."""
+    keys = {(fold(x.name), _where(x)) for x in listings if x.name}
+    return len(keys) / max(1, len(listings))
+
+
+def _where(listing: Listing) -> frozenset[str]:
+    """A listing's phones and rooms, to tell apart listings of one name."""
+    places = [fold(str(loc)) for loc in listing.locations] + _PLACE.findall(listing.description)
+    return frozenset([p.number for p in listing.phones] + places) | numbers_in(listing.description)
 
 
 def _has_contact(listing: Listing) -> bool:
