@@ -90,3 +90,29 @@ def test_a_bold_first_row_heads_a_table_and_one_name_may_have_two_desks() -> Non
         "Cedar Court",
     ]
     assert inference.confidence is Confidence.OK
+
+
+def _desks_without_numbers() -> str:
+    """Three desks, each a heading and a paragraph that says what it does and gives no
+    number; the last serves a list of units (its details, not listings)."""
+    return _page(
+        "<p>Loan Services lend equipment, renew loans and point you to the right room.</p>"
+        "<h2>Where to find us</h2>"
+        "<h3>North Loan Desk</h3><p>Loans North sits by the north doors of Perry Library; "
+        "it checks items in and out and takes fines.</p>"
+        "<h3>South Loan Desk</h3><p>Loans South, by the south doors, is the smaller desk, "
+        "for returns and renewals only.</p>"
+        "<h3>The Engineering Loan Desk</h3><p>Engineering Loans serves these units:</p>"
+        "<ul><li>The School of Mining</li><li>The Department of Optics</li>"
+        "<li>The Materials Lab</li></ul>"
+    )
+
+
+def test_headings_that_describe_desks_without_numbers_are_a_sure_reading() -> None:
+    inference = infer_profile(_desks_without_numbers())
+    assert [x.name for x in inference.reading.listings] == [
+        "North Loan Desk",
+        "South Loan Desk",
+        "Engineering Loan Desk",
+    ]
+    assert inference.confidence is Confidence.OK

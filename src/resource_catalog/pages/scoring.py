@@ -24,7 +24,7 @@ __all__ = [
     "FIELD_LABELS",
     "Signals",
     "distinct_places",
-    "holds_listings",
+    "has_contact",
     "is_name",
     "name_quality",
     "numbers_in",
@@ -204,7 +204,8 @@ def _where(listing: Listing) -> frozenset[str]:
     return frozenset([p.number for p in listing.phones] + places) | numbers_in(listing.description)
 
 
-def _has_contact(listing: Listing) -> bool:
+def has_contact(listing: Listing) -> bool:
+    """Whether a listing gives a phone, a room or an e-mail address."""
     return _contacts(listing) > 0
 
 
@@ -219,8 +220,8 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
         return Signals(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     names = sum(name_quality(x.name) for x in listings) / count
     distinct = len({fold(x.name) for x in listings if x.name}) / count
-    contact = sum(1 for x in listings if _has_contact(x)) / count
-    linked = sum(1 for x in listings if _has_contact(x) or x.links) / count
+    contact = sum(1 for x in listings if has_contact(x)) / count
+    linked = sum(1 for x in listings if has_contact(x) or x.links) / count
     found = {p.number[-10:] for x in listings for p in x.phones}
     found.update(n for x in listings for n in numbers_in(x.description))
     coverage = len(found & content_phones) / len(content_phones) if content_phones else 1.0
@@ -242,18 +243,3 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
 
 def _phone_count(listing: Listing) -> int:
     return len({p.number[-10:] for p in listing.phones} | numbers_in(listing.description))
-
-
-def holds_listings(outer: Sequence[Listing], inner: Sequence[Listing]) -> bool:
-    """Whether one listing of ``outer`` holds most of the listings of ``inner``, at least
-    :data:`ENOUGH` - 1 of them, each with a contact of its own: that listing is a section
-    of listings ("Hotlines" over a list of named lines), not one office."""
-    own = [x for x in inner if _has_contact(x) and fold(x.name)]
-    if len(own) < ENOUGH - 1 or len(own) * 2 <= len(inner):
-        return False
-    for listing in outer:
-        text = f" {fold(listing.description)} "
-        held = sum(1 for x in own if f" {fold(x.name)} " in text)
-        if held >= ENOUGH - 1 and held * 2 > len(inner):
-            return True
-    return False

@@ -1,0 +1,137 @@
+"""Which readings of a page read another reading's sections or details as listings.
+
+Two readings of one page often nest: a heading reading whose one "listing" is a whole
+list of hotlines, and the reading of that list; a reading of the units a desk serves,
+all under that desk's heading; a reading of the paragraphs under a page's headings,
+next to the reading of the headings themselves. The outer or inner reading of such a
+pair is *coarse*: it reads sections, or details, as if they were listings, and
+:mod:`resource_catalog.pages.infer` scores it down. Works on what the readings read,
+never on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from resource_catalog.contacts.fold import fold
+from resource_catalog.models import Listing
+from resource_catalog.pages.scoring import ENOUGH, has_contact
+
+__all__ = [
+    "COARSE_BEATEN",
+    "Nest",
+    "coarse_readings",
+    "heading_key",
+    "holds_listings",
+    "reads_bodies",
+]
+
+#: A finer reading marks a coarser one when it scores at least this share of it.
+COARSE_BEATEN: Final = 0.3
+#: Listings enough for a reading of records (below, a reading is thin).
+_RECORDS: Final = ENOUGH - 1
+
+
+@dataclass(frozen=True)
+class Nest:
+    """What the nesting rules need of one reading: its listings, its score, and whether
+    its sections come from labels inside the listings."""
+
+    listings: Sequence[Listing]
+    score: float
+    labels: bool = False
+
+    @property
+    def names(self) -> set[str]:
+        """The folded names."""
+        return {fold(x.name) for x in self.listings}
+
+    @property
+    def sections(self) -> set[str]:
+        """The folded sections, compared as names are."""
+        return {heading_key(x.section) for x in self.listings}
+
+
+def heading_key(section: str) -> str:
+    """A section folded as a name is: without a leading "The" (names never keep it)."""
+    folded = fold(section)
+    return folded[4:] if folded.startswith("the ") else folded
+
+
+def holds_listings(outer: Sequence[Listing], inner: Sequence[Listing]) -> bool:
+    """Whether one listing of ``outer`` holds most of the listings of ``inner``, at least
+    three of them, each with a contact of its own: that listing is a section of listings
+    ("Hotlines" over a list of named lines), not one office."""
+    own = [x for x in inner if has_contact(x) and fold(x.name)]
+    if len(own) < _RECORDS or len(own) * 2 <= len(inner):
+        return False
+    for listing in outer:
+        text = f" {fold(listing.description)} "
+        held = sum(1 for x in own if f" {fold(x.name)} " in text)
+        if held >= _RECORDS and held * 2 > len(inner):
+            return True
+    return False
+
+
+def reads_bodies(inner: Sequence[Listing], outer: Sequence[Listing]) -> bool:
+    """Whether most listings of ``inner`` are the descriptions of listings of ``outer``,
+    one each (the paragraph under each heading, named by its first words): ``inner``
+    reads the details of ``outer``'s records."""
+    if len(outer) < _RECORDS or {fold(x.name) for x in inner} & {fold(x.name) for x in outer}:
+        return False
+    texts = [f" {fold(x.description)} " for x in outer]
+    homes = []
+    for listing in inner:
+        name = f" {fold(listing.name)} "
+        found = [i for i, text in enumerate(texts) if name.strip() and name in text]
+        if len(found) == 1:
+            homes.append(found[0])
+    return len(homes) >= 2 and len(homes) * 2 >= len(inner) and len(set(homes)) == len(homes)  # noqa: PLR2004
+
+
+def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
+    """For each reading, whether it reads another reading's sections or details."""
+    shapes = [(len(r.listings), r.score, r.names, r.sections, r.labels) for r in readings]
+    marked = []
+    for reading in readings:
+        names, count, score = reading.names, len(reading.listings), reading.score
+        coarse = any(
+            (
+                other_score >= score * COARSE_BEATEN
+                # one listing per heading: the heading names it; one per label: the label
+                # is a section, the line after it the name
+                and (other_count > count or (labels and other_count == count))
+                and len(names & sections) * 2 >= len(names)
+            )
+            or (
+                other_score >= score / 2
+                and other_count >= 1.5 * count
+                and len(names & held) * 2 >= len(names)
+            )
+            for other_count, other_score, held, sections, labels in shapes
+        )
+        # one of its listings holds most of a finer reading's listings: it is their section
+        coarse = coarse or any(
+            len(other.listings) > count
+            and other.score >= score * COARSE_BEATEN
+            and holds_listings(reading.listings, other.listings)
+            for other in readings
+        )
+        own = reading.sections
+        # all of them under one heading that another reading lists among several
+        # records: they are that record's details (the units a desk serves), not listings
+        inner = len(own) == 1 and any(
+            other_score >= score / 2 and other_count >= _RECORDS and own <= held
+            for other_count, other_score, held, _, _ in shapes
+        )
+        # its listings are the bodies of another reading's records, one each (a reading
+        # by labels nests so by design: the label is the section, the line after it the name)
+        bodies = not reading.labels and any(
+            other.score >= score / 2 and reads_bodies(reading.listings, other.listings)
+            for other in readings
+            if other is not reading
+        )
+        marked.append(coarse or inner or bodies)
+    return marked
