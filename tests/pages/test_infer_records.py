@@ -116,3 +116,19 @@ def test_headings_that_describe_desks_without_numbers_are_a_sure_reading() -> No
         "Engineering Loan Desk",
     ]
     assert inference.confidence is Confidence.OK
+
+
+def test_named_services_that_only_say_when_they_are_open_are_a_sure_reading() -> None:
+    status = [
+        ("Writing Centre", "Open weekdays from 9 am to 4 pm."),
+        ("Print Shop", "Closed for the summer term."),
+        ("Language Café", "Open 8 am to 2:30 pm."),
+        ("Chess Club", "Online"),
+        ("Transit Office", "Working remotely this week."),
+    ]
+    items = "".join(
+        f"<div class='item'><h3>{name}</h3><p>{text}</p></div>" for name, text in status
+    )
+    inference = infer_profile(_page(f"<div class='directory'>{items}</div>"))
+    assert [x.name for x in inference.reading.listings] == [name for name, _ in status]
+    assert inference.confidence is Confidence.OK

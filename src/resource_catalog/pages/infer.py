@@ -61,7 +61,7 @@ MAX_DATED: Final = 0.5
 MAX_CROWDED: Final = 0.5
 MIN_DISTINCT: Final = 0.9
 #: Characters of description that say what a listing without contacts does.
-DESCRIBED: Final = 60
+DESCRIBED: Final = 20
 #: The score factor of a reading whose names are a finer reading's sections.
 COARSE: Final = 0.4
 #: Readings sharing more than this share of their names are variants of one reading.
@@ -311,13 +311,13 @@ def _different(other: Scored, best: Scored) -> bool:
 
 
 def _described(scored: Scored) -> bool:
-    """Clean names, each with a description of its own: offices that give no number but
-    say what they do (a heading per desk and its paragraph)."""
+    """Clean names, most with a description of their own: offices that give no number
+    but say what they do or when they are open (a heading per desk and its paragraph)."""
     s, listings = scored.signals, scored.reading.listings
     return (
         s.count >= MIN_LISTINGS
         and s.names >= CLEAN_NAMES
-        and all(len(x.description) >= DESCRIBED for x in listings)
+        and sum(len(x.description) >= DESCRIBED for x in listings) * 4 >= len(listings) * 3
     )
 
 
