@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 from resource_catalog.contacts.fold import fold
@@ -37,21 +38,37 @@ _RECORDS: Final = ENOUGH - 1
 @dataclass(frozen=True)
 class Nest:
     """What the nesting rules need of one reading: its listings, its score, and whether
-    its sections come from labels inside the listings."""
+    its sections come from labels inside the listings. The folded texts are computed
+    once, as every reading is compared with every other."""
 
     listings: Sequence[Listing]
     score: float
     labels: bool = False
 
-    @property
+    @cached_property
+    def keys(self) -> list[str]:
+        """The folded names, in order."""
+        return [fold(x.name) for x in self.listings]
+
+    @cached_property
     def names(self) -> set[str]:
         """The folded names."""
-        return {fold(x.name) for x in self.listings}
+        return set(self.keys)
 
-    @property
+    @cached_property
     def sections(self) -> set[str]:
         """The folded sections, compared as names are."""
         return {heading_key(x.section) for x in self.listings}
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """The folded descriptions, padded with a space to find whole words in."""
+        return [f" {fold(x.description)} " for x in self.listings]
+
+    @cached_property
+    def reached(self) -> list[str]:
+        """The folded names of the listings that give a contact of their own."""
+        return [k for k, x in zip(self.keys, self.listings, strict=True) if k and has_contact(x)]
 
 
 def heading_key(section: str) -> str:
@@ -60,35 +77,34 @@ def heading_key(section: str) -> str:
     return folded[4:] if folded.startswith("the ") else folded
 
 
-def holds_listings(outer: Sequence[Listing], inner: Sequence[Listing]) -> bool:
+def holds_listings(outer: Nest, inner: Nest) -> bool:
     """Whether one listing of ``outer`` holds most of the listings of ``inner``, at least
     three of them, each with a contact of its own: that listing is a section of listings
     ("Hotlines" over a list of named lines), not one office."""
-    own = [x for x in inner if has_contact(x) and fold(x.name)]
-    if len(own) < _RECORDS or len(own) * 2 <= len(inner):
+    own = inner.reached
+    count = len(inner.listings)
+    if len(own) < _RECORDS or len(own) * 2 <= count:
         return False
-    for listing in outer:
-        text = f" {fold(listing.description)} "
-        held = sum(1 for x in own if f" {fold(x.name)} " in text)
-        if held >= _RECORDS and held * 2 > len(inner):
+    for text in outer.texts:
+        held = sum(1 for name in own if f" {name} " in text)
+        if held >= _RECORDS and held * 2 > count:
             return True
     return False
 
 
-def reads_bodies(inner: Sequence[Listing], outer: Sequence[Listing]) -> bool:
+def reads_bodies(inner: Nest, outer: Nest) -> bool:
     """Whether most listings of ``inner`` are the descriptions of listings of ``outer``,
     one each (the paragraph under each heading, named by its first words): ``inner``
     reads the details of ``outer``'s records."""
-    if len(outer) < _RECORDS or {fold(x.name) for x in inner} & {fold(x.name) for x in outer}:
+    if len(outer.listings) < _RECORDS or inner.names & outer.names:
         return False
-    texts = [f" {fold(x.description)} " for x in outer]
     homes = []
-    for listing in inner:
-        name = f" {fold(listing.name)} "
-        found = [i for i, text in enumerate(texts) if name.strip() and name in text]
+    for key in inner.keys:
+        found = [i for i, text in enumerate(outer.texts) if key and f" {key} " in text]
         if len(found) == 1:
             homes.append(found[0])
-    return len(homes) >= 2 and len(homes) * 2 >= len(inner) and len(set(homes)) == len(homes)  # noqa: PLR2004
+    enough = len(homes) >= 2 and len(homes) * 2 >= len(inner.listings)  # noqa: PLR2004
+    return enough and len(set(homes)) == len(homes)
 
 
 def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
@@ -116,7 +132,7 @@ def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
         coarse = coarse or any(
             len(other.listings) > count
             and other.score >= score * COARSE_BEATEN
-            and holds_listings(reading.listings, other.listings)
+            and holds_listings(reading, other)
             for other in readings
         )
         own = reading.sections
@@ -129,7 +145,7 @@ def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
         # its listings are the bodies of another reading's records, one each (a reading
         # by labels nests so by design: the label is the section, the line after it the name)
         bodies = not reading.labels and any(
-            other.score >= score / 2 and reads_bodies(reading.listings, other.listings)
+            other.score >= score / 2 and reads_bodies(reading, other)
             for other in readings
             if other is not reading
         )
