@@ -132,3 +132,43 @@ def test_named_services_that_only_say_when_they_are_open_are_a_sure_reading() ->
     inference = infer_profile(_page(f"<div class='directory'>{items}</div>"))
     assert [x.name for x in inference.reading.listings] == [name for name, _ in status]
     assert inference.confidence is Confidence.OK
+
+
+_VILLAGES = {
+    "North Village": ["Campus Patrol", "Student Wellbeing", "Assault Support Line"],
+    "River Village": ["Campus Patrol", "Student Wellbeing", "Night Talk Line", "Incident Reports"],
+    "Hill Village": ["Campus Patrol"],
+}
+
+
+def _village_panels() -> str:
+    """One heading over accordion panels, one per village; in each, a paragraph with a
+    bold name opens an office, and the paragraphs after it without one are its details
+    (reception hours, after hours) with numbers of their own."""
+    panels = []
+    for v, (village, offices) in enumerate(_VILLAGES.items()):
+        lines = (
+            "<p><strong>Village Office</strong></p>"
+            "<p>Front Desk (Office Hours 9am-5pm):<br>"
+            f"East wing: 08 6202 1{v}00<br>West wing: 08 6202 1{v}10</p>"
+            f"<p>After Hours<br>East wing: 0488 22{v} 164<br>West wing: 0488 22{v} 810</p>"
+        )
+        lines += "".join(
+            f"<p><strong>{name}</strong><br>08 6304 3{v}{i}3</p>" for i, name in enumerate(offices)
+        )
+        panels.append(
+            f"<div class='acc-item'><div class='acc-title'><a href='#'>{village}</a></div>"
+            f"<div class='acc-panel' role='tabpanel'>{lines}</div></div>"
+        )
+    return _page(
+        "<p>Tell us when something is wrong; these people can help.</p>"
+        f"<h2>Who to contact</h2><div class='acc'>{''.join(panels)}</div>"
+    )
+
+
+def test_detail_paragraphs_stay_with_the_office_they_follow() -> None:
+    inference = infer_profile(_village_panels(), url="https://www.example.edu.au/help")
+    names = [x.name for x in inference.reading.listings]
+    assert names == [n for offices in _VILLAGES.values() for n in ["Village Office", *offices]]
+    assert "After Hours" in inference.reading.listings[0].description
+    assert inference.confidence is Confidence.OK

@@ -27,6 +27,7 @@ __all__ = [
     "heading_key",
     "holds_listings",
     "reads_bodies",
+    "splits_details",
 ]
 
 #: A finer reading marks a coarser one when it scores at least this share of it.
@@ -107,6 +108,15 @@ def reads_bodies(inner: Nest, outer: Nest) -> bool:
     return enough and len(set(homes)) == len(homes)
 
 
+def splits_details(reading: Nest, finer: Nest) -> bool:
+    """Whether the listings ``finer`` reads besides ``reading``'s are, most of them (3 in
+    4), lines of ``reading``'s descriptions: ``finer`` cuts its records' details ("After
+    hours", "Call reception") off into listings of their own."""
+    extra = [k for k in finer.keys if k and k not in reading.names]
+    inside = sum(1 for k in extra if any(f" {k} " in text for text in reading.texts))
+    return bool(extra) and inside * 4 >= len(extra) * 3
+
+
 def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
     """For each reading, whether it reads another reading's sections or details."""
     shapes = [(len(r.listings), r.score, r.names, r.sections, r.labels) for r in readings]
@@ -125,8 +135,11 @@ def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
                 other_score >= score / 2
                 and other_count >= 1.5 * count
                 and len(names & held) * 2 >= len(names)
+                and not splits_details(reading, other)
             )
-            for other_count, other_score, held, sections, labels in shapes
+            for other, (other_count, other_score, held, sections, labels) in zip(
+                readings, shapes, strict=True
+            )
         )
         # one of its listings holds most of a finer reading's listings: it is their section
         coarse = coarse or any(
@@ -137,10 +150,14 @@ def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
         )
         own = reading.sections
         # all of them under one heading that another reading lists among several
-        # records: they are that record's details (the units a desk serves), not listings
+        # records: they are that record's details (the units a desk serves), not
+        # listings; unless they give contacts of their own (then the record is a section)
         inner = len(own) == 1 and any(
-            other_score >= score / 2 and other_count >= _RECORDS and own <= held
-            for other_count, other_score, held, _, _ in shapes
+            other_score >= score / 2
+            and other_count >= _RECORDS
+            and own <= held
+            and not holds_listings(other, reading)
+            for other, (other_count, other_score, held, _, _) in zip(readings, shapes, strict=True)
         )
         # its listings are the bodies of another reading's records, one each (a reading
         # by labels nests so by design: the label is the section, the line after it the name)
