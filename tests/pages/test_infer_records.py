@@ -172,3 +172,31 @@ def test_detail_paragraphs_stay_with_the_office_they_follow() -> None:
     assert names == [n for offices in _VILLAGES.values() for n in ["Village Office", *offices]]
     assert "After Hours" in inference.reading.listings[0].description
     assert inference.confidence is Confidence.OK
+
+
+def _holiday_hours() -> str:
+    """Units, each a heading over its holiday hours: several dates apiece, a schedule."""
+    units = {
+        "Campus Patrol": "<p>Non-emergency line: 250.555.0101</p>",
+        "Dining Hall": "",
+        "Book Shop": "",
+        "Fitness Centre": "<p>Front desk: 250.555.0104</p>",
+    }
+    blocks = "".join(
+        f"<h2>{unit}</h2>{extra}<ul><li>December 22: open 9 am to 1 pm</li>"
+        "<li>December 23 to January 1: closed</li><li>January 2: usual hours</li></ul>"
+        for unit, extra in units.items()
+    )
+    return _page(
+        "<p>Between December 22 and January 2 most services keep short hours.</p>" + blocks
+    )
+
+
+def test_units_that_list_their_holiday_dates_are_not_events() -> None:
+    inference = infer_profile(_holiday_hours(), url="https://www.example.ca/hours")
+    assert [x.name for x in inference.reading.listings] == [
+        "Campus Patrol",
+        "Dining Hall",
+        "Book Shop",
+        "Fitness Centre",
+    ]

@@ -120,7 +120,7 @@ class Signals:
     contact: float  # share of listings with a phone, room or e-mail address
     linked: float  # share of listings with a link or a contact
     coverage: float  # share of the content's phones the listings hold
-    dated: float  # share of listings that give a date (events, news)
+    dated: float  # share of listings that give a date or two (events, news)
     crowded: float  # share of listings with many phones (a section, not one office)
     score: float
 
@@ -226,7 +226,7 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
     found.update(n for x in listings for n in numbers_in(x.description))
     coverage = len(found & content_phones) / len(content_phones) if content_phones else 1.0
     crowded = sum(1 for x in listings if _phone_count(x) >= CROWDED) / count
-    dated = sum(1 for x in listings if _DATE.search(f"{x.name} {x.description}")) / count
+    dated = sum(1 for x in listings if _event_dates(x)) / count
     size = min(1.0, math.sqrt(count / ENOUGH))
     score = (
         size
@@ -239,6 +239,12 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
         * (1.0 - 0.7 * crowded)
     )
     return Signals(count, names, distinct, contact, linked, coverage, dated, crowded, score)
+
+
+def _event_dates(listing: Listing) -> bool:
+    """Whether a listing gives a date or two, as an event or a news item does; an office
+    that lists several (its hours over the holidays, its closures) is no event."""
+    return 1 <= len(_DATE.findall(f"{listing.name} {listing.description}")) <= 2  # noqa: PLR2004
 
 
 def _phone_count(listing: Listing) -> int:
