@@ -30,10 +30,16 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.inference.candidates import Candidate, propose
 from resource_catalog.pages.inference.examples import Found, closest_texts, example_groups, locate
+from resource_catalog.pages.inference.nesting import Nest, coarse_readings
 from resource_catalog.pages.inference.region import own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
-from resource_catalog.pages.scoring import Signals, numbers_in, score_reading
+from resource_catalog.pages.scoring import (
+    Signals,
+    distinct_places,
+    numbers_in,
+    score_reading,
+)
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
 __all__ = ["INFER_SECONDS", "Confidence", "Inference", "Scored", "infer_profile"]
@@ -54,10 +60,10 @@ CLEAN_NAMES: Final = 0.85
 MAX_DATED: Final = 0.5
 MAX_CROWDED: Final = 0.5
 MIN_DISTINCT: Final = 0.9
+#: Characters of description that say what a listing without contacts does.
+DESCRIBED: Final = 20
 #: The score factor of a reading whose names are a finer reading's sections.
 COARSE: Final = 0.4
-#: ... when the finer reading scores at least this share of it.
-COARSE_BEATEN: Final = 0.3
 #: Readings sharing more than this share of their names are variants of one reading.
 SAME_READING: Final = 0.5
 
@@ -270,46 +276,19 @@ def _better(new: Scored, old: Scored) -> bool:
 
 
 def _coarse(readings: list[Scored]) -> list[Scored]:
-    """Mark readings whose names a reading with more listings holds as names or sections,
-    and readings whose listings all sit inside one record of another reading."""
-    finer = [
-        (
-            len(r.names),
+    """Mark readings that read another reading's sections or details as listings."""
+    nests = [
+        Nest(
+            r.reading.listings,
             r.signals.score,
-            {fold(n) for n in r.names},
-            {fold(x.section) for x in r.reading.listings},
             r.candidate.profile.section.source is SectionFrom.LABEL,
         )
         for r in readings
     ]
-    marked = []
-    for scored in readings:
-        names = {fold(n) for n in scored.names}
-        count, score = len(scored.names), scored.signals.score
-        coarse = any(
-            (
-                other_score >= score * COARSE_BEATEN
-                # one listing per heading: the heading names it; one per label: the label
-                # is a section, the line after it the name
-                and (other_count > count or (labels and other_count == count))
-                and len(names & sections) * 2 >= len(names)
-            )
-            or (
-                other_score >= score / 2
-                and other_count >= 1.5 * count
-                and len(names & held) * 2 >= len(names)
-            )
-            for other_count, other_score, held, sections, labels in finer
-        )
-        own = {fold(x.section) for x in scored.reading.listings}
-        # all of them under one heading that another reading lists among several
-        # records: they are that record's details (the units a desk serves), not listings
-        inner = len(own) == 1 and any(
-            other_score >= score / 2 and other_count >= MIN_LISTINGS and own <= held
-            for other_count, other_score, held, _, _ in finer
-        )
-        marked.append(replace(scored, coarse=True) if coarse or inner else scored)
-    return marked
+    return [
+        replace(r, coarse=True) if coarse else r
+        for r, coarse in zip(readings, coarse_readings(nests), strict=True)
+    ]
 
 
 def _steered(readings: list[Scored], examples: Sequence[str]) -> tuple[list[Scored], list[str]]:
@@ -331,6 +310,17 @@ def _different(other: Scored, best: Scored) -> bool:
     return len(a & b) <= SAME_READING * max(len(a), len(b))
 
 
+def _described(scored: Scored) -> bool:
+    """Clean names, most with a description of their own: offices that give no number
+    but say what they do or when they are open (a heading per desk and its paragraph)."""
+    s, listings = scored.signals, scored.reading.listings
+    return (
+        s.count >= MIN_LISTINGS
+        and s.names >= CLEAN_NAMES
+        and sum(len(x.description) >= DESCRIBED for x in listings) * 4 >= len(listings) * 3
+    )
+
+
 def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confidence, list[str]]:
     """How sure the best reading is. Examples (``steered``) vouch for a reading that is
     only thin (few listings, few numbers, a low score), never for one that reads
@@ -350,9 +340,9 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         wrong.append(
             f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)"
         )
-    if s.distinct < MIN_DISTINCT:
+    if s.distinct < MIN_DISTINCT and distinct_places(best.reading.listings) < MIN_DISTINCT:
         wrong.append(f"{1 - s.distinct:.0%} of the names repeat")
-    if s.score < MIN_SCORE and not thin and not wrong:
+    if s.score < MIN_SCORE and not thin and not wrong and not _described(best):
         thin.append(f"the best reading scores only {s.score:.2f}")
     about = (
         f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "

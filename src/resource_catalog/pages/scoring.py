@@ -23,6 +23,8 @@ __all__ = [
     "CHROME_NAMES",
     "FIELD_LABELS",
     "Signals",
+    "distinct_places",
+    "has_contact",
     "is_name",
     "name_quality",
     "numbers_in",
@@ -118,7 +120,7 @@ class Signals:
     contact: float  # share of listings with a phone, room or e-mail address
     linked: float  # share of listings with a link or a contact
     coverage: float  # share of the content's phones the listings hold
-    dated: float  # share of listings that give a date (events, news)
+    dated: float  # share of listings that give a date or two (events, news)
     crowded: float  # share of listings with many phones (a section, not one office)
     score: float
 
@@ -188,7 +190,22 @@ def _contacts(listing: Listing) -> int:
     return len(phones) + places + len(_EMAIL.findall(listing.description))
 
 
-def _has_contact(listing: Listing) -> bool:
+def distinct_places(listings: Sequence[Listing]) -> float:
+    """The share of distinct listings when one name at two places (two desks of one
+    office, each with its own number or room) counts as two, and the same name with the
+    same contacts again as a repeat."""
+    keys = {(fold(x.name), _where(x)) for x in listings if x.name}
+    return len(keys) / max(1, len(listings))
+
+
+def _where(listing: Listing) -> frozenset[str]:
+    """A listing's phones and rooms, to tell apart listings of one name."""
+    places = [fold(str(loc)) for loc in listing.locations] + _PLACE.findall(listing.description)
+    return frozenset([p.number for p in listing.phones] + places) | numbers_in(listing.description)
+
+
+def has_contact(listing: Listing) -> bool:
+    """Whether a listing gives a phone, a room or an e-mail address."""
     return _contacts(listing) > 0
 
 
@@ -203,13 +220,13 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
         return Signals(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     names = sum(name_quality(x.name) for x in listings) / count
     distinct = len({fold(x.name) for x in listings if x.name}) / count
-    contact = sum(1 for x in listings if _has_contact(x)) / count
-    linked = sum(1 for x in listings if _has_contact(x) or x.links) / count
+    contact = sum(1 for x in listings if has_contact(x)) / count
+    linked = sum(1 for x in listings if has_contact(x) or x.links) / count
     found = {p.number[-10:] for x in listings for p in x.phones}
     found.update(n for x in listings for n in numbers_in(x.description))
     coverage = len(found & content_phones) / len(content_phones) if content_phones else 1.0
     crowded = sum(1 for x in listings if _phone_count(x) >= CROWDED) / count
-    dated = sum(1 for x in listings if _DATE.search(f"{x.name} {x.description}")) / count
+    dated = sum(1 for x in listings if _event_dates(x)) / count
     size = min(1.0, math.sqrt(count / ENOUGH))
     score = (
         size
@@ -222,6 +239,12 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
         * (1.0 - 0.7 * crowded)
     )
     return Signals(count, names, distinct, contact, linked, coverage, dated, crowded, score)
+
+
+def _event_dates(listing: Listing) -> bool:
+    """Whether a listing gives a date or two, as an event or a news item does; an office
+    that lists several (its hours over the holidays, its closures) is no event."""
+    return 1 <= len(_DATE.findall(f"{listing.name} {listing.description}")) <= 2  # noqa: PLR2004
 
 
 def _phone_count(listing: Listing) -> int:

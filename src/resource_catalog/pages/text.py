@@ -33,6 +33,8 @@ __all__ = [
     "events",
     "is_text",
     "spans",
+    "table_cells",
+    "table_header",
     "text_of",
 ]
 
@@ -138,3 +140,33 @@ def text_of(tag: Tag, *, lines: bool = False, budget: Budget | None = None) -> s
     if not lines:
         return collapse(text)
     return "\n".join(c for line in text.split("\n") if (c := collapse(line)))
+
+
+def table_cells(row: Tag) -> list[Tag]:
+    """The cells of a table row."""
+    return [c for c in row.children if isinstance(c, Tag) and c.name in ("td", "th")]
+
+
+def _bold_only(cell: Tag) -> bool:
+    text = text_of(cell)
+    bold = " ".join(text_of(b) for b in cell.find_all(("strong", "b")))
+    return bool(text) and collapse(bold) == text
+
+
+def table_header(table: Tag) -> Tag | None:
+    """The row that names a table's columns: in ``<thead>``, the first row when it is all
+    ``<th>``, or when every filled cell of it is bold and the next row's are not (an
+    editor's header row in a table without ``<th>``)."""
+    rows = [r for r in table.find_all("tr") if r.find_parent("table") is table][:2]
+    if not rows or not (cells := table_cells(rows[0])):
+        return None
+    first = rows[0]
+    if (first.parent is not None and first.parent.name == "thead") or all(
+        c.name == "th" for c in cells
+    ):
+        return first
+    filled = [c for c in cells if text_of(c)]
+    after = [c for c in table_cells(rows[1]) if text_of(c)] if len(rows) > 1 else []
+    if filled and all(map(_bold_only, filled)) and after and not all(map(_bold_only, after)):
+        return first
+    return None

@@ -35,7 +35,7 @@ from resource_catalog.pages.inference.structure import (
 )
 from resource_catalog.pages.profiles import select
 from resource_catalog.pages.scoring import name_quality
-from resource_catalog.pages.text import text_of
+from resource_catalog.pages.text import table_cells, table_header, text_of
 from resource_catalog.profile import Profile
 
 __all__ = ["Candidate", "propose"]
@@ -356,15 +356,8 @@ def _table_columns(tree: PageTree, rows: Sequence[Tag]) -> list[dict[str, str | 
     table = rows[0].find_parent("table")
     if table is None:
         return []
-    header = None
-    for row in table.find_all("tr"):
-        cells = [c for c in row.children if isinstance(c, Tag) and c.name in ("td", "th")]
-        parent = row.parent
-        if cells and (
-            (parent is not None and parent.name == "thead") or all(c.name == "th" for c in cells)
-        ):
-            header = [text_of(c) for c in cells]
-        break
+    row = table_header(table)
+    header = [text_of(c) for c in table_cells(row)] if row is not None else []
     if header:
         titled = [t for t in header if t and any(w in fold(t).split() for w in _NAME_COLUMNS)]
         first = [header[0]] if header[0] else []

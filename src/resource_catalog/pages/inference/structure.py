@@ -204,16 +204,20 @@ class PageTree:
             found = {w for w in every if len(w) > 2}  # noqa: PLR2004
             if found & _CHROME_WORDS and found <= _CHROME_WORDS | _LAYOUT_WORDS:
                 words |= found
+            elif "header" in found and found <= _LAYOUT_WORDS and tag.find(HEADINGS) is None:
+                # a block named as the page's header (``div#header``) is chrome like a
+                # <header>: unless it holds a heading (a card's or an entry's header)
+                words.add("header")
         hidden = (
             tag.has_attr("hidden")
             or str(tag.get("aria-hidden", "")).lower() == "true"
             or bool(_HIDDEN_STYLE.search(str(tag.get("style", ""))))
         )
-        if not (words & _CHROME_WORDS or hidden or tag.name in ("header", "footer")):
+        if not (words or hidden or tag.name in ("header", "footer")):
             return False
         if self._is_page(tag):
             return False
-        if hidden and not words & _CHROME_WORDS and tag.name not in ("header", "footer"):
+        if hidden and not words and tag.name not in ("header", "footer"):
             # a hidden accordion panel is content; a hidden menu is mostly links
             return len(tag.find_all("a")) >= 3 and self.link_share(tag) > _LINKY  # noqa: PLR2004
         return True

@@ -8,26 +8,9 @@ from typing import Any
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
-from resource_catalog.pages.text import text_of
+from resource_catalog.pages.text import table_cells, table_header, text_of
 
 __all__ = ["TableColumns"]
-
-
-def _cells(row: Tag) -> list[Tag]:
-    return [c for c in row.children if isinstance(c, Tag) and c.name in ("td", "th")]
-
-
-def _header_row(table: Tag) -> Tag | None:
-    """The row that names the columns: in ``<thead>``, else the first row of ``<th>`` only."""
-    for row in table.find_all("tr"):
-        if row.find_parent("table") is not table:
-            continue
-        cells = _cells(row)
-        in_head = row.parent is not None and row.parent.name == "thead"
-        if cells and (in_head or all(c.name == "th" for c in cells)):
-            return row
-        return None  # the first row of the table is data: no header
-    return None
 
 
 class TableColumns:
@@ -44,13 +27,13 @@ class TableColumns:
             return self._resolve(None)
         key = id(table)
         if key not in self._cache:
-            header = _header_row(table)
+            header = table_header(table)
             self._cache[key] = (header, self._resolve(header))
         header, roles = self._cache[key]
         return None if row is header else roles
 
     def _resolve(self, header: Tag | None) -> dict[str, int]:
-        titles = [fold(text_of(c)) for c in _cells(header)] if header is not None else []
+        titles = [fold(text_of(c)) for c in table_cells(header)] if header is not None else []
         roles: dict[str, int] = {}
         for role, spec in self.columns.items():
             if isinstance(spec, int):
