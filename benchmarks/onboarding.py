@@ -61,6 +61,7 @@ CORPORA = {
     # Written without the code and measured once per reader change (INDEX.md there).
     "realpages-blind": ROOT / "tests" / "data" / "realpages-blind",
     "realpages-blind2": ROOT / "tests" / "data" / "realpages-blind2",
+    "realpages-blind3": ROOT / "tests" / "data" / "realpages-blind3",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"
