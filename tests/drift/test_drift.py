@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from resource_catalog.drift import _match
 from resource_catalog.drift.compare import (
     Changed,
     DriftReport,
@@ -468,3 +469,23 @@ def test_large_catalog_is_near_linear() -> None:
     small, large = _timed_compare(4_000), _timed_compare(16_000)
     assert large < 8 * small, f"4k: {small:.3f}s, 16k: {large:.3f}s"
     assert large < 4.0, f"compare of 16,000 records took {large:.1f}s"
+
+
+def test_leftovers_of_a_large_catalog_pair_by_shared_words_as_all_pairs_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Past a size, listings left unpaired are matched through an index of their words
+    # instead of scoring every pair; on a catalog both ways can score, they must agree.
+    topics = ("sleep", "stress", "grief", "money")
+    old = [
+        listing(f"Peer group on {t}", f"Students trained in listening meet weekly about {t}.", "S")
+        for t in topics
+    ]
+    cat = catalog(*(record(f"peer-{t}", x) for t, x in zip(topics, old, strict=True)))
+    new = [x.model_copy(update={"name": x.name.replace("Peer group", "Peer circle")}) for x in old]
+    scored_all = compare(cat, new)
+    monkeypatch.setattr(_match, "_GROUP_PAIR_LIMIT", 0)
+    indexed = compare(cat, new)
+    assert [r.id for r in indexed.renamed] == [f"peer-{t}" for t in sorted(topics)]
+    assert indexed.renamed == scored_all.renamed
+    assert (indexed.added, indexed.removed) == ((), ())
