@@ -81,6 +81,7 @@ __all__ = [
     "check_catalog_value",
     "load_catalog",
     "load_for_change",
+    "raise_errors",
     "refuse_invalid",
     "validate_catalog",
     "validate_files",
@@ -136,6 +137,12 @@ def load_catalog(
     ``progress(done, total)`` is called as files are read.
     """
     result = validate_catalog(path, progress=progress)
+    raise_errors(result)
+    return result.catalog
+
+
+def raise_errors(result: ValidationResult) -> None:
+    """Raise :class:`CatalogError` with every finding when ``result`` has an error."""
     if result.errors:
         first = result.errors[0]
         raise CatalogError(
@@ -143,7 +150,6 @@ def load_catalog(
             f"{first.file}: {first.field or first.code}: {first.message}",
             result.findings,
         )
-    return result.catalog
 
 
 def validate_catalog(
