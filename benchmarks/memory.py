@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+#: The source of the synthetic catalog (:data:`benchmarks.generate.SOURCE_ID`).
+SOURCE_ID = "osc-campus-resources"
 
 #: The commands measured: a label and the CLI arguments after ``--catalog DIR``.
 COMMANDS: dict[str, list[str]] = {
@@ -37,6 +39,7 @@ COMMANDS: dict[str, list[str]] = {
     "export csv": ["export", "--format", "csv", "-o", "{out}/out.csv"],
     "export datapackage": ["export", "--format", "datapackage", "-o", "{out}/dp"],
     "export hsds": ["export", "--format", "hsds", "-o", "{out}/hsds"],
+    "diff": ["diff", "--source", "{source}", "--html", "{page}", "--format", "json"],
 }
 
 _FLOOR_HOLD = """
@@ -63,6 +66,22 @@ FLOORS = {
     "floor: read + validate, kept": _FLOOR_HOLD,
     "floor: read + validate, one at a time": _FLOOR_STREAM,
 }
+
+
+def diff_page(data: Path, n: int) -> Path:
+    """The page ``diff`` reads: the catalog's own listings with 1% changed (as the ``diff``
+    step of :mod:`benchmarks.steps` builds them), grouped by section; written once."""
+    page = data / f"diff-page-{n}.html"
+    if not page.is_file():
+        from benchmarks import generate  # noqa: PLC0415 (only when a page is missing)
+
+        records = json.loads((data / f"records-{n}.json").read_text(encoding="utf-8"))
+        listings = generate.changed_listings(generate.listings_of(records))
+        del records
+        order = {name: k for k, name in enumerate(dict.fromkeys(x["section"] for x in listings))}
+        listings.sort(key=lambda x: order[x["section"]])
+        page.write_text(generate.page_html(listings), encoding="utf-8")
+    return page
 
 
 def run_child(argv: list[str]) -> dict[str, Any]:
@@ -92,9 +111,10 @@ def measure(data: Path, n: int) -> list[dict[str, Any]]:
     for label, code in FLOORS.items():
         row = run_child([sys.executable, "-c", code, str(catalog)])
         rows.append({"command": label, "n": n, **row})
+    page = diff_page(data, n)
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as out:
         for label, args in COMMANDS.items():
-            cli = [a.format(out=out) for a in args]
+            cli = [a.format(out=out, page=page, source=SOURCE_ID) for a in args]
             argv = [sys.executable, "-m", "resource_catalog", cli[0], "--catalog", str(catalog)]
             row = run_child(argv + cli[1:])
             rows.append({"command": label, "n": n, **row})
