@@ -82,3 +82,14 @@ def test_importing_the_package_for_iter_resources_loads_no_pydantic() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [False, True]
+
+
+def test_a_stream_keeps_no_warning_but_still_raises_every_error(catalog_dir: Path) -> None:
+    data = read_record(catalog_dir, "chaplaincy")
+    data["name"] = "MIT Police"  # a duplicate-name warning
+    write_record(catalog_dir, "chaplaincy", data)
+    assert sum(1 for _ in rc.iter_resources(catalog_dir)) == len(load_catalog(catalog_dir))
+    (catalog_dir / "resources" / "broken.json").write_text("{", encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        next(rc.iter_resources(catalog_dir))
+    assert [f.code for f in caught.value.findings] == ["json"]

@@ -2,8 +2,9 @@
 
 For catalogs too large to hold (an Open Referral directory of 10^5 services): the
 whole catalog is first checked as :func:`~resource_catalog.checks.validate.load_catalog`
-checks it, keeping no record, and an invalid one raises :class:`CatalogError` (with
-every finding) before any record is given. The records are then read again from the
+checks it, keeping no record and no warning (only "is it valid?" matters here, and a
+large catalog can have 10^5 warnings), and an invalid one raises :class:`CatalogError`
+with every error before any record is given. The records are then read again from the
 same consistent view of the files, one file at a time, in id order, so only one record
 is in memory at once. The exports stream through :func:`open_stream`.
 """
@@ -63,7 +64,7 @@ def open_stream(
     """
     directory = Path(path) if path is not None else default_catalog_dir()
     with open_files(directory, progress=progress) as files:
-        result = validate_files(directory, files, keep=False)
+        result = validate_files(directory, files, keep=False, warnings=False)
         raise_errors(result)
         meta_raw = files.meta if isinstance(files.meta, bytes) else b""  # read, or raised
         upgrade = v1_upgrader(meta_raw) if result.schema_version == V1 else None
@@ -89,9 +90,9 @@ def iter_resources(path: str | os.PathLike[str] | None = None) -> Iterator[Resou
     ``path`` defaults as for :func:`~resource_catalog.checks.validate.load_catalog`.
     The whole catalog is checked before the first record is yielded: a catalog that
     is missing, unreadable or invalid raises :class:`CatalogError` (``err.findings``
-    holds every problem) on the first ``next()``, and memory stays that of one record
-    whatever the catalog's size. The catalog's commit lock is held shared until the
-    iteration ends or the generator is closed, so a save waits for it.
+    holds every error; warnings are not kept) on the first ``next()``, and memory
+    stays that of one record whatever the catalog's size. The catalog's commit lock is
+    held shared until the iteration ends or the generator is closed, so a save waits.
     """
     with open_stream(path) as stream:
         yield from stream
