@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import accuracy, links, onboarding, sources, steps
+from benchmarks import accuracy, links, memory, onboarding, sources, steps
 
 HERE = Path(__file__).resolve().parent
 LABELS = {
@@ -263,6 +263,7 @@ def render(
     many: dict[str, Any] | None = None,
     onboarded: str | None = None,
     linked: dict[str, Any] | None = None,
+    peaks: list[dict[str, Any]] | None = None,
 ) -> str:
     """The whole ``results.md`` (with the accuracy, sources, links and onboarding sections when
     their measurements are given)."""
@@ -313,6 +314,7 @@ def render(
         "",
         *_startup_lines(times, hygiene),
         "",
+        *(_memory_section(peaks, results) if peaks else []),
         *(accuracy.render(scored, "python -m benchmarks.accuracy") if scored else []),
         *(sources.render(many, "python -m benchmarks.sources") if many else []),
         *(links.render(linked, "python -m benchmarks.links") if linked else []),
@@ -331,6 +333,17 @@ def render(
     if FIXES.exists():
         lines += ["", *FIXES.read_text(encoding="utf-8").strip().splitlines(), ""]
     return "\n".join(lines)
+
+
+def json_ratio(results: list[dict[str, Any]]) -> float | None:
+    """JSON export's time over its stdlib floor at the largest size measured."""
+    rows = _by_step(results).get("json")
+    return rows[-1]["time"] / rows[-1]["floor"] if rows else None
+
+
+def _memory_section(peaks: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[str]:
+    sizes = " ".join(str(n) for n in sorted({r["n"] for r in peaks}))
+    return memory.render(peaks, f"python -m benchmarks.memory DATA {sizes}", json_ratio(results))
 
 
 def write_plot(results: list[dict[str, Any]], path: Path) -> None:

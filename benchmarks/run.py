@@ -1,8 +1,9 @@
 """The benchmark runner: ``python -m benchmarks.run [--quick]`` (``nox -s bench``).
 
 Generates the synthetic data into a temporary directory, runs every step at every
-size in its own subprocess (:mod:`benchmarks.steps`), times start-up and checks
-import hygiene (:mod:`benchmarks.startup`), scores the phone and location finders
+size in its own subprocess (:mod:`benchmarks.steps`), measures the peak RSS of whole
+commands at the two largest catalog sizes (:mod:`benchmarks.memory`), times start-up and
+checks import hygiene (:mod:`benchmarks.startup`), scores the phone and location finders
 on real-world-shaped text (:mod:`benchmarks.accuracy`), times checking N local sources
 (:mod:`benchmarks.sources`) and N links against the concurrency bound
 (:mod:`benchmarks.links`), measures onboarding on the test pages
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import report, startup
+from benchmarks import memory, report, startup
 
 HERE = Path(__file__).resolve().parent
 CATALOG_SIZES = (1_000, 10_000, 100_000)
@@ -53,6 +54,19 @@ def run_step(step: str, n: int, data: Path, reps: int) -> dict[str, Any]:
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def run_memory(data: Path, sizes: tuple[int, ...]) -> list[dict[str, Any]]:
+    """Peak RSS and wall time of whole commands at ``sizes`` (:mod:`benchmarks.memory`)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.memory", str(data), *map(str, sizes), "--json"],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=HERE.parent,
+    )
+    rows: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return rows
 
 
 def run_accuracy(reps: int) -> dict[str, Any]:
@@ -152,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  peak {result['peak_rss_kib'] / 1024:7.1f} MiB",
                 flush=True,
             )
+        print("peak memory of whole commands ...", flush=True)
+        peaks = run_memory(data, catalog_sizes[-2:])
     print("accuracy on real-world-shaped text ...", flush=True)
     scored = run_accuracy(3 if args.quick else 21)
     print(f"find_phones / PhoneNumberMatcher: {scored['timing']['ratio']:.2f}", flush=True)
@@ -173,9 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         startup_reps=startup_reps,
     )
     targets = report.check_targets(results, times, hygiene)
+    targets += [
+        report.Target(*target) for target in memory.targets(peaks, report.json_ratio(results))
+    ]
     report.write_plot(results, out / "scaling.png")
     (out / "results.md").write_text(
-        report.render(results, times, hygiene, targets, run, scored, many, onboarded, linked),
+        report.render(
+            results, times, hygiene, targets, run, scored, many, onboarded, linked, peaks
+        ),
         encoding="utf-8",
     )
     for target in targets:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks import accuracy, generate, report, startup, steps
+from benchmarks import accuracy, generate, memory, report, startup, steps
 
 from resource_catalog.checks.validate import validate_catalog
 from resource_catalog.models import Listing
@@ -212,3 +212,27 @@ def test_onboarding_meets_issue_12_on_the_held_out_pages(name: str) -> None:
     assert leaks <= (1 if name == "holdout4" else 0), [r.page for r in results if r.chrome_phones]
     # a page with nothing to list is judged weak and saves nothing
     assert all(r.exit_code == 1 for r in results if not r.expected)
+
+
+def test_memory_targets_judge_issue_24_at_the_top_size() -> None:
+    def row(command: str, n: int, mib: float, wall: float, code: int = 0) -> dict[str, Any]:
+        return {"command": command, "n": n, "exit": code, "wall": wall, "peak_rss_kib": mib * 1024}
+
+    rows = [
+        row(memory.FLOOR, 10, 50, 1.0),
+        row(memory.FLOOR, 100, 400, 10.0),
+        row("validate", 10, 60, 1.0),
+        row("validate", 100, 100, 12.0),  # 1.2x the floor, growth 12 > 11
+        row("export json", 100, 300, 5.0),  # over 256 MiB
+        row("diff", 100, 90, 1.0, code=2),  # refused: not met, whatever its memory
+    ]
+    judged = {name: (measured, met) for name, measured, _limit, met in memory.targets(rows, 0.5)}
+    assert judged["peak RSS of validate at 100"] == ("100 MiB", True)
+    assert judged["peak RSS of export json at 100"] == ("300 MiB", False)
+    assert judged["peak RSS of diff at 100"] == ("90 MiB (exit 2)", False)
+    assert judged["validate at 100: wall / keep-all pydantic floor"] == ("1.20", True)
+    assert not judged["validate: wall(100) / wall(10)"][1]
+    assert judged["export JSON at the top size: time / stdlib json floor"] == ("0.50", True)
+    text = "\n".join(memory.render(rows, "python -m benchmarks.memory DATA 10 100", 0.5))
+    assert "| validate | 60 MiB | 1.00 s | 100 MiB | 12.00 s | 1.7x | 12.0x |" in text
+    assert "| peak RSS of export json at 100 | 300 MiB | < 256 MiB | **no** |" in text

@@ -33,6 +33,7 @@ from resource_catalog.errors import (
 )
 
 if TYPE_CHECKING:
+    from resource_catalog.checks.stream import iter_resources
     from resource_catalog.checks.validate import ValidationResult, load_catalog, validate_catalog
     from resource_catalog.contacts.locations import (
         BuildingRegistry,
@@ -141,6 +142,7 @@ _LAZY = {
         "store.files": ("save_catalog",),
         "drift.plan": ("SyncPlan", "apply_plan", "plan_sync"),
         "checks.validate": ("ValidationResult", "load_catalog", "validate_catalog"),
+        "checks.stream": ("iter_resources",),
         "workflows.sync": ("migrate_catalog", "sync_catalog"),
         "workflows.diff": ("check_catalog", "diff_catalog", "scrape_pages"),
         "workflows.source_removal": ("RemoveResult", "remove_source"),
@@ -230,6 +232,7 @@ __all__ = [
     "find_phones",
     "history_events",
     "infer_profile",
+    "iter_resources",
     "load_buildings",
     "load_catalog",
     "mark_reviewed",

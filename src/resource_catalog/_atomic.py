@@ -26,10 +26,14 @@ import errno
 import os
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = [
     "TEMP_SUFFIX",
+    "atomic_writer",
     "fsync_dir",
     "open_descriptor",
     "read_regular",
@@ -173,6 +177,45 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
         raise
     fsync_dir(target.parent)
     return target
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through, piece by piece, as :func:`write_atomic`
+    writes it whole: a regular file appears (or is replaced) only when the block ends
+    without an error, and its temporary file is removed when it does not, so a large
+    output is never held in memory and never seen half written.
+    """
+    fd = open_descriptor(Path(path))
+    if fd is not None:
+        _write_fd(fd, b"")  # flush what Python holds for the same descriptor first
+        with os.fdopen(os.dup(fd), "wb") as fh:
+            yield fh
+        return
+    target = resolve_target(Path(path))
+    if _is_special(target):
+        if target.is_dir():
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        with target.open("wb") as fh:
+            yield fh
+        return
+    tmp = temp_name(target)
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = _DEFAULT_MODE
+    tmp.unlink(missing_ok=True)
+    try:
+        with tmp.open("xb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.chmod(mode)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(target.parent)
 
 
 def read_regular(path: str | os.PathLike[str]) -> bytes:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
+import resource_catalog
 from resource_catalog import __version__
 from resource_catalog.cli import _Progress, cli
 from tests.conftest import CATALOG, ROOT
@@ -165,3 +168,39 @@ def test_interrupt_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> 
     result = run("validate", "--catalog", CATALOG)
     assert result.exit_code == 130
     assert result.output == "error: interrupted\n"
+
+
+_FAST_EXIT = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('teardown ran', file=sys.stderr))\n"
+    "from resource_catalog.cli import main\n"
+    "sys.argv[0] = 'resource-catalog'\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"), [(["export", "--format", "jsonl"], 0), (["validate"], 1)]
+)
+def test_the_command_line_exits_at_once_with_its_output_whole(
+    tmp_path: Path, catalog_dir: Path, args: list[str], code: int
+) -> None:
+    if code:  # a warning (two records share a name) makes validate --strict exit 1
+        (catalog_dir / "resources" / "chaplaincy.json").write_text(
+            (catalog_dir / "resources" / "chaplaincy.json")
+            .read_text(encoding="utf-8")
+            .replace('"name": "Chaplaincy"', '"name": "MIT Police"'),
+            encoding="utf-8",
+        )
+        args = [*args, "--strict"]
+    done = subprocess.run(  # noqa: S603 (our own interpreter on a fixed script)
+        [sys.executable, "-c", _FAST_EXIT, *args, "--catalog", str(catalog_dir)],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(resource_catalog.__file__).resolve().parents[1])},
+    )
+    assert done.returncode == code, done.stderr
+    assert b"teardown ran" not in done.stderr  # os._exit: no interpreter teardown
+    in_process = CliRunner().invoke(cli, [*args, "--catalog", str(catalog_dir)])
+    assert done.stdout == in_process.stdout_bytes  # flushed whole before the exit
+    assert done.stdout.count(b"\n") > 1

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +81,7 @@ __all__ = [
     "check_catalog_value",
     "load_catalog",
     "load_for_change",
+    "raise_errors",
     "refuse_invalid",
     "validate_catalog",
     "validate_files",
@@ -136,6 +137,12 @@ def load_catalog(
     ``progress(done, total)`` is called as files are read.
     """
     result = validate_catalog(path, progress=progress)
+    raise_errors(result)
+    return result.catalog
+
+
+def raise_errors(result: ValidationResult) -> None:
+    """Raise :class:`CatalogError` with every finding when ``result`` has an error."""
     if result.errors:
         first = result.errors[0]
         raise CatalogError(
@@ -143,7 +150,6 @@ def load_catalog(
             f"{first.file}: {first.field or first.code}: {first.message}",
             result.findings,
         )
-    return result.catalog
 
 
 def validate_catalog(
@@ -177,9 +183,12 @@ def validate_files(
     today: dt.date | None = None,
     *,
     keep: bool = True,
+    warnings: bool = True,
 ) -> ValidationResult:
     """:func:`validate_catalog` on a view open in :func:`open_files`; without ``keep``
-    the records are checked and dropped one by one (the result's catalog is empty)."""
+    the records are checked and dropped one by one (the result's catalog is empty);
+    without ``warnings`` only errors are kept (a large catalog can have 10^5 warnings,
+    which a caller that only asks "is it valid?" need not hold)."""
     if isinstance(files.meta, OSError):
         exc = files.meta
         raise CatalogError(f"cannot read {directory / META_FILE}: {exc.strerror or exc}")
@@ -223,16 +232,15 @@ def validate_files(
             if resource.id in where:
                 continue
             where[resource.id] = rel
-            findings.extend(check_record(resource, rel, meta, registry))
+            findings.extend(_kept(check_record(resource, rel, meta, registry), warnings))
             if resource.status is Status.ACTIVE:
                 active += 1
                 keys.append(record_keys(resource, rel))
             if keep:
                 kept[resource.id] = resource
         history = history_events(files.history, where, findings, files.names)
-        findings.extend(
-            check_keys(keys, today=today, review_interval_days=meta.review_interval_days)
-        )
+        across = check_keys(keys, today=today, review_interval_days=meta.review_interval_days)
+        findings.extend(_kept(across, warnings))
         del keys
         catalog = Catalog(
             meta=meta, resources=tuple(kept.values()), path=directory, history=tuple(history)
@@ -312,6 +320,10 @@ def refuse_invalid(
 
 
 # --------------------------------------------------------------------------- pieces
+
+
+def _kept(found: Iterable[Finding], warnings: bool) -> Iterable[Finding]:
+    return found if warnings else (f for f in found if f.severity is Severity.ERROR)
 
 
 def _invalid_meta(directory: Path, message: str) -> ValidationResult:

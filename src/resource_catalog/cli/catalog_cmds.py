@@ -129,27 +129,28 @@ def export(
     """
     if fmt != "site" and (title is not None or base_url is not None):
         raise click.UsageError("--title and --base-url are options of --format site")
+    from resource_catalog.checks.stream import open_stream  # noqa: PLC0415
     from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
     from resource_catalog.exports.writers import export as run_export  # noqa: PLC0415
     from resource_catalog.store.history import changes_catalog  # noqa: PLC0415
 
-    refuse_output_into(resolve_catalog(catalog_dir), output)
+    directory = resolve_catalog(catalog_dir)
+    refuse_output_into(directory, output)
+    if fmt in ("datapackage", "hsds", "site") and output == "-":
+        raise click.UsageError(f"--format {fmt} writes a directory: pass -o DIR")
+    target = sys.stdout if output == "-" else Path(output)
+    site = {"title": title, "base_url": base_url} if fmt == "site" else {}
     with Progress("Loading catalog") as progress:
-        catalog = load_catalog(resolve_catalog(catalog_dir), progress=progress)
-    if since is not None:
-        catalog = changes_catalog(catalog, since)
-        include_retired = True
-    if fmt in ("datapackage", "hsds", "site"):
-        if output == "-":
-            raise click.UsageError(f"--format {fmt} writes a directory: pass -o DIR")
-        site = {"title": title, "base_url": base_url} if fmt == "site" else {}
-        run_export(catalog, fmt, Path(output), include_retired=include_retired, **site)
-    elif output == "-":
-        run_export(catalog, fmt, sys.stdout, include_retired=include_retired)
-        return EXIT_OK
-    else:
-        run_export(catalog, fmt, Path(output), include_retired=include_retired)
-    click.echo(f"wrote {fmt} to {output}", err=True)  # every format says where it went
+        if since is None and fmt != "site":  # the records stream from the files, one at a time
+            with open_stream(directory, progress=progress) as stream:
+                run_export(stream, fmt, target, include_retired=include_retired)
+        else:
+            catalog = load_catalog(directory, progress=progress)
+            if since is not None:
+                catalog, include_retired = changes_catalog(catalog, since), True
+            run_export(catalog, fmt, target, include_retired=include_retired, **site)
+    if output != "-":
+        click.echo(f"wrote {fmt} to {output}", err=True)  # every format says where it went
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from resource_catalog.models import (
@@ -153,60 +153,57 @@ DATAPACKAGE_TABLES: dict[str, Any] = {
 }
 
 
-def _rows(resources: Sequence[Resource]) -> dict[str, list[list[object]]]:
-    rows: dict[str, list[list[object]]] = {name: [] for name in DATAPACKAGE_TABLES}
-    for r in resources:
-        rows["resources"].append(
-            [
-                r.id,
-                r.name,
-                r.acronym,
-                r.section,
-                r.description,
-                join_multi(r.emails),
-                join_multi(r.topics),
-                join_multi(r.audience),
-                r.confidentiality.value,
-                r.availability,
-                r.status.value,
-                r.review.needs_review,
-                r.review.last_reviewed,
-                r.source.url,
-            ]
-        )
-        for n, p in enumerate(r.phones, 1):
-            rows["phones"].append([r.id, n, p.number, p.extension, p.kind.value, p.label])
-        for n, loc in enumerate(r.locations, 1):
-            rows["locations"].append([r.id, n, loc.code, loc.building, loc.room, loc.label])
-        for n, link in enumerate(r.links, 1):
-            rows["links"].append([r.id, n, link.url, link.label])
-    return rows
+def table_rows(r: Resource) -> Iterator[tuple[str, list[object]]]:
+    """The rows one resource adds to the package's tables, as (table name, values)."""
+    yield (
+        "resources",
+        [
+            r.id,
+            r.name,
+            r.acronym,
+            r.section,
+            r.description,
+            join_multi(r.emails),
+            join_multi(r.topics),
+            join_multi(r.audience),
+            r.confidentiality.value,
+            r.availability,
+            r.status.value,
+            r.review.needs_review,
+            r.review.last_reviewed,
+            r.source.url,
+        ],
+    )
+    for n, p in enumerate(r.phones, 1):
+        yield "phones", [r.id, n, p.number, p.extension, p.kind.value, p.label]
+    for n, loc in enumerate(r.locations, 1):
+        yield "locations", [r.id, n, loc.code, loc.building, loc.room, loc.label]
+    for n, link in enumerate(r.links, 1):
+        yield "links", [r.id, n, link.url, link.label]
 
 
-def datapackage_files(resources: Sequence[Resource], *, title: str) -> dict[str, str]:
-    """The package's files, name -> text, for ``resources`` in the order given."""
-    rows = _rows(resources)
-    files: dict[str, str] = {}
-    described = []
-    for name, schema in DATAPACKAGE_TABLES.items():
-        header = [f["name"] for f in schema["fields"]]
-        files[f"{name}.csv"] = csv_text(header, ([plain(v) for v in row] for row in rows[name]))
-        described.append(
-            {
-                "name": name,
-                "path": f"{name}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": schema,
-            }
-        )
-    descriptor = {
+def table_header(name: str) -> list[str]:
+    """The column names of the package's table ``name``."""
+    return [f["name"] for f in DATAPACKAGE_TABLES[name]["fields"]]
+
+
+def package_descriptor(title: str) -> dict[str, Any]:
+    """``datapackage.json``: each table described, typed and keyed."""
+    described = [
+        {
+            "name": name,
+            "path": f"{name}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": schema,
+        }
+        for name, schema in DATAPACKAGE_TABLES.items()
+    ]
+    return {
         "profile": "tabular-data-package",
         "name": "resource-catalog",
         "title": title,
         "resources": described,
     }
-    files["datapackage.json"] = json_text(descriptor)
-    return files

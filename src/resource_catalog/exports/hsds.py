@@ -44,13 +44,13 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from importlib import resources as importlib_resources
 from typing import Any
 
 from resource_catalog.contacts.locations import BuildingRegistry
-from resource_catalog.exports.datapackage import csv_text, json_text, plain
+from resource_catalog.exports._output import Write, csv_rows, json_array
+from resource_catalog.exports.datapackage import plain
 from resource_catalog.models import Location, Phone, PhoneKind, Resource, Status
 from resource_catalog.store.events import Action, Event
 
@@ -134,145 +134,101 @@ def package_descriptor(tables: Collection[str] = TABLES) -> JsonObject:
     return descriptor
 
 
-@dataclass
-class HsdsRecords:
-    """The HSDS records of a set of resources: flat rows, linked by id.
-
-    Each list holds flat records (no nested arrays), in a deterministic order;
-    :meth:`tables` gives them by HSDS table name and :meth:`services` nests them
-    into service objects.
-    """
-
-    organization: JsonObject
-    services: list[JsonObject] = field(default_factory=list)
-    locations: list[JsonObject] = field(default_factory=list)
-    service_at_locations: list[JsonObject] = field(default_factory=list)
-    phones: list[JsonObject] = field(default_factory=list)
-    schedules: list[JsonObject] = field(default_factory=list)
-    metadata: list[JsonObject] = field(default_factory=list)
-
-    def tables(self) -> dict[str, list[JsonObject]]:
-        """The rows of each table in :data:`TABLES`, keyed by HSDS resource name."""
-        return {
-            "organization": [self.organization],
-            "service": self.services,
-            "service_at_location": self.service_at_locations,
-            "location": self.locations,
-            "phone": self.phones,
-            "schedule": self.schedules,
-            "metadata": self.metadata,
-        }
-
-    def nested_services(self) -> list[JsonObject]:
-        """Service objects with organization, phones, schedules, locations and the change
-        log nested."""
-        locations = {loc["id"]: loc for loc in self.locations}
-        nested: list[JsonObject] = []
-        for service in self.services:
-            sid = service["id"]
-            obj = dict(service)
-            obj["phones"] = [p for p in self.phones if p["service_id"] == sid]
-            obj["schedules"] = [s for s in self.schedules if s["service_id"] == sid]
-            obj["service_at_locations"] = [
-                {**sal, "location": locations[sal["location_id"]]}
-                for sal in self.service_at_locations
-                if sal["service_id"] == sid
-            ]
-            obj["organization"] = dict(self.organization)
-            obj["metadata"] = [m for m in self.metadata if m["resource_id"] == sid]
-            nested.append(obj)
-        return nested
+def table_files() -> dict[str, str]:
+    """HSDS table name -> its CSV file's name, in the descriptor's order."""
+    return {res["name"]: res["path"] for res in package_descriptor(TABLES)["resources"]}
 
 
-def build_records(
+def write_hsds(
     resources: Iterable[Resource],
+    writes: Mapping[str, Write],
     *,
     organization_name: str = DEFAULT_ORGANIZATION,
     organization_description: str | None = None,
     buildings: BuildingRegistry | None = None,
     history: Iterable[Event] = (),
-) -> HsdsRecords:
-    """Map ``resources`` (all of them, sorted by id here) to :class:`HsdsRecords`.
+) -> None:
+    """Write ``services.json`` and each table's CSV (``writes``: file name -> its
+    :data:`Write`) for ``resources``, taken one at a time in the order given (by id).
 
+    Only the distinct locations (a table sorted by code, written at the end), the
+    exported service ids and the change log are held, never the services.
     ``buildings``, when given, adds each location's building name and coordinates;
     ``history`` (the catalog's events) gives the ``metadata`` change log.
     """
     org_id = hsds_id("organization", organization_name)
-    records = HsdsRecords(
-        organization=_drop_none(
-            {
-                "id": org_id,
-                "name": organization_name,
-                "description": organization_description
-                or f"The organization offering the support resources of this catalog: "
-                f"{organization_name}.",
-            }
-        )
+    organization = _drop_none(
+        {
+            "id": org_id,
+            "name": organization_name,
+            "description": organization_description
+            or f"The organization offering the support resources of this catalog: "
+            f"{organization_name}.",
+        }
     )
+    described = package_descriptor(TABLES)["resources"]
+    headers = {res["name"]: [f["name"] for f in res["schema"]["fields"]] for res in described}
+    tables = {res["name"]: csv_rows(writes[res["path"]], headers[res["name"]]) for res in described}
+
+    def row(name: str, obj: JsonObject) -> None:
+        tables[name].writerow([plain(obj.get(col)) for col in headers[name]])
+
+    row("organization", organization)
+    change_log = metadata_rows(history)
+    changes: dict[str, list[JsonObject]] = {}
+    for change in change_log:
+        changes.setdefault(change["resource_id"], []).append(change)
     locations: dict[str, JsonObject] = {}
-    for resource in sorted(resources, key=lambda r: r.id):
-        service_id = hsds_id("service", resource.id)
-        records.services.append(_service(resource, service_id, org_id))
-        used: set[str] = set()
-        for phone in resource.phones:
-            key = _unique(used, f"{resource.id}:{phone.number}:{phone.extension or ''}")
-            records.phones.append(_phone(phone, hsds_id("phone", key), service_id))
-        for loc in resource.locations:
-            location = locations.setdefault(loc.code, _location(loc, org_id, buildings))
-            key = _unique(used, f"{resource.id}@{loc.code}")
-            records.service_at_locations.append(
-                _drop_none(
+    exported: set[str] = set()
+
+    def services() -> Iterator[str]:
+        for resource in resources:
+            service_id = hsds_id("service", resource.id)
+            exported.add(service_id)
+            service = _service(resource, service_id, org_id)
+            row("service", service)
+            phones: list[JsonObject] = []
+            at: list[JsonObject] = []  # service_at_location, its location nested
+            used: set[str] = set()
+            for phone in resource.phones:
+                key = _unique(used, f"{resource.id}:{phone.number}:{phone.extension or ''}")
+                phones.append(_phone(phone, hsds_id("phone", key), service_id))
+            for loc in resource.locations:
+                location = locations.setdefault(loc.code, _location(loc, org_id, buildings))
+                key = _unique(used, f"{resource.id}@{loc.code}")
+                sal = {
+                    "id": hsds_id("service_at_location", key),
+                    "service_id": service_id,
+                    "location_id": location["id"],
+                    "description": loc.label,
+                }
+                row("service_at_location", sal)
+                at.append({**_drop_none(sal), "location": location})
+            schedules: list[JsonObject] = []
+            if resource.availability:
+                schedules.append(
                     {
-                        "id": hsds_id("service_at_location", key),
+                        "id": hsds_id("schedule", resource.id),
                         "service_id": service_id,
-                        "location_id": location["id"],
-                        "description": loc.label,
+                        "description": resource.availability,
                     }
                 )
-            )
-        if resource.availability:
-            records.schedules.append(
-                {
-                    "id": hsds_id("schedule", resource.id),
-                    "service_id": service_id,
-                    "description": resource.availability,
-                }
-            )
-    records.locations = sorted(locations.values(), key=lambda loc: loc["alternate_name"])
-    exported = {s["id"] for s in records.services}
-    records.metadata = [m for m in metadata_rows(history) if m["resource_id"] in exported]
-    return records
+            for obj in phones:
+                row("phone", obj)
+            for obj in schedules:
+                row("schedule", obj)
+            nested = {**service, "phones": phones, "schedules": schedules}
+            nested["service_at_locations"] = at
+            nested["organization"] = dict(organization)
+            nested["metadata"] = changes.get(service_id, [])
+            yield json.dumps(nested, ensure_ascii=False, indent=2)
 
-
-def hsds_files(
-    resources: Iterable[Resource],
-    *,
-    organization_name: str = DEFAULT_ORGANIZATION,
-    organization_description: str | None = None,
-    buildings: BuildingRegistry | None = None,
-    history: Iterable[Event] = (),
-) -> dict[str, str]:
-    """Both HSDS forms as file name -> text: ``services.json``, the CSVs, the descriptor.
-
-    ``datapackage.json`` comes last, so a writer that writes in order publishes
-    the descriptor only once its tables are in place.
-    """
-    records = build_records(
-        resources,
-        organization_name=organization_name,
-        organization_description=organization_description,
-        buildings=buildings,
-        history=history,
-    )
-    files = {"services.json": json_text(records.nested_services())}
-    descriptor = package_descriptor(TABLES)
-    tables = records.tables()
-    for res in descriptor["resources"]:
-        header = [f["name"] for f in res["schema"]["fields"]]
-        rows = ([plain(row.get(col)) for col in header] for row in tables[res["name"]])
-        files[res["path"]] = csv_text(header, rows)
-    files["datapackage.json"] = json_text(descriptor)
-    return files
+    json_array(writes["services.json"], services())
+    for location in sorted(locations.values(), key=lambda loc: loc["alternate_name"]):
+        row("location", location)
+    for change in change_log:
+        if change["resource_id"] in exported:
+            row("metadata", change)
 
 
 def _service(resource: Resource, service_id: str, org_id: str) -> JsonObject:

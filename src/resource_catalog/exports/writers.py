@@ -5,7 +5,9 @@ Every writer takes the resources (any iterable of :class:`Resource`, a
 ``include_retired`` (default ``False``: retired resources are left out). Output is
 deterministic: records sorted by id, fields in model order, a trailing newline, so
 a diff of two exports shows only real change. Two resources with one id raise
-:class:`ExportError`.
+:class:`ExportError`. Records are written as they come (JSON as pydantic-core's bytes,
+CSV row by row): from a :class:`~resource_catalog.checks.stream.ResourceStream`, already
+checked and sorted, none is held (``export`` streams so), else they are sorted first.
 
 Outputs: ``json``, ``jsonl`` and ``csv`` write to a text stream or a file path
 (``str`` or path-like); ``datapackage`` and ``hsds`` write files into a directory
@@ -64,17 +66,24 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from pydantic import TypeAdapter
 from pydantic_core import PydanticSerializationError
 
-from resource_catalog._atomic import write_atomic
+from resource_catalog.checks.stream import ResourceStream
 from resource_catalog.contacts.locations import BuildingRegistry, load_buildings
 from resource_catalog.errors import ExportError
 from resource_catalog.exports import hsds
+from resource_catalog.exports._output import (
+    Output,
+    csv_rows,
+    json_array,
+    open_output,
+    open_outputs,
+    write_text_atomic,
+)
 from resource_catalog.exports.cells import (
     format_link,
     format_location,
@@ -84,11 +93,15 @@ from resource_catalog.exports.cells import (
     unneutralise,
 )
 from resource_catalog.exports.datapackage import (
+    DATAPACKAGE_TABLES,
     csv_text,
-    datapackage_files,
     join_multi,
     json_text,
+    package_descriptor,
+    plain,
     split_multi,
+    table_header,
+    table_rows,
 )
 from resource_catalog.models import Listing, Resource, Status
 from resource_catalog.store._layout import output_problem
@@ -144,9 +157,9 @@ CSV_COLUMNS = (
     "needs_review",
 )
 
-#: Where a stream format goes: a text stream, or a file path (``str`` or path-like).
-Output = TextIO | str | os.PathLike[str]
-_RESOURCE_LIST = TypeAdapter(list[Resource])
+_RESOURCE = TypeAdapter(Resource)
+#: What the writers take: records, a loaded catalog, or a checked catalog read as written.
+Resources = Iterable[Resource] | Catalog | ResourceStream
 
 
 # -- selection and low-level writing ---------------------------------------------
@@ -169,64 +182,40 @@ def select_resources(
     return chosen
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8 (no newline translation), atomically.
-
-    A regular file is replaced atomically and keeps its permission bits (a new one gets
-    ``0o644``); a symlink's target is replaced and the link kept; a FIFO or a device
-    (``/dev/stdout``) is written through (:mod:`resource_catalog._atomic`). Raises
-    :class:`ExportError` when it cannot be written; the old file is then intact.
-    """
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
-def _emit(out: Output, text: str) -> None:
-    if isinstance(out, str | os.PathLike):
-        write_text_atomic(out, text)
-    else:
-        out.write(text)
-
-
-def _directory(directory: str | os.PathLike[str]) -> Path:
-    if not isinstance(directory, str | os.PathLike):
-        raise ExportError("this format writes a directory: give a path, not a stream")
-    directory = Path(directory)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create {directory}: {exc}") from exc
-    return directory
+def _chosen(resources: Resources, *, include_retired: bool) -> Iterable[Resource]:
+    """:func:`select_resources`, except that a :class:`ResourceStream` (checked: sorted by
+    id, ids unique) is filtered as it is read, never held."""
+    if isinstance(resources, ResourceStream):
+        return (r for r in resources if include_retired or r.status is Status.ACTIVE)
+    return select_resources(resources, include_retired=include_retired)
 
 
 # -- json / jsonl ------------------------------------------------------------------
 
 
-def to_json(
-    resources: Iterable[Resource] | Catalog, out: Output, *, include_retired: bool = False
-) -> None:
-    """Write the resources as a JSON array of records, sorted by id."""
-    chosen = select_resources(resources, include_retired=include_retired)
+def _json_record(resource: Resource) -> bytes | str:
     try:
         # pydantic-core writes the very text json_text(model_dump) writes (2-space
         # indent, UTF-8 kept, same escapes), ten times faster.
-        text = _RESOURCE_LIST.dump_json(chosen, indent=2).decode() + "\n"
+        return _RESOURCE.dump_json(resource, indent=2)
     except PydanticSerializationError:  # e.g. a lone surrogate: Python's json copes
-        text = json_text([r.model_dump(mode="json") for r in chosen])
-    _emit(out, text)
+        return json.dumps(resource.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
-def to_jsonl(
-    resources: Iterable[Resource] | Catalog, out: Output, *, include_retired: bool = False
-) -> None:
+def to_json(resources: Resources, out: Output, *, include_retired: bool = False) -> None:
+    """Write the resources as a JSON array of records, sorted by id, one at a time."""
+    chosen = _chosen(resources, include_retired=include_retired)
+    with open_output(out) as write:
+        json_array(write, map(_json_record, chosen))
+
+
+def to_jsonl(resources: Resources, out: Output, *, include_retired: bool = False) -> None:
     """Write one compact JSON record per line, sorted by id."""
-    lines = [
-        _one_line(json.dumps(r.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")))
-        for r in select_resources(resources, include_retired=include_retired)
-    ]
-    _emit(out, "".join(lines))
+    chosen = _chosen(resources, include_retired=include_retired)
+    with open_output(out) as write:
+        for r in chosen:
+            data = r.model_dump(mode="json")
+            write(_one_line(json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
 
 
 #: Characters json.dumps leaves raw that ``str.splitlines`` (and some JSON Lines
@@ -261,12 +250,11 @@ def csv_row(resource: Resource) -> list[str]:
     return [neutralise(c) for c in cells]
 
 
-def to_csv(
-    resources: Iterable[Resource] | Catalog, out: Output, *, include_retired: bool = False
-) -> None:
+def to_csv(resources: Resources, out: Output, *, include_retired: bool = False) -> None:
     """Write one CSV row per resource, columns :data:`CSV_COLUMNS` (see module doc)."""
-    chosen = select_resources(resources, include_retired=include_retired)
-    _emit(out, csv_text(CSV_COLUMNS, map(csv_row, chosen)))  # rows written as made, not held
+    chosen = _chosen(resources, include_retired=include_retired)
+    with open_output(out) as write:
+        csv_rows(write, CSV_COLUMNS).writerows(map(csv_row, chosen))
 
 
 def listings_to_csv(listings: Iterable[Listing]) -> str:
@@ -298,26 +286,25 @@ def listings_to_json(
 # -- directory formats -----------------------------------------------------------
 
 
-def _write_files(directory: str | os.PathLike[str], files: Mapping[str, str]) -> None:
-    directory = _directory(directory)
-    for name, text in files.items():
-        write_text_atomic(directory / name, text)
-
-
 def to_datapackage(
-    resources: Iterable[Resource] | Catalog,
-    directory: str | os.PathLike[str],
-    *,
-    include_retired: bool = False,
+    resources: Resources, directory: str | os.PathLike[str], *, include_retired: bool = False
 ) -> None:
     """Write a Frictionless Tabular Data Package into ``directory`` (see module doc)."""
-    chosen = select_resources(resources, include_retired=include_retired)
-    title = resources.meta.name if isinstance(resources, Catalog) else "Support resources"
-    _write_files(directory, datapackage_files(chosen, title=title))
+    chosen = _chosen(resources, include_retired=include_retired)
+    title = "Support resources"
+    if isinstance(resources, Catalog | ResourceStream):
+        title = resources.meta.name
+    names = {name: f"{name}.csv" for name in DATAPACKAGE_TABLES}
+    with open_outputs(directory, list(names.values())) as writes:
+        tables = {name: csv_rows(writes[file], table_header(name)) for name, file in names.items()}
+        for resource in chosen:
+            for name, row in table_rows(resource):
+                tables[name].writerow([plain(v) for v in row])
+    write_text_atomic(Path(directory) / "datapackage.json", json_text(package_descriptor(title)))
 
 
 def to_hsds(
-    resources: Iterable[Resource] | Catalog,
+    resources: Resources,
     directory: str | os.PathLike[str],
     *,
     include_retired: bool = False,
@@ -334,17 +321,21 @@ def to_hsds(
     (default: the bundled registry, :func:`~resource_catalog.contacts.locations.load_buildings`).
     The ``metadata`` change log comes from ``history`` (default: a catalog's own).
     """
-    chosen = select_resources(resources, include_retired=include_retired)
+    chosen = _chosen(resources, include_retired=include_retired)
     if history is None:
-        history = resources.history if isinstance(resources, Catalog) else ()
-    files = hsds.hsds_files(
-        chosen,
-        organization_name=organization_name,
-        organization_description=organization_description,
-        buildings=buildings if buildings is not None else load_buildings(),
-        history=history,
-    )
-    _write_files(directory, files)
+        history = resources.history if isinstance(resources, Catalog | ResourceStream) else ()
+    files = ["services.json", *hsds.table_files().values()]
+    with open_outputs(directory, files) as writes:
+        hsds.write_hsds(
+            chosen,
+            writes,
+            organization_name=organization_name,
+            organization_description=organization_description,
+            buildings=buildings if buildings is not None else load_buildings(),
+            history=history,
+        )
+    descriptor = json_text(hsds.package_descriptor(hsds.TABLES))
+    write_text_atomic(Path(directory) / "datapackage.json", descriptor)
 
 
 # -- dispatch ------------------------------------------------------------------
@@ -358,7 +349,7 @@ _STREAM_WRITERS: dict[str, Callable[..., None]] = {
 
 
 def export(
-    resources: Iterable[Resource] | Catalog,
+    resources: Resources,
     fmt: str,
     out: Output,
     *,
@@ -375,7 +366,7 @@ def export(
     :class:`ExportError` for an unknown format, and when ``out`` is one of the files of
     the catalog ``resources`` was loaded from.
     """
-    home = resources.path if isinstance(resources, Catalog) else None
+    home = resources.path if isinstance(resources, Catalog | ResourceStream) else None
     if home is not None and isinstance(out, str | os.PathLike):
         problem = output_problem(home, out)
         if problem is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from resource_catalog._atomic import TEMP_SUFFIX
 from resource_catalog._paths import inside, is_bundled, saved_file_problem
 from resource_catalog.errors import CatalogError
-from resource_catalog.models import ID_PATTERN, SNAPSHOT_PATTERN
+from resource_catalog.models import ID_PATTERN, SNAPSHOT_PATTERN, CatalogMeta
 
 __all__ = [
     "BUILDINGS_FILE",
@@ -26,6 +26,7 @@ __all__ = [
     "SNAPSHOTS_DIR",
     "TEMP_RE",
     "check_writable",
+    "free_snapshot_name",
     "inside",
     "layout_file",
     "output_problem",
@@ -118,3 +119,23 @@ def check_writable(directory: Path) -> None:
         raise CatalogError(f"catalog directory not found: {directory}")
     if not os.access(directory, os.W_OK):
         raise CatalogError(f"catalog directory {directory} is not writable; pass --catalog DIR")
+
+
+def free_snapshot_name(meta: CatalogMeta, source_id: str, directory: Path | None = None) -> str:
+    """A snapshot file name for ``source_id`` that no other source of ``meta`` uses.
+
+    ``ID.html`` when it is free, else ``ID-2.html``, ``ID-3.html``... With
+    ``directory``, a name whose file already exists there is not free either (a file
+    no source claims is still not ours to overwrite).
+    """
+    taken = {s.snapshot for s in meta.sources if s.id != source_id and s.snapshot}
+    n = 1
+    while True:
+        name = f"{source_id}.html" if n == 1 else f"{source_id}-{n}.html"
+        if not _SNAPSHOT_RE.fullmatch(name):
+            return name  # left for the model to reject, with its message
+        path = directory / SNAPSHOTS_DIR / name if directory is not None else None
+        on_disk = path is not None and (path.exists() or path.is_symlink())
+        if name not in taken and not on_disk:
+            return name
+        n += 1

@@ -30,7 +30,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,12 +39,7 @@ from pydantic import BaseModel, ValidationError
 
 from resource_catalog._atomic import read_regular
 from resource_catalog.errors import CatalogError, CatalogLockedError
-from resource_catalog.models import (
-    READABLE_VERSIONS,
-    SCHEMA_VERSION,
-    SNAPSHOT_PATTERN,
-    CatalogMeta,
-)
+from resource_catalog.models import READABLE_VERSIONS, SCHEMA_VERSION, CatalogMeta
 from resource_catalog.store._journal import (
     commit,
     commit_lock,
@@ -64,6 +58,7 @@ from resource_catalog.store._layout import (
     RESOURCES_DIR,
     SNAPSHOTS_DIR,
     check_writable,
+    free_snapshot_name,
     inside,
     resource_path,
     snapshot_path,
@@ -158,19 +153,23 @@ class CatalogFiles:
     _reader: Callable[[str], bytes | OSError | Refused] | None = field(default=None, repr=False)
     _progress: Callable[[int, int], None] | None = field(default=None, repr=False)
 
-    def each_resource(self) -> Iterator[tuple[str, bytes | OSError | Refused]]:
+    def each_resource(
+        self, names: Sequence[str] | None = None
+    ) -> Iterator[tuple[str, bytes | OSError | Refused]]:
         """Each resource file's name and bytes (or why it was not read), read as asked.
 
         Only inside :func:`open_files`, whose shared lock keeps the view consistent;
-        no file's bytes are kept, so a caller holds one file at a time.
+        no file's bytes are kept, so a caller holds one file at a time. ``names`` (some
+        of :attr:`names`, in the order wanted) reads those instead, with no progress.
         """
-        if self._reader is None:
+        reader, progress = self._reader, self._progress if names is None else None
+        if reader is None:
             raise RuntimeError("each_resource() is only for a view open in open_files()")
-        total = len(self.names)
-        for done, name in enumerate(self.names, start=1):
-            if self._progress is not None:
-                self._progress(done, total)
-            yield name, self._reader(name)
+        chosen = self.names if names is None else names
+        for done, name in enumerate(chosen, start=1):
+            if progress is not None:
+                progress(done, len(chosen))
+            yield name, reader(name)
 
 
 def _read(path: Path, directory: Path, *, folder_leaves: bool = False) -> bytes | OSError | Refused:
@@ -319,28 +318,6 @@ def read_meta(directory: Path) -> CatalogMeta:
 
 
 # --------------------------------------------------------------------------- saving
-
-_SNAPSHOT_NAME = re.compile(SNAPSHOT_PATTERN)
-
-
-def free_snapshot_name(meta: CatalogMeta, source_id: str, directory: Path | None = None) -> str:
-    """A snapshot file name for ``source_id`` that no other source of ``meta`` uses.
-
-    ``ID.html`` when it is free, else ``ID-2.html``, ``ID-3.html``... With
-    ``directory``, a name whose file already exists there is not free either (a file
-    no source claims is still not ours to overwrite).
-    """
-    taken = {s.snapshot for s in meta.sources if s.id != source_id and s.snapshot}
-    n = 1
-    while True:
-        name = f"{source_id}.html" if n == 1 else f"{source_id}-{n}.html"
-        if not _SNAPSHOT_NAME.fullmatch(name):
-            return name  # left for the model to reject, with its message
-        path = directory / SNAPSHOTS_DIR / name if directory is not None else None
-        on_disk = path is not None and (path.exists() or path.is_symlink())
-        if name not in taken and not on_disk:
-            return name
-        n += 1
 
 
 def to_json_bytes(model: BaseModel) -> bytes:
