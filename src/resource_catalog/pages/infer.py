@@ -282,6 +282,7 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
             r.reading.listings,
             r.signals.score,
             r.candidate.profile.section.source is SectionFrom.LABEL,
+            r.signals.names,
         )
         for r in readings
     ]
