@@ -33,6 +33,9 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
   phrase (``phrase``); a leading "The" is not part of the name;
 * where the section comes from (``section``): the nearest heading above (``heading``),
   a label inside the listing (``label``), or nowhere (``none``: the source's title);
+* whether every link or bold phrase inside a listing element opens a listing of its own
+  (``listings.phrases``, version 3: "reach the <a>Counseling Center</a> at ..., or
+  <b>Campus Police</b> at ..." holds two), running up to the next one;
 * whether items nested inside a listing are details of it (``details``);
 * the phone region of the page (``region``, ISO 3166 alpha-2: a page outside the US
   reads its own national numbers), whose campus extensions it writes (``campus``: the
@@ -48,7 +51,9 @@ Versions: version 2 added the ``runs`` grouping with ``listings.start``,
 (an item keeps the siblings after it), and ``name.inline`` and
 ``name.phrase``. Every addition defaults to what version 1 did, so a
 version 1 profile (in an older ``catalog.json``) loads unchanged and reads its page
-exactly as before; only a version 2 profile may use the additions.
+exactly as before; only a version 2 profile may use the additions. Version 3 added
+``listings.phrases``, on the same terms: a version 1 or 2 profile reads as it did, and
+only a version 3 profile may name listings by the phrases inside a sentence.
 """
 
 from __future__ import annotations
@@ -175,6 +180,12 @@ class ListingRule(_Model):
         description="Version 2, items: the sibling elements after a listing element, up to "
         "the next one or a heading, are part of it (a paragraph that goes on below).",
     )
+    phrases: bool = Field(
+        default=False,
+        description="Version 3, items: every link or bold phrase inside a listing element "
+        "that reads as a name opens a listing of its own, up to the next one (names inside "
+        "sentences, several to a paragraph); elements with none are not listings.",
+    )
     start: RunStart = Field(
         default=RunStart.LINE,
         description="runs: the lines that open a listing (every line, a line with a "
@@ -242,10 +253,11 @@ class SectionRule(_Model):
 class Profile(_Model):
     """How to read one source page (see the module documentation)."""
 
-    version: Literal[1, 2] = Field(
+    version: Literal[1, 2, 3] = Field(
         default=2,
-        description="The profile format: 1 (the first), 2 (runs, inline and phrase names); "
-        "a version 1 profile reads as it always did.",
+        description="The profile format: 1 (the first), 2 (runs, inline and phrase names), "
+        "3 (listings named by the phrases inside sentences); an older profile reads as it "
+        "always did.",
     )
     content: list[Selector] = Field(
         default_factory=lambda: list(DEFAULT_CONTENT),
@@ -275,6 +287,10 @@ class Profile(_Model):
 
     @model_validator(mode="after")
     def _features_of_its_version(self) -> Profile:
+        if self.version < 3 and self.listings.phrases:  # noqa: PLR2004
+            raise ValueError(
+                f"listings.phrases needs profile version 3 (this one is {self.version})"
+            )
         if self.version >= 2:  # noqa: PLR2004
             return self
         newer = [

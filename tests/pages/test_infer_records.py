@@ -200,3 +200,34 @@ def test_units_that_list_their_holiday_dates_are_not_events() -> None:
         "Book Shop",
         "Fitness Centre",
     ]
+
+
+def _topic_headings() -> str:
+    """Headings that name times of day; the offices are the linked or bold names inside
+    the paragraphs under them (the numbers often in a later sentence or paragraph)."""
+    return _page(
+        "<p>Help is there at any hour; who answers depends on when you call.</p>"
+        "<h2>Weekdays, 9 a.m. to 5 p.m.</h2>"
+        "<p>The <a href='/wellness'>Wellness Clinic</a> sees students without an appointment,"
+        " in Room 12 of Hart Hall.</p>"
+        "<p>To talk to someone first, call 555-301-2200.</p>"
+        "<h2>Nights and weekends</h2>"
+        "<p>A student in distress can ask the <strong>Night Nurse Line</strong> for advice by"
+        " calling 555-301-2400, whatever the hour.</p>"
+        "<h2>Further reading</h2>"
+        "<ul><li><a href='/guides/sleep'>Sleep Guide</a></li>"
+        "<li><a href='/guides/stress'>Stress Guide</a></li></ul>"
+        "<p>After an event that shakes the whole campus, see"
+        " <a href='/recovery'>Campus Recovery Programs</a>.</p>"
+        "<h2>Signs to watch for</h2>"
+        "<ul><li>sleeping much less than usual;</li><li>talking about being a burden</li></ul>"
+    )
+
+
+def test_topic_headings_give_way_to_the_offices_named_under_them() -> None:
+    inference = infer_profile(_topic_headings(), url="https://www.example.edu/help")
+    assert [x.name for x in inference.reading.listings] == [
+        "Wellness Clinic",
+        "Night Nurse Line",
+        "Campus Recovery Programs",
+    ]

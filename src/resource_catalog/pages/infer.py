@@ -201,11 +201,14 @@ def infer_profile(
         except ParseError:
             continue
         result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
-        key = tuple(fold(x.name) for x in reading.listings)
+        # a reading cut at phrases is kept apart: one that reads the same names one to
+        # an element is the simpler profile (:func:`_cut_when_needed`)
+        cut = "|" if candidate.profile.listings.phrases else ""
+        key = (cut, *(fold(x.name) for x in reading.listings))
         held = scored.get(key)
         if held is None or _better(result, held):
             scored[key] = result
-    readings = sorted(_coarse(list(scored.values())), key=_rank, reverse=True)
+    readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
@@ -275,6 +278,13 @@ def _better(new: Scored, old: Scored) -> bool:
     return _rank(new) > _rank(old)
 
 
+def _cut_when_needed(scored: dict[tuple[str, ...], Scored]) -> list[Scored]:
+    """The readings, less those that cut elements at their phrases and read no name a
+    reading of one listing to an element does not (they only leave elements out)."""
+    plain = [set(k[1:]) for k in scored if not k[0]]
+    return [s for k, s in scored.items() if not (k[0] and any(set(k[1:]) <= p for p in plain))]
+
+
 def _coarse(readings: list[Scored]) -> list[Scored]:
     """Mark readings that read another reading's sections or details as listings."""
     nests = [
@@ -282,6 +292,7 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
             r.reading.listings,
             r.signals.score,
             r.candidate.profile.section.source is SectionFrom.LABEL,
+            r.signals.names,
         )
         for r in readings
     ]

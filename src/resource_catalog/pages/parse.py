@@ -37,6 +37,7 @@ from resource_catalog.errors import ParseError, ProfileMismatchError, ResourceCa
 from resource_catalog.models import Listing
 from resource_catalog.pages.profiles import choose_content, strip_chrome
 from resource_catalog.pages.reading.listing import Contacts, make_listing
+from resource_catalog.pages.reading.phrases import split_phrases
 from resource_catalog.pages.reading.tables import TableColumns
 from resource_catalog.pages.reading.tree import build_tree
 from resource_catalog.pages.reading.walk import Reader
@@ -169,7 +170,8 @@ def read_listings(
         tables = TableColumns(profile.listings.columns)
         contacts = Contacts(profile, campus)
         listings: list[Listing] = []
-        for frame in reader.done:
+        frames = split_phrases(reader.done) if profile.listings.phrases else reader.done
+        for frame in frames:
             budget.tick()  # phones and rooms are found in every listing's text
             listing = make_listing(frame, profile, fallback, base, tables, contacts)
             if listing is not None and (not profile.listings.named or is_name(listing.name)):

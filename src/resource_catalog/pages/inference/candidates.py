@@ -23,7 +23,7 @@ from typing import Any, Final
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
-from resource_catalog.pages.inference.records import in_sentences, run_readings
+from resource_catalog.pages.inference.records import in_phrases, in_sentences, run_readings
 from resource_catalog.pages.inference.scope import scoped_profile
 from resource_catalog.pages.inference.structure import (
     HEADINGS,
@@ -191,6 +191,8 @@ def _element_readings(
         )
     if title is None and tag in ("p", "li", "div") and leads < len(members):
         yield in_sentences(sel)
+        if tag in ("p", "li"):  # sentences, not a block of them
+            yield in_phrases(sel)
     if _multiline(members):
         # most members break their lines with <br>: one that does not (an intro the
         # selector also matches) is not a listing of lines

@@ -26,6 +26,7 @@ __all__ = [
     "coarse_readings",
     "heading_key",
     "holds_listings",
+    "names_topics",
     "reads_bodies",
     "splits_details",
 ]
@@ -38,13 +39,15 @@ _RECORDS: Final = ENOUGH - 1
 
 @dataclass(frozen=True)
 class Nest:
-    """What the nesting rules need of one reading: its listings, its score, and whether
-    its sections come from labels inside the listings. The folded texts are computed
-    once, as every reading is compared with every other."""
+    """What the nesting rules need of one reading: its listings, its score, whether its
+    sections come from labels inside the listings, and how much its names look like
+    names (:attr:`~resource_catalog.pages.scoring.Signals.names`). The folded texts are
+    computed once, as every reading is compared with every other."""
 
     listings: Sequence[Listing]
     score: float
     labels: bool = False
+    quality: float = 1.0
 
     @cached_property
     def keys(self) -> list[str]:
@@ -108,6 +111,27 @@ def reads_bodies(inner: Nest, outer: Nest) -> bool:
     return enough and len(set(homes)) == len(homes)
 
 
+def names_topics(outer: Nest, inner: Nest) -> bool:
+    """Whether ``outer`` names topics and ``inner`` the offices under them: ``inner``'s
+    names are none of ``outer``'s, each different, and read more like names than
+    ``outer``'s do; and most of ``outer``'s listings that give a contact hold one of
+    ``inner``'s names inside their text, not as its first words ("After Hours" over "a
+    student can reach the <a>Counseling Center</a> at ..."): the contact is that
+    name's, not the heading's."""
+    keyed = [k for k in inner.keys if k]
+    if (
+        not keyed
+        or len(set(keyed)) < len(keyed)
+        or inner.quality <= outer.quality
+        or inner.names & outer.names
+    ):
+        return False
+    contacted = [t for t, x in zip(outer.texts, outer.listings, strict=True) if has_contact(x)]
+    keys = [f" {k} " for k in keyed]
+    holding = sum(1 for text in contacted if any(text.find(k) > 0 for k in keys))
+    return len(contacted) >= 2 and holding * 2 >= len(contacted)  # noqa: PLR2004
+
+
 def splits_details(reading: Nest, finer: Nest) -> bool:
     """Whether the listings ``finer`` reads besides ``reading``'s are, most of them (3 in
     4), lines of ``reading``'s descriptions: ``finer`` cuts its records' details ("After
@@ -128,8 +152,13 @@ def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
                 other_score >= score * COARSE_BEATEN
                 # one listing per heading: the heading names it; one per label: the label
                 # is a section, the line after it the name
-                and (other_count > count or (labels and other_count == count))
                 and len(names & sections) * 2 >= len(names)
+                and (
+                    other_count > count
+                    or (labels and other_count == count)
+                    # or its names are topics, the offices are the finer reading's names
+                    or names_topics(reading, other)
+                )
             )
             or (
                 other_score >= score / 2
@@ -160,9 +189,12 @@ def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
             for other, (other_count, other_score, held, _, _) in zip(readings, shapes, strict=True)
         )
         # its listings are the bodies of another reading's records, one each (a reading
-        # by labels nests so by design: the label is the section, the line after it the name)
+        # by labels nests so by design: the label is the section, the line after it the
+        # name), unless they are names inside those bodies' sentences under topic headings
         bodies = not reading.labels and any(
-            other.score >= score / 2 and reads_bodies(reading, other)
+            other.score >= score / 2
+            and reads_bodies(reading, other)
+            and not names_topics(other, reading)
             for other in readings
             if other is not reading
         )

@@ -19,7 +19,7 @@ from bs4 import Tag
 from resource_catalog.pages.inference.structure import Group
 from resource_catalog.pages.text import text_of
 
-__all__ = ["in_sentences", "run_readings"]
+__all__ = ["in_phrases", "in_sentences", "run_readings"]
 
 _DASHES: Final = ("\u2013", "\u2014")
 
@@ -35,6 +35,17 @@ def in_sentences(sel: str) -> tuple[dict[str, Any], str]:
             f"each {sel} is a listing, named by its lead, the link or bold text in its "
             "first sentence, or the words it starts with"
         ),
+    )
+
+
+def in_phrases(sel: str) -> tuple[dict[str, Any], str]:
+    """Names inside sentences, several to an element: each link or bold phrase."""
+    return (
+        {
+            "version": 3,
+            "listings": {"group": "items", "selector": sel, "named": True, "phrases": True},
+        },
+        f"each link or bold phrase inside a {sel} is a listing, up to the next one",
     )
 
 

@@ -1,0 +1,86 @@
+"""Names inside sentences: a listing element cut at every link or bold phrase in it.
+
+A paragraph that says "a student can reach an <b>after-hours counselor</b> by calling
+555-0100, or <b>Campus Police</b> at 555-0199" holds two listings, each named by its
+phrase and described by the words that follow it, up to the next phrase. Used when a
+profile sets ``listings.phrases`` (version 3); the walk
+(:mod:`resource_catalog.pages.reading.walk`) collects the element's text as for any
+item, and :func:`split_phrases` cuts it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from bs4 import Tag
+
+from resource_catalog.pages.reading.walk import LEADING_TAGS, Frame
+from resource_catalog.pages.scoring import is_name
+from resource_catalog.pages.text import collapse
+
+__all__ = ["split_phrases"]
+
+#: Links that are a way to reach a listing, never its name.
+_CONTACT_LINKS: Final = ("mailto:", "tel:", "sms:")
+
+
+def split_phrases(frames: list[Frame]) -> list[Frame]:
+    """Each frame cut into one frame per phrase that reads as a name; the text before
+    the first phrase (the start of its sentence) is left out, and a frame with no
+    such phrase is no listing."""
+    cut: list[Frame] = []
+    for frame in frames:
+        text = "".join(frame.pieces)
+        spots = _spots(frame.tag, text)
+        names = [s for s in spots if _names(text[s[0] : s[1]], s[2])]
+        for i, (start, end, href) in enumerate(names):
+            stop = names[i + 1][0] if i + 1 < len(names) else len(text)
+            anchors = [(href, 0, 1)] if href else []
+            anchors += [(h, 1, -1) for s, _, h in spots if end <= s < stop and h]
+            cut.append(
+                Frame(
+                    tag=frame.tag,
+                    section=frame.section,
+                    pieces=[text[start:end], text[end:stop]],
+                    anchors=anchors,
+                    spans={"name": (0, 1)},
+                    order=frame.order,
+                    lead="none",
+                )
+            )
+    return cut
+
+
+def _names(text: str, href: str) -> bool:
+    """Whether a phrase (and its link) can name a listing: not a way to reach one."""
+    name = collapse(text)
+    return not href.casefold().startswith(_CONTACT_LINKS) and "@" not in name and is_name(name)
+
+
+def _spots(root: Tag, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, link) in ``text`` (the element's text as the walk collected it) of
+    each outermost link or bold element inside ``root``, in page order; one whose text
+    is not found there is left out."""
+    spots: list[tuple[int, int, str]] = []
+    cursor = 0
+    for tag in root.find_all(list(LEADING_TAGS)):
+        if _nested(tag, root):
+            continue
+        own = tag.get_text()
+        at = text.find(own, cursor) if own.strip() else -1
+        if at < 0:
+            continue
+        cursor = at + len(own)
+        href = str(tag.get("href") or "") if tag.name == "a" else ""
+        spots.append((at, cursor, href))
+    return spots
+
+
+def _nested(tag: Tag, root: Tag) -> bool:
+    """Whether ``tag`` is inside another link or bold element of ``root``."""
+    for parent in tag.parents:
+        if parent is root:
+            return False
+        if parent.name in LEADING_TAGS:
+            return True
+    return False
