@@ -640,6 +640,10 @@ def test_the_html_validates(site: Path, hostile: bool, request: pytest.FixtureRe
     done = subprocess.run(  # noqa: S603 (java running the checker on our own output)
         [
             java,
+            # Quick start: the checker runs once per test, so the C2 compiler and the
+            # parallel collector would cost more CPU than they save.
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
             "-jar",
             str(vnu_jar()),
             "--format",
