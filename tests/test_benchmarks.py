@@ -65,6 +65,7 @@ def test_changed_listings_change_one_percent() -> None:
     assert [Listing.model_validate(x) for x in after]  # still valid listings
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("step", sorted(steps.SETUPS))
 def test_every_step_runs_and_checks_its_answer(data: Path, step: str) -> None:
     n = 40 if step == "parse" else 60
@@ -176,6 +177,7 @@ def test_the_finders_meet_issue_13_on_the_corpora(name: str) -> None:
     assert scores["find_phones: number"]["f1"] > scores["PhoneNumberMatcher: number"]["f1"]
 
 
+@pytest.mark.untraced
 def test_checking_n_local_sources_runs_and_reports_parallel_against_serial() -> None:
     from benchmarks import sources  # noqa: PLC0415
 

@@ -56,6 +56,7 @@ def test_to_json_escapes_like_the_reference(bundled: Catalog, text: str) -> None
     assert out.getvalue() == _reference_json([record])
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("page", PAGES)
 def test_one_walk_selects_what_soupsieve_selects(page: str) -> None:
     soup = BeautifulSoup((DATA / page).read_text(encoding="utf-8"), "html.parser")

@@ -251,6 +251,7 @@ def test_a_clean_sync_takes_several_operations_of_each_kind(reference: Reference
     assert reference.counts["fsync"] >= 6
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("op", OPS)
 def test_failure_at_every_operation_keeps_old_or_new(
     op: str, reference: Reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -301,6 +302,7 @@ def crash_sync_in_child(directory: Path, op: str, at: int) -> int:
     return crash_in_child(lambda: run_sync(directory), op, at)
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("op", OPS)
 def test_crash_at_every_operation_keeps_old_or_new(
     op: str, reference: Reference, tmp_path: Path
@@ -465,6 +467,7 @@ def test_review_failure_at_every_operation_keeps_old_or_new(
         assert "old" in outcomes
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("op", OPS)
 def test_review_crash_at_every_operation_keeps_old_or_new(
     op: str,

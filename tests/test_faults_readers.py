@@ -115,6 +115,7 @@ def run_python(script: str, *args: object) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.untraced
 def test_readers_in_threads_and_a_process_see_whole_catalogs_while_syncs_commit(
     tmp_path: Path, catalog_dir: Path
 ) -> None:

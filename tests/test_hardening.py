@@ -413,6 +413,7 @@ def test_item_08_sync_writes_through_a_symlinked_snapshot(catalog_dir: Path) -> 
 # ------------------------------------------------- 9. readers during a commit
 
 
+@pytest.mark.untraced
 def test_item_09_readers_never_fail_while_syncs_commit(tmp_path: Path, catalog_dir: Path) -> None:
     pages = [page_file(tmp_path, HTML, "a.html"), page_file(tmp_path, EDITED.read_text(), "b.html")]
     errors: list[str] = []

@@ -80,6 +80,7 @@ def add(catalog_dir: Path, page: Path, *extra: str) -> Result:
 # --------------------------------------------------------------------------- zero-shot
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("page", ZERO_SHOT, ids=lambda p: p.name[:3])
 def test_each_kind_of_page_is_read_zero_shot_as_a_reader_lists_it(page: Path) -> None:
     inference = infer_profile(page.read_text("utf-8"), url=truth(page)["url"])
@@ -240,6 +241,7 @@ def test_take_2_without_a_second_reading_is_an_error(catalog_dir: Path) -> None:
 # --------------------------------------------------------------------------- versions
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("stem", sorted(PROFILES))
 def test_a_version_1_profile_reads_exactly_as_version_2_reads_it(stem: str) -> None:
     html = (STRUCTURES / f"{stem}.html").read_text("utf-8")

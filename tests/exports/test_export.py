@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -255,7 +256,9 @@ def test_listings_csv_and_json() -> None:
 # -- json / jsonl --------------------------------------------------------------------
 
 
+@functools.cache
 def resource_validators() -> list[jsonschema.protocols.Validator]:
+    """Both resource schemas' validators, built once: a validator keeps no state between calls."""
     schemas = [
         Resource.model_json_schema(),
         json.loads((ROOT / "schemas" / "resource.schema.json").read_text(encoding="utf-8")),

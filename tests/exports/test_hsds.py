@@ -57,6 +57,7 @@ def services_json(directory: Path) -> list[dict[str, Any]]:
     return data
 
 
+@pytest.mark.untraced
 def test_services_json_valid_against_compiled_schema(tmp_path: Path) -> None:
     services = services_json(write_hsds(tmp_path, sample_resources()))
     assert len(services) == 4

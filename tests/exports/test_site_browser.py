@@ -151,6 +151,7 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
 # -- loading ----------------------------------------------------------------------
 
 
+@pytest.mark.untraced
 def test_every_page_loads_without_a_console_error(
     opened: Opened, site: Path, catalog: Catalog
 ) -> None:

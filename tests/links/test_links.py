@@ -442,6 +442,7 @@ def slow_hosts() -> Iterator[Callable[[int], list[str]]]:
             thread.join()
 
 
+@pytest.mark.untraced
 def test_200_links_on_20_slow_hosts_take_what_8_at_a_time_predicts(
     slow_hosts: Callable[[int], list[str]],
 ) -> None:

@@ -227,6 +227,7 @@ def test_the_default_parser_is_the_one_the_package_depends_on() -> None:
     assert DEFAULT_PARSER == "lxml"
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("stem", list(PROFILES))
 def test_html5lib_reads_structure_pages_as_the_default_parser_does(stem: str) -> None:
     html, profile = structure(stem)

@@ -53,6 +53,7 @@ def test_each_structure_infers_a_profile_that_reads_exactly_its_listings(page: P
     ]
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("page", LISTED[:6], ids=lambda p: p.name[:2])
 def test_the_preview_is_exactly_what_the_reader_reads_with_the_profile(page: Path) -> None:
     html = page.read_text("utf-8")

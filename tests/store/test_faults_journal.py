@@ -210,6 +210,7 @@ def test_sync_refuses_the_journal_and_moves_nothing(
     assert files_of(outside) == beside
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize("case", list(UNSAFE))
 def test_validate_reports_the_journal_and_readers_refuse_it(
     catalog_dir: Path, outside: Path, case: str

@@ -230,6 +230,7 @@ def onboarded(catalog_dir: Path, prefix: str) -> None:
     assert synced.exit_code == 0, synced.output
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize(("first", "redesign"), [("01", "25"), ("09", "26"), ("19", "27")])
 @pytest.mark.parametrize("command", ["diff", "sync", "scrape"])
 def test_a_redesigned_page_is_a_profile_that_no_longer_matches(
@@ -268,6 +269,7 @@ def test_most_listings_gone_is_a_mismatch_not_removals(catalog_dir: Path, tmp_pa
     assert "profile no longer matches the page" in result.output
 
 
+@pytest.mark.untraced
 @pytest.mark.parametrize(
     ("first", "edited", "changed", "added", "removed"),
     [
