@@ -49,11 +49,11 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
         return (yield)
     tracer, thread_tracer = sys.gettrace(), threading.gettrace()
     sys.settrace(None)
-    threading.settrace(None)  # type: ignore[arg-type]
+    threading.settrace(None)  # type: ignore[arg-type, unused-ignore]
     try:
         return (yield)
     finally:
-        threading.settrace(thread_tracer)  # type: ignore[arg-type]
+        threading.settrace(thread_tracer)  # type: ignore[arg-type, unused-ignore]
         sys.settrace(tracer)
 
 

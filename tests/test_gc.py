@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from resource_catalog._gc import gc_paused
+from resource_catalog._base.gcpause import gc_paused
 from resource_catalog.checks.validate import validate_catalog
 from resource_catalog.pages.parse import parse_page
 

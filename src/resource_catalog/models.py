@@ -19,10 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -34,7 +32,8 @@ from pydantic import (
     model_validator,
 )
 
-from resource_catalog._display import quoted
+from resource_catalog._base.display import quoted
+from resource_catalog._base.urls import MAP_URL_PATTERN, SourceUrl, Url
 from resource_catalog.profile import DialPlan, Profile
 
 SCHEMA_VERSION = "2.1"
@@ -47,9 +46,6 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PHONE_NUMBER_PATTERN = r"^(?:\+[1-9][0-9]{6,14}|[0-9]{3,6})$"
 #: A building number from the registry: ``5``, ``E23``, ``W20``, ``NW61``, ``7A``, ``W85ABC``.
 BUILDING_PATTERN = r"^[A-Z]{0,2}[0-9]+[A-Z]{0,3}$"
-URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
-#: A campus map address with the ``{building}`` placeholder (and no other braces).
-MAP_URL_PATTERN = r"^https?://[^\s/$.?#{}][^\s{}]*\{building\}[^\s{}]*$"
 #: A snapshot's file name under ``snapshots/``: no directories, no leading dot.
 SNAPSHOT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
@@ -62,43 +58,6 @@ PhoneNumber = Annotated[
 Building = Annotated[str, StringConstraints(pattern=BUILDING_PATTERN)]
 
 
-def url_problem(url: str) -> str | None:
-    """Why ``url`` (already of :data:`URL_PATTERN`) cannot be used, or ``None``.
-
-    The pattern lets through URLs that :func:`urllib.parse.urlsplit` rejects (``http://[::1``)
-    and ports out of range; every reader of a URL would then fail on its own.
-    """
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (the property raises on a port out of range)
-    except ValueError as exc:
-        return f"not a usable URL ({exc})"
-    if not parts.hostname:
-        return "not a usable URL (no host)"
-    return None
-
-
-def _usable_url(url: str) -> str:
-    problem = url_problem(url)
-    if problem is not None:
-        raise ValueError(problem)
-    return url
-
-
-def _without_credentials(url: str) -> str:
-    if urlsplit(url).username is not None:
-        raise ValueError(
-            "a source's URL may not carry a user name or password (catalog.json is "
-            "shared and reviewed); give the address without them"
-        )
-    return url
-
-
-Url = Annotated[
-    str, StringConstraints(pattern=URL_PATTERN, max_length=2048), AfterValidator(_usable_url)
-]
-#: A page the catalog follows: a :data:`Url` without credentials, as catalog.json is public.
-SourceUrl = Annotated[Url, AfterValidator(_without_credentials)]
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 

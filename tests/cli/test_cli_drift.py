@@ -437,7 +437,7 @@ def test_second_sync_is_refused_while_one_holds_the_lock(catalog_dir: Path) -> N
 
 
 def test_sync_never_writes_into_the_installed_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    import resource_catalog._paths as paths  # noqa: PLC0415
+    from resource_catalog._base import paths  # noqa: PLC0415
 
     monkeypatch.setattr(paths, "_PACKAGE_DIR", CATALOG.parent)
     result = run("sync", "--catalog", CATALOG, "--source", "osc-campus-resources", "--html", PAGE)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from resource_catalog import _atomic
+from resource_catalog._base import atomic as _atomic
 from resource_catalog.checks.validate import load_catalog, validate_catalog
 from resource_catalog.errors import CatalogError, CatalogLockedError
 from resource_catalog.models import Status
@@ -144,7 +144,7 @@ def test_second_lock_is_refused(catalog_dir: Path) -> None:
 
 
 def test_never_writes_into_the_installed_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    import resource_catalog._paths as paths  # noqa: PLC0415
+    from resource_catalog._base import paths  # noqa: PLC0415
 
     catalog = load_catalog(CATALOG)
     monkeypatch.setattr(paths, "_PACKAGE_DIR", CATALOG.parent)

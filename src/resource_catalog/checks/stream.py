@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.paths import default_catalog_dir
 from resource_catalog.checks._record_files import load_resource, v1_upgrader
 from resource_catalog.checks.validate import raise_errors, validate_files
 from resource_catalog.errors import CatalogError

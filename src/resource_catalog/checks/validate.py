@@ -47,8 +47,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from resource_catalog._gc import gc_paused
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.gcpause import gc_paused
+from resource_catalog._base.paths import default_catalog_dir
 from resource_catalog.checks._record_files import (
     check_identity,
     history_events,

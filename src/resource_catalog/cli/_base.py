@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.paths import default_catalog_dir
 from resource_catalog._version import __version__
 from resource_catalog.errors import ResourceCatalogError
 

@@ -37,7 +37,7 @@ def show_value(value: JsonValue, width: int = WIDTH) -> str:
         text = "; ".join(_item(v) for v in value) or "(none)"
     else:
         text = _item(value)
-    from resource_catalog._display import printable  # noqa: PLC0415
+    from resource_catalog._base.display import printable  # noqa: PLC0415
 
     text = printable(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -309,7 +309,7 @@ def sync(
     are retired (never deleted); each page is saved in snapshots/ for offline checks,
     and every change is appended to history.jsonl in the same atomic commit.
     """
-    from resource_catalog._display import printable  # noqa: PLC0415
+    from resource_catalog._base.display import printable  # noqa: PLC0415
     from resource_catalog.workflows.sync import sync_catalog  # noqa: PLC0415
 
     result = sync_catalog(

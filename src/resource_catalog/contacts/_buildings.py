@@ -22,8 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from resource_catalog._atomic import read_regular
-from resource_catalog._paths import bundled_catalog_dir
+from resource_catalog._base.atomic import read_regular
+from resource_catalog._base.paths import bundled_catalog_dir
 from resource_catalog.errors import CatalogError
 from resource_catalog.models import BUILDING_PATTERN, Finding, Severity
 

@@ -14,7 +14,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from resource_catalog._atomic import atomic_writer, write_atomic
+from resource_catalog._base.atomic import atomic_writer, write_atomic
 from resource_catalog.errors import ExportError
 
 __all__ = [
@@ -110,7 +110,7 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 
     A regular file is replaced atomically and keeps its permission bits (a new one gets
     ``0o644``); a symlink's target is replaced and the link kept; a FIFO or a device
-    (``/dev/stdout``) is written through (:mod:`resource_catalog._atomic`). Raises
+    (``/dev/stdout``) is written through (:mod:`resource_catalog._base.atomic`). Raises
     :class:`ExportError` when it cannot be written; the old file is then intact.
     """
     try:

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from resource_catalog._atomic import write_atomic
-from resource_catalog._paths import bundled_schemas_dir
+from resource_catalog._base.atomic import write_atomic
+from resource_catalog._base.paths import bundled_schemas_dir
 from resource_catalog.errors import SchemaError
 from resource_catalog.models import SCHEMA_VERSION, CatalogMeta, Listing, Resource
 from resource_catalog.profile import Profile

@@ -15,7 +15,7 @@ path (created if missing). A regular file is written atomically (temp file in th
 same directory, flushed and fsynced, then ``os.replace``; the temp file is removed
 on failure), so a reader sees the old file or the new one, never half of one; a
 symlink's target is replaced and the link kept, and a FIFO or device is written
-through (:mod:`resource_catalog._atomic`).
+through (:mod:`resource_catalog._base.atomic`).
 
 ``json``
     An array of records, ``Resource.model_dump(mode="json")``, indented by 2;

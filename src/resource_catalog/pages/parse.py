@@ -30,7 +30,7 @@ from typing import Final
 from bs4 import BeautifulSoup, Tag
 from bs4.exceptions import FeatureNotFound, ParserRejectedMarkup
 
-from resource_catalog._gc import gc_paused
+from resource_catalog._base.gcpause import gc_paused
 from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
 from resource_catalog.contacts.fold import fold
 from resource_catalog.errors import ParseError, ProfileMismatchError, ResourceCatalogError

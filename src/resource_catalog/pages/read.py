@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from resource_catalog._paths import saved_file_problem
+from resource_catalog._base.paths import saved_file_problem
 from resource_catalog.errors import CatalogError, FetchError, ResourceCatalogError
 from resource_catalog.models import Listing, SourcePage
 from resource_catalog.profile import DialPlan, Profile, SectionFrom

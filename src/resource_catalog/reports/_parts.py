@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Sequence
 
-from resource_catalog._display import shorten
+from resource_catalog._base.display import shorten
 from resource_catalog.drift.compare import (
     FIELD_SEVERITY,
     CatalogDrift,

@@ -28,7 +28,7 @@ import json
 import re
 from collections.abc import Callable
 
-from resource_catalog._display import printable, shorten
+from resource_catalog._base.display import printable, shorten
 from resource_catalog.drift.compare import DriftReport
 from resource_catalog.reports._parts import (
     MAX_ROWS,

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from resource_catalog._display import printable
+from resource_catalog._base.display import printable
 
 if TYPE_CHECKING:
     from resource_catalog.checks.validate import ValidationResult

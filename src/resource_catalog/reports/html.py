@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import html
 
-from resource_catalog._display import MAX_VALUE, printable, shorten
+from resource_catalog._base.display import MAX_VALUE, printable, shorten
 from resource_catalog.drift.compare import DriftReport, FieldValue
 from resource_catalog.reports._parts import (
     Drift,

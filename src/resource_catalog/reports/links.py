@@ -2,7 +2,7 @@
 
 Text and markdown list the links that need a look (broken first, then unreachable,
 then moved) and count the rest; JSON has every link. Values from the catalog or a
-server are shown printable and cut (:mod:`resource_catalog._display`), markdown cells
+server are shown printable and cut (:mod:`resource_catalog._base.display`), markdown cells
 escaped.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Final
 
-from resource_catalog._display import shorten
+from resource_catalog._base.display import shorten
 from resource_catalog.links.verdicts import LinkStatus
 from resource_catalog.reports._parts import limited
 from resource_catalog.reports.drift import md_cell

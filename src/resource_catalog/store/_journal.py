@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from resource_catalog._atomic import (
+from resource_catalog._base.atomic import (
     TEMP_SUFFIX,
     fsync_dir,
     read_regular,

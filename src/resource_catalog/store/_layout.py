@@ -11,8 +11,8 @@ import os
 import re
 from pathlib import Path
 
-from resource_catalog._atomic import TEMP_SUFFIX
-from resource_catalog._paths import inside, is_bundled, saved_file_problem
+from resource_catalog._base.atomic import TEMP_SUFFIX
+from resource_catalog._base.paths import inside, is_bundled, saved_file_problem
 from resource_catalog.errors import CatalogError
 from resource_catalog.models import ID_PATTERN, SNAPSHOT_PATTERN, CatalogMeta
 
@@ -65,7 +65,7 @@ def snapshot_path(directory: Path, name: str) -> Path:
 
 def snapshot_problem(directory: Path, name: str) -> tuple[str, str] | None:
     """Why the snapshot ``name`` must not be read, as (finding code, message), or ``None``
-    (a missing file is no problem): :func:`resource_catalog._paths.saved_file_problem`
+    (a missing file is no problem): :func:`resource_catalog._base.paths.saved_file_problem`
     for the catalog's ``snapshots/``, after refusing a name that could leave it."""
     snapshot_path(directory, name)
     return saved_file_problem(directory, SNAPSHOTS_DIR, name)

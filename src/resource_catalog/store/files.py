@@ -37,7 +37,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from resource_catalog._atomic import read_regular
+from resource_catalog._base.atomic import read_regular
 from resource_catalog.errors import CatalogError, CatalogLockedError
 from resource_catalog.models import READABLE_VERSIONS, SCHEMA_VERSION, CatalogMeta
 from resource_catalog.store._journal import (

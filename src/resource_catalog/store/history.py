@@ -26,8 +26,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from resource_catalog._display import quoted
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.display import quoted
+from resource_catalog._base.paths import default_catalog_dir
 from resource_catalog.errors import CatalogError
 from resource_catalog.store.catalog import Catalog
 from resource_catalog.store.events import Change, Event, as_datetime, changes_in, parse_history

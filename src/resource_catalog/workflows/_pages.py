@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from resource_catalog._display import quoted
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.display import quoted
+from resource_catalog._base.paths import default_catalog_dir
 from resource_catalog.contacts.dialplans import resolve_campus
 from resource_catalog.contacts.fold import fold, normalize_text
 from resource_catalog.errors import CatalogError, ResourceCatalogError

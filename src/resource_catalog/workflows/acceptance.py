@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.paths import default_catalog_dir
 from resource_catalog.checks.records import ACCEPTABLE, open_warnings
 from resource_catalog.checks.validate import load_for_change, refuse_invalid
 from resource_catalog.errors import ReviewError

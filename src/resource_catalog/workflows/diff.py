@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from resource_catalog._atomic import read_regular
+from resource_catalog._base.atomic import read_regular
 from resource_catalog.checks.validate import ValidationResult, validate_catalog
 from resource_catalog.drift.compare import CatalogDrift, SourceDrift, compare
 from resource_catalog.errors import (

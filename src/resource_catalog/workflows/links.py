@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from resource_catalog._atomic import write_atomic
-from resource_catalog._paths import default_catalog_dir, is_bundled
+from resource_catalog._base.atomic import write_atomic
+from resource_catalog._base.paths import default_catalog_dir, is_bundled
 from resource_catalog.checks.validate import load_catalog, load_for_change, refuse_invalid
 from resource_catalog.errors import CatalogError
 from resource_catalog.links.types import Fix, LinkReport, LinkResult

@@ -35,8 +35,8 @@ from typing import Any, Literal
 
 from pydantic import JsonValue, ValidationError
 
-from resource_catalog._display import quoted
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.display import quoted
+from resource_catalog._base.paths import default_catalog_dir
 from resource_catalog.checks.records import review_overdue
 from resource_catalog.checks.validate import (
     load_catalog,

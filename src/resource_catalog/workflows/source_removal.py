@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.paths import default_catalog_dir
 from resource_catalog.checks.validate import load_for_change, refuse_invalid
 from resource_catalog.drift._merge import flag_review
 from resource_catalog.errors import CatalogError

@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
 
-from resource_catalog._display import quoted
-from resource_catalog._paths import default_catalog_dir
+from resource_catalog._base.display import quoted
+from resource_catalog._base.paths import default_catalog_dir
+from resource_catalog._base.urls import SourceUrl
 from resource_catalog.checks.validate import load_for_change, refuse_invalid
 from resource_catalog.contacts.dialplans import resolve_campus
 from resource_catalog.contacts.fold import fold, slugify
 from resource_catalog.errors import CatalogError, FetchError
-from resource_catalog.models import SourcePage, SourceUrl, Status
+from resource_catalog.models import SourcePage, Status
 from resource_catalog.profile import Profile, SectionFrom
 from resource_catalog.store.catalog import Catalog
 from resource_catalog.store.events import Action, Event, event_lines, now, sha256

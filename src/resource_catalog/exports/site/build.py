@@ -21,7 +21,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from resource_catalog._atomic import write_atomic
+from resource_catalog._base.atomic import write_atomic
 from resource_catalog.contacts._buildings import BuildingRegistry, load_buildings
 from resource_catalog.contacts.dialplans import resolve_campus
 from resource_catalog.errors import ExportError

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urljoin
 
+from resource_catalog._base.urls import URL_PATTERN, url_problem
 from resource_catalog.contacts.locations import find_locations
 from resource_catalog.contacts.phones import find_phones
-from resource_catalog.models import URL_PATTERN, Link, Listing, url_problem
+from resource_catalog.models import Link, Listing
 from resource_catalog.pages.reading.tables import TableColumns
 from resource_catalog.pages.reading.walk import Frame
 from resource_catalog.pages.scoring import is_name

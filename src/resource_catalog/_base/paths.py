@@ -6,7 +6,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+#: The ``resource_catalog`` package (this module sits in its ``_base`` folder).
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # A wheel carries the data inside the package (see pyproject's force-include);
 # an editable install or a checkout reads it from the repository's top level.
 _INSTALLED_DATA = _PACKAGE_DIR / "data"
