@@ -62,6 +62,7 @@ CORPORA = {
     "realpages-blind": ROOT / "tests" / "data" / "realpages-blind",
     "realpages-blind2": ROOT / "tests" / "data" / "realpages-blind2",
     "realpages-blind3": ROOT / "tests" / "data" / "realpages-blind3",
+    "realpages-blind4": ROOT / "tests" / "data" / "realpages-blind4",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"
