@@ -262,7 +262,8 @@ class Profile(_Model):
     content: list[Selector] = Field(
         default_factory=lambda: list(DEFAULT_CONTENT),
         description="Main-content candidates, tried in order; the first that holds "
-        "listings wins, else the whole body.",
+        "listings wins, else the whole body. An empty list reads the whole body (a page "
+        "that marks no main content), less the chrome.",
     )
     drop: list[Selector] = Field(
         default_factory=list, description="Page chrome to remove, besides the built-in list."

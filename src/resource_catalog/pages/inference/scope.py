@@ -49,8 +49,17 @@ def scoped_profile(
             chosen, _ = choose_content(tree.soup, profile, None)
             if chosen is node:
                 return profile
+    if tree.marks_content():
+        # the page marks its main content and the listings are not all inside it: they
+        # run into the chrome around it (a top bar's links, a footer's)
+        return None
+    # a page that marks no main content (an old table layout, a list straight in the
+    # body): the whole body, less the chrome that the reader would not strip by itself
+    # (a ``div#footer``, a breadcrumb trail)
     try:
-        profile = Profile.model_validate({**base, "content": [], "drop": []})
+        profile = Profile.model_validate(
+            {**base, "content": [], "drop": _drops(tree, tree.body, group)}
+        )
     except ValueError:
         return None
     return profile
