@@ -14,7 +14,10 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
                 description (``dd``);
   ``headings``  ``listings.selector`` matches headings (``h3``); everything after one,
                 up to the next heading of the same or a higher level, is its listing
-                (a heading with nothing under it is a listing with only a name);
+                (a heading with nothing under it is a listing with only a name; in
+                version 4, when the selector names two levels, a heading with nothing
+                under it but deeper listing headings is their section instead, and a
+                listing ends where the element holding its heading ends);
   ``lines``     every element ``listings.selector`` matches (``p``) is one listing whose
                 lines are split at ``<br>``: an optional label line, then the name line,
                 then details;
@@ -53,7 +56,13 @@ Versions: version 2 added the ``runs`` grouping with ``listings.start``,
 version 1 profile (in an older ``catalog.json``) loads unchanged and reads its page
 exactly as before; only a version 2 profile may use the additions. Version 3 added
 ``listings.phrases``, on the same terms: a version 1 or 2 profile reads as it did, and
-only a version 3 profile may name listings by the phrases inside a sentence.
+only a version 3 profile may name listings by the phrases inside a sentence. Version 4
+reads a ``headings`` profile whose selector names two heading levels (``h2, h3``) as a
+page writes offices at both: a heading with nothing under it but deeper listing headings
+is their section, not a listing with only a name (version 3 and older read it as such a
+listing), and a heading's listing ends where the element that holds the heading ends (a
+layout cell, not the footer after it); an older profile reads as before and needs no
+migrating.
 """
 
 from __future__ import annotations
@@ -253,11 +262,12 @@ class SectionRule(_Model):
 class Profile(_Model):
     """How to read one source page (see the module documentation)."""
 
-    version: Literal[1, 2, 3] = Field(
+    version: Literal[1, 2, 3, 4] = Field(
         default=2,
         description="The profile format: 1 (the first), 2 (runs, inline and phrase names), "
-        "3 (listings named by the phrases inside sentences); an older profile reads as it "
-        "always did.",
+        "3 (listings named by the phrases inside sentences), 4 (headings of two levels: "
+        "one with nothing under it but deeper listing headings is their section); an "
+        "older profile reads as it always did.",
     )
     content: list[Selector] = Field(
         default_factory=lambda: list(DEFAULT_CONTENT),
