@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urljoin
 
+from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.locations import find_locations
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.models import URL_PATTERN, Link, Listing, url_problem
@@ -101,6 +102,7 @@ def make_listing(
         return None
     if profile.version >= 2:  # noqa: PLR2004
         name, description = _phone_out_of_name(name, description)
+        name, description = _reached_by(name, description)
     if profile.name.strip_article:
         name = _ARTICLE.sub("", name)
     section = collapse(section or "") or fallback
@@ -112,6 +114,32 @@ def make_listing(
         locations=find_locations(description) if contacts.rooms else [],
         links=_links(frame, base_url),
     )
+
+
+#: An instruction to reach someone: "Then call", "Notify", "Contact the".
+_REACH: Final = re.compile(
+    r"^(?:(?:first|then|also|now|please|or|and)\s+)?"
+    r"(?:call|contact|notify|phone|ring|e-?mail|dial|reach|alert|inform)\s+(?:the\s+)?",
+    re.I,
+)
+#: Where a number starts after the name an instruction reaches ("... at 555-0100").
+_AT_NUMBER: Final = re.compile(r"\s+(?:(?:at|on|via|for)\s+)?(?=[\d+(])")
+
+
+def _reached_by(name: str, description: str) -> tuple[str, str]:
+    """A name written as an instruction to reach someone names whom it reaches ("Then
+    call Security", "Notify Public Safety", "Call the Crisis Line at 555-0100", whose
+    number goes on to the description). Other names (and "Call 911", which reaches a
+    number, not an office) as they are."""
+    match = _REACH.match(name)
+    if match is None:
+        return name, description
+    rest = name[match.end() :].strip()
+    office, *after = _AT_NUMBER.split(rest, maxsplit=1)
+    phrase = leading_phrase(office) if office[:1].isupper() else ""
+    if not phrase or fold(phrase) in ("us", "me"):
+        return name, description
+    return phrase, collapse(f"{' '.join(after)} {description}")
 
 
 def _lead_in(frame: Frame, description: str) -> bool:
