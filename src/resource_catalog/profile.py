@@ -63,8 +63,9 @@ reads a ``headings`` profile whose selector names two heading levels (``h2, h3``
 page writes offices at both: a heading with nothing under it but deeper listing headings
 is their section, not a listing with only a name (version 3 and older read it as such a
 listing), and a heading's listing ends where the element that holds the heading ends (a
-layout cell, not the footer after it); an older profile reads as before and needs no
-migrating.
+layout cell, not the footer after it); and with ``listings.phrases``, the office a
+sentence says to call at a number ("call Security on 01227 922355") opens a listing as a
+link or bold phrase does. An older profile reads as before and needs no migrating.
 """
 
 from __future__ import annotations
@@ -195,7 +196,8 @@ class ListingRule(_Model):
         default=False,
         description="Version 3, items: every link or bold phrase inside a listing element "
         "that reads as a name opens a listing of its own, up to the next one (names inside "
-        "sentences, several to a paragraph); elements with none are not listings.",
+        "sentences, several to a paragraph); elements with none are not listings. Version "
+        "4: so does the office a sentence says to call at a number.",
     )
     start: RunStart = Field(
         default=RunStart.LINE,
@@ -268,8 +270,9 @@ class Profile(_Model):
         default=2,
         description="The profile format: 1 (the first), 2 (runs, inline and phrase names), "
         "3 (listings named by the phrases inside sentences), 4 (headings of two levels: "
-        "one with nothing under it but deeper listing headings is their section); an "
-        "older profile reads as it always did.",
+        "one with nothing under it but deeper listing headings is their section; phrases "
+        "also name the office a sentence says to call at a number); an older profile "
+        "reads as it always did.",
     )
     content: list[Selector] = Field(
         default_factory=lambda: list(DEFAULT_CONTENT),
