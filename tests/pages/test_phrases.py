@@ -118,3 +118,14 @@ def test_version_4_also_names_the_office_a_sentence_says_to_call() -> None:
 def test_version_3_reads_only_the_link_and_bold_phrases() -> None:
     names = [x.name for x in read_listings(_STEPS, profile=_steps(3)).listings]
     assert names == ["SafeZone", "Report and Support"]
+
+
+def test_version_4_names_an_office_given_in_parentheses_with_its_number() -> None:
+    page = _STEPS.replace(
+        "</ul>",
+        "<li>Reach the crisis service for your area (County Crisis Team at 01227 922388)"
+        " at any hour; it is open on 25 December too.</li></ul>",
+    )
+    names = [x.name for x in read_listings(page, profile=_steps(4)).listings]
+    assert names[-1] == "County Crisis Team"
+    assert "December" not in names

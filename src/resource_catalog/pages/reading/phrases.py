@@ -29,8 +29,8 @@ def split_phrases(frames: list[Frame], reached: bool = False) -> list[Frame]:
     """Each frame cut into one frame per phrase that reads as a name; the text before
     the first phrase (the start of its sentence) is left out, and a frame with no
     such phrase is no listing. With ``reached`` (version 4), the office a sentence
-    tells one to call at a number ("call Security on 01227 922355") is such a phrase
-    too, bold or not."""
+    tells one to call at a number ("call Security on 01227 922355", or "(Crisis Team
+    at 01227 922388)") is such a phrase too, bold or not."""
     cut: list[Frame] = []
     for frame in frames:
         text = "".join(frame.pieces)
@@ -81,12 +81,13 @@ def _spots(root: Tag, text: str) -> list[tuple[int, int, str]]:
     return spots
 
 
-#: "call Security on 0141 ...", "contact the Night Line at 555-0100": the office named
-#: between an instruction to reach it and its number.
+#: "call Security on 0141 ...", "contact the Night Line at 555-0100", "(County Crisis
+#: Team at 01227 ...)": the office named between an instruction to reach it (or an
+#: opening parenthesis) and its phone number.
 _REACHED: Final = re.compile(
-    r"\b(?:call|contact|phone|ring|notify)\s+(?:the\s+)?"
+    r"(?:\b(?:call|contact|phone|ring|notify)\s+(?:the\s+)?|\()"
     r"(?P<name>[A-Z][\w&'\u2019+-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'\u2019+-]*))*?)"
-    r"\s+(?:on|at)\s+(?=[\d+(])"
+    r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{6,}\d)"
 )
 
 
