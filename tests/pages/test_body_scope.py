@@ -55,3 +55,20 @@ def test_a_page_that_marks_its_content_is_not_read_past_it() -> None:
     inference = infer_profile(page, url="https://www.example.ca/help", campus=None)
     assert inference.profile.content != []
     assert [x.name for x in inference.reading.listings] == _OFFICES
+
+
+def test_a_body_with_a_class_is_not_a_content_root_when_the_page_marks_its_content() -> None:
+    # an alert bar above <main> writes a paragraph like the offices' own: the reading
+    # of every paragraph in body.site would read it too
+    page = (
+        "<html><body class='site'><div class='notice'><p><b>Campus Patrol</b> Patrols"
+        " tonight 613-555-0199</p></div><main><h1>Getting help</h1>"
+        + "".join(
+            f"<p><b>{n}</b> Room 2{i}, Hale Hall, 613-555-014{i}</p>"
+            for i, n in enumerate(_OFFICES)
+        )
+        + "</main></body></html>"
+    )
+    inference = infer_profile(page, url="https://www.example.ca/help", campus=None)
+    assert [x.name for x in inference.reading.listings] == _OFFICES
+    assert not any("body" in c for c in inference.profile.content)

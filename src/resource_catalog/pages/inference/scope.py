@@ -40,6 +40,8 @@ def scoped_profile(
     for node in [root, *root.parents]:
         if not isinstance(node, Tag) or node.name in ("html", "[document]"):
             break
+        if node is tree.body and tree.marks_content():
+            return None  # the listings run out of the page's main content (see below)
         for own in tree.own_selectors(node):
             drops = _drops(tree, node, group)
             try:
