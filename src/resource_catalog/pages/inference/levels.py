@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from bs4 import NavigableString, Tag
+from bs4 import Tag
+from bs4.element import NavigableString
 
 from resource_catalog.pages.inference.structure import HEADINGS, Group, PageTree, heading_level
+from resource_catalog.pages.text import is_text
 
 __all__ = ["mixed_levels"]
 
@@ -52,11 +54,7 @@ def _next_heading(heading: Tag) -> tuple[bool, int] | None:
         if seen > _LOOK_AHEAD:
             return None
         if isinstance(node, NavigableString):
-            if (
-                node.parent is not None
-                and node.parent is not heading
-                and heading not in node.parents
-            ):
+            if is_text(node) and heading not in node.parents:  # (not a comment)
                 text = text or bool(str(node).strip())
             continue
         if isinstance(node, Tag) and node.name in HEADINGS and node is not heading:
