@@ -44,3 +44,17 @@ def test_version_1_profiles_keep_the_instruction_as_the_name() -> None:
     names = [x.name for x in read_listings(_PAGE, profile=_profile(1)).listings]
     assert names[1] == "Then call Security"
     assert names[2].startswith("Call the Night Line")
+
+
+def test_an_indefinite_article_before_lower_case_words_is_not_part_of_the_name() -> None:
+    page = (
+        "<html><body><main><h1>Help</h1><ul>"
+        "<li><b>An after-hours support line</b> takes calls on 0141 330 7777.</li>"
+        "<li><b>A Safe Place</b> runs a drop-in on 0141 330 8888.</li>"
+        "</ul></main></body></html>"
+    )
+    profile = Profile.model_validate(
+        {"listings": {"selector": "li"}, "section": {"from": "none"}, "region": "GB"}
+    )
+    names = [x.name for x in read_listings(page, profile=profile, campus=None).listings]
+    assert names == ["after-hours support line", "A Safe Place"]

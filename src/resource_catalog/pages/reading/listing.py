@@ -36,6 +36,9 @@ _VERBS: Final = frozenset(
     }
 )  # fmt: skip
 _ARTICLE: Final = re.compile(r"^the\s+(?=\S)", re.I)
+#: "A" or "An" before a word in lower case: the start of a phrase of a sentence, not a
+#: name that starts with the word ("A Safe Place").
+_INDEFINITE: Final = re.compile(r"^(?:A|An|a|an)\s+(?=[a-z])")
 
 
 def _span(frame: Frame, kind: str) -> tuple[str, str, str] | None:
@@ -105,6 +108,8 @@ def make_listing(
         name, description = _reached_by(name, description)
     if profile.name.strip_article:
         name = _ARTICLE.sub("", name)
+        if profile.version >= 2:  # noqa: PLR2004
+            name = _INDEFINITE.sub("", name)  # "An after-hours line": a phrase of a sentence
     section = collapse(section or "") or fallback
     return Listing(
         name=name,
