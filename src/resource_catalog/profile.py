@@ -33,9 +33,10 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
 * where the name is (``name``): a selector inside the listing, a leading link or bold
   element, or the text before a separator (``:``, an en dash); in version 2 also a link
   or bold phrase inside the first sentence (``inline``) or the sentence's leading noun
-  phrase (``phrase``); a leading "The" is not part of the name, and (version 2) a name
-  written as an instruction to reach someone ("Then call Security", "Notify Public
-  Safety at 555-0100") is the one it reaches, its number going to the description;
+  phrase (``phrase``); a leading "The" is not part of the name (nor, in version 2, an
+  "A" or "An" before a word in lower case), and (version 2) a name written as an
+  instruction to reach someone ("Then call Security", "Notify Public Safety at
+  555-0100") is the one it reaches, its number going to the description;
 * where the section comes from (``section``): the nearest heading above (``heading``),
   a label inside the listing (``label``), or nowhere (``none``: the source's title);
 * whether every link or bold phrase inside a listing element opens a listing of its own
