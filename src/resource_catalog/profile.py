@@ -14,7 +14,10 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
                 description (``dd``);
   ``headings``  ``listings.selector`` matches headings (``h3``); everything after one,
                 up to the next heading of the same or a higher level, is its listing
-                (a heading with nothing under it is a listing with only a name);
+                (a heading with nothing under it is a listing with only a name; in
+                version 4, when the selector names two levels, a heading with nothing
+                under it but deeper listing headings is their section instead, and a
+                listing ends where the element holding its heading ends);
   ``lines``     every element ``listings.selector`` matches (``p``) is one listing whose
                 lines are split at ``<br>``: an optional label line, then the name line,
                 then details;
@@ -30,7 +33,10 @@ JSON Schema is ``schemas/profile.schema.json``. It says:
 * where the name is (``name``): a selector inside the listing, a leading link or bold
   element, or the text before a separator (``:``, an en dash); in version 2 also a link
   or bold phrase inside the first sentence (``inline``) or the sentence's leading noun
-  phrase (``phrase``); a leading "The" is not part of the name;
+  phrase (``phrase``); a leading "The" is not part of the name (nor, in version 2, an
+  "A" or "An" before a word in lower case), and (version 2) a name written as an
+  instruction to reach someone ("Then call Security", "Notify Public Safety at
+  555-0100") is the one it reaches, its number going to the description;
 * where the section comes from (``section``): the nearest heading above (``heading``),
   a label inside the listing (``label``), or nowhere (``none``: the source's title);
 * whether every link or bold phrase inside a listing element opens a listing of its own
@@ -53,7 +59,14 @@ Versions: version 2 added the ``runs`` grouping with ``listings.start``,
 version 1 profile (in an older ``catalog.json``) loads unchanged and reads its page
 exactly as before; only a version 2 profile may use the additions. Version 3 added
 ``listings.phrases``, on the same terms: a version 1 or 2 profile reads as it did, and
-only a version 3 profile may name listings by the phrases inside a sentence.
+only a version 3 profile may name listings by the phrases inside a sentence. Version 4
+reads a ``headings`` profile whose selector names two heading levels (``h2, h3``) as a
+page writes offices at both: a heading with nothing under it but deeper listing headings
+is their section, not a listing with only a name (version 3 and older read it as such a
+listing), and a heading's listing ends where the element that holds the heading ends (a
+layout cell, not the footer after it); and with ``listings.phrases``, the office a
+sentence says to call at a number ("call Security on 01227 922355") opens a listing as a
+link or bold phrase does. An older profile reads as before and needs no migrating.
 """
 
 from __future__ import annotations
@@ -184,7 +197,8 @@ class ListingRule(_Model):
         default=False,
         description="Version 3, items: every link or bold phrase inside a listing element "
         "that reads as a name opens a listing of its own, up to the next one (names inside "
-        "sentences, several to a paragraph); elements with none are not listings.",
+        "sentences, several to a paragraph); elements with none are not listings. Version "
+        "4: so does the office a sentence says to call at a number.",
     )
     start: RunStart = Field(
         default=RunStart.LINE,
@@ -253,16 +267,19 @@ class SectionRule(_Model):
 class Profile(_Model):
     """How to read one source page (see the module documentation)."""
 
-    version: Literal[1, 2, 3] = Field(
+    version: Literal[1, 2, 3, 4] = Field(
         default=2,
         description="The profile format: 1 (the first), 2 (runs, inline and phrase names), "
-        "3 (listings named by the phrases inside sentences); an older profile reads as it "
-        "always did.",
+        "3 (listings named by the phrases inside sentences), 4 (headings of two levels: "
+        "one with nothing under it but deeper listing headings is their section; phrases "
+        "also name the office a sentence says to call at a number); an older profile "
+        "reads as it always did.",
     )
     content: list[Selector] = Field(
         default_factory=lambda: list(DEFAULT_CONTENT),
         description="Main-content candidates, tried in order; the first that holds "
-        "listings wins, else the whole body.",
+        "listings wins, else the whole body. An empty list reads the whole body (a page "
+        "that marks no main content), less the chrome.",
     )
     drop: list[Selector] = Field(
         default_factory=list, description="Page chrome to remove, besides the built-in list."

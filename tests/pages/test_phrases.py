@@ -68,7 +68,7 @@ def test_phrases_need_version_3_and_older_profiles_read_as_before() -> None:
 def test_inference_reads_the_names_inside_sentences() -> None:
     inference = infer_profile(_PAGE, url="https://x.example.edu/help")
     assert [x.name for x in inference.reading.listings] == _NAMES
-    assert inference.profile.version == 3
+    assert inference.profile.version == 4  # phrases, and offices reached in plain text
 
 
 def test_an_example_in_the_middle_of_a_sentence_chooses_the_phrase_reading() -> None:
@@ -77,3 +77,55 @@ def test_an_example_in_the_middle_of_a_sentence_chooses_the_phrase_reading() -> 
     names = [x.name for x in inference.reading.listings]
     assert "Night Line" in names
     assert "Care Office" in names
+
+
+_STEPS = (
+    "<html lang='en-GB'><body><main><h1>If something happens</h1><ul>"
+    "<li><strong>Find somewhere safe.</strong> On campus, call Security on 01227 922355.</li>"
+    "<li><strong>Get support.</strong> The <a href='/safe'>SafeZone</a> app reaches a"
+    " patrol, or contact the Night Line at 01227 922366.</li>"
+    "<li><strong>Report it.</strong> Use <a href='/report'>Report and Support</a> online,"
+    " or call DPS at 01227 922377.</li>"
+    "</ul></main></body></html>"
+)
+
+
+def _steps(version: int) -> Profile:
+    return Profile.model_validate(
+        {
+            "version": version,
+            "listings": {"group": "items", "selector": "li", "named": True, "phrases": True},
+            "section": {"required": False},
+            "region": "GB",
+            "campus": "none",
+        }
+    )
+
+
+def test_version_4_also_names_the_office_a_sentence_says_to_call() -> None:
+    listings = read_listings(_STEPS, profile=_steps(4)).listings
+    # (an acronym alone is an office the page names in full elsewhere)
+    assert [x.name for x in listings] == [
+        "Security",
+        "SafeZone",
+        "Night Line",
+        "Report and Support",
+    ]
+    assert [p.number for p in listings[0].phones] == ["+441227922355"]
+    assert [p.number for p in listings[2].phones] == ["+441227922366"]
+
+
+def test_version_3_reads_only_the_link_and_bold_phrases() -> None:
+    names = [x.name for x in read_listings(_STEPS, profile=_steps(3)).listings]
+    assert names == ["SafeZone", "Report and Support"]
+
+
+def test_version_4_names_an_office_given_in_parentheses_with_its_number() -> None:
+    page = _STEPS.replace(
+        "</ul>",
+        "<li>Reach the crisis service for your area (County Crisis Team at 01227 922388)"
+        " at any hour; it is open on 25 December too.</li></ul>",
+    )
+    names = [x.name for x in read_listings(page, profile=_steps(4)).listings]
+    assert names[-1] == "County Crisis Team"
+    assert "December" not in names

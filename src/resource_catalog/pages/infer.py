@@ -6,7 +6,8 @@
 the real reader (:func:`~resource_catalog.pages.parse.read_listings`, so the preview is
 exactly what ``scrape`` will read), and scores the readings
 (:mod:`resource_catalog.pages.scoring`). Readings that list the same names are one
-reading (the stablest profile among them is kept).
+reading (the stablest profile among them is kept); two good ones in one content that
+list different names are read as one too (:mod:`resource_catalog.pages.inference.unions`).
 
 The answer says how sure it is (:class:`Confidence`): ``weak`` when the best reading
 has few listings, names that look like sentences, or mostly no contact details;
@@ -33,6 +34,7 @@ from resource_catalog.pages.inference.examples import Found, closest_texts, exam
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
 from resource_catalog.pages.inference.region import own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
+from resource_catalog.pages.inference.unions import union_candidates
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
 from resource_catalog.pages.scoring import (
     Signals,
@@ -194,20 +196,13 @@ def infer_profile(
         if left is not None and left <= 0:
             skipped += 1
             continue
-        try:
-            reading = read_listings(
-                html, profile=candidate.profile, base_url=url, campus=campus, seconds=left
-            )
-        except ParseError:
-            continue
-        result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
-        # a reading cut at phrases is kept apart: one that reads the same names one to
-        # an element is the simpler profile (:func:`_cut_when_needed`)
-        cut = "|" if candidate.profile.listings.phrases else ""
-        key = (cut, *(fold(x.name) for x in reading.listings))
-        held = scored.get(key)
-        if held is None or _better(result, held):
-            scored[key] = result
+        _read_into(scored, candidate, html, url, campus, content_phones, left)
+    first = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    tops = [(r.candidate.profile, r.names, r.score) for r in first if not r.coarse]
+    for candidate in union_candidates(tree, tops, region, own):  # no sections or details
+        left = None if until is None else until - time.monotonic()
+        if left is None or left > 0:
+            _read_into(scored, candidate, html, url, campus, content_phones, left)
     readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     unread: list[str] = []
     if examples:
@@ -235,6 +230,33 @@ def infer_profile(
         _canonical(tree),
         tuple(second),
     )
+
+
+def _read_into(
+    scored: dict[tuple[str, ...], Scored],
+    candidate: Candidate,
+    html: str,
+    url: str | None,
+    campus: DialPlan | None,
+    content_phones: set[str],
+    seconds: float | None = None,
+) -> None:
+    """Read the page through ``candidate`` into ``scored`` (one reading per list of
+    names: the better profile of those that read it)."""
+    try:
+        reading = read_listings(
+            html, profile=candidate.profile, base_url=url, campus=campus, seconds=seconds
+        )
+    except ParseError:
+        return
+    result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
+    # a reading cut at phrases is kept apart: one that reads the same names one to
+    # an element is the simpler profile (:func:`_cut_when_needed`)
+    cut = "|" if candidate.profile.listings.phrases else ""
+    key = (cut, *(fold(x.name) for x in reading.listings))
+    held = scored.get(key)
+    if held is None or _better(result, held):
+        scored[key] = result
 
 
 def _located(tree: PageTree, examples: Sequence[str]) -> list[Found]:

@@ -170,7 +170,11 @@ def read_listings(
         tables = TableColumns(profile.listings.columns)
         contacts = Contacts(profile, campus)
         listings: list[Listing] = []
-        frames = split_phrases(reader.done) if profile.listings.phrases else reader.done
+        frames = (
+            split_phrases(reader.done, reached=profile.version >= 4)  # noqa: PLR2004
+            if profile.listings.phrases
+            else reader.done
+        )
         for frame in frames:
             budget.tick()  # phones and rooms are found in every listing's text
             listing = make_listing(frame, profile, fallback, base, tables, contacts)

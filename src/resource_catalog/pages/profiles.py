@@ -260,9 +260,10 @@ def choose_content(
 
     The first candidate of ``profile.content``, in order, that holds the listings (and,
     when the profile reads sections from headings, a section heading, a known one if
-    any are known) wins; else the whole body. A profile that names content selectors of
-    its own and finds none of them raises :class:`ProfileMismatchError`. Linear in the
-    page, however many candidates nest inside each other.
+    any are known) wins; else the whole body. A profile with no content selectors reads
+    the whole body. A profile that names content selectors of its own and finds none of
+    them raises :class:`ProfileMismatchError`. Linear in the page, however many
+    candidates nest inside each other.
     """
     body = soup.body
     fallback = (body if body is not None else soup), "body"
@@ -271,6 +272,10 @@ def choose_content(
     wanted = [*profile.content, profile.listings.selector]
     if heading_rule:
         wanted.append(rule.selector or "")
+    if not profile.content:
+        # no content element: the listings sit in the body itself (an old table layout,
+        # a list straight in <body>); the chrome is stripped from it as anywhere
+        return fallback
     found = select_each(soup, wanted, budget)
     candidates = found[: len(profile.content)]
     if not any(candidates):

@@ -100,6 +100,25 @@ _PLACE: Final = re.compile(
 _PERSON: Final = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z]")
 _SENTENCE_END: Final = re.compile(r"[.!?]$")
 _MAX_NAME_WORDS: Final = 12
+#: Words enough for a name in sentence case ("Community legal services").
+_SENTENCE_CASE_WORDS: Final = 4
+#: The words a service's name ends with.
+_OFFICE_NOUNS: Final = frozenset(
+    {
+        "service", "services", "office", "centre", "center", "team", "unit", "line",
+        "helpline", "hotline", "clinic", "desk", "counselling", "counseling", "support",
+        "advice", "advisers", "advisors", "security", "police", "library", "chaplaincy",
+        "hub", "network", "programme", "program",
+    }
+)  # fmt: skip
+#: Words of an instruction or a sentence, never of a name in sentence case.
+_NOT_IN_NAMES: Final = frozenset(
+    {
+        "your", "you", "my", "our", "we", "us", "it", "its", "this", "that", "these", "those",
+        "a", "an", "the", "is", "are", "be", "not", "no", "if", "what", "how", "when", "who",
+        "here", "there", "more", "all", "any", "some", "to",
+    }
+)  # fmt: skip
 _MAX_NAME_CHARS: Final = 90
 #: What a link is worth as a contact cue, against a phone, room or e-mail address: a
 #: resource named by the link to its site is reachable, if less plainly.
@@ -151,10 +170,27 @@ def name_quality(name: str) -> float:
         share = capital / len(long_words)
         if not words[0][:1].isupper() and not words[0][:1].isdigit():
             quality *= 0.5
+        if _sentence_case(words):
+            share = (1 + share) / 2  # "University counselling service": a name, in UK style
         quality *= 0.55 + 0.45 * share
     if len(words) > 8:  # noqa: PLR2004
         quality *= 0.7
     return quality
+
+
+def _sentence_case(words: Sequence[str]) -> bool:
+    """A short name written in sentence case, as British and Australian sites write
+    names: a capital first word, then nouns in lower case, ending in a word that names
+    a service ("Community legal services", "Telephone counselling"), with no pronoun,
+    article or determiner that would make it an instruction."""
+    return (
+        2 <= len(words) <= _SENTENCE_CASE_WORDS  # noqa: PLR2004
+        and words[0][:1].isupper()
+        and words[0].isalpha()
+        and not any(w.casefold() in _NOT_IN_NAMES for w in words)
+        and all(w.isalpha() for w in words)
+        and words[-1].casefold() in _OFFICE_NOUNS
+    )
 
 
 def is_name(name: str) -> bool:

@@ -23,6 +23,7 @@ from typing import Any, Final
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
+from resource_catalog.pages.inference.levels import mixed_levels
 from resource_catalog.pages.inference.records import in_phrases, in_sentences, run_readings
 from resource_catalog.pages.inference.scope import scoped_profile
 from resource_catalog.pages.inference.structure import (
@@ -83,6 +84,15 @@ def propose(
             continue
         for rules, description in _readings(tree, group, selector, texts):
             add(group, root, rules, description)
+        if (mixed := mixed_levels(tree, group, root)) is not None:
+            both, rules = mixed
+            add(
+                both,
+                tree.content_root(both.members),
+                rules,
+                f"each {both.selectors[0]} heading and what follows is a listing; one with "
+                "nothing under it but deeper headings is their section",
+            )
     for group in tree.line_blocks():
         # paragraphs written as lists: one element, many lines, several listings
         root = tree.content_root(group.members)

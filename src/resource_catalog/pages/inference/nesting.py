@@ -35,6 +35,9 @@ __all__ = [
 COARSE_BEATEN: Final = 0.3
 #: Listings enough for a reading of records (below, a reading is thin).
 _RECORDS: Final = ENOUGH - 1
+#: Characters into a description within which a finer reading's name starts, when the
+#: description is that listing's body (its first words name it).
+_BODY_LEAD: Final = 12
 
 
 @dataclass(frozen=True)
@@ -98,13 +101,18 @@ def holds_listings(outer: Nest, inner: Nest) -> bool:
 
 def reads_bodies(inner: Nest, outer: Nest) -> bool:
     """Whether most listings of ``inner`` are the descriptions of listings of ``outer``,
-    one each (the paragraph under each heading, named by its first words): ``inner``
-    reads the details of ``outer``'s records."""
+    one each (the paragraph under each heading, named by its first words, so the name
+    opens the description): ``inner`` reads the details of ``outer``'s records. A name
+    met deep inside a description is another office named in passing, not that body."""
     if len(outer.listings) < _RECORDS or inner.names & outer.names:
         return False
     homes = []
     for key in inner.keys:
-        found = [i for i, text in enumerate(outer.texts) if key and f" {key} " in text]
+        found = [
+            i
+            for i, text in enumerate(outer.texts)
+            if key and -1 < text.find(f" {key} ") <= _BODY_LEAD
+        ]
         if len(found) == 1:
             homes.append(found[0])
     enough = len(homes) >= 2 and len(homes) * 2 >= len(inner.listings)  # noqa: PLR2004

@@ -42,7 +42,7 @@ def in_phrases(sel: str) -> tuple[dict[str, Any], str]:
     """Names inside sentences, several to an element: each link or bold phrase."""
     return (
         {
-            "version": 3,
+            "version": 4,
             "listings": {"group": "items", "selector": sel, "named": True, "phrases": True},
         },
         f"each link or bold phrase inside a {sel} is a listing, up to the next one",

@@ -40,6 +40,8 @@ def scoped_profile(
     for node in [root, *root.parents]:
         if not isinstance(node, Tag) or node.name in ("html", "[document]"):
             break
+        if node is tree.body and tree.marks_content():
+            return None  # the listings run out of the page's main content (see below)
         for own in tree.own_selectors(node):
             drops = _drops(tree, node, group)
             try:
@@ -49,8 +51,17 @@ def scoped_profile(
             chosen, _ = choose_content(tree.soup, profile, None)
             if chosen is node:
                 return profile
+    if tree.marks_content():
+        # the page marks its main content and the listings are not all inside it: they
+        # run into the chrome around it (a top bar's links, a footer's)
+        return None
+    # a page that marks no main content (an old table layout, a list straight in the
+    # body): the whole body, less the chrome that the reader would not strip by itself
+    # (a ``div#footer``, a breadcrumb trail)
     try:
-        profile = Profile.model_validate({**base, "content": [], "drop": []})
+        profile = Profile.model_validate(
+            {**base, "content": [], "drop": _drops(tree, tree.body, group)}
+        )
     except ValueError:
         return None
     return profile

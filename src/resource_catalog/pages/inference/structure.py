@@ -26,6 +26,7 @@ from typing import Final
 from bs4 import BeautifulSoup, Tag
 
 from resource_catalog.pages.profiles import CHROME_SELECTORS, CHROME_TAGS, select, select_each
+from resource_catalog.profile import DEFAULT_CONTENT
 
 __all__ = ["HEADINGS", "Group", "PageTree", "heading_level"]
 
@@ -137,6 +138,7 @@ class PageTree:
         self.chrome_roots: list[Tag] = []
         self.chrome: set[int] = set()
         self._mark_chrome()
+        self._marks: bool | None = None
 
     # -- measuring ------------------------------------------------------------------
 
@@ -221,6 +223,14 @@ class PageTree:
             # a hidden accordion panel is content; a hidden menu is mostly links
             return len(tag.find_all("a")) >= 3 and self.link_share(tag) > _LINKY  # noqa: PLR2004
         return True
+
+    def marks_content(self) -> bool:
+        """Whether the page marks its main content with an element a profile's default
+        content selectors find (``main``, ``#content``, ``article``...) outside its chrome."""
+        if self._marks is None:
+            found = select_each(self.body, DEFAULT_CONTENT)
+            self._marks = any(not self.is_chrome(t) for group in found for t in group)
+        return self._marks
 
     def is_chrome(self, tag: Tag) -> bool:
         """Whether ``tag`` is page chrome or inside it."""

@@ -19,13 +19,14 @@ from resource_catalog._base.urls import URL_PATTERN, url_problem
 from resource_catalog.contacts.locations import find_locations
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.models import Link, Listing
+from resource_catalog.pages.reading.names import leading_phrase, reached_by
 from resource_catalog.pages.reading.tables import TableColumns
 from resource_catalog.pages.reading.walk import Frame
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.pages.text import collapse
 from resource_catalog.profile import DialPlan, Grouping, Profile, SectionFrom
 
-__all__ = ["Contacts", "make_listing"]
+__all__ = ["Contacts", "leading_phrase", "make_listing"]
 
 _URL: Final = re.compile(URL_PATTERN)
 #: Verbs a sentence about resources uses, which no name holds.
@@ -36,6 +37,9 @@ _VERBS: Final = frozenset(
     }
 )  # fmt: skip
 _ARTICLE: Final = re.compile(r"^the\s+(?=\S)", re.I)
+#: "A" or "An" before a word in lower case: the start of a phrase of a sentence, not a
+#: name that starts with the word ("A Safe Place").
+_INDEFINITE: Final = re.compile(r"^(?:A|An|a|an)\s+(?=[a-z])")
 
 
 def _span(frame: Frame, kind: str) -> tuple[str, str, str] | None:
@@ -102,8 +106,11 @@ def make_listing(
         return None
     if profile.version >= 2:  # noqa: PLR2004
         name, description = _phone_out_of_name(name, description)
+        name, description = reached_by(name, description)
     if profile.name.strip_article:
         name = _ARTICLE.sub("", name)
+        if profile.version >= 2:  # noqa: PLR2004
+            name = _INDEFINITE.sub("", name)  # "An after-hours line": a phrase of a sentence
     section = collapse(section or "") or fallback
     return Listing(
         name=name,
@@ -196,61 +203,6 @@ def _inline_name(frame: Frame) -> str:
         if (text[:1].isupper() or text[:1].isdigit()) and is_name(text):
             return text
     return ""
-
-
-#: Lower-case words a name may hold between its capitalised words.
-_JOINING: Final = frozenset({"of", "and", "for", "the", "&", "at", "in", "on", "to", "de", "du"})
-_WORD_END: Final = ",;:.!?"
-#: Words a sentence may start with before the name it is about.
-_LEAD_INS: Final = frozenset(
-    {"our", "your", "contact", "call", "visit", "email", "notify", "try", "see", "ask", "reach"}
-)
-#: Words a sentence starts with that never start a name (quantifiers, conjunctions).
-_NOT_NAMES: Final = frozenset(
-    {
-        "several", "many", "some", "most", "all", "each", "every", "any", "other", "these",
-        "those", "this", "if", "when", "while", "for", "to", "as", "because", "although",
-        "however", "also", "there", "here", "it", "we", "you", "they",
-    }
-)  # fmt: skip
-_ACRONYM: Final = re.compile(r"(\([A-Z][A-Za-z0-9&]{1,9}\))[,;:.]?")
-
-
-def leading_phrase(text: str) -> str:
-    """The capitalised words ``text`` starts with, with the small words between them
-    ("Office of the Dean of Students offers ..." gives "Office of the Dean of
-    Students"); empty when the text does not start with a capital letter."""
-    taken: list[str] = []
-    first, _, after = text.partition(" ")
-    if first.casefold() in _NOT_NAMES:
-        return ""  # "Several colleges offer ...", "If you ...": a sentence about others
-    if first.casefold() in _LEAD_INS and (after[:1].isupper() or after.startswith("the ")):
-        text = after  # "Contact the Care Team at ...": the name comes after
-    for word in text.split():
-        if taken and (acronym := _ACRONYM.fullmatch(word)):
-            taken.append(acronym[1])  # "Disability Services (DS)": the acronym is its own
-            break
-        if word.startswith(("(", "[")):
-            break
-        core = word.rstrip(_WORD_END)
-        joins = core.casefold() in _JOINING and core == word
-        if not (core[:1].isupper() or (taken and (core[:1].isdigit() or joins))):
-            break
-        taken.append(core)
-        if core != word:  # a comma or a full stop ends the phrase
-            break
-    while taken and taken[-1].casefold() in _JOINING:
-        taken.pop()
-    rest = text.split()[len(taken) :]
-    if not rest:
-        return " ".join(taken)
-    if len(taken) == 1 and rest[0][:1].islower():
-        return ""  # one capitalised word and then lower case: a sentence, not a name
-    if not (
-        rest[0][:1] in "([" or rest[0][:1].islower() or text.split()[len(taken) - 1][-1:] in ","
-    ):
-        return ""  # a name ends before a parenthesis, a comma or the words after it
-    return " ".join(taken)
 
 
 #: A dot leader, as a printed directory joins a name to its number ("Security .... 3333"):

@@ -10,6 +10,7 @@ item, and :func:`split_phrases` cuts it.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from bs4 import Tag
@@ -24,14 +25,18 @@ __all__ = ["split_phrases"]
 _CONTACT_LINKS: Final = ("mailto:", "tel:", "sms:")
 
 
-def split_phrases(frames: list[Frame]) -> list[Frame]:
+def split_phrases(frames: list[Frame], reached: bool = False) -> list[Frame]:
     """Each frame cut into one frame per phrase that reads as a name; the text before
     the first phrase (the start of its sentence) is left out, and a frame with no
-    such phrase is no listing."""
+    such phrase is no listing. With ``reached`` (version 4), the office a sentence
+    tells one to call at a number ("call Security on 01227 922355", or "(Crisis Team
+    at 01227 922388)") is such a phrase too, bold or not."""
     cut: list[Frame] = []
     for frame in frames:
         text = "".join(frame.pieces)
         spots = _spots(frame.tag, text)
+        if reached:
+            spots = _with_reached(spots, text)
         names = [s for s in spots if _names(text[s[0] : s[1]], s[2])]
         for i, (start, end, href) in enumerate(names):
             stop = names[i + 1][0] if i + 1 < len(names) else len(text)
@@ -74,6 +79,29 @@ def _spots(root: Tag, text: str) -> list[tuple[int, int, str]]:
         href = str(tag.get("href") or "") if tag.name == "a" else ""
         spots.append((at, cursor, href))
     return spots
+
+
+#: "call Security on 0141 ...", "contact the Night Line at 555-0100", "(County Crisis
+#: Team at 01227 ...)": the office named between an instruction to reach it (or an
+#: opening parenthesis) and its phone number.
+_REACHED: Final = re.compile(
+    r"(?:\b(?:call|contact|phone|ring|notify)\s+(?:the\s+)?|\()"
+    r"(?P<name>[A-Z][\w&'\u2019+-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'\u2019+-]*))*?)"
+    r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{6,}\d)"
+)
+
+
+def _with_reached(spots: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """``spots`` with the offices named in plain text between an instruction to reach
+    them and their number, where no link or bold phrase is, in page order."""
+    found = list(spots)
+    for match in _REACHED.finditer(text):
+        start, end = match.span("name")
+        if match["name"].isupper():
+            continue  # "then call DPS at ...": an office the page has named in full
+        if not any(s < end and start < e for s, e, _ in spots):
+            found.append((start, end, ""))
+    return sorted(found)
 
 
 def _nested(tag: Tag, root: Tag) -> bool:

@@ -12,46 +12,26 @@ and the lines are joined again into runs, each opened by a line the profile's
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Final
 
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
 from resource_catalog.pages.profiles import select_each
+from resource_catalog.pages.reading.frames import BULLET, BULLETS, Frame, join_leadless, join_runs
 from resource_catalog.pages.text import BLOCK_TAGS, Budget, collapse, events, is_text
-from resource_catalog.profile import Grouping, Profile, RunStart, SectionFrom
+from resource_catalog.profile import Grouping, Profile, SectionFrom
 
 __all__ = ["BULLETS", "LEADING_TAGS", "Frame", "Reader", "join_runs"]
 
-#: Characters an editor types at the start of a line as a bullet.
-BULLETS: Final = "\u2022\u00b7\u25aa\u25e6\u2023\u2013\u2014*-"
 #: A possessive before a lead ("UD\u2019s <a>Center</a>"): the lead still opens the item.
 _OWNER: Final = re.compile(r"[A-Z][\w.&-]*[\u2019']s")
-_BULLET: Final = re.compile(rf"^\s*[{re.escape(BULLETS)}](?=\s|\w)\s*")
 
 LEADING_TAGS: Final = frozenset({"a", "b", "strong"})
 _HEADING_LEVEL: Final = {f"h{n}": n for n in range(1, 7)}
+#: The profile version from which a listing heading over deeper ones is their section.
+_MIXED_LEVELS: Final = 4
 _MAX_NESTED_LISTINGS: Final = 8  # deeper listings inside listings are details, whatever the profile
-
-
-@dataclass
-class Frame:
-    """The text of one listing as the walk collects it, with the spans that matter."""
-
-    tag: Tag
-    section: str | None
-    pieces: list[str] = field(default_factory=list)
-    anchors: list[tuple[str, int, int]] = field(default_factory=list)
-    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
-    cells: list[int] = field(default_factory=list)  # piece index where each table cell starts
-    range_start: int | None = None  # headings / pairs: where the text after the name starts
-    order: int = 0  # when the walk entered it: sorting by it restores page order
-    lead: str = "search"  # "search" | "found" | "none"
-    prefix: str = ""  # the text before a lead element, collapsed (a few characters at most)
-    open_kinds: Counter[str] = field(default_factory=Counter)  # marks not yet closed
-    line: bool = False  # one line of a runs element (joined into runs after the walk)
 
 
 class Reader:
@@ -95,6 +75,10 @@ class Reader:
         self._excluded_depth = 0
         self._order = 0
         self._marks: dict[int, list[tuple[Frame, str, int]]] = {}
+        #: version 4 headings: (level, the section before it) of each listing heading
+        #: that turned out to head deeper listing headings (their section)
+        self._promoted: list[tuple[int, str | None]] = []
+        self._mixed = rule.group is Grouping.HEADINGS and profile.version >= _MIXED_LEVELS
 
     def section_names(self) -> list[str]:
         seen: dict[str, str] = {}
@@ -120,7 +104,7 @@ class Reader:
         if self.group is Grouping.RUNS:
             self.done = join_runs(self.done, self.profile.listings.start)
         elif self.follows and self.group is Grouping.ITEMS:
-            self.done = _join_leadless(self.done)
+            self.done = join_leadless(self.done)
 
     def _sink(self) -> Frame | None:
         if self.open:
@@ -138,11 +122,14 @@ class Reader:
             self._next_line()
             self._section_tag, self._section_pieces = tag, []
         if self.ranges and self._ends_ranges(tag, tid):
+            self._promote_section(tag, tid)
             for frame in self.ranges:
                 self._finish(frame)
             self.ranges.clear()
         if tid in self.section_tags and not self.open and self._section_tag is None:
             self._section_tag, self._section_pieces = tag, []
+        if tid in self.candidates and self._promoted:
+            self._end_promoted(tag)
         if tid in self.candidates and self._opens_listing():
             self._open_frame(tag)
         elif self.open:
@@ -184,7 +171,10 @@ class Reader:
                 self.ranges.append(frame)
             else:
                 self._finish(frame)
-        if self.follows and self.ranges and tag is self.ranges[-1].tag.parent:
+        # an item's following siblings end with its parent; so does, in version 4, a
+        # heading's listing (the layout cell of an old page, not the footer after it)
+        ends = self.follows or self._mixed
+        if ends and self.ranges and tag is self.ranges[-1].tag.parent:
             for frame in self.ranges:
                 self._finish(frame)
             self.ranges.clear()
@@ -205,7 +195,7 @@ class Reader:
             sink.prefix = collapse(joined) + (" " if joined[-1:].isspace() else "")
             before = collapse(sink.prefix)
             if sink.line:  # a literal bullet may come before a line's lead
-                before = collapse(_BULLET.sub("", before)) if before.strip(BULLETS) else ""
+                before = collapse(BULLET.sub("", before)) if before.strip(BULLETS) else ""
             if not ("the".startswith(before.casefold()) or _OWNER.fullmatch(before)):
                 sink.lead = "none"
 
@@ -255,6 +245,33 @@ class Reader:
         level = _HEADING_LEVEL.get(tag.name or "")
         own = _HEADING_LEVEL.get(self.ranges[-1].tag.name or "")
         return level is not None and own is not None and level <= own
+
+    def _promote_section(self, tag: Tag, tid: int) -> None:
+        """Version 4 headings: a listing heading with nothing under it but a deeper
+        listing heading is no listing; it names the section of the listings under it
+        (an h2 over h3 offices, next to an h2 that is an office itself)."""
+        if not self._mixed or tid not in self.candidates:
+            return
+        frame = self.ranges[-1]
+        level = _HEADING_LEVEL.get(tag.name or "")
+        own = _HEADING_LEVEL.get(frame.tag.name or "")
+        start = frame.range_start or 0
+        if level is None or own is None or level <= own:
+            return
+        if collapse("".join(frame.pieces[start:])):
+            return
+        self.ranges.pop()
+        self._promoted.append((own, self.section))
+        name = collapse("".join(frame.pieces[:start]))
+        if name:
+            self.section = name
+            self.sections.append(name)
+
+    def _end_promoted(self, tag: Tag) -> None:
+        """A listing heading as high as a promoted one ends that one's section."""
+        level = _HEADING_LEVEL.get(tag.name or "")
+        while level is not None and self._promoted and self._promoted[-1][0] >= level:
+            self.section = self._promoted.pop()[1]
 
     def _mark(self, frame: Frame, tag: Tag, tid: int) -> None:
         """Open the spans a listing's name, lead or label may come from."""
@@ -309,83 +326,3 @@ class Reader:
 
     def _finish(self, frame: Frame) -> None:
         self.done.append(frame)
-
-
-def join_runs(frames: list[Frame], start: RunStart) -> list[Frame]:
-    """The lines of runs elements (in page order) joined into runs: a line that
-    ``start`` names opens a run, the lines after it join it; lines before the first
-    opening line of an element (an intro) and empty lines are no listing. When every
-    line is a listing, a line that is all label (a bold line of its own) is the section
-    of the lines after it in its element."""
-    joined: list[Frame] = []
-    current: Frame | None = None
-    heading: tuple[Tag, str] | None = None  # a label line of its own heads the lines after it
-    for frame in frames:
-        if not frame.line:
-            joined.append(frame)
-            current = None
-            continue
-        text = collapse("".join(frame.pieces))
-        if not text:
-            continue
-        if current is not None and current.tag is not frame.tag:
-            current = None
-        if heading is not None and heading[0] is not frame.tag:
-            heading = None
-        if start is RunStart.LINE and _all_label(frame, text):
-            heading = (frame.tag, text)
-            continue
-        if heading is not None:
-            frame.section = heading[1]
-        if _opens(frame, text, start):
-            _drop_bullet(frame)  # a literal bullet is never part of a name
-            joined.append(frame)
-            current = frame
-        elif current is not None:
-            _append(current, frame)
-    return joined
-
-
-def _all_label(frame: Frame, text: str) -> bool:
-    """Whether the whole line is its label (a bold line of its own)."""
-    label = frame.spans.get("label")
-    return label is not None and collapse("".join(frame.pieces[label[0] : label[1]])) == text
-
-
-def _join_leadless(frames: list[Frame]) -> list[Frame]:
-    """Items that keep the siblings after them: a matched element that does not start
-    with its lead after all (text before the link) goes on with the item before it."""
-    joined: list[Frame] = []
-    for frame in frames:
-        before = joined[-1] if joined else None
-        if frame.lead != "found" and before is not None and before.tag.parent is frame.tag.parent:
-            _append(before, frame)
-        else:
-            joined.append(frame)
-    return joined
-
-
-def _opens(frame: Frame, text: str, start: RunStart) -> bool:
-    if start is RunStart.LINE:
-        return True
-    if start is RunStart.BULLET:
-        return _BULLET.match(text) is not None
-    return "lead" in frame.spans or "label" in frame.spans
-
-
-def _drop_bullet(frame: Frame) -> None:
-    for i, piece in enumerate(frame.pieces):
-        if piece.strip():
-            frame.pieces[i] = _BULLET.sub("", piece, count=1)
-            return
-
-
-def _append(run: Frame, line: Frame) -> None:
-    """``line`` as the next line of ``run`` (its links kept, its spans not)."""
-    run.pieces.append("\n")
-    offset = len(run.pieces)
-    run.pieces.extend(line.pieces)
-    run.anchors.extend(
-        (href, start + offset, end + offset if end >= 0 else end)
-        for href, start, end in line.anchors
-    )
