@@ -100,6 +100,7 @@ def _one_phone_catalog(tmp_path: Path, n: int) -> Path:
     return directory
 
 
+@pytest.mark.untraced  # a thousand records, traced by tracemalloc already
 def test_validate_holds_little_per_record_and_per_warning(tmp_path: Path) -> None:
     n = 1000
     directory = _one_phone_catalog(tmp_path, n)

@@ -104,6 +104,7 @@ def _meta() -> Any:
     return read_meta(generate.CATALOG)
 
 
+@pytest.mark.untraced  # a thousand records, traced by tracemalloc already
 def test_streamed_drift_holds_far_less_than_the_records() -> None:
     n = 1000
     records, listings = _generated(n)
