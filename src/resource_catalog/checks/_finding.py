@@ -8,7 +8,7 @@ from typing import overload
 
 from resource_catalog.models import Finding, Severity
 
-__all__ = ["Findings", "clip", "finding"]
+__all__ = ["Findings", "clip", "count_of", "finding", "of_severity"]
 
 _MAX_VALUE = 120
 
@@ -136,3 +136,17 @@ class Findings(Sequence[Finding]):
 
     def __repr__(self) -> str:
         return f"Findings({list(self)!r})"
+
+
+def of_severity(findings: Sequence[Finding], severity: Severity) -> Sequence[Finding]:
+    """The findings of one severity, in order (of :class:`Findings` without a model built)."""
+    if isinstance(findings, Findings):
+        return findings.of(severity)
+    return tuple(f for f in findings if f.severity is severity)
+
+
+def count_of(findings: Sequence[Finding], severity: Severity) -> int:
+    """How many findings have this severity (of :class:`Findings` without a model built)."""
+    if isinstance(findings, Findings):
+        return findings.count(severity)
+    return sum(1 for f in findings if f.severity is severity)

@@ -49,7 +49,7 @@ from pathlib import Path
 
 from resource_catalog._gc import gc_paused
 from resource_catalog._paths import default_catalog_dir
-from resource_catalog.checks._finding import Findings
+from resource_catalog.checks._finding import Findings, count_of, of_severity
 from resource_catalog.checks._record_files import (
     check_identity,
     history_events,
@@ -109,17 +109,17 @@ class ValidationResult:
     @property
     def errors(self) -> Sequence[Finding]:
         """Findings that make the catalog invalid."""
-        return _of(self.findings, Severity.ERROR)
+        return of_severity(self.findings, Severity.ERROR)
 
     @property
     def warnings(self) -> Sequence[Finding]:
         """Findings worth a look that do not make the catalog invalid."""
-        return _of(self.findings, Severity.WARNING)
+        return of_severity(self.findings, Severity.WARNING)
 
     def ok(self, *, strict: bool = False) -> bool:
         """True when there are no errors (and no warnings, if ``strict``)."""
-        errors = _count(self.findings, Severity.ERROR)
-        return not errors and not (strict and _count(self.findings, Severity.WARNING))
+        errors = count_of(self.findings, Severity.ERROR)
+        return not errors and not (strict and count_of(self.findings, Severity.WARNING))
 
     def summary(self) -> dict[str, int]:
         """Counts for reports: active resources, errors, warnings."""
@@ -127,21 +127,9 @@ class ValidationResult:
             "resources": (
                 len(self.catalog.active) if self.active_count is None else self.active_count
             ),
-            "errors": _count(self.findings, Severity.ERROR),
-            "warnings": _count(self.findings, Severity.WARNING),
+            "errors": count_of(self.findings, Severity.ERROR),
+            "warnings": count_of(self.findings, Severity.WARNING),
         }
-
-
-def _of(findings: Sequence[Finding], severity: Severity) -> Sequence[Finding]:
-    if isinstance(findings, Findings):
-        return findings.of(severity)
-    return tuple(f for f in findings if f.severity is severity)
-
-
-def _count(findings: Sequence[Finding], severity: Severity) -> int:
-    if isinstance(findings, Findings):
-        return findings.count(severity)
-    return sum(1 for f in findings if f.severity is severity)
 
 
 def load_catalog(
