@@ -268,7 +268,8 @@ def diff_catalog(
     validated first (:class:`CatalogError` when invalid; ``validation_progress(done,
     total)`` as its files are checked) and its records are then read one at a time
     (:func:`~resource_catalog.checks.stream.open_stream`), never all held: only the few
-    that matching needs beyond a listing of the same name stay in memory. Pages come
+    that matching needs beyond a listing of the same name stay in memory (the files'
+    commit lock is held shared meanwhile: a save waits for the diff). Pages come
     from ``html`` (one source's saved page, at most ``max_page_bytes``: default 5 MB, as
     for a fetched page), ``url``, the saved snapshots (``offline``), or each source's
     own URL, fetched ``jobs`` at a time. A source that cannot be read, or whose profile
