@@ -467,7 +467,15 @@ def test_export_directory_formats(fmt: str, tmp_path: Path) -> None:
 
 
 def test_max_page_bytes_sets_the_largest_saved_page_diff_reads(tmp_path: Path) -> None:
-    args = ["diff", "--catalog", CATALOG, "--source", "osc-campus-resources", "--html", PAGE]
+    args: list[str | Path] = [
+        "diff",
+        "--catalog",
+        CATALOG,
+        "--source",
+        "osc-campus-resources",
+        "--html",
+        PAGE,
+    ]
     size = PAGE.stat().st_size
     refused = run(*args, "--max-page-bytes", str(size - 1))
     assert refused.exit_code == 2
