@@ -464,3 +464,21 @@ def test_export_directory_formats(fmt: str, tmp_path: Path) -> None:
     result = run("export", "--catalog", CATALOG, "--format", fmt, "-o", out)
     assert result.exit_code == 0, result.output
     assert (out / "datapackage.json").is_file()
+
+
+def test_max_page_bytes_sets_the_largest_saved_page_diff_reads(tmp_path: Path) -> None:
+    args: list[str | Path] = [
+        "diff",
+        "--catalog",
+        CATALOG,
+        "--source",
+        "osc-campus-resources",
+        "--html",
+        PAGE,
+    ]
+    size = PAGE.stat().st_size
+    refused = run(*args, "--max-page-bytes", str(size - 1))
+    assert refused.exit_code == 2
+    assert f"is too large to be a page ({size} bytes; the limit is {size - 1})" in refused.output
+    assert run(*args, "--max-page-bytes", str(size), "--format", "json").exit_code in (0, 1)
+    assert run(*args, "--max-page-bytes", "0").exit_code == 2  # not a size

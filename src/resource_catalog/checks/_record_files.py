@@ -13,12 +13,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from resource_catalog.checks._finding import clip, finding
+from resource_catalog.checks._finding import Findings, clip, finding
 from resource_catalog.contacts.phones import validate_phone_number
 from resource_catalog.errors import InvalidPhoneError
 from resource_catalog.models import Finding, Resource
 from resource_catalog.store.events import Event, parse_history
-from resource_catalog.store.files import HISTORY_FILE, Refused
+from resource_catalog.store.files import HISTORY_FILE, RESOURCES_DIR, Refused
 from resource_catalog.store.migrate import source_ids_by_url, upgrade_meta, upgrade_resource
 
 __all__ = ["check_identity", "history_events", "load_resource", "v1_upgrader"]
@@ -33,10 +33,10 @@ def v1_upgrader(meta_raw: bytes) -> Callable[[Any], Any]:
 
 
 def check_identity(
-    resource: Resource, name: str, rel: str, where: Mapping[str, str], findings: list[Finding]
+    resource: Resource, name: str, rel: str, where: Mapping[str, str], findings: Findings
 ) -> None:
     """An id that differs from its file name, or that an earlier file (in ``where``,
-    id -> file) already carries."""
+    id -> the file's name in ``resources/``) already carries."""
     stem = name[: -len(".json")]
     if resource.id != stem:
         findings.append(
@@ -53,7 +53,7 @@ def check_identity(
         findings.append(
             finding(
                 "duplicate-id",
-                f"id is also used by {where[resource.id]}",
+                f"id is also used by {RESOURCES_DIR}/{where[resource.id]}",
                 rel,
                 "id",
                 resource.id,
@@ -65,7 +65,7 @@ def check_identity(
 def load_resource(
     raw: bytes | OSError | Refused,
     rel: str,
-    findings: list[Finding],
+    findings: Findings,
     upgrade: Callable[[Any], Any] | None,
 ) -> Resource | None:
     if isinstance(raw, Refused):
@@ -92,7 +92,7 @@ def load_resource(
 
 
 def _report_invalid(
-    data: Any, errors: Sequence[Any], rel: str, findings: list[Finding]
+    data: Any, errors: Sequence[Any], rel: str, findings: Findings
 ) -> Resource | None:
     """Findings for a record the schema rejects; the record without its bad phones when
     they are all that is wrong."""
@@ -167,7 +167,7 @@ def _without(data: Any, locs: Sequence[Sequence[int | str]]) -> Any:
 _INVALID = object()
 
 
-def json_data(raw: bytes, rel: str, findings: list[Finding]) -> Any:
+def json_data(raw: bytes, rel: str, findings: Findings) -> Any:
     """The JSON data of a resource file (a UTF-8 BOM accepted), or ``_INVALID`` with a finding."""
     try:
         text = raw.decode("utf-8-sig")
@@ -194,7 +194,7 @@ def json_data(raw: bytes, rel: str, findings: list[Finding]) -> Any:
 def history_events(
     raw: bytes | None,
     records: Container[str],
-    findings: list[Finding],
+    findings: Findings,
     files: Sequence[str] = (),
 ) -> list[Event]:
     """The events of history.jsonl, a finding per bad line and per id that no record has

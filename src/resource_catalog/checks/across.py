@@ -52,19 +52,36 @@ _Open = tuple[Finding, Mapping[str, str]]
 
 @dataclass(frozen=True, slots=True)
 class RecordKeys:
-    """What the cross-record checks need of one active record, and nothing more."""
+    """What the cross-record checks need of one active record, and nothing more.
+
+    Held for every active record while a catalog is validated, so it shares what it
+    can: ``own_file`` is ``None`` for the usual file (``resources/<id>.json``, built
+    again when shown), an empty ``accepted`` is one shared set, equal review dates are
+    one date.
+    """
 
     id: str
     name: str
     folded: str
     acronym: str | None
-    file: str
+    own_file: str | None
     newness: int
     phones: tuple[str, ...]
     links: tuple[str, ...]
     accepted: frozenset[tuple[str, str]]
     last_reviewed: dt.date | None
     disagreements: tuple[_Open, ...]
+
+    @property
+    def file(self) -> str:
+        """The record's file, as its findings show it (``resources/<id>.json``)."""
+        return self.own_file if self.own_file is not None else f"resources/{self.id}.json"
+
+
+_NONE_ACCEPTED: frozenset[tuple[str, str]] = frozenset()
+#: Review dates seen, each kept once (a catalog has few distinct ones).
+_DATES: dict[dt.date, dt.date] = {}
+_MAX_DATES = 4096
 
 
 def _phone_key(phone: Any) -> str:
@@ -73,17 +90,25 @@ def _phone_key(phone: Any) -> str:
 
 def record_keys(resource: Resource, file: str) -> RecordKeys:
     """The keys of one record, found in ``file`` (the path shown in its findings)."""
+    review = resource.review
+    last = review.last_reviewed
+    if last is not None and len(_DATES) < _MAX_DATES:
+        last = _DATES.setdefault(last, last)
     return RecordKeys(
         id=resource.id,
         name=resource.name,
         folded=fold(resource.name),
         acronym=resource.acronym,
-        file=file,
+        own_file=None if file == f"resources/{resource.id}.json" else file,
         newness=_newness(resource),
         phones=tuple(_phone_key(p) for p in resource.phones),
         links=tuple(lk.url.rstrip("/") for lk in resource.links),
-        accepted=frozenset((a.finding, a.about) for a in resource.review.accepted),
-        last_reviewed=resource.review.last_reviewed,
+        accepted=(
+            frozenset((a.finding, a.about) for a in review.accepted)
+            if review.accepted
+            else _NONE_ACCEPTED
+        ),
+        last_reviewed=last,
         disagreements=tuple(_disagreements(resource, file)),
     )
 

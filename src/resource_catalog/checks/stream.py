@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from resource_catalog._base.paths import default_catalog_dir
+from resource_catalog.checks._finding import Findings
 from resource_catalog.checks._record_files import load_resource, v1_upgrader
 from resource_catalog.checks.validate import raise_errors, validate_files
 from resource_catalog.errors import CatalogError
-from resource_catalog.models import CatalogMeta, Finding, Resource
+from resource_catalog.models import CatalogMeta, Resource
 from resource_catalog.store.events import Event
 from resource_catalog.store.files import RESOURCES_DIR, open_files
 from resource_catalog.store.migrate import V1
@@ -73,7 +74,7 @@ def open_stream(
 
         def read() -> Iterator[Resource]:
             for name, raw in files.each_resource(order):
-                lost: list[Finding] = []
+                lost = Findings()
                 resource = load_resource(raw, f"{RESOURCES_DIR}/{name}", lost, upgrade)
                 if resource is None:  # checked a moment ago under the same lock
                     raise CatalogError(f"{directory / RESOURCES_DIR / name} changed while read")

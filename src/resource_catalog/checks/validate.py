@@ -43,12 +43,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from resource_catalog._base.gcpause import gc_paused
 from resource_catalog._base.paths import default_catalog_dir
+from resource_catalog.checks._finding import Findings, count_of, of_severity
 from resource_catalog.checks._record_files import (
     check_identity,
     history_events,
@@ -77,6 +78,7 @@ from resource_catalog.store.files import (
 from resource_catalog.store.migrate import V1
 
 __all__ = [
+    "Findings",
     "ValidationResult",
     "check_catalog_value",
     "load_catalog",
@@ -90,28 +92,34 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """Everything :func:`validate_catalog` found, and the records that loaded."""
+    """Everything :func:`validate_catalog` found, and the records that loaded.
+
+    ``findings`` reads as a tuple of :class:`~resource_catalog.models.Finding`, in the
+    order found; :func:`validate_catalog` keeps them as :class:`Findings` (each a tuple
+    of its fields, a model again when read), so 10^5 warnings stay small.
+    """
 
     directory: Path
     catalog: Catalog
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]
     schema_version: str = "2.0"
     #: Active records checked (the catalog may not keep them: ``keep_records=False``).
     active_count: int | None = None
 
     @property
-    def errors(self) -> tuple[Finding, ...]:
+    def errors(self) -> Sequence[Finding]:
         """Findings that make the catalog invalid."""
-        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+        return of_severity(self.findings, Severity.ERROR)
 
     @property
-    def warnings(self) -> tuple[Finding, ...]:
+    def warnings(self) -> Sequence[Finding]:
         """Findings worth a look that do not make the catalog invalid."""
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+        return of_severity(self.findings, Severity.WARNING)
 
     def ok(self, *, strict: bool = False) -> bool:
         """True when there are no errors (and no warnings, if ``strict``)."""
-        return not self.errors and not (strict and self.warnings)
+        errors = count_of(self.findings, Severity.ERROR)
+        return not errors and not (strict and count_of(self.findings, Severity.WARNING))
 
     def summary(self) -> dict[str, int]:
         """Counts for reports: active resources, errors, warnings."""
@@ -119,8 +127,8 @@ class ValidationResult:
             "resources": (
                 len(self.catalog.active) if self.active_count is None else self.active_count
             ),
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
+            "errors": count_of(self.findings, Severity.ERROR),
+            "warnings": count_of(self.findings, Severity.WARNING),
         }
 
 
@@ -192,7 +200,7 @@ def validate_files(
     if isinstance(files.meta, OSError):
         exc = files.meta
         raise CatalogError(f"cannot read {directory / META_FILE}: {exc.strerror or exc}")
-    findings: list[Finding] = []
+    findings = Findings()
     try:
         meta, version = parse_meta(files.meta, META_FILE)
     except CatalogError as exc:
@@ -218,7 +226,7 @@ def validate_files(
     upgrade = v1_upgrader(files.meta) if version == V1 else None
     with gc_paused():  # a large catalog is millions of objects that all survive
         kept: dict[str, Resource] = {}
-        where: dict[str, str] = {}  # id -> its file, for every record read
+        where: dict[str, str] = {}  # id -> its file's name, for every record read
         keys: list[RecordKeys] = []  # what the cross-record checks need of each
         active = 0
         # One file's bytes at a time: the bytes of 100,000 files (300 MB) are never
@@ -231,7 +239,7 @@ def validate_files(
             check_identity(resource, name, rel, where, findings)
             if resource.id in where:
                 continue
-            where[resource.id] = rel
+            where[resource.id] = name
             findings.extend(_kept(check_record(resource, rel, meta, registry), warnings))
             if resource.status is Status.ACTIVE:
                 active += 1
@@ -248,7 +256,7 @@ def validate_files(
     return ValidationResult(
         directory=directory,
         catalog=catalog,
-        findings=tuple(findings),
+        findings=findings,
         schema_version=version,
         active_count=active,
     )
@@ -332,7 +340,7 @@ def _invalid_meta(directory: Path, message: str) -> ValidationResult:
     return ValidationResult(
         directory=directory,
         catalog=Catalog(meta=placeholder, resources=(), path=directory),
-        findings=(finding("catalog-json", message, META_FILE),),
+        findings=Findings([finding("catalog-json", message, META_FILE)]),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -225,6 +225,21 @@ def emit(text: str, output: str) -> None:
     from resource_catalog.exports.writers import write_text_atomic  # noqa: PLC0415
 
     write_text_atomic(Path(output), text)
+
+
+def echo_pieces(pieces: Iterable[str], *, batch: int = 1 << 16) -> None:
+    """Write ``pieces`` of text to standard output as they come, about ``batch``
+    characters at a time: the whole text is never held, nor flushed line by line."""
+    held: list[str] = []
+    size = 0
+    for piece in pieces:
+        held.append(piece)
+        size += len(piece)
+        if size >= batch:
+            click.echo("".join(held), nl=False)
+            held, size = [], 0
+    if held:
+        click.echo("".join(held), nl=False)
 
 
 def refuse_output_into(catalog_dir: Path, *outputs: str | Path | None) -> None:

@@ -15,6 +15,7 @@ from resource_catalog.cli._base import (
     Progress,
     catalog_option,
     cli,
+    echo_pieces,
     format_option,
     output_option,
     refuse_output_into,
@@ -38,12 +39,12 @@ def validate(catalog_dir: Path | None, fmt: str, strict: bool) -> int:
     says which catalog was checked.
     """
     from resource_catalog.checks.validate import validate_catalog  # noqa: PLC0415
-    from resource_catalog.reports.findings import render_validation  # noqa: PLC0415
+    from resource_catalog.reports.findings import iter_validation  # noqa: PLC0415
 
     directory = resolve_catalog(catalog_dir)
     with Progress("Validating") as progress:
         result = validate_catalog(directory, progress=progress, keep_records=False)
-    click.echo(render_validation(result, fmt), nl=False)
+    echo_pieces(iter_validation(result, fmt))
     if fmt != "text":
         click.echo(f"checked the catalog in {directory}", err=True)
     return EXIT_OK if result.ok(strict=strict) else EXIT_FINDINGS

@@ -195,6 +195,13 @@ def _exit(drift: CatalogDrift, fail_on: str, *, offline: bool) -> int:
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write drift.json, drift.md and drift.html into this directory.",
 )
+@click.option(
+    "--max-page-bytes",
+    type=click.IntRange(min=1),
+    metavar="BYTES",
+    help="The largest --html FILE read (default: 5000000, the limit of a fetched page); "
+    "for a large directory saved locally.",
+)
 def diff(
     catalog_dir: Path | None,
     source_ids: Sequence[str],
@@ -206,28 +213,37 @@ def diff(
     fail_on: str,
     output: str,
     report_dir: Path | None,
+    max_page_bytes: int | None,
 ) -> int:
     """Compare the sources' pages with the catalog and report drift that matters.
 
     Without --url or --html every chosen source is fetched from the URL in
-    catalog.json (conditionally on its last sync), --jobs at a time.
+    catalog.json (conditionally on its last sync), --jobs at a time. The catalog is
+    read one record at a time, so a catalog of 10^5 records is never held whole.
     """
-    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
+    from resource_catalog.errors import CatalogError  # noqa: PLC0415
     from resource_catalog.reports.drift import render  # noqa: PLC0415
+    from resource_catalog.store.files import read_meta  # noqa: PLC0415
     from resource_catalog.workflows.diff import diff_catalog  # noqa: PLC0415
 
-    refuse_output_into(resolve_catalog(catalog_dir), output, report_dir)
+    directory = resolve_catalog(catalog_dir)
+    refuse_output_into(directory, output, report_dir)
+    try:
+        pages = len(source_ids) or len(read_meta(directory).sources)
+    except CatalogError:
+        pages = 0  # the diff says what is wrong with catalog.json
     with Progress("Loading catalog") as progress:
-        catalog = load_catalog(resolve_catalog(catalog_dir), progress=progress)
-    result = diff_catalog(
-        catalog,
-        sources=source_ids,
-        html=html_file,
-        url=url,
-        offline=offline,
-        jobs=jobs,
-        progress=_PageProgress(len(source_ids) or len(catalog.meta.sources)),
-    )
+        result = diff_catalog(
+            directory,
+            sources=source_ids,
+            html=html_file,
+            url=url,
+            offline=offline,
+            jobs=jobs,
+            progress=_PageProgress(pages),
+            max_page_bytes=max_page_bytes,
+            validation_progress=progress,
+        )
     for old, new in result.moved:
         warn(f"the page moved: {old} -> {new}")
     # Always the whole report: when every source failed, each is an `error` row (the

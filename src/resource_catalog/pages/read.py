@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from resource_catalog._base.paths import saved_file_problem
 from resource_catalog.errors import CatalogError, FetchError, ResourceCatalogError
 from resource_catalog.models import Listing, SourcePage
+from resource_catalog.pages.fetching.local import MAX_PAGE_BYTES
 from resource_catalog.profile import DialPlan, Profile, SectionFrom
 
 if TYPE_CHECKING:
@@ -125,19 +126,21 @@ def read_page(
     profile: Profile | None = None,
     seconds: float | None = JOB_SECONDS,
     campus: DialPlan | _Default | None = _DEFAULT,
+    max_bytes: int = MAX_PAGE_BYTES,
 ) -> ScrapedPage:
     """Parse a saved HTML file (its encoding detected as for a fetched page).
 
     ``source`` gives the profile, the known sections and the base URL (``base_url``
     wins); without it ``profile`` (default: the first page's rules) reads the page.
     ``campus`` is the catalog's campus (default: MIT's dial plan). Raises
-    :class:`~resource_catalog.errors.ParseError` when it is not the resource page, and
+    :class:`~resource_catalog.errors.ParseError` when it is not the resource page or
+    is larger than ``max_bytes`` (default: the 5 MB a fetched page may have), and
     :class:`OSError` when it cannot be read.
     """
     from resource_catalog.pages.fetching.encoding import decode_html  # noqa: PLC0415 (no requests)
     from resource_catalog.pages.fetching.local import read_page_file  # noqa: PLC0415
 
-    content = read_page_file(path)
+    content = read_page_file(path, max_bytes)
     reading = _parse(decode_html(content), source, base_url, seconds, profile, campus)
     return ScrapedPage(
         listings=reading.listings,
@@ -212,14 +215,23 @@ def read_source(
     offline: bool = False,
     session: requests.Session | None = None,
     campus: DialPlan | _Default | None = _DEFAULT,
+    max_bytes: int | None = None,
 ) -> ScrapedPage:
     """The page of one source: from ``html_file`` (``url`` is then where it was saved
     from), from its saved snapshot (``offline``), or fetched from ``url`` or its own URL.
     ``snapshots`` is the folder of the catalog's saved pages (the source's snapshot name
     was checked by its model, so it stays inside it); ``campus`` is the catalog's campus.
+    ``max_bytes`` is the largest ``html_file`` read (default: 5 MB); snapshots and
+    fetched pages keep the 5 MB limit.
     """
     if html_file is not None:  # the page is given: its snapshot is not read
-        return read_page(html_file, source=source, base_url=url, campus=campus)
+        return read_page(
+            html_file,
+            source=source,
+            base_url=url,
+            campus=campus,
+            max_bytes=MAX_PAGE_BYTES if max_bytes is None else max_bytes,
+        )
     snapshot = None
     if snapshots is not None and source.snapshot:
         problem = saved_file_problem(snapshots.parent, snapshots.name, source.snapshot)

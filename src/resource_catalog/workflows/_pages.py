@@ -118,6 +118,7 @@ def read_pages(
     jobs: int,
     session_factory: Callable[[], requests.Session] | None,
     progress: Progress | None,
+    max_page_bytes: int | None = None,
 ) -> dict[str, PageResult]:
     snapshots = catalog.path / SNAPSHOTS_DIR if catalog.path is not None else None
     campus = campus_of(catalog)
@@ -126,7 +127,12 @@ def read_pages(
         try:
             if html is not None:
                 page: PageResult = read_source(
-                    source, snapshots, html_file=html, url=url, campus=campus
+                    source,
+                    snapshots,
+                    html_file=html,
+                    url=url,
+                    campus=campus,
+                    max_bytes=max_page_bytes,
                 )
             else:
                 from resource_catalog.pages.fetch import make_session  # noqa: PLC0415
@@ -161,9 +167,11 @@ def read_chosen(
     jobs: int = 4,
     session_factory: Callable[[], requests.Session] | None = None,
     progress: Progress | None = None,
+    max_page_bytes: int | None = None,
 ) -> tuple[list[SourcePage], dict[str, PageResult]]:
     """The sources ``ids`` names (:func:`select_sources`) and each one's page
-    (:func:`read_pages`): what every workflow that reads pages starts with."""
+    (:func:`read_pages`): what every workflow that reads pages starts with.
+    ``max_page_bytes`` is the largest ``html`` file read (default: 5 MB, as a fetch)."""
     chosen = select_sources(catalog, ids, html=html, url=url)
     pages = read_pages(
         catalog,
@@ -174,6 +182,7 @@ def read_chosen(
         jobs=jobs,
         session_factory=session_factory,
         progress=progress,
+        max_page_bytes=max_page_bytes,
     )
     return chosen, pages
 

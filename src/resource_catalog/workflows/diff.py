@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from resource_catalog._base.atomic import read_regular
+from resource_catalog.checks.stream import ResourceStream, open_stream
 from resource_catalog.checks.validate import ValidationResult, validate_catalog
 from resource_catalog.drift.compare import CatalogDrift, SourceDrift, compare
+from resource_catalog.drift.streamed import compare_records
 from resource_catalog.errors import (
     CatalogError,
     ProfileMismatchError,
@@ -81,20 +83,40 @@ def _previous(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> list[L
     return None if previous.content == page.content else previous.listings
 
 
-def _compare(catalog: Catalog, source: SourcePage, page: ScrapedPage) -> SourceDrift:
-    report = compare(
-        catalog,
-        page.listings,
-        source_id=source.id,
-        source_url=page.origin,
-        previous=_previous(catalog, source, page),
-        page_sections=page_sections(source, page),
-    )
-    listed = sum(
-        1
-        for r in catalog.resources
-        if r.status is Status.ACTIVE and (o := r.observation(source.id)) is not None and o.listed
-    )
+def _compare(
+    catalog: Catalog,
+    source: SourcePage,
+    page: ScrapedPage,
+    stream: ResourceStream | None = None,
+) -> SourceDrift:
+    """One source's drift: against ``catalog``'s records, or (with ``stream``) against
+    the records read one at a time (``catalog`` then has the metadata and no record)."""
+    if stream is None:
+        report = compare(
+            catalog,
+            page.listings,
+            source_id=source.id,
+            source_url=page.origin,
+            previous=_previous(catalog, source, page),
+            page_sections=page_sections(source, page),
+        )
+        listed = sum(
+            1
+            for r in catalog.resources
+            if r.status is Status.ACTIVE
+            and (o := r.observation(source.id)) is not None
+            and o.listed
+        )
+    else:
+        report, listed = compare_records(
+            catalog.meta,
+            stream.__iter__,
+            page.listings,
+            source_id=source.id,
+            source_url=page.origin,
+            previous=_previous(catalog, source, page),
+            page_sections=page_sections(source, page),
+        )
     if listed >= MISMATCH_MIN_RECORDS and len(report.removed) > MISMATCH_SHARE * listed:
         found = len(page.listings)
         profile = source.profile
@@ -237,18 +259,65 @@ def diff_catalog(
     jobs: int = 4,
     session_factory: Callable[[], requests.Session] | None = None,
     progress: Progress | None = None,
+    max_page_bytes: int | None = None,
+    validation_progress: Callable[[int, int], None] | None = None,
 ) -> DiffResult:
     """Compare the catalog with its sources' pages.
 
-    ``path`` is a catalog directory (loaded and validated) or a loaded :class:`Catalog`.
-    Pages come from ``html`` (one source's saved page), ``url``, the saved snapshots
-    (``offline``), or each source's own URL, fetched ``jobs`` at a time. A source that
-    cannot be read, or whose profile no longer matches its page, is an error entry;
-    the other sources are still compared.
+    ``path`` is a catalog directory or a loaded :class:`Catalog`. A directory is
+    validated first (:class:`CatalogError` when invalid; ``validation_progress(done,
+    total)`` as its files are checked) and its records are then read one at a time
+    (:func:`~resource_catalog.checks.stream.open_stream`), never all held: only the few
+    that matching needs beyond a listing of the same name stay in memory (the files'
+    commit lock is held shared meanwhile: a save waits for the diff). Pages come
+    from ``html`` (one source's saved page, at most ``max_page_bytes``: default 5 MB, as
+    for a fetched page), ``url``, the saved snapshots (``offline``), or each source's
+    own URL, fetched ``jobs`` at a time. A source that cannot be read, or whose profile
+    no longer matches its page, is an error entry; the other sources are still compared.
     """
-    from resource_catalog.checks.validate import load_catalog  # noqa: PLC0415
+    if isinstance(path, Catalog):
+        return _diff(
+            path,
+            None,
+            sources,
+            html=html,
+            url=url,
+            offline=offline,
+            jobs=jobs,
+            session_factory=session_factory,
+            progress=progress,
+            max_page_bytes=max_page_bytes,
+        )
+    directory = catalog_directory(path)
+    with open_stream(directory, progress=validation_progress) as stream:
+        catalog = Catalog(meta=stream.meta, resources=(), path=directory, history=stream.history)
+        return _diff(
+            catalog,
+            stream,
+            sources,
+            html=html,
+            url=url,
+            offline=offline,
+            jobs=jobs,
+            session_factory=session_factory,
+            progress=progress,
+            max_page_bytes=max_page_bytes,
+        )
 
-    catalog = path if isinstance(path, Catalog) else load_catalog(catalog_directory(path))
+
+def _diff(
+    catalog: Catalog,
+    stream: ResourceStream | None,
+    sources: Sequence[str] | None,
+    *,
+    html: str | os.PathLike[str] | None,
+    url: str | None,
+    offline: bool,
+    jobs: int,
+    session_factory: Callable[[], requests.Session] | None,
+    progress: Progress | None,
+    max_page_bytes: int | None,
+) -> DiffResult:
     chosen, pages = read_chosen(
         catalog,
         sources,
@@ -258,13 +327,14 @@ def diff_catalog(
         jobs=jobs,
         session_factory=session_factory,
         progress=progress,
+        max_page_bytes=max_page_bytes,
     )
     results: list[SourceDrift] = []
     moved: list[tuple[str, str]] = []
     for source in chosen:
         page = pages[source.id]
         if isinstance(page, ScrapedPage):
-            results.append(_compare(catalog, source, page))
+            results.append(_compare(catalog, source, page, stream))
             if page.moved_to is not None and page.fetched is not None:
                 moved.append((page.fetched.url, page.moved_to))
         else:
