@@ -48,7 +48,7 @@ from resource_catalog.drift.types import (
     Reordered,
     SourceDrift,
 )
-from resource_catalog.models import Listing, PhoneKind, Status
+from resource_catalog.models import Listing, PhoneKind, SourcePage, Status
 from resource_catalog.store.catalog import Catalog
 
 __all__ = [
@@ -244,6 +244,37 @@ def compare(
         if old_name != listing.name and normalize_text(old_name) != normalize_text(listing.name):
             renamed.append(Renamed(k.id, old_name, listing.name, sid))
         changed += compare_fields(k.id, k.source, listing, sid)
+    return report_of(
+        page,
+        source_url=source_url,
+        page_sections=page_sections,
+        scraped=scraped,
+        previous=previous,
+        added=added,
+        removed=removed,
+        renamed=renamed,
+        changed=changed,
+        matches={k.id: scraped[i] for k, i in matching.pairs},
+    )
+
+
+def report_of(
+    page: SourcePage,
+    *,
+    source_url: str | None,
+    page_sections: Sequence[str] | None,
+    scraped: Sequence[Listing],
+    previous: Sequence[Listing] | None,
+    added: list[Added],
+    removed: list[Removed],
+    renamed: list[Renamed],
+    changed: list[Changed],
+    matches: dict[str, Listing],
+) -> DriftReport:
+    """The report of one page, in the order every report keeps: additions by section and
+    name, removals by id, the page's reorders and section changes. Both the in-memory
+    :func:`compare` and the streamed one assemble their findings here."""
+    sid = page.id
     sections_added, sections_removed = _section_changes(page.sections, page_sections)
     return DriftReport(
         source=source_url or page.url,
@@ -257,7 +288,7 @@ def compare(
         ),
         sections_added=sections_added,
         sections_removed=sections_removed,
-        matches={k.id: scraped[i] for k, i in matching.pairs},
+        matches=matches,
     )
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from typing import NamedTuple
 
 from resource_catalog.contacts.fold import normalize_text
@@ -35,12 +34,7 @@ from resource_catalog.drift._match import (
     _url_counts,
     _without,
 )
-from resource_catalog.drift.compare import (
-    _listed,
-    _section_changes,
-    compare_fields,
-    compute_reorders,
-)
+from resource_catalog.drift.compare import _listed, compare_fields, report_of
 from resource_catalog.drift.types import Added, Changed, DriftReport, Removed, Renamed
 from resource_catalog.models import CatalogMeta, Listing, Resource, Status
 
@@ -145,19 +139,16 @@ def compare_records(
         if judged.renamed is not None:
             renamed.append(judged.renamed)
         changed += judged.changed
-    sections_added, sections_removed = _section_changes(page.sections, page_sections)
-    report = DriftReport(
-        source=source_url or page.url,
-        source_id=sid,
-        added=tuple(sorted(added, key=lambda a: (a.section, a.name, a.listing.description))),
-        removed=tuple(sorted(removed, key=lambda r: r.id)),
-        renamed=tuple(renamed),
-        changed=tuple(changed),
-        reordered=tuple(
-            replace(r, source_id=sid) for r in compute_reorders(page.sections, scraped, previous)
-        ),
-        sections_added=sections_added,
-        sections_removed=sections_removed,
+    report = report_of(
+        page,
+        source_url=source_url,
+        page_sections=page_sections,
+        scraped=scraped,
+        previous=previous,
+        added=added,
+        removed=removed,
+        renamed=renamed,
+        changed=changed,
         matches={rid: scraped[i] for rid, i, _ in pairs},
     )
     return StreamedDrift(report, listed)
