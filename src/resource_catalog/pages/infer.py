@@ -357,7 +357,40 @@ def _described(scored: Scored) -> bool:
 def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confidence, list[str]]:
     """How sure the best reading is. Examples (``steered``) vouch for a reading that is
     only thin (few listings, few numbers, a low score), never for one that reads
-    sections, events or repeated names."""
+    sections, events or repeated names. A runner-up that scores close makes the choice
+    ambiguous unless it is wrong in itself (one listing, sentences for names, events,
+    repeated names): that is no other reading of the page, only a worse one."""
+    thin, wrong = _faults(best)
+    s = best.signals
+    about = (
+        f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "
+        f"name quality {s.names:.2f}, {s.coverage:.0%} of the content's phones"
+    )
+    if thin and steered and not wrong:
+        # the person named listings this reading reads: their word settles it
+        return Confidence.OK, [
+            f"the examples chose this reading (alone it would be weak: {'; '.join(thin)})",
+            about,
+        ]
+    if thin or wrong:
+        return Confidence.WEAK, [*thin, *wrong, about]
+    if (
+        runner_up is not None
+        and runner_up.score >= CLOSE * best.score
+        and not _faults(runner_up)[1]
+    ):
+        close = (
+            f"another reading scores close ({runner_up.score:.2f} against {best.score:.2f}): "
+            f"{runner_up.candidate.description}"
+        )
+        hint = "" if steered else "; name a listing with --example to choose"
+        return Confidence.AMBIGUOUS, [close + hint, about]
+    return Confidence.OK, [about]
+
+
+def _faults(best: Scored) -> tuple[list[str], list[str]]:
+    """Why a reading is weak: what makes it thin (examples may vouch for it) and what
+    makes it wrong."""
     s = best.signals
     thin: list[str] = []
     wrong: list[str] = []
@@ -377,23 +410,4 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         wrong.append(f"{1 - s.distinct:.0%} of the names repeat")
     if s.score < MIN_SCORE and not thin and not wrong and not _described(best):
         thin.append(f"the best reading scores only {s.score:.2f}")
-    about = (
-        f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "
-        f"name quality {s.names:.2f}, {s.coverage:.0%} of the content's phones"
-    )
-    if thin and steered and not wrong:
-        # the person named listings this reading reads: their word settles it
-        return Confidence.OK, [
-            f"the examples chose this reading (alone it would be weak: {'; '.join(thin)})",
-            about,
-        ]
-    if thin or wrong:
-        return Confidence.WEAK, [*thin, *wrong, about]
-    if runner_up is not None and runner_up.score >= CLOSE * best.score:
-        close = (
-            f"another reading scores close ({runner_up.score:.2f} against {best.score:.2f}): "
-            f"{runner_up.candidate.description}"
-        )
-        hint = "" if steered else "; name a listing with --example to choose"
-        return Confidence.AMBIGUOUS, [close + hint, about]
-    return Confidence.OK, [about]
+    return thin, wrong

@@ -99,6 +99,13 @@ _PLACE: Final = re.compile(
 #: A person named by an honorific ("Ms. Norman"): who to see, not the resource itself.
 _PERSON: Final = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z]")
 _SENTENCE_END: Final = re.compile(r"[.!?]$")
+#: A number to dial, alone or after the word that says to dial it ("Call 911",
+#: "Dial 999", "Ext 3333"): how to reach someone, never whom.
+_DIAL: Final = re.compile(
+    r"(?:(?:call|dial|phone|ring|text|tel)\.?\s+)?(?:(?:ext|extension|x)\.?\s*)?"
+    r"\+?[\d][\d\s().\u2011-]*",
+    re.I,
+)
 _MAX_NAME_WORDS: Final = 12
 #: Words enough for a name in sentence case ("Community legal services").
 _SENTENCE_CASE_WORDS: Final = 4
@@ -127,6 +134,8 @@ _LINK_WORTH: Final = 0.5
 CROWDED: Final = 3
 #: Listings enough for a reading to stand on its own.
 ENOUGH: Final = 4
+#: Digits of a short emergency number, which coverage leaves out.
+_EMERGENCY_DIGITS: Final = 3
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,8 @@ def is_name(name: str) -> bool:
         return False
     if name.startswith(_ARROWS) or _DATE.fullmatch(name.rstrip(".,:")):
         return False  # "» Back to news" is a way around the site; "Oct 9th" is a date
+    if _DIAL.fullmatch(name.rstrip(".,:")):
+        return False
     if len(name.split()) > _MAX_NAME_WORDS:
         return False
     return not (_SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name))
@@ -250,6 +261,7 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
 
     ``content_phones`` are the numbers in the main content's text (outside the chrome):
     a reading that holds none of them, on a page that has them, reads the wrong thing.
+    A three-digit emergency number does not count: a reading need not list "Dial 911".
     """
     count = len(listings)
     if not count:
@@ -260,7 +272,9 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
     linked = sum(1 for x in listings if has_contact(x) or x.links) / count
     found = {p.number[-10:] for x in listings for p in x.phones}
     found.update(n for x in listings for n in numbers_in(x.description))
-    coverage = len(found & content_phones) / len(content_phones) if content_phones else 1.0
+    # an emergency number of three digits (911, 999, 000) is everyone's, no listing's own
+    own = {n for n in content_phones if len(n) > _EMERGENCY_DIGITS}
+    coverage = len(found & own) / len(own) if own else 1.0
     crowded = sum(1 for x in listings if _phone_count(x) >= CROWDED) / count
     dated = sum(1 for x in listings if _event_dates(x)) / count
     size = min(1.0, math.sqrt(count / ENOUGH))

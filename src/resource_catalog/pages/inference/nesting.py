@@ -94,7 +94,7 @@ def holds_listings(outer: Nest, inner: Nest) -> bool:
         return False
     for text in outer.texts:
         held = sum(1 for name in own if f" {name} " in text)
-        if held >= _RECORDS and held * 2 > count:
+        if held >= _RECORDS and held * 2 >= count:
             return True
     return False
 
