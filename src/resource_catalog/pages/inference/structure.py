@@ -215,6 +215,8 @@ class PageTree:
             or str(tag.get("aria-hidden", "")).lower() == "true"
             or bool(_HIDDEN_STYLE.search(str(tag.get("style", ""))))
         )
+        if self._contents_list(tag):
+            return True
         if not (words or hidden or tag.name in ("header", "footer")):
             return False
         if self._is_page(tag):
@@ -223,6 +225,22 @@ class PageTree:
             # a hidden accordion panel is content; a hidden menu is mostly links
             return len(tag.find_all("a")) >= 3 and self.link_share(tag) > _LINKY  # noqa: PLR2004
         return True
+
+    def _contents_list(self, tag: Tag) -> bool:
+        """A list of the page's own parts ("On this page": every item one link to an
+        anchor on this page): a way around the page, never its listings."""
+        if tag.name not in ("ul", "ol"):
+            return False
+        items = tag.find_all("li", recursive=False)
+        if len(items) < 2:  # noqa: PLR2004
+            return False
+        links = [item.find_all("a") for item in items]
+        return all(
+            len(a) == 1
+            and re.match(r"#.", str(a[0].get("href") or ""))
+            and self.size(a[0]) >= self.size(item)
+            for a, item in zip(links, items, strict=True)
+        )
 
     def marks_content(self) -> bool:
         """Whether the page marks its main content with an element a profile's default
