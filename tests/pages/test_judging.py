@@ -1,6 +1,7 @@
 """How a reading is judged: numbers to dial are no names, an emergency number is no
-listing's own, a runner-up that is wrong in itself leaves the choice sure, and a listing
-that holds half of a finer reading's offices is their section."""
+listing's own, a runner-up that is wrong in itself leaves the choice sure, a listing
+that holds half of a finer reading's offices is their section, and a sentence about
+everyone names nobody."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from resource_catalog.pages.infer import Confidence, Scored, _judge
 from resource_catalog.pages.inference.candidates import Candidate
 from resource_catalog.pages.inference.nesting import Nest, holds_listings
 from resource_catalog.pages.parse import Reading
+from resource_catalog.pages.reading.names import leading_phrase
 from resource_catalog.pages.scoring import is_name, score_reading
 from resource_catalog.profile import Profile
 
@@ -84,3 +86,11 @@ def test_a_listing_holding_half_the_finer_offices_is_their_section() -> None:
     # three of seven is less than half: the section is one among others
     more = Nest([*offices, _listing("Lost Property", "+16175550109")], 0.5)
     assert not holds_listings(outer, more)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Everyone in the Brightwater College community helps", "Anyone at Harbor Campus may call"],
+)
+def test_a_sentence_about_everyone_is_named_by_no_phrase(sentence: str) -> None:
+    assert leading_phrase(sentence) == ""
