@@ -1,7 +1,7 @@
 """How a reading is judged: numbers to dial are no names, an emergency number is no
 listing's own, a runner-up that is wrong in itself leaves the choice sure, a listing
-that holds half of a finer reading's offices is their section, and a sentence about
-everyone names nobody."""
+that holds half of a finer reading's offices is their section, a sentence about
+everyone names nobody, and lines of hours are no names (nor sections' listings)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 from resource_catalog.models import Listing, Phone
 from resource_catalog.pages.infer import Confidence, Scored, _judge
 from resource_catalog.pages.inference.candidates import Candidate
-from resource_catalog.pages.inference.nesting import Nest, holds_listings
+from resource_catalog.pages.inference.nesting import Nest, coarse_readings, holds_listings
 from resource_catalog.pages.parse import Reading
 from resource_catalog.pages.reading.names import leading_phrase
-from resource_catalog.pages.scoring import is_name, score_reading
+from resource_catalog.pages.scoring import is_name, name_quality, score_reading
 from resource_catalog.profile import Profile
 
 
@@ -29,10 +29,10 @@ def test_a_name_that_starts_like_an_instruction_is_still_a_name(name: str) -> No
     assert is_name(name)
 
 
-def _listing(name: str, *numbers: str, description: str = "") -> Listing:
+def _listing(name: str, *numbers: str, description: str = "", section: str = "S") -> Listing:
     return Listing(
         name=name,
-        section="S",
+        section=section,
         phones=[Phone(number=n) for n in numbers],
         description=description,
     )
@@ -94,3 +94,48 @@ def test_a_listing_holding_half_the_finer_offices_is_their_section() -> None:
 )
 def test_a_sentence_about_everyone_is_named_by_no_phrase(sentence: str) -> None:
     assert leading_phrase(sentence) == ""
+
+
+@pytest.mark.parametrize(
+    "name", ["Monday to Friday 9:00 A.M. - 4:00 P.M.", "Fall/Winter Terms", "Summer Term"]
+)
+def test_a_line_of_hours_reads_as_no_name(name: str) -> None:
+    assert name_quality(name) < 0.5
+
+
+@pytest.mark.parametrize("name", ["Summer Programs Office", "Open Door Clinic", "May Center"])
+def test_a_name_with_a_word_of_time_is_still_a_name(name: str) -> None:
+    assert name_quality(name) == 1.0
+
+
+def test_lines_of_hours_under_office_headings_do_not_make_them_sections() -> None:
+    # three offices, each a heading; under each, its hours as lines: the hours lines
+    # name no office, so the headings are the listings, not the hours' sections
+    offices = Nest([_listing(n, section="S") for n in ["Bookshop", "Library", "Key Office"]], 0.5)
+    hours = Nest(
+        [
+            _listing(n, section=s)
+            for s, n in [
+                ("Bookshop", "Monday to Friday"),
+                ("Bookshop", "Summer Term"),
+                ("Library", "Fall/Winter Terms"),
+                ("Key Office", "Weekends"),
+            ]
+        ],
+        0.5,
+        quality=0.3,
+    )
+    assert not coarse_readings([offices, hours])[0]
+    named = Nest(
+        [
+            _listing(n, section=s)
+            for s, n in [
+                ("Bookshop", "Book Returns"),
+                ("Bookshop", "Textbook Desk"),
+                ("Library", "Map Room"),
+                ("Key Office", "Lockers"),
+            ]
+        ],
+        0.5,
+    )
+    assert coarse_readings([offices, named])[0]

@@ -107,6 +107,20 @@ _DIAL: Final = re.compile(
     re.I,
 )
 _MAX_NAME_WORDS: Final = 12
+#: The words of a time or a period ("Monday to Friday", "Fall/Winter Terms", "9:00 A.M.
+#: - 4:00 P.M."): a line of opening hours, never an office's name.
+_TIME_WORDS: Final = frozenset(
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+        "weekday", "weekdays", "weekend", "weekends", "daily", "january", "february",
+        "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "spring", "summer", "fall", "autumn", "winter", "term",
+        "terms", "semester", "semesters", "session", "sessions", "intersession",
+        "intersessions", "holiday", "holidays", "hours", "noon", "midnight", "am", "pm",
+        "a", "m", "p", "to", "through", "and", "until", "from", "closed", "open",
+    }
+)  # fmt: skip
 #: Words enough for a name in sentence case ("Community legal services").
 _SENTENCE_CASE_WORDS: Final = 4
 #: The words a service's name ends with.
@@ -173,6 +187,8 @@ def name_quality(name: str) -> float:
         quality *= 0.2  # a phone number or a room, not a name
     if _PERSON.match(name):
         quality *= 0.5
+    if _is_time(name):
+        quality *= 0.3
     long_words = [w for w in words if w.lower().strip("()") not in _SMALL_WORDS]
     if long_words:
         capital = sum(1 for w in long_words if w[:1].isupper() or w[:1].isdigit() or w[:2] == "(S")
@@ -185,6 +201,13 @@ def name_quality(name: str) -> float:
     if len(words) > 8:  # noqa: PLR2004
         quality *= 0.7
     return quality
+
+
+def _is_time(name: str) -> bool:
+    """Whether ``name`` says only when ("Monday to Friday 9:00 A.M. - 4:00 P.M.",
+    "Spring/Summer Intersessions"): every word a day, a month, a season or a time."""
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    return bool(words) and all(w in _TIME_WORDS for w in words)
 
 
 def _sentence_case(words: Sequence[str]) -> bool:
