@@ -19,7 +19,9 @@ from resource_catalog.pages.scoring import is_name, name_quality, score_reading
 from resource_catalog.profile import Profile
 
 
-@pytest.mark.parametrize("name", ["Call 911", "Dial 999", "Ext 3333", "Text 741741", "ext. 4-2000"])
+@pytest.mark.parametrize(
+    "name", ["Call 911", "Dial 999", "Ext 3333", "Text 741741", "ext. 4-2000", "First dial 999"]
+)
 def test_a_number_to_dial_is_no_name(name: str) -> None:
     assert not is_name(name)
 

@@ -207,6 +207,8 @@ def infer_profile(
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
+        # of the readings that list the examples, one that is not wrong in itself first
+        readings.sort(key=lambda r: bool(_faults(r)[1]))
     if not readings and skipped:
         raise ParseError(f"page not recognised: reading it took longer than {seconds:g} s")
     if not readings or readings[0].score <= 0:

@@ -99,9 +99,10 @@ _PLACE: Final = re.compile(
 #: A person named by an honorific ("Ms. Norman"): who to see, not the resource itself.
 _PERSON: Final = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z]")
 _SENTENCE_END: Final = re.compile(r"[.!?]$")
-#: A number to dial, alone or after the word that says to dial it ("Call 911",
-#: "Dial 999", "Ext 3333"): how to reach someone, never whom.
+#: A number to dial, alone or after the words that say to dial it ("Call 911",
+#: "First dial 999", "Ext 3333"): how to reach someone, never whom.
 _DIAL: Final = re.compile(
+    r"(?:(?:first|then|also|now|please|or|and),?\s+)?"
     r"(?:(?:call|dial|phone|ring|text|tel)\.?\s+)?(?:(?:ext|extension|x)\.?\s*)?"
     r"\+?[\d][\d\s().\u2011-]*",
     re.I,
