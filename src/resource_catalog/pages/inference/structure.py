@@ -215,10 +215,8 @@ class PageTree:
             or str(tag.get("aria-hidden", "")).lower() == "true"
             or bool(_HIDDEN_STYLE.search(str(tag.get("style", ""))))
         )
-        if self._contents_list(tag):
-            return True
         if not (words or hidden or tag.name in ("header", "footer")):
-            return False
+            return self._contents_list(tag)
         if self._is_page(tag):
             return False
         if hidden and not words and tag.name not in ("header", "footer"):
@@ -227,19 +225,13 @@ class PageTree:
         return True
 
     def _contents_list(self, tag: Tag) -> bool:
-        """A list of the page's own parts ("On this page": every item one link to an
-        anchor on this page): a way around the page, never its listings."""
-        if tag.name not in ("ul", "ol"):
-            return False
-        items = tag.find_all("li", recursive=False)
-        if len(items) < 2:  # noqa: PLR2004
-            return False
-        links = [item.find_all("a") for item in items]
-        return all(
-            len(a) == 1
-            and re.match(r"#.", str(a[0].get("href") or ""))
+        """A list of links to anchors on this page, one an item: a way around it."""
+        items = tag.find_all("li", recursive=False) if tag.name in ("ul", "ol") else []
+        return len(items) > 1 and all(
+            len(a := item.find_all("a")) == 1
+            and re.match(r"#.", str(a[0].get("href") or "")) is not None
             and self.size(a[0]) >= self.size(item)
-            for a, item in zip(links, items, strict=True)
+            for item in items
         )
 
     def marks_content(self) -> bool:
