@@ -31,6 +31,7 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.inference.candidates import Candidate, propose
 from resource_catalog.pages.inference.examples import Found, closest_texts, example_groups, locate
+from resource_catalog.pages.inference.judging import faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
 from resource_catalog.pages.inference.region import own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
@@ -38,7 +39,6 @@ from resource_catalog.pages.inference.unions import union_candidates
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
 from resource_catalog.pages.scoring import (
     Signals,
-    distinct_places,
     numbers_in,
     score_reading,
 )
@@ -50,20 +50,6 @@ __all__ = ["INFER_SECONDS", "Confidence", "Inference", "Scored", "infer_profile"
 INFER_SECONDS: Final = 60.0
 #: A runner-up scoring at least this share of the best makes the choice ambiguous.
 CLOSE: Final = 0.85
-#: Below these the best reading is weak.
-MIN_LISTINGS: Final = 3
-MIN_SCORE: Final = 0.3
-MIN_NAMES: Final = 0.6
-MIN_CONTACT: Final = 0.5
-#: ... unless this share of them at least links somewhere (a list of linked resources).
-MIN_LINKED: Final = 0.8
-#: ... unless the names are this clean (a list of named offices that give no number).
-CLEAN_NAMES: Final = 0.85
-MAX_DATED: Final = 0.5
-MAX_CROWDED: Final = 0.5
-MIN_DISTINCT: Final = 0.9
-#: Characters of description that say what a listing without contacts does.
-DESCRIBED: Final = 20
 #: The score factor of a reading whose names are a finer reading's sections.
 COARSE: Final = 0.4
 #: Readings sharing more than this share of their names are variants of one reading.
@@ -207,6 +193,8 @@ def infer_profile(
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
+        # of the readings that list the examples, one that is not wrong in itself first
+        readings.sort(key=lambda r: bool(_faults(r)[1]))
     if not readings and skipped:
         raise ParseError(f"page not recognised: reading it took longer than {seconds:g} s")
     if not readings or readings[0].score <= 0:
@@ -343,40 +331,14 @@ def _different(other: Scored, best: Scored) -> bool:
     return len(a & b) <= SAME_READING * max(len(a), len(b))
 
 
-def _described(scored: Scored) -> bool:
-    """Clean names, most with a description of their own: offices that give no number
-    but say what they do or when they are open (a heading per desk and its paragraph)."""
-    s, listings = scored.signals, scored.reading.listings
-    return (
-        s.count >= MIN_LISTINGS
-        and s.names >= CLEAN_NAMES
-        and sum(len(x.description) >= DESCRIBED for x in listings) * 4 >= len(listings) * 3
-    )
-
-
 def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confidence, list[str]]:
     """How sure the best reading is. Examples (``steered``) vouch for a reading that is
     only thin (few listings, few numbers, a low score), never for one that reads
-    sections, events or repeated names."""
+    sections, events or repeated names. A runner-up that scores close makes the choice
+    ambiguous unless it is wrong in itself (one listing, sentences for names, events,
+    repeated names): that is no other reading of the page, only a worse one."""
+    thin, wrong = _faults(best)
     s = best.signals
-    thin: list[str] = []
-    wrong: list[str] = []
-    if s.count < MIN_LISTINGS:
-        (thin if s.count >= 2 else wrong).append(f"only {s.count} listing(s)")  # noqa: PLR2004
-    if s.names < MIN_NAMES:
-        wrong.append("many names look like sentences or page chrome, not names")
-    if s.contact < MIN_CONTACT and s.linked < MIN_LINKED and s.names < CLEAN_NAMES:
-        thin.append(f"{1 - s.linked:.0%} of the listings have no phone, room, e-mail or link")
-    if s.dated > MAX_DATED:
-        wrong.append(f"{s.dated:.0%} of the listings give dates (events or news, not resources)")
-    if s.crowded > MAX_CROWDED:
-        wrong.append(
-            f"{s.crowded:.0%} of the listings hold several phones (sections, not offices?)"
-        )
-    if s.distinct < MIN_DISTINCT and distinct_places(best.reading.listings) < MIN_DISTINCT:
-        wrong.append(f"{1 - s.distinct:.0%} of the names repeat")
-    if s.score < MIN_SCORE and not thin and not wrong and not _described(best):
-        thin.append(f"the best reading scores only {s.score:.2f}")
     about = (
         f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "
         f"name quality {s.names:.2f}, {s.coverage:.0%} of the content's phones"
@@ -389,7 +351,11 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         ]
     if thin or wrong:
         return Confidence.WEAK, [*thin, *wrong, about]
-    if runner_up is not None and runner_up.score >= CLOSE * best.score:
+    if (
+        runner_up is not None
+        and runner_up.score >= CLOSE * best.score
+        and not _faults(runner_up)[1]
+    ):
         close = (
             f"another reading scores close ({runner_up.score:.2f} against {best.score:.2f}): "
             f"{runner_up.candidate.description}"
@@ -397,3 +363,8 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
         hint = "" if steered else "; name a listing with --example to choose"
         return Confidence.AMBIGUOUS, [close + hint, about]
     return Confidence.OK, [about]
+
+
+def _faults(scored: Scored) -> tuple[list[str], list[str]]:
+    """What makes ``scored`` thin, and what makes it wrong (:func:`faults`)."""
+    return faults(scored.signals, scored.reading.listings)

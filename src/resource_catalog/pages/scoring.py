@@ -99,7 +99,29 @@ _PLACE: Final = re.compile(
 #: A person named by an honorific ("Ms. Norman"): who to see, not the resource itself.
 _PERSON: Final = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z]")
 _SENTENCE_END: Final = re.compile(r"[.!?]$")
+#: A number to dial, alone or after the words that say to dial it ("Call 911",
+#: "First dial 999", "Ext 3333"): how to reach someone, never whom.
+_DIAL: Final = re.compile(
+    r"(?:(?:first|then|also|now|please|or|and),?\s+)?"
+    r"(?:(?:call|dial|phone|ring|text|tel)\.?\s+)?(?:(?:ext|extension|x)\.?\s*)?"
+    r"\+?[\d][\d\s().\u2011-]*",
+    re.I,
+)
 _MAX_NAME_WORDS: Final = 12
+#: The words of a time or a period ("Monday to Friday", "Fall/Winter Terms", "9:00 A.M.
+#: - 4:00 P.M."): a line of opening hours, never an office's name.
+_TIME_WORDS: Final = frozenset(
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+        "weekday", "weekdays", "weekend", "weekends", "daily", "january", "february",
+        "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "spring", "summer", "fall", "autumn", "winter", "term",
+        "terms", "semester", "semesters", "session", "sessions", "intersession",
+        "intersessions", "holiday", "holidays", "hours", "noon", "midnight", "am", "pm",
+        "a", "m", "p", "to", "through", "and", "until", "from", "closed", "open",
+    }
+)  # fmt: skip
 #: Words enough for a name in sentence case ("Community legal services").
 _SENTENCE_CASE_WORDS: Final = 4
 #: The words a service's name ends with.
@@ -127,6 +149,8 @@ _LINK_WORTH: Final = 0.5
 CROWDED: Final = 3
 #: Listings enough for a reading to stand on its own.
 ENOUGH: Final = 4
+#: Digits of a short emergency number, which coverage leaves out.
+_EMERGENCY_DIGITS: Final = 3
 
 
 @dataclass(frozen=True)
@@ -164,6 +188,8 @@ def name_quality(name: str) -> float:
         quality *= 0.2  # a phone number or a room, not a name
     if _PERSON.match(name):
         quality *= 0.5
+    if _is_time(name):
+        quality *= 0.3
     long_words = [w for w in words if w.lower().strip("()") not in _SMALL_WORDS]
     if long_words:
         capital = sum(1 for w in long_words if w[:1].isupper() or w[:1].isdigit() or w[:2] == "(S")
@@ -176,6 +202,13 @@ def name_quality(name: str) -> float:
     if len(words) > 8:  # noqa: PLR2004
         quality *= 0.7
     return quality
+
+
+def _is_time(name: str) -> bool:
+    """Whether ``name`` says only when ("Monday to Friday 9:00 A.M. - 4:00 P.M.",
+    "Spring/Summer Intersessions"): every word a day, a month, a season or a time."""
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    return bool(words) and all(w in _TIME_WORDS for w in words)
 
 
 def _sentence_case(words: Sequence[str]) -> bool:
@@ -204,6 +237,8 @@ def is_name(name: str) -> bool:
         return False
     if name.startswith(_ARROWS) or _DATE.fullmatch(name.rstrip(".,:")):
         return False  # "» Back to news" is a way around the site; "Oct 9th" is a date
+    if _DIAL.fullmatch(name.rstrip(".,:")):
+        return False
     if len(name.split()) > _MAX_NAME_WORDS:
         return False
     return not (_SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name))
@@ -250,6 +285,7 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
 
     ``content_phones`` are the numbers in the main content's text (outside the chrome):
     a reading that holds none of them, on a page that has them, reads the wrong thing.
+    A three-digit emergency number does not count: a reading need not list "Dial 911".
     """
     count = len(listings)
     if not count:
@@ -260,7 +296,9 @@ def score_reading(listings: Sequence[Listing], content_phones: set[str]) -> Sign
     linked = sum(1 for x in listings if has_contact(x) or x.links) / count
     found = {p.number[-10:] for x in listings for p in x.phones}
     found.update(n for x in listings for n in numbers_in(x.description))
-    coverage = len(found & content_phones) / len(content_phones) if content_phones else 1.0
+    # an emergency number of three digits (911, 999, 000) is everyone's, no listing's own
+    own = {n for n in content_phones if len(n) > _EMERGENCY_DIGITS}
+    coverage = len(found & own) / len(own) if own else 1.0
     crowded = sum(1 for x in listings if _phone_count(x) >= CROWDED) / count
     dated = sum(1 for x in listings if _event_dates(x)) / count
     size = min(1.0, math.sqrt(count / ENOUGH))

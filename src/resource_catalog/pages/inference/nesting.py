@@ -33,6 +33,9 @@ __all__ = [
 
 #: A finer reading marks a coarser one when it scores at least this share of it.
 COARSE_BEATEN: Final = 0.3
+#: ... and, to call its names the other's sections, its names read at least this share
+#: as well as the other's (lines of hours under each office's heading are no offices).
+FINER_NAMES: Final = 0.8
 #: Listings enough for a reading of records (below, a reading is thin).
 _RECORDS: Final = ENOUGH - 1
 #: Characters into a description within which a finer reading's name starts, when the
@@ -94,7 +97,7 @@ def holds_listings(outer: Nest, inner: Nest) -> bool:
         return False
     for text in outer.texts:
         held = sum(1 for name in own if f" {name} " in text)
-        if held >= _RECORDS and held * 2 > count:
+        if held >= _RECORDS and held * 2 >= count:
             return True
     return False
 
@@ -158,6 +161,7 @@ def coarse_readings(readings: Sequence[Nest]) -> list[bool]:
         coarse = any(
             (
                 other_score >= score * COARSE_BEATEN
+                and other.quality >= reading.quality * FINER_NAMES
                 # one listing per heading: the heading names it; one per label: the label
                 # is a section, the line after it the name
                 and len(names & sections) * 2 >= len(names)

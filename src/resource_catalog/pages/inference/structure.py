@@ -216,13 +216,23 @@ class PageTree:
             or bool(_HIDDEN_STYLE.search(str(tag.get("style", ""))))
         )
         if not (words or hidden or tag.name in ("header", "footer")):
-            return False
+            return self._contents_list(tag)
         if self._is_page(tag):
             return False
         if hidden and not words and tag.name not in ("header", "footer"):
             # a hidden accordion panel is content; a hidden menu is mostly links
             return len(tag.find_all("a")) >= 3 and self.link_share(tag) > _LINKY  # noqa: PLR2004
         return True
+
+    def _contents_list(self, tag: Tag) -> bool:
+        """A list of links to anchors on this page, one an item: a way around it."""
+        items = tag.find_all("li", recursive=False) if tag.name in ("ul", "ol") else []
+        return len(items) > 1 and all(
+            len(a := item.find_all("a")) == 1
+            and re.match(r"#.", str(a[0].get("href") or "")) is not None
+            and self.size(a[0]) >= self.size(item)
+            for item in items
+        )
 
     def marks_content(self) -> bool:
         """Whether the page marks its main content with an element a profile's default

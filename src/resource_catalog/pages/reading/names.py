@@ -23,12 +23,14 @@ _WORD_END: Final = ",;:.!?"
 _LEAD_INS: Final = frozenset(
     {"our", "your", "contact", "call", "visit", "email", "notify", "try", "see", "ask", "reach"}
 )
-#: Words a sentence starts with that never start a name (quantifiers, conjunctions).
+#: Words a sentence starts with that never start a name (quantifiers, conjunctions,
+#: pronouns: "Everyone in the University community ...").
 _NOT_NAMES: Final = frozenset(
     {
         "several", "many", "some", "most", "all", "each", "every", "any", "other", "these",
         "those", "this", "if", "when", "while", "for", "to", "as", "because", "although",
-        "however", "also", "there", "here", "it", "we", "you", "they",
+        "however", "also", "there", "here", "it", "we", "you", "they", "everyone",
+        "everybody", "anyone", "anybody", "someone", "somebody", "both", "either", "neither",
     }
 )  # fmt: skip
 _ACRONYM: Final = re.compile(r"(\([A-Z][A-Za-z0-9&]{1,9}\))[,;:.]?")
