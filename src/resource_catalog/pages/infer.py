@@ -29,8 +29,8 @@ from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
 from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
+from resource_catalog.pages.inference.anchors import anchored_candidates, example_holder
 from resource_catalog.pages.inference.candidates import Candidate, propose
-from resource_catalog.pages.inference.anchors import anchored_candidates
 from resource_catalog.pages.inference.examples import Found, closest_texts, example_groups, locate
 from resource_catalog.pages.inference.judging import faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
@@ -261,6 +261,8 @@ def _located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
         if not fold(example):
             raise ParseError(f"an example must name a listing, not {example!r}")
         spot = locate(tree, example)
+        if spot is None and (box := example_holder(tree, example)) is not None:
+            spot = Found(example, box)  # in a box taken for chrome: the example overrides it
         if spot is None:
             near = closest_texts(tree, example)
             hint = f"; the closest texts on the page: {', '.join(map(repr, near))}" if near else ""

@@ -26,7 +26,7 @@ from resource_catalog.pages.inference.scope import scoped_profile
 from resource_catalog.pages.inference.structure import Group, PageTree
 from resource_catalog.pages.text import text_of
 
-__all__ = ["anchored_candidates"]
+__all__ = ["anchored_candidates", "example_holder"]
 
 #: Blocks that may hold a record, smallest first when two hold the same name.
 _BLOCKS: Final = (
@@ -46,7 +46,7 @@ def anchored_candidates(
     example stands in no such block outside the page's navigation)."""
     holders: list[Tag] = []
     for example in examples:
-        holder = _holder(tree, example)
+        holder = example_holder(tree, example)
         if holder is None:
             return []
         holders.append(holder)
@@ -68,7 +68,7 @@ def anchored_candidates(
     return candidates
 
 
-def _holder(tree: PageTree, example: str) -> Tag | None:
+def example_holder(tree: PageTree, example: str) -> Tag | None:
     """The smallest block outside the chrome whose text holds ``example`` as whole
     words (in any case), or a smaller one inside it that the inference took for chrome
     (an alert box; not a trail of links); never one in the page's navigation."""
