@@ -43,8 +43,17 @@ _CALLOUT = """<html><body><main><h1>Supporting a student in distress</h1>
 </main></body></html>"""
 
 
-def _names(html: str, examples: list[str]) -> dict[str, list[str]]:
-    inference = infer_profile(html, url=_URL, examples=examples, campus=None)
+#: Offices named by their headings, and one more inside a sentence below them.
+_HEADINGS = """<html><body><main><h1>Evidence for a late return</h1>
+<h2>Letters we accept</h2>
+<h3>Disability Advice</h3><p>Our advisers write letters for students registered with them.</p>
+<h3>Campus GP Surgery</h3><p>Ask at the front desk when you next visit.</p>
+<p>Failing those, the chaplaincy team can write one: ring 01392 724000.</p>
+</main></body></html>"""
+
+
+def _names(html: str, examples: list[str], url: str = _URL) -> dict[str, list[str]]:
+    inference = infer_profile(html, url=url, examples=examples, campus=None)
     assert inference.confidence is Confidence.OK, inference.reasons
     assert inference.profile.version == 5
     return {x.name: [p.number for p in x.phones] for x in inference.reading.listings}
@@ -61,6 +70,12 @@ def test_two_examples_find_a_third_office_written_the_same_way() -> None:
     found = _names(_SENTENCES, ["campus medical practice", "housing repairs team"])
     assert found["Residence Life Desk"] == ["+16172530177"]
     assert len(found) == 3  # no intro or closing sentence is a listing
+
+
+def test_an_example_that_is_a_whole_heading_finds_the_other_headings() -> None:
+    found = _names(_HEADINGS, ["Disability Advice", "chaplaincy team"], "https://example.ac.uk/")
+    assert set(found) == {"Disability Advice", "Campus GP Surgery", "chaplaincy team"}
+    assert found["chaplaincy team"] == ["+441392724000"]
 
 
 def test_offices_in_a_box_taken_for_chrome_are_read_from_the_examples() -> None:

@@ -40,13 +40,18 @@ def split_phrases(
     at 01227 922388)") is such a phrase too, bold or not. ``given`` (version 5) are
     names a person gave: each place one stands (as whole words, in any case) is a
     phrase named as given, whose text is its sentence, the words before it included
-    ("Call 000 for police"); ``marked`` says whether link and bold phrases count."""
+    ("Call 000 for police"), and when a name is the whole text of its element, the
+    elements of that tag whose whole text reads as a name open listings too; ``marked``
+    says whether link and bold phrases count."""
     patterns = [(name, _pattern(name)) for name in given]
+    whole = _whole_kinds(frames, patterns)
     cut: list[Frame] = []
     for frame in frames:
         text = "".join(frame.pieces)
         spots = _spots(frame.tag, text) if marked else []
         named = _given(text, patterns)
+        if not named and frame.tag.name in whole and is_name(collapse(text)):
+            named = {(0, len(text)): collapse(text)}  # a sibling of a name's own element
         spots = [s for s in spots if not any(s[0] < e and b < s[1] for b, e in named)]
         if reached:
             spots = _with_reached(spots, text)
@@ -95,6 +100,18 @@ def one_per_name(listings: list[Listing], given: Sequence[str]) -> list[Listing]
 
 def _contacts(listing: Listing) -> int:
     return len(listing.phones) + len(listing.locations)
+
+
+def _whole_kinds(frames: list[Frame], patterns: list[tuple[str, re.Pattern[str]]]) -> set[str]:
+    """The tags of elements whose whole text is a given name (a heading that names its
+    office): the elements of those tags whose whole text reads as a name are the other
+    offices, written the same way."""
+    kinds: set[str] = set()
+    for frame in frames:
+        text = collapse("".join(frame.pieces))
+        if any(p.fullmatch(text) for _, p in patterns) and frame.tag.name:
+            kinds.add(frame.tag.name)
+    return kinds
 
 
 def _pattern(name: str) -> re.Pattern[str]:
