@@ -194,9 +194,11 @@ def infer_profile(
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
-        if unread:  # read from where the examples stand (:mod:`...inference.anchors`)
+        if unread:  # read from where the examples stand (``inference.anchors``)
             for candidate in anchored_candidates(tree, examples, region, own):
-                _read_into(scored, candidate, html, url, campus, content_phones)
+                left = None if until is None else until - time.monotonic()
+                if left is None or left > 0:
+                    _read_into(scored, candidate, html, url, campus, content_phones, left)
             readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
             readings, unread = _steered(readings, examples)
         # of the readings that list the examples, one that is not wrong in itself first
