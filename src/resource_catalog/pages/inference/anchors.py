@@ -15,7 +15,6 @@ phrases too. Scoring and steering then choose among them as among any readings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -24,6 +23,7 @@ from bs4 import Tag
 from resource_catalog.pages.inference.candidates import Candidate
 from resource_catalog.pages.inference.scope import scoped_profile
 from resource_catalog.pages.inference.structure import Group, PageTree
+from resource_catalog.pages.reading.phrases import name_pattern
 from resource_catalog.pages.text import text_of
 
 __all__ = ["anchored_candidates", "example_holder"]
@@ -72,10 +72,9 @@ def example_holder(tree: PageTree, example: str) -> Tag | None:
     """The smallest block outside the chrome whose text holds ``example`` as whole
     words (in any case), or a smaller one inside it that the inference took for chrome
     (an alert box; not a trail of links); never one in the page's navigation."""
-    words = re.findall(r"\w+", example)
-    if not words:
+    pattern = name_pattern(example)
+    if pattern is None:
         return None
-    pattern = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)", re.I)
     plain: Tag | None = None
     boxed: Tag | None = None
     for tag in tree.body.find_all(_BLOCKS):

@@ -21,7 +21,7 @@ from resource_catalog.pages.reading.walk import LEADING_TAGS, Frame
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.pages.text import collapse
 
-__all__ = ["one_per_name", "split_phrases"]
+__all__ = ["name_pattern", "one_per_name", "split_phrases"]
 
 #: Links that are a way to reach a listing, never its name.
 _CONTACT_LINKS: Final = ("mailto:", "tel:", "sms:")
@@ -43,7 +43,7 @@ def split_phrases(
     ("Call 000 for police"), and when a name is the whole text of its element, the
     elements of that tag whose whole text reads as a name open listings too; ``marked``
     says whether link and bold phrases count."""
-    patterns = [(name, _pattern(name)) for name in given]
+    patterns = [(name, p) for name in given if (p := name_pattern(name)) is not None]
     whole = _whole_kinds(frames, patterns)
     cut: list[Frame] = []
     for frame in frames:
@@ -114,9 +114,12 @@ def _whole_kinds(frames: list[Frame], patterns: list[tuple[str, re.Pattern[str]]
     return kinds
 
 
-def _pattern(name: str) -> re.Pattern[str]:
-    """``name`` as whole words, in any case, with any punctuation or space between them."""
+def name_pattern(name: str) -> re.Pattern[str] | None:
+    """``name`` as whole words, in any case, with any punctuation or space between them
+    (``None`` for a name with no word in it)."""
     words = re.findall(r"\w+", name)
+    if not words:
+        return None
     return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)", re.IGNORECASE)
 
 
