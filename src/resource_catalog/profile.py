@@ -66,7 +66,10 @@ is their section, not a listing with only a name (version 3 and older read it as
 listing), and a heading's listing ends where the element that holds the heading ends (a
 layout cell, not the footer after it); and with ``listings.phrases``, the office a
 sentence says to call at a number ("call Security on 01227 922355") opens a listing as a
-link or bold phrase does. An older profile reads as before and needs no migrating.
+link or bold phrase does. Version 5 added ``listings.names``: the names a person gave
+as examples (``sources add --example``) open listings wherever they stand in a listing
+element's text, plain words inside a sentence included, when no other reading lists
+them. An older profile reads as before and needs no migrating.
 """
 
 from __future__ import annotations
@@ -200,6 +203,14 @@ class ListingRule(_Model):
         "sentences, several to a paragraph); elements with none are not listings. Version "
         "4: so does the office a sentence says to call at a number.",
     )
+    names: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        description="Version 5, items: names a person gave as examples. Each place one of "
+        "them stands in a listing element's text (as whole words, compared without case) "
+        "opens a listing named as given, with the sentence around it; so does the office a "
+        "sentence says to call at a number, and, with phrases, every link or bold phrase. "
+        "Elements with none of them are not listings.",
+    )
     start: RunStart = Field(
         default=RunStart.LINE,
         description="runs: the lines that open a listing (every line, a line with a "
@@ -267,12 +278,13 @@ class SectionRule(_Model):
 class Profile(_Model):
     """How to read one source page (see the module documentation)."""
 
-    version: Literal[1, 2, 3, 4] = Field(
+    version: Literal[1, 2, 3, 4, 5] = Field(
         default=2,
         description="The profile format: 1 (the first), 2 (runs, inline and phrase names), "
         "3 (listings named by the phrases inside sentences), 4 (headings of two levels: "
         "one with nothing under it but deeper listing headings is their section; phrases "
-        "also name the office a sentence says to call at a number); an older profile "
+        "also name the office a sentence says to call at a number), 5 (listings at the "
+        "names a person gave as examples, wherever they stand); an older profile "
         "reads as it always did.",
     )
     content: list[Selector] = Field(
@@ -308,6 +320,8 @@ class Profile(_Model):
             raise ValueError(
                 f"listings.phrases needs profile version 3 (this one is {self.version})"
             )
+        if self.version < 5 and self.listings.names:  # noqa: PLR2004
+            raise ValueError(f"listings.names needs profile version 5 (this one is {self.version})")
         if self.version >= 2:  # noqa: PLR2004
             return self
         newer = [

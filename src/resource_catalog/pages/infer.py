@@ -29,6 +29,7 @@ from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
 from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
+from resource_catalog.pages.inference.anchors import anchored_candidates, example_holder
 from resource_catalog.pages.inference.candidates import Candidate, propose
 from resource_catalog.pages.inference.examples import Found, closest_texts, example_groups, locate
 from resource_catalog.pages.inference.judging import faults
@@ -193,6 +194,13 @@ def infer_profile(
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
+        if unread:  # read from where the examples stand (``inference.anchors``)
+            for candidate in anchored_candidates(tree, examples, region, own):
+                left = None if until is None else until - time.monotonic()
+                if left is None or left > 0:
+                    _read_into(scored, candidate, html, url, campus, content_phones, left)
+            readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+            readings, unread = _steered(readings, examples)
         # of the readings that list the examples, one that is not wrong in itself first
         readings.sort(key=lambda r: bool(_faults(r)[1]))
     if not readings and skipped:
@@ -240,7 +248,7 @@ def _read_into(
     result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
     # a reading cut at phrases is kept apart: one that reads the same names one to
     # an element is the simpler profile (:func:`_cut_when_needed`)
-    cut = "|" if candidate.profile.listings.phrases else ""
+    cut = "|" if candidate.profile.listings.phrases or candidate.profile.listings.names else ""
     key = (cut, *(fold(x.name) for x in reading.listings))
     held = scored.get(key)
     if held is None or _better(result, held):
@@ -255,6 +263,8 @@ def _located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
         if not fold(example):
             raise ParseError(f"an example must name a listing, not {example!r}")
         spot = locate(tree, example)
+        if spot is None and (box := example_holder(tree, example)) is not None:
+            spot = Found(example, box)  # in a box taken for chrome: the example overrides it
         if spot is None:
             near = closest_texts(tree, example)
             hint = f"; the closest texts on the page: {', '.join(map(repr, near))}" if near else ""
@@ -366,5 +376,11 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
 
 
 def _faults(scored: Scored) -> tuple[list[str], list[str]]:
-    """What makes ``scored`` thin, and what makes it wrong (:func:`faults`)."""
-    return faults(scored.signals, scored.reading.listings)
+    """What makes ``scored`` thin, and what makes it wrong (:func:`faults`). A reading
+    at the names a person gave (``listings.names``) has the names they chose: neither
+    their look nor their number (one example, one listing) makes it wrong."""
+    thin, wrong = faults(scored.signals, scored.reading.listings)
+    if scored.candidate.profile.listings.names:
+        thin += [w for w in wrong if w.startswith("only ")]
+        wrong = [w for w in wrong if not w.startswith(("only ", "many names look"))]
+    return thin, wrong

@@ -37,7 +37,7 @@ from resource_catalog.errors import ParseError, ProfileMismatchError, ResourceCa
 from resource_catalog.models import Listing
 from resource_catalog.pages.profiles import choose_content, strip_chrome
 from resource_catalog.pages.reading.listing import Contacts, make_listing
-from resource_catalog.pages.reading.phrases import split_phrases
+from resource_catalog.pages.reading.phrases import one_per_name, split_phrases
 from resource_catalog.pages.reading.tables import TableColumns
 from resource_catalog.pages.reading.tree import build_tree
 from resource_catalog.pages.reading.walk import Reader
@@ -170,9 +170,15 @@ def read_listings(
         tables = TableColumns(profile.listings.columns)
         contacts = Contacts(profile, campus)
         listings: list[Listing] = []
+        rule = profile.listings
         frames = (
-            split_phrases(reader.done, reached=profile.version >= 4)  # noqa: PLR2004
-            if profile.listings.phrases
+            split_phrases(
+                reader.done,
+                reached=profile.version >= 4,  # noqa: PLR2004
+                given=rule.names,
+                marked=rule.phrases,
+            )
+            if rule.phrases or rule.names
             else reader.done
         )
         for frame in frames:
@@ -180,6 +186,7 @@ def read_listings(
             listing = make_listing(frame, profile, fallback, base, tables, contacts)
             if listing is not None and (not profile.listings.named or is_name(listing.name)):
                 listings.append(listing)
+        listings = one_per_name(listings, rule.names)
     if not listings:
         raise ProfileMismatchError(_mismatch(profile, content, reader.matched, sections))
     return Reading(listings, content, reader.matched, tuple(sections), title)
