@@ -275,22 +275,8 @@ def diff_catalog(
     own URL, fetched ``jobs`` at a time. A source that cannot be read, or whose profile
     no longer matches its page, is an error entry; the other sources are still compared.
     """
-    if isinstance(path, Catalog):
-        return _diff(
-            path,
-            None,
-            sources,
-            html=html,
-            url=url,
-            offline=offline,
-            jobs=jobs,
-            session_factory=session_factory,
-            progress=progress,
-            max_page_bytes=max_page_bytes,
-        )
-    directory = catalog_directory(path)
-    with open_stream(directory, progress=validation_progress) as stream:
-        catalog = Catalog(meta=stream.meta, resources=(), path=directory, history=stream.history)
+
+    def run(catalog: Catalog, stream: ResourceStream | None) -> DiffResult:
         return _diff(
             catalog,
             stream,
@@ -302,6 +288,15 @@ def diff_catalog(
             session_factory=session_factory,
             progress=progress,
             max_page_bytes=max_page_bytes,
+        )
+
+    if isinstance(path, Catalog):
+        return run(path, None)
+    directory = catalog_directory(path)
+    with open_stream(directory, progress=validation_progress) as stream:
+        return run(
+            Catalog(meta=stream.meta, resources=(), path=directory, history=stream.history),
+            stream,
         )
 
 
