@@ -31,8 +31,9 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.inference.anchors import anchored_candidates, example_holder
 from resource_catalog.pages.inference.candidates import Candidate, propose
+from resource_catalog.pages.inference.cued import cued_names
 from resource_catalog.pages.inference.examples import Found, closest_texts, example_groups, locate
-from resource_catalog.pages.inference.judging import faults
+from resource_catalog.pages.inference.judging import CLEAN_NAMES, faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
 from resource_catalog.pages.inference.region import own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
@@ -186,19 +187,22 @@ def infer_profile(
         _read_into(scored, candidate, html, url, campus, content_phones, left)
     first = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     tops = [(r.candidate.profile, r.names, r.score) for r in first if not r.coarse]
-    for candidate in union_candidates(tree, tops, region, own):  # no sections or details
-        left = None if until is None else until - time.monotonic()
-        if left is None or left > 0:
-            _read_into(scored, candidate, html, url, campus, content_phones, left)
+    unions = union_candidates(tree, tops, region, own)  # no sections or details
+    _read_all(scored, list(unions), until, html, url, campus, content_phones)
+    readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    if not examples and (not readings or any(_faults(readings[0]))):
+        # no reading holds: the offices named in sentences, each with a cue of its own
+        offices = cued_names(tree, region, campus if own else None)
+        given = "the offices given a number"
+        cued = anchored_candidates(tree, offices, region, own, given) if offices else []
+        _read_all(scored, cued, until, html, url, campus, content_phones)
     readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
         if unread:  # read from where the examples stand (``inference.anchors``)
-            for candidate in anchored_candidates(tree, examples, region, own):
-                left = None if until is None else until - time.monotonic()
-                if left is None or left > 0:
-                    _read_into(scored, candidate, html, url, campus, content_phones, left)
+            anchored = anchored_candidates(tree, examples, region, own)
+            _read_all(scored, anchored, until, html, url, campus, content_phones)
             readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
             readings, unread = _steered(readings, examples)
         # of the readings that list the examples, one that is not wrong in itself first
@@ -226,6 +230,22 @@ def infer_profile(
         _canonical(tree),
         tuple(second),
     )
+
+
+def _read_all(
+    scored: dict[tuple[str, ...], Scored],
+    candidates: list[Candidate],
+    until: float | None,
+    html: str,
+    url: str | None,
+    campus: DialPlan | None,
+    content_phones: set[str],
+) -> None:
+    """Read the page through each of ``candidates`` into ``scored`` while time is left."""
+    for candidate in candidates:
+        left = None if until is None else until - time.monotonic()
+        if left is None or left > 0:
+            _read_into(scored, candidate, html, url, campus, content_phones, left)
 
 
 def _read_into(
@@ -380,7 +400,13 @@ def _faults(scored: Scored) -> tuple[list[str], list[str]]:
     at the names a person gave (``listings.names``) has the names they chose: neither
     their look nor their number (one example, one listing) makes it wrong."""
     thin, wrong = faults(scored.signals, scored.reading.listings)
-    if scored.candidate.profile.listings.names:
+    rule = scored.candidate.profile.listings
+    if rule.names:
         thin += [w for w in wrong if w.startswith("only ")]
         wrong = [w for w in wrong if not w.startswith(("only ", "many names look"))]
+    s = scored.signals
+    if (rule.names or rule.phrases) and s.contact >= 1.0 and s.names >= CLEAN_NAMES:
+        # offices named inside sentences, each with its own number: a page that names
+        # two is not "too few"
+        thin = [t for t in thin if not t.startswith("only 2 ")]
     return thin, wrong

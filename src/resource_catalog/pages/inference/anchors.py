@@ -40,10 +40,15 @@ _LINKS: Final = 0.5
 
 
 def anchored_candidates(
-    tree: PageTree, examples: Sequence[str], region: str, own_campus: bool
+    tree: PageTree,
+    examples: Sequence[str],
+    region: str,
+    own_campus: bool,
+    given: str = "the examples",
 ) -> list[Candidate]:
     """Profiles that read every example from the blocks that hold them (none when an
-    example stands in no such block outside the page's navigation)."""
+    example stands in no such block outside the page's navigation); ``given`` says what
+    the names are, for the descriptions."""
     holders: list[Tag] = []
     for example in examples:
         holder = example_holder(tree, example)
@@ -63,7 +68,7 @@ def anchored_candidates(
         }
         profile = scoped_profile(tree, group, root, rules, region, own_campus)
         if profile is not None:
-            what = "the examples and link or bold phrases" if marked else "the examples"
+            what = f"{given} and link or bold phrases" if marked else given
             candidates.append(Candidate(profile, f"{selector} elements cut at {what}"))
     return candidates
 

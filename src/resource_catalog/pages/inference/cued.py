@@ -1,0 +1,143 @@
+"""Office names a page writes inside its sentences, each with a contact cue of its own.
+
+A small prose page names its offices in running text: "Contact the Housing Operations
+Office at 479-968-0376", "call Security on 01227 922355", "the Student Counselling
+Centre offers free sessions; call 519-253-3000 ext 4616". No element repeats there, so
+the readings of repeated structures miss them; :func:`cued_names` finds them with no
+example, as a person would: in each sentence of the content, the office named nearest
+before each phone or e-mail address (a link or bold phrase, the office a sentence says
+to call, or a run of capitalised words). A capitalised phrase with no cue of its own
+(a topic heading, "Residence Hall Staffing Pattern") is no office. The names then seed
+the readings of :mod:`resource_catalog.pages.inference.anchors` (``listings.names``),
+which the scorer weighs as any other reading.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from bs4 import Tag
+
+from resource_catalog.contacts.fold import fold
+from resource_catalog.contacts.phones import find_phones
+from resource_catalog.pages.inference.structure import PageTree
+from resource_catalog.pages.reading.phrases import REACHED
+from resource_catalog.pages.scoring import is_name
+from resource_catalog.profile import DialPlan
+
+__all__ = ["cued_names"]
+
+#: The blocks whose sentences are read.
+_BLOCKS: Final = ("p", "li", "td", "dd")
+#: Blocks longer than this are not prose about a few offices.
+_MAX_TEXT: Final = 2000
+#: At most this many names: a page with more is a listing of another kind.
+_MAX_NAMES: Final = 12
+#: A phone number, or an e-mail address: the cues.
+_CUE: Final = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.]+")
+_SENTENCE: Final = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(])|\n")
+_WORD: Final = r"[A-Z][\w&'\u2019-]*"
+#: A run of capitalised words, with the small words names keep inside them.
+_TITLED: Final = re.compile(rf"{_WORD}(?:\s+(?:of|and|for|the|&|{_WORD}))*")
+#: Words a sentence starts with that open no name ("Contact the ...", "Our ...").
+_OPENERS: Final = frozenset({
+    "a", "an", "and", "at", "by", "call", "contact", "e-mail", "email", "for", "from", "if",
+    "in", "or", "our", "phone", "please", "reach", "ring", "see", "text", "the", "their",
+    "this", "to", "visit", "we", "you", "your",
+})  # fmt: skip
+_SMALL: Final = frozenset({"of", "and", "for", "the", "&"})
+
+
+def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> list[str]:
+    """The office names of the page's content that carry their own contact cue (a
+    number the reader reads in ``region`` and ``campus``, or an e-mail address), in
+    page order, each once (empty when fewer than two or more than a dozen are found)."""
+    names: dict[str, str] = {}
+    for block in _blocks(tree):
+        marked = _marked(block)
+        for sentence in _SENTENCE.split(tree.text(block)):
+            for name in _named_in(sentence, marked, region, campus):
+                names.setdefault(fold(name), name)
+    found = list(names.values())
+    return found if 2 <= len(found) <= _MAX_NAMES else []  # noqa: PLR2004
+
+
+def _blocks(tree: PageTree) -> list[Tag]:
+    """The innermost prose blocks outside the chrome."""
+    found: list[Tag] = []
+    for tag in tree.body.find_all(_BLOCKS):
+        size = tree.size(tag)
+        if not size or size > _MAX_TEXT or tree.is_chrome(tag) or tag.find(_BLOCKS):
+            continue
+        if any(id(t) in tree.builtin for t in (tag, *tag.parents)):
+            continue
+        found.append(tag)
+    return found
+
+
+def _marked(block: Tag) -> list[str]:
+    """The texts of the link and bold phrases of ``block`` that are no way to reach one."""
+    texts = []
+    for tag in block.find_all(["a", "b", "strong"]):
+        href = str(tag.get("href") or "").casefold()
+        text = " ".join(tag.get_text().split())
+        if text and not href.startswith(("mailto:", "tel:", "sms:")) and "@" not in text:
+            texts.append(text)
+    return texts
+
+
+def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | None) -> list[str]:
+    """The name nearest before each cue of ``sentence`` (none for a cue with no name
+    since the last one)."""
+    cues = [m.start() for m in _CUE.finditer(sentence) if _is_cue(m.group(), region, campus)]
+    if not cues:
+        return []
+    spans = _spans(sentence, marked)
+    names: list[str] = []
+    after = 0
+    for cue in cues:
+        before = [s for s in spans if after <= s[0] and s[1] <= cue]
+        if before:
+            start, end = max(before, key=lambda s: (s[0], s[1] - s[0]))
+            names.append(sentence[start:end])
+            after = end
+    return names
+
+
+def _is_cue(text: str, region: str, campus: DialPlan | None) -> bool:
+    return "@" in text or bool(find_phones(text, region=region, campus=campus))
+
+
+def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int]]:
+    """Where a name may stand in ``sentence``: a link or bold phrase, the office it says
+    to call, or a run of two or more capitalised words (less the words that open it)."""
+    spans: list[tuple[int, int]] = []
+    for text in marked:
+        at = sentence.find(text)
+        if at >= 0 and is_name(text):
+            spans.append((at, at + len(text)))
+    spans += [
+        m.span("name")
+        for m in REACHED.finditer(sentence)
+        if not m["name"].isupper() and is_name(m["name"])
+    ]
+    for match in _TITLED.finditer(sentence):
+        span = _trimmed(sentence, *match.span())
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _trimmed(sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """A capitalised run without the words that open a sentence or end on a small word,
+    when two or more capitalised words are left."""
+    words = list(re.finditer(r"\S+", sentence[start:end]))
+    while words and words[0].group().casefold() in _OPENERS | _SMALL:
+        words.pop(0)
+    while words and words[-1].group() in _SMALL:
+        words.pop()
+    if sum(1 for w in words if w.group()[:1].isupper()) < 2:  # noqa: PLR2004
+        return None
+    span = (start + words[0].start(), start + words[-1].end())
+    return span if is_name(sentence[span[0] : span[1]]) else None
