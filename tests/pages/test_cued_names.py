@@ -9,7 +9,7 @@ instruction) is not an office, and two offices that each give a number are not "
 from __future__ import annotations
 
 from resource_catalog.pages.infer import Confidence, infer_profile
-from resource_catalog.pages.inference.cued import cued_names
+from resource_catalog.pages.inference.cued import Cued, cued_names
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.parse import page_soup, read_listings
 
@@ -41,12 +41,12 @@ _NO_OFFICES = """<html><body><main><h1>Moving In Day</h1>
 </main></body></html>"""
 
 
-def _cued(html: str) -> list[str]:
+def _cued(html: str) -> Cued:
     return cued_names(PageTree(page_soup(html)), "US", None)
 
 
 def test_names_are_the_offices_each_sentence_gives_a_number_for() -> None:
-    assert _cued(_PROSE) == [
+    assert _cued(_PROSE).names == [
         "Housing Operations Office",
         "Campus Security",
         "Student Counselling Centre",
@@ -54,7 +54,7 @@ def test_names_are_the_offices_each_sentence_gives_a_number_for() -> None:
 
 
 def test_capitalised_phrases_without_a_cue_of_their_own_are_no_offices() -> None:
-    assert _cued(_NO_OFFICES) == []
+    assert _cued(_NO_OFFICES).names == []
 
 
 def test_a_small_prose_page_is_read_zero_shot_and_the_reading_holds_in_scrape() -> None:
@@ -77,3 +77,22 @@ def test_two_offices_each_with_a_number_are_not_too_few() -> None:
         "Facilities Help Desk",
         "University Police",
     ]
+
+
+#: A story that mentions two offices in passing among paragraphs about something else.
+_STORY = """<html><body><main><h1>A quiet lounge opens</h1>
+<p>The new lounge on the fourth floor opened last week after two terms of planning.</p>
+<p>It has two nap pods, a pair of massage chairs and a small kitchen with free tea.</p>
+<p>Staff from Community Wellness will run drop-in sessions; call 479-968-1316 to book.</p>
+<p>Organisers say the room is not a clinical space and keeps quiet hours.</p>
+<p>Students who are struggling can reach Student Counselling at 479-968-2916.</p>
+<p>The lounge is open from 8 a.m. to 11 p.m. daily during the term.</p>
+<p>Funding came from a student grant, and a second room may open next year.</p>
+</main></body></html>"""
+
+
+def test_a_story_that_mentions_two_offices_in_passing_stays_weak() -> None:
+    cued = _cued(_STORY)
+    assert cued.names == ["Community Wellness", "Student Counselling"]
+    assert not cued.about_them
+    assert infer_profile(_STORY, url=_URL, campus=None).confidence is Confidence.WEAK

@@ -18,7 +18,6 @@ page: only readings that list every one of them are kept) or edit the profile.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -29,13 +28,13 @@ from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
 from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
-from resource_catalog.pages.inference.anchors import anchored_candidates, example_holder
+from resource_catalog.pages.inference.anchors import anchored_candidates
 from resource_catalog.pages.inference.candidates import Candidate, propose
 from resource_catalog.pages.inference.cued import cued_names
-from resource_catalog.pages.inference.examples import Found, closest_texts, example_groups, locate
+from resource_catalog.pages.inference.examples import example_groups, located
 from resource_catalog.pages.inference.judging import CLEAN_NAMES, faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
-from resource_catalog.pages.inference.region import own_campus, page_region
+from resource_catalog.pages.inference.region import canonical_url, own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.inference.unions import union_candidates
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
@@ -176,7 +175,7 @@ def infer_profile(
         p.number[-10:] for p in find_phones(text, region=region, campus=campus if own else None)
     } | numbers_in(text)
     scored: dict[tuple[str, ...], Scored] = {}
-    seeds = example_groups(tree, _located(tree, examples)) if examples else []
+    seeds = example_groups(tree, located(tree, examples)) if examples else []
     candidates = propose(tree, region, own_campus=own, seeds=seeds)
     skipped = 0
     for candidate in candidates:
@@ -190,12 +189,10 @@ def infer_profile(
     unions = union_candidates(tree, tops, region, own)  # no sections or details
     _read_all(scored, list(unions), until, html, url, campus, content_phones)
     readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    few = False  # whether two offices the page's prose is about are enough
     if not examples and (not readings or any(_faults(readings[0]))):
         # no reading holds: the offices named in sentences, each with a cue of its own
-        offices = cued_names(tree, region, campus if own else None)
-        given = "the offices given a number"
-        cued = anchored_candidates(tree, offices, region, own, given) if offices else []
-        _read_all(scored, cued, until, html, url, campus, content_phones)
+        few = _read_cued(scored, tree, (region, own), until, html, url, campus, content_phones)
     readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     unread: list[str] = []
     if examples:
@@ -213,7 +210,7 @@ def infer_profile(
         raise ParseError("page not recognised: no repeated structure of the page reads as listings")
     best = readings[0]
     runner_up = next((r for r in readings[1:] if _different(r, best)), None)
-    confidence, reasons = _judge(best, runner_up, bool(examples) and not unread)
+    confidence, reasons = _judge(best, runner_up, bool(examples) and not unread, few)
     second = _judge(runner_up, None, steered=False)[1] if runner_up is not None else []
     if skipped:
         reasons = [*reasons, f"{skipped} of {len(candidates)} readings left untried: out of time"]
@@ -227,9 +224,30 @@ def infer_profile(
         tuple(reasons),
         runner_up,
         len(candidates),
-        _canonical(tree),
+        canonical_url(tree),
         tuple(second),
     )
+
+
+def _read_cued(
+    scored: dict[tuple[str, ...], Scored],
+    tree: PageTree,
+    where: tuple[str, bool],
+    until: float | None,
+    html: str,
+    url: str | None,
+    campus: DialPlan | None,
+    content_phones: set[str],
+) -> bool:
+    """Read the page at the offices its sentences give a number for (``where``: its
+    region, and whether it is the campus's own); whether its prose is about them."""
+    region, own = where
+    offices = cued_names(tree, region, campus if own else None)
+    if offices.names:
+        given = "the offices given a number"
+        cued = anchored_candidates(tree, offices.names, region, own, given)
+        _read_all(scored, cued, until, html, url, campus, content_phones)
+    return offices.about_them
 
 
 def _read_all(
@@ -273,34 +291,6 @@ def _read_into(
     held = scored.get(key)
     if held is None or _better(result, held):
         scored[key] = result
-
-
-def _located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
-    """Where each example is on the page; a name that is not there is an error that
-    names the page's texts closest to it."""
-    found: list[Found] = []
-    for example in examples:
-        if not fold(example):
-            raise ParseError(f"an example must name a listing, not {example!r}")
-        spot = locate(tree, example)
-        if spot is None and (box := example_holder(tree, example)) is not None:
-            spot = Found(example, box)  # in a box taken for chrome: the example overrides it
-        if spot is None:
-            near = closest_texts(tree, example)
-            hint = f"; the closest texts on the page: {', '.join(map(repr, near))}" if near else ""
-            raise ParseError(f"the example {example!r} is not on the page{hint}")
-        found.append(spot)
-    return found
-
-
-def _canonical(tree: PageTree) -> str | None:
-    """The page's ``<link rel=canonical>`` URL, when it has an absolute one."""
-    for link in tree.soup.find_all("link"):
-        rels = [str(r).lower() for r in link.get_attribute_list("rel")]
-        href = str(link.get("href") or "").strip()
-        if "canonical" in rels and re.match(r"https?://\S+$", href):
-            return href
-    return None
 
 
 def _rank(scored: Scored) -> tuple[float, float]:
@@ -361,13 +351,16 @@ def _different(other: Scored, best: Scored) -> bool:
     return len(a & b) <= SAME_READING * max(len(a), len(b))
 
 
-def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confidence, list[str]]:
+def _judge(
+    best: Scored, runner_up: Scored | None, steered: bool, few: bool = False
+) -> tuple[Confidence, list[str]]:
     """How sure the best reading is. Examples (``steered``) vouch for a reading that is
     only thin (few listings, few numbers, a low score), never for one that reads
     sections, events or repeated names. A runner-up that scores close makes the choice
     ambiguous unless it is wrong in itself (one listing, sentences for names, events,
-    repeated names): that is no other reading of the page, only a worse one."""
-    thin, wrong = _faults(best)
+    repeated names): that is no other reading of the page, only a worse one. ``few``:
+    the page's prose is about the offices it names with a number, so two are enough."""
+    thin, wrong = _faults(best, few)
     s = best.signals
     about = (
         f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "
@@ -395,18 +388,18 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
     return Confidence.OK, [about]
 
 
-def _faults(scored: Scored) -> tuple[list[str], list[str]]:
+def _faults(scored: Scored, few: bool = False) -> tuple[list[str], list[str]]:
     """What makes ``scored`` thin, and what makes it wrong (:func:`faults`). A reading
     at the names a person gave (``listings.names``) has the names they chose: neither
-    their look nor their number (one example, one listing) makes it wrong."""
+    their look nor their number (one example, one listing) makes it wrong. With
+    ``few``, two offices cut from sentences, each with its contact, are not thin."""
     thin, wrong = faults(scored.signals, scored.reading.listings)
     rule = scored.candidate.profile.listings
     if rule.names:
         thin += [w for w in wrong if w.startswith("only ")]
         wrong = [w for w in wrong if not w.startswith(("only ", "many names look"))]
     s = scored.signals
-    if (rule.names or rule.phrases) and s.contact >= 1.0 and s.names >= CLEAN_NAMES:
-        # offices named inside sentences, each with its own number: a page that names
-        # two is not "too few"
+    if few and (rule.names or rule.phrases) and s.contact >= 1.0 and s.names >= CLEAN_NAMES:
+        # a page about the offices its sentences give a number for: two are not too few
         thin = [t for t in thin if not t.startswith("only 2 ")]
     return thin, wrong

@@ -15,6 +15,7 @@ which the scorer weighs as any other reading.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Final
 
 from bs4 import Tag
@@ -26,12 +27,14 @@ from resource_catalog.pages.reading.phrases import REACHED
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.profile import DialPlan
 
-__all__ = ["cued_names"]
+__all__ = ["Cued", "cued_names"]
 
 #: The blocks whose sentences are read.
 _BLOCKS: Final = ("p", "li", "td", "dd")
 #: Blocks longer than this are not prose about a few offices.
 _MAX_TEXT: Final = 2000
+#: A page whose prose blocks name an office with its cue this often is about them.
+_ABOUT: Final = 0.5
 #: At most this many names: a page with more is a listing of another kind.
 _MAX_NAMES: Final = 12
 #: A phone number, or an e-mail address: the cues.
@@ -42,25 +45,52 @@ _WORD: Final = r"[A-Z][\w&'\u2019-]*"
 _TITLED: Final = re.compile(rf"{_WORD}(?:\s+(?:of|and|for|the|&|{_WORD}))*")
 #: Words a sentence starts with that open no name ("Contact the ...", "Our ...").
 _OPENERS: Final = frozenset({
-    "a", "an", "and", "at", "by", "call", "contact", "e-mail", "email", "for", "from", "if",
-    "in", "or", "our", "phone", "please", "reach", "ring", "see", "text", "the", "their",
-    "this", "to", "visit", "we", "you", "your",
+    "a", "after", "an", "and", "at", "before", "by", "call", "contact", "during", "e-mail",
+    "email", "for", "from", "hours", "if", "in", "on", "or", "our", "phone", "please",
+    "reach", "ring", "see", "text", "the", "their", "this", "to", "until", "visit", "we",
+    "you", "your",
+})  # fmt: skip
+#: Last words of what stands before a number and is no office: a time, or an address.
+_NOT_LAST: Final = frozenset({
+    "after", "hours", "road", "rd", "street", "st", "avenue", "ave", "drive", "lane", "way",
 })  # fmt: skip
 _SMALL: Final = frozenset({"of", "and", "for", "the", "&"})
 
 
-def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> list[str]:
+@dataclass(frozen=True)
+class Cued:
+    """The offices a page names in its sentences, and the share of its prose blocks
+    (paragraphs, items, cells) that name one: a page about them, or a story that
+    mentions a few in passing."""
+
+    names: list[str]
+    share: float
+
+    @property
+    def about_them(self) -> bool:
+        """Whether most of the page's prose names an office with its cue."""
+        return bool(self.names) and self.share >= _ABOUT
+
+
+def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     """The office names of the page's content that carry their own contact cue (a
     number the reader reads in ``region`` and ``campus``, or an e-mail address), in
-    page order, each once (empty when fewer than two or more than a dozen are found)."""
+    page order, each once (none when fewer than two or more than a dozen are found)."""
     names: dict[str, str] = {}
-    for block in _blocks(tree):
+    blocks = _blocks(tree)
+    cued = 0
+    for block in blocks:
         marked = _marked(block)
-        for sentence in _SENTENCE.split(tree.text(block)):
-            for name in _named_in(sentence, marked, region, campus):
-                names.setdefault(fold(name), name)
-    found = list(names.values())
-    return found if 2 <= len(found) <= _MAX_NAMES else []  # noqa: PLR2004
+        found = [
+            name
+            for sentence in _SENTENCE.split(tree.text(block))
+            for name in _named_in(sentence, marked, region, campus)
+        ]
+        cued += bool(found)
+        for name in found:
+            names.setdefault(fold(name), name)
+    kept = list(names.values()) if 2 <= len(names) <= _MAX_NAMES else []  # noqa: PLR2004
+    return Cued(kept, cued / len(blocks) if blocks else 0.0)
 
 
 def _blocks(tree: PageTree) -> list[Tag]:
@@ -115,12 +145,12 @@ def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for text in marked:
         at = sentence.find(text)
-        if at >= 0 and is_name(text):
+        if at >= 0 and _office(text):
             spans.append((at, at + len(text)))
     spans += [
         m.span("name")
         for m in REACHED.finditer(sentence)
-        if not m["name"].isupper() and is_name(m["name"])
+        if not m["name"].isupper() and _office(m["name"])
     ]
     for match in _TITLED.finditer(sentence):
         span = _trimmed(sentence, *match.span())
@@ -140,4 +170,16 @@ def _trimmed(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     if sum(1 for w in words if w.group()[:1].isupper()) < 2:  # noqa: PLR2004
         return None
     span = (start + words[0].start(), start + words[-1].end())
-    return span if is_name(sentence[span[0] : span[1]]) else None
+    return span if _office(sentence[span[0] : span[1]]) else None
+
+
+def _office(name: str) -> bool:
+    """Whether ``name`` can name an office: a name, not a label ("Cambridge:"), and not
+    a time or an address ("After Hours", "Marton Road", "Canada K1S")."""
+    last = name.rsplit(maxsplit=1)[-1].casefold().strip(".") if name.split() else ""
+    return (
+        is_name(name)
+        and not name.endswith(":")
+        and last not in _NOT_LAST
+        and not re.search(r"\d", name)
+    )
