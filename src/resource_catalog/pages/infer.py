@@ -245,7 +245,7 @@ def _read_cued(
     offices = cued_names(tree, region, campus if own else None)
     if offices.names:
         given = "the offices given a number"
-        cued = anchored_candidates(tree, offices.names, region, own, given)
+        cued = anchored_candidates(tree, offices.names, region, own, given, offices.blocks)
         _read_all(scored, cued, until, html, url, campus, content_phones)
     return offices.about_them
 

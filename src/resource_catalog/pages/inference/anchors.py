@@ -45,12 +45,14 @@ def anchored_candidates(
     region: str,
     own_campus: bool,
     given: str = "the examples",
+    found: Sequence[Tag] = (),
 ) -> list[Candidate]:
     """Profiles that read every example from the blocks that hold them (none when an
     example stands in no such block outside the page's navigation); ``given`` says what
-    the names are, for the descriptions."""
-    holders: list[Tag] = []
-    for example in examples:
+    the names are, for the descriptions, and ``found`` are those blocks when the caller
+    knows them (the sentence that gives an office its number, not a heading of it)."""
+    holders: list[Tag] = list(found)
+    for example in examples if not found else ():
         holder = example_holder(tree, example)
         if holder is None:
             return []

@@ -15,7 +15,7 @@ which the scorer weighs as any other reading.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from bs4 import Tag
@@ -65,6 +65,7 @@ class Cued:
 
     names: list[str]
     share: float
+    blocks: list[Tag] = field(default_factory=list)  # where each name has its cue
 
     @property
     def about_them(self) -> bool:
@@ -76,7 +77,7 @@ def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     """The office names of the page's content that carry their own contact cue (a
     number the reader reads in ``region`` and ``campus``, or an e-mail address), in
     page order, each once (none when fewer than two or more than a dozen are found)."""
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, Tag]] = {}
     blocks = _blocks(tree)
     cued = 0
     for block in blocks:
@@ -88,9 +89,10 @@ def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
         ]
         cued += bool(found)
         for name in found:
-            names.setdefault(fold(name), name)
+            names.setdefault(fold(name), (name, block))
     kept = list(names.values()) if 2 <= len(names) <= _MAX_NAMES else []  # noqa: PLR2004
-    return Cued(kept, cued / len(blocks) if blocks else 0.0)
+    share = cued / len(blocks) if blocks else 0.0
+    return Cued([n for n, _ in kept], share, [b for _, b in kept])
 
 
 def _blocks(tree: PageTree) -> list[Tag]:
