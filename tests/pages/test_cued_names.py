@@ -96,3 +96,25 @@ def test_a_story_that_mentions_two_offices_in_passing_stays_weak() -> None:
     assert cued.names == ["Community Wellness", "Student Counselling"]
     assert not cued.about_them
     assert infer_profile(_STORY, url=_URL, campus=None).confidence is Confidence.WEAK
+
+
+#: Bullets under topic headings; offices reached by e-mail or by phone.
+_BULLETS = """<html><body><main><h1>Getting Support</h1>
+<h2>Studying With a Disability</h2>
+<ul><li>The Accessibility Centre arranges exam adjustments; email access@example.edu.</li>
+<li>Bring your Medical Evidence to your first meeting.</li></ul>
+<h2>Money Worries</h2>
+<ul><li>Talk to the Student Funding Office on 479-968-0600 about hardship grants.</li></ul>
+<h2>Faith and Belief</h2>
+<ul><li>The Multifaith Chaplaincy welcomes everyone: chaplains@example.edu.</li></ul>
+</main></body></html>"""
+
+
+def test_bullets_under_topic_headings_read_the_offices_not_the_topics() -> None:
+    inference = infer_profile(_BULLETS, url=_URL, campus=None)
+    assert inference.confidence is Confidence.OK, inference.reasons
+    assert [x.name for x in inference.reading.listings] == [
+        "Accessibility Centre",
+        "Student Funding Office",
+        "Multifaith Chaplaincy",
+    ]

@@ -30,7 +30,7 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.inference.anchors import anchored_candidates
 from resource_catalog.pages.inference.candidates import Candidate, propose
-from resource_catalog.pages.inference.cued import cued_names
+from resource_catalog.pages.inference.cued import cued_names, names_topics
 from resource_catalog.pages.inference.examples import example_groups, located
 from resource_catalog.pages.inference.judging import CLEAN_NAMES, faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
@@ -190,10 +190,10 @@ def infer_profile(
     _read_all(scored, list(unions), until, html, url, campus, content_phones)
     readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     few = False  # whether two offices the page's prose is about are enough
-    if not examples and (not readings or any(_faults(readings[0]))):
-        # no reading holds: the offices named in sentences, each with a cue of its own
-        few = _read_cued(scored, tree, (region, own), until, html, url, campus, content_phones)
-    readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    if not examples:
+        readings, few = _with_cued(
+            scored, readings, tree, (region, own), until, html, url, campus, content_phones
+        )
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
@@ -229,8 +229,9 @@ def infer_profile(
     )
 
 
-def _read_cued(
+def _with_cued(
     scored: dict[tuple[str, ...], Scored],
+    readings: list[Scored],
     tree: PageTree,
     where: tuple[str, bool],
     until: float | None,
@@ -238,16 +239,27 @@ def _read_cued(
     url: str | None,
     campus: DialPlan | None,
     content_phones: set[str],
-) -> bool:
-    """Read the page at the offices its sentences give a number for (``where``: its
-    region, and whether it is the campus's own); whether its prose is about them."""
+) -> tuple[list[Scored], bool]:
+    """The readings, with those at the offices the page's sentences give a number for
+    (``where``: its region, and whether it is the campus's own) when no reading holds or
+    the best names the topics those offices are under; and whether its prose is about
+    them."""
     region, own = where
     offices = cued_names(tree, region, campus if own else None)
+    best = readings[0].reading.listings if readings else []
+    topics = offices.about_them and names_topics(best, offices)
+    if best and not topics and not any(_faults(readings[0])):
+        return readings, False
     if offices.names:
         given = "the offices given a number"
         cued = anchored_candidates(tree, offices.names, region, own, given, offices.blocks)
         _read_all(scored, cued, until, html, url, campus, content_phones)
-    return offices.about_them
+    readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    if topics:  # a heading per topic, its offices in the sentences under it
+        readings = [
+            r for r in readings if not names_topics(r.reading.listings, offices)
+        ] or readings
+    return readings, offices.about_them
 
 
 def _read_all(

@@ -15,6 +15,7 @@ which the scorer weighs as any other reading.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -22,12 +23,13 @@ from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.phones import find_phones
+from resource_catalog.models import Listing
 from resource_catalog.pages.inference.structure import PageTree
-from resource_catalog.pages.reading.phrases import REACHED
+from resource_catalog.pages.reading.phrases import REACHED, name_pattern
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.profile import DialPlan
 
-__all__ = ["Cued", "cued_names"]
+__all__ = ["Cued", "cued_names", "names_topics"]
 
 #: The blocks whose sentences are read.
 _BLOCKS: Final = ("p", "li", "td", "dd")
@@ -93,6 +95,21 @@ def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     kept = list(names.values()) if 2 <= len(names) <= _MAX_NAMES else []  # noqa: PLR2004
     share = cued / len(blocks) if blocks else 0.0
     return Cued([n for n, _ in kept], share, [b for _, b in kept])
+
+
+def names_topics(listings: Sequence[Listing], offices: Cued) -> bool:
+    """Whether most of ``listings`` are named by something else than the office whose
+    number their text gives: a topic heading ("Money Worries") over "talk to the Student
+    Funding Office on ...", or the sentence around the office's name, not the office."""
+    own = {fold(n) for n in offices.names}
+    patterns = [p for n in offices.names if (p := name_pattern(n)) is not None]
+    topics = sum(
+        1
+        for x in listings
+        if fold(x.name) not in own
+        and any(p.search(x.description) or p.search(x.name) for p in patterns)
+    )
+    return bool(listings) and topics * 2 > len(listings)
 
 
 def _blocks(tree: PageTree) -> list[Tag]:
