@@ -52,9 +52,11 @@ _OPENERS: Final = frozenset({
     "reach", "ring", "see", "text", "the", "their", "this", "to", "until", "visit", "we",
     "you", "your",
 })  # fmt: skip
-#: Last words of what stands before a number and is no office: a time, or an address.
+#: Last words of what stands before a number and is no office: a time, a building or
+#: an address.
 _NOT_LAST: Final = frozenset({
     "after", "hours", "road", "rd", "street", "st", "avenue", "ave", "drive", "lane", "way",
+    "hall", "house", "building", "tower", "wing", "floor", "court", "campus",
 })  # fmt: skip
 _SMALL: Final = frozenset({"of", "and", "for", "the", "&"})
 
@@ -138,7 +140,8 @@ def _marked(block: Tag) -> list[str]:
 
 def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | None) -> list[str]:
     """The name nearest before each cue of ``sentence`` (none for a cue with no name
-    since the last one)."""
+    since the last one): a link or bold phrase before any other, then the office it says
+    to call, then a capitalised run (a room or a building may stand between)."""
     cues = [m.start() for m in _CUE.finditer(sentence) if _is_cue(m.group(), region, campus)]
     if not cues:
         return []
@@ -148,7 +151,7 @@ def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | 
     for cue in cues:
         before = [s for s in spans if after <= s[0] and s[1] <= cue]
         if before:
-            start, end = max(before, key=lambda s: (s[0], s[1] - s[0]))
+            start, end, _ = max(before, key=lambda s: (-s[2], s[0], s[1] - s[0]))
             names.append(sentence[start:end])
             after = end
     return names
@@ -158,23 +161,24 @@ def _is_cue(text: str, region: str, campus: DialPlan | None) -> bool:
     return "@" in text or bool(find_phones(text, region=region, campus=campus))
 
 
-def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int]]:
-    """Where a name may stand in ``sentence``: a link or bold phrase, the office it says
-    to call, or a run of two or more capitalised words (less the words that open it)."""
-    spans: list[tuple[int, int]] = []
+def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int, int]]:
+    """Where a name may stand in ``sentence``, with its rank (0 first): a link or bold
+    phrase, the office it says to call, or a run of two or more capitalised words (less
+    the words that open it)."""
+    spans: list[tuple[int, int, int]] = []
     for text in marked:
         at = sentence.find(text)
         if at >= 0 and _office(text):
-            spans.append((at, at + len(text)))
+            spans.append((at, at + len(text), 0))
     spans += [
-        m.span("name")
+        (*m.span("name"), 1)
         for m in REACHED.finditer(sentence)
         if not m["name"].isupper() and _office(m["name"])
     ]
     for match in _TITLED.finditer(sentence):
         span = _trimmed(sentence, *match.span())
         if span is not None:
-            spans.append(span)
+            spans.append((*span, 2))
     return spans
 
 
