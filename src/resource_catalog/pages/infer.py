@@ -19,9 +19,10 @@ page: only readings that list every one of them are kept) or edit the profile.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import partial
 from typing import Final
 
 from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
@@ -32,7 +33,7 @@ from resource_catalog.pages.inference.anchors import anchored_candidates
 from resource_catalog.pages.inference.candidates import Candidate, propose
 from resource_catalog.pages.inference.cued import cued_names, names_topics
 from resource_catalog.pages.inference.examples import example_groups, located
-from resource_catalog.pages.inference.judging import CLEAN_NAMES, faults
+from resource_catalog.pages.inference.judging import faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
 from resource_catalog.pages.inference.region import canonical_url, own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
@@ -177,29 +178,21 @@ def infer_profile(
     scored: dict[tuple[str, ...], Scored] = {}
     seeds = example_groups(tree, located(tree, examples)) if examples else []
     candidates = propose(tree, region, own_campus=own, seeds=seeds)
-    skipped = 0
-    for candidate in candidates:
-        left = None if until is None else until - time.monotonic()
-        if left is not None and left <= 0:
-            skipped += 1
-            continue
-        _read_into(scored, candidate, html, url, campus, content_phones, left)
+    read = partial(_read_all, scored, until, html, url, campus, content_phones)
+    skipped = read(candidates)
     first = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     tops = [(r.candidate.profile, r.names, r.score) for r in first if not r.coarse]
     unions = union_candidates(tree, tops, region, own)  # no sections or details
-    _read_all(scored, list(unions), until, html, url, campus, content_phones)
+    read(list(unions))
     readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     few = False  # whether two offices the page's prose is about are enough
     if not examples:
-        readings, few = _with_cued(
-            scored, readings, tree, (region, own), until, html, url, campus, content_phones
-        )
+        readings, few = _with_cued(scored, readings, tree, (region, own, campus), read)
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
         if unread:  # read from where the examples stand (``inference.anchors``)
-            anchored = anchored_candidates(tree, examples, region, own)
-            _read_all(scored, anchored, until, html, url, campus, content_phones)
+            read(anchored_candidates(tree, examples, region, own))
             readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
             readings, unread = _steered(readings, examples)
         # of the readings that list the examples, one that is not wrong in itself first
@@ -233,18 +226,12 @@ def _with_cued(
     scored: dict[tuple[str, ...], Scored],
     readings: list[Scored],
     tree: PageTree,
-    where: tuple[str, bool],
-    until: float | None,
-    html: str,
-    url: str | None,
-    campus: DialPlan | None,
-    content_phones: set[str],
+    where: tuple[str, bool, DialPlan | None],
+    read: Callable[[list[Candidate]], int],
 ) -> tuple[list[Scored], bool]:
-    """The readings, with those at the offices the page's sentences give a number for
-    (``where``: its region, and whether it is the campus's own) when no reading holds or
-    the best names the topics those offices are under; and whether its prose is about
-    them."""
-    region, own = where
+    """The readings, and those at the offices the sentences give a number for when none
+    holds or the best names topics over them; whether the page's prose is about them."""
+    region, own, campus = where
     offices = cued_names(tree, region, campus if own else None)
     best = readings[0].reading.listings if readings else []
     topics = offices.about_them and names_topics(best, offices)
@@ -252,30 +239,32 @@ def _with_cued(
         return readings, False
     if offices.names:
         given = "the offices given a number"
-        cued = anchored_candidates(tree, offices.names, region, own, given, offices.blocks)
-        _read_all(scored, cued, until, html, url, campus, content_phones)
+        read(anchored_candidates(tree, offices.names, region, own, given, offices.blocks))
     readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
-    if topics:  # a heading per topic, its offices in the sentences under it
-        readings = [
-            r for r in readings if not names_topics(r.reading.listings, offices)
-        ] or readings
-    return readings, offices.about_them
+    # a heading per topic over the offices in its sentences: not a reading of them
+    kept = [r for r in readings if not (topics and names_topics(r.reading.listings, offices))]
+    return kept or readings, offices.about_them
 
 
 def _read_all(
     scored: dict[tuple[str, ...], Scored],
-    candidates: list[Candidate],
     until: float | None,
     html: str,
     url: str | None,
     campus: DialPlan | None,
     content_phones: set[str],
-) -> None:
-    """Read the page through each of ``candidates`` into ``scored`` while time is left."""
+    candidates: list[Candidate],
+) -> int:
+    """Read the page through each of ``candidates`` into ``scored`` while time is left;
+    how many were left unread."""
+    skipped = 0
     for candidate in candidates:
         left = None if until is None else until - time.monotonic()
-        if left is None or left > 0:
+        if left is not None and left <= 0:
+            skipped += 1
+        else:
             _read_into(scored, candidate, html, url, campus, content_phones, left)
+    return skipped
 
 
 def _read_into(
@@ -301,7 +290,7 @@ def _read_into(
     cut = "|" if candidate.profile.listings.phrases or candidate.profile.listings.names else ""
     key = (cut, *(fold(x.name) for x in reading.listings))
     held = scored.get(key)
-    if held is None or _better(result, held):
+    if held is None or _rank(result) > _rank(held):
         scored[key] = result
 
 
@@ -314,10 +303,6 @@ def _fragility(scored: Scored) -> float:
     profile = scored.candidate.profile
     text = profile.model_dump_json(exclude_defaults=True)
     return len(text) + (200 if ":nth-" in text else 0)
-
-
-def _better(new: Scored, old: Scored) -> bool:
-    return _rank(new) > _rank(old)
 
 
 def _cut_when_needed(scored: dict[tuple[str, ...], Scored]) -> list[Scored]:
@@ -405,13 +390,10 @@ def _faults(scored: Scored, few: bool = False) -> tuple[list[str], list[str]]:
     at the names a person gave (``listings.names``) has the names they chose: neither
     their look nor their number (one example, one listing) makes it wrong. With
     ``few``, two offices cut from sentences, each with its contact, are not thin."""
-    thin, wrong = faults(scored.signals, scored.reading.listings)
     rule = scored.candidate.profile.listings
+    cut = few and bool(rule.names or rule.phrases)
+    thin, wrong = faults(scored.signals, scored.reading.listings, cut)
     if rule.names:
         thin += [w for w in wrong if w.startswith("only ")]
         wrong = [w for w in wrong if not w.startswith(("only ", "many names look"))]
-    s = scored.signals
-    if few and (rule.names or rule.phrases) and s.contact >= 1.0 and s.names >= CLEAN_NAMES:
-        # a page about the offices its sentences give a number for: two are not too few
-        thin = [t for t in thin if not t.startswith("only 2 ")]
     return thin, wrong
