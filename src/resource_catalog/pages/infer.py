@@ -18,23 +18,24 @@ page: only readings that list every one of them are kept) or edit the profile.
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import partial
 from typing import Final
 
 from resource_catalog.contacts.dialplans import MIT_DIAL_PLAN
 from resource_catalog.contacts.fold import fold
 from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
-from resource_catalog.pages.inference.anchors import anchored_candidates, example_holder
+from resource_catalog.pages.inference.anchors import anchored_candidates
 from resource_catalog.pages.inference.candidates import Candidate, propose
-from resource_catalog.pages.inference.examples import Found, closest_texts, example_groups, locate
+from resource_catalog.pages.inference.cued import cued_names, names_topics
+from resource_catalog.pages.inference.examples import example_groups, located
 from resource_catalog.pages.inference.judging import faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
-from resource_catalog.pages.inference.region import own_campus, page_region
+from resource_catalog.pages.inference.region import canonical_url, own_campus, page_region
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.inference.unions import union_candidates
 from resource_catalog.pages.parse import Reading, page_soup, read_listings
@@ -175,30 +176,23 @@ def infer_profile(
         p.number[-10:] for p in find_phones(text, region=region, campus=campus if own else None)
     } | numbers_in(text)
     scored: dict[tuple[str, ...], Scored] = {}
-    seeds = example_groups(tree, _located(tree, examples)) if examples else []
+    seeds = example_groups(tree, located(tree, examples)) if examples else []
     candidates = propose(tree, region, own_campus=own, seeds=seeds)
-    skipped = 0
-    for candidate in candidates:
-        left = None if until is None else until - time.monotonic()
-        if left is not None and left <= 0:
-            skipped += 1
-            continue
-        _read_into(scored, candidate, html, url, campus, content_phones, left)
+    read = partial(_read_all, scored, until, html, url, campus, content_phones)
+    skipped = read(candidates)
     first = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
     tops = [(r.candidate.profile, r.names, r.score) for r in first if not r.coarse]
-    for candidate in union_candidates(tree, tops, region, own):  # no sections or details
-        left = None if until is None else until - time.monotonic()
-        if left is None or left > 0:
-            _read_into(scored, candidate, html, url, campus, content_phones, left)
+    unions = union_candidates(tree, tops, region, own)  # no sections or details
+    read(list(unions))
     readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    few = False  # whether two offices the page's prose is about are enough
+    if not examples:
+        readings, few = _with_cued(scored, readings, tree, (region, own, campus), read)
     unread: list[str] = []
     if examples:
         readings, unread = _steered(readings, examples)
         if unread:  # read from where the examples stand (``inference.anchors``)
-            for candidate in anchored_candidates(tree, examples, region, own):
-                left = None if until is None else until - time.monotonic()
-                if left is None or left > 0:
-                    _read_into(scored, candidate, html, url, campus, content_phones, left)
+            read(anchored_candidates(tree, examples, region, own))
             readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
             readings, unread = _steered(readings, examples)
         # of the readings that list the examples, one that is not wrong in itself first
@@ -209,7 +203,7 @@ def infer_profile(
         raise ParseError("page not recognised: no repeated structure of the page reads as listings")
     best = readings[0]
     runner_up = next((r for r in readings[1:] if _different(r, best)), None)
-    confidence, reasons = _judge(best, runner_up, bool(examples) and not unread)
+    confidence, reasons = _judge(best, runner_up, bool(examples) and not unread, few)
     second = _judge(runner_up, None, steered=False)[1] if runner_up is not None else []
     if skipped:
         reasons = [*reasons, f"{skipped} of {len(candidates)} readings left untried: out of time"]
@@ -223,9 +217,54 @@ def infer_profile(
         tuple(reasons),
         runner_up,
         len(candidates),
-        _canonical(tree),
+        canonical_url(tree),
         tuple(second),
     )
+
+
+def _with_cued(
+    scored: dict[tuple[str, ...], Scored],
+    readings: list[Scored],
+    tree: PageTree,
+    where: tuple[str, bool, DialPlan | None],
+    read: Callable[[list[Candidate]], int],
+) -> tuple[list[Scored], bool]:
+    """The readings, and those at the offices the sentences give a number for when none
+    holds or the best names topics over them; whether the page's prose is about them."""
+    region, own, campus = where
+    offices = cued_names(tree, region, campus if own else None)
+    best = readings[0].reading.listings if readings else []
+    topics = offices.about_them and names_topics(best, offices)
+    if best and not topics and not any(_faults(readings[0])):
+        return readings, False
+    if offices.names:
+        given = "the offices given a number"
+        read(anchored_candidates(tree, offices.names, region, own, given, offices.blocks))
+    readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    # a heading per topic over the offices in its sentences: not a reading of them
+    kept = [r for r in readings if not (topics and names_topics(r.reading.listings, offices))]
+    return kept or readings, offices.about_them
+
+
+def _read_all(
+    scored: dict[tuple[str, ...], Scored],
+    until: float | None,
+    html: str,
+    url: str | None,
+    campus: DialPlan | None,
+    content_phones: set[str],
+    candidates: list[Candidate],
+) -> int:
+    """Read the page through each of ``candidates`` into ``scored`` while time is left;
+    how many were left unread."""
+    skipped = 0
+    for candidate in candidates:
+        left = None if until is None else until - time.monotonic()
+        if left is not None and left <= 0:
+            skipped += 1
+        else:
+            _read_into(scored, candidate, html, url, campus, content_phones, left)
+    return skipped
 
 
 def _read_into(
@@ -251,36 +290,8 @@ def _read_into(
     cut = "|" if candidate.profile.listings.phrases or candidate.profile.listings.names else ""
     key = (cut, *(fold(x.name) for x in reading.listings))
     held = scored.get(key)
-    if held is None or _better(result, held):
+    if held is None or _rank(result) > _rank(held):
         scored[key] = result
-
-
-def _located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
-    """Where each example is on the page; a name that is not there is an error that
-    names the page's texts closest to it."""
-    found: list[Found] = []
-    for example in examples:
-        if not fold(example):
-            raise ParseError(f"an example must name a listing, not {example!r}")
-        spot = locate(tree, example)
-        if spot is None and (box := example_holder(tree, example)) is not None:
-            spot = Found(example, box)  # in a box taken for chrome: the example overrides it
-        if spot is None:
-            near = closest_texts(tree, example)
-            hint = f"; the closest texts on the page: {', '.join(map(repr, near))}" if near else ""
-            raise ParseError(f"the example {example!r} is not on the page{hint}")
-        found.append(spot)
-    return found
-
-
-def _canonical(tree: PageTree) -> str | None:
-    """The page's ``<link rel=canonical>`` URL, when it has an absolute one."""
-    for link in tree.soup.find_all("link"):
-        rels = [str(r).lower() for r in link.get_attribute_list("rel")]
-        href = str(link.get("href") or "").strip()
-        if "canonical" in rels and re.match(r"https?://\S+$", href):
-            return href
-    return None
 
 
 def _rank(scored: Scored) -> tuple[float, float]:
@@ -292,10 +303,6 @@ def _fragility(scored: Scored) -> float:
     profile = scored.candidate.profile
     text = profile.model_dump_json(exclude_defaults=True)
     return len(text) + (200 if ":nth-" in text else 0)
-
-
-def _better(new: Scored, old: Scored) -> bool:
-    return _rank(new) > _rank(old)
 
 
 def _cut_when_needed(scored: dict[tuple[str, ...], Scored]) -> list[Scored]:
@@ -341,13 +348,16 @@ def _different(other: Scored, best: Scored) -> bool:
     return len(a & b) <= SAME_READING * max(len(a), len(b))
 
 
-def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confidence, list[str]]:
+def _judge(
+    best: Scored, runner_up: Scored | None, steered: bool, few: bool = False
+) -> tuple[Confidence, list[str]]:
     """How sure the best reading is. Examples (``steered``) vouch for a reading that is
     only thin (few listings, few numbers, a low score), never for one that reads
     sections, events or repeated names. A runner-up that scores close makes the choice
     ambiguous unless it is wrong in itself (one listing, sentences for names, events,
-    repeated names): that is no other reading of the page, only a worse one."""
-    thin, wrong = _faults(best)
+    repeated names): that is no other reading of the page, only a worse one. ``few``:
+    the page's prose is about the offices it names with a number, so two are enough."""
+    thin, wrong = _faults(best, few)
     s = best.signals
     about = (
         f"{s.count} listings, {s.contact:.0%} with a phone, room or e-mail, "
@@ -375,12 +385,15 @@ def _judge(best: Scored, runner_up: Scored | None, steered: bool) -> tuple[Confi
     return Confidence.OK, [about]
 
 
-def _faults(scored: Scored) -> tuple[list[str], list[str]]:
+def _faults(scored: Scored, few: bool = False) -> tuple[list[str], list[str]]:
     """What makes ``scored`` thin, and what makes it wrong (:func:`faults`). A reading
     at the names a person gave (``listings.names``) has the names they chose: neither
-    their look nor their number (one example, one listing) makes it wrong."""
-    thin, wrong = faults(scored.signals, scored.reading.listings)
-    if scored.candidate.profile.listings.names:
+    their look nor their number (one example, one listing) makes it wrong. With
+    ``few``, two offices cut from sentences, each with its contact, are not thin."""
+    rule = scored.candidate.profile.listings
+    cut = few and bool(rule.names or rule.phrases)
+    thin, wrong = faults(scored.signals, scored.reading.listings, cut)
+    if rule.names:
         thin += [w for w in wrong if w.startswith("only ")]
         wrong = [w for w in wrong if not w.startswith(("only ", "many names look"))]
     return thin, wrong

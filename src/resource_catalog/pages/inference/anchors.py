@@ -40,12 +40,19 @@ _LINKS: Final = 0.5
 
 
 def anchored_candidates(
-    tree: PageTree, examples: Sequence[str], region: str, own_campus: bool
+    tree: PageTree,
+    examples: Sequence[str],
+    region: str,
+    own_campus: bool,
+    given: str = "the examples",
+    found: Sequence[Tag] = (),
 ) -> list[Candidate]:
     """Profiles that read every example from the blocks that hold them (none when an
-    example stands in no such block outside the page's navigation)."""
-    holders: list[Tag] = []
-    for example in examples:
+    example stands in no such block outside the page's navigation); ``given`` says what
+    the names are, for the descriptions, and ``found`` are those blocks when the caller
+    knows them (the sentence that gives an office its number, not a heading of it)."""
+    holders: list[Tag] = list(found)
+    for example in examples if not found else ():
         holder = example_holder(tree, example)
         if holder is None:
             return []
@@ -63,7 +70,7 @@ def anchored_candidates(
         }
         profile = scoped_profile(tree, group, root, rules, region, own_campus)
         if profile is not None:
-            what = "the examples and link or bold phrases" if marked else "the examples"
+            what = f"{given} and link or bold phrases" if marked else given
             candidates.append(Candidate(profile, f"{selector} elements cut at {what}"))
     return candidates
 

@@ -22,10 +22,12 @@ from typing import Final
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
+from resource_catalog.errors import ParseError
+from resource_catalog.pages.inference.anchors import example_holder
 from resource_catalog.pages.inference.structure import Group, PageTree, lowest_common_ancestor
 from resource_catalog.pages.text import text_of
 
-__all__ = ["Found", "closest_texts", "example_groups", "locate"]
+__all__ = ["Found", "closest_texts", "example_groups", "locate", "located"]
 
 #: Elements that may hold a listing's name.
 _HOLDERS: Final = frozenset(
@@ -171,3 +173,21 @@ def _repeated(tag: Tag) -> bool:
     if not isinstance(parent, Tag):
         return False
     return any(c is not tag and isinstance(c, Tag) and c.name == tag.name for c in parent.children)
+
+
+def located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
+    """Where each example is on the page; a name that is not there is an error that
+    names the page's texts closest to it."""
+    found: list[Found] = []
+    for example in examples:
+        if not fold(example):
+            raise ParseError(f"an example must name a listing, not {example!r}")
+        spot = locate(tree, example)
+        if spot is None and (box := example_holder(tree, example)) is not None:
+            spot = Found(example, box)  # in a box taken for chrome: the example overrides it
+        if spot is None:
+            near = closest_texts(tree, example)
+            hint = f"; the closest texts on the page: {', '.join(map(repr, near))}" if near else ""
+            raise ParseError(f"the example {example!r} is not on the page{hint}")
+        found.append(spot)
+    return found

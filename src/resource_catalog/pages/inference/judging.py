@@ -34,12 +34,17 @@ MIN_DISTINCT: Final = 0.9
 DESCRIBED: Final = 20
 
 
-def faults(s: Signals, listings: Sequence[Listing]) -> tuple[list[str], list[str]]:
+def faults(
+    s: Signals, listings: Sequence[Listing], offices: bool = False
+) -> tuple[list[str], list[str]]:
     """Why the reading of ``listings`` (with signals ``s``) is weak: what makes it thin
-    and what makes it wrong, each as reasons a person can read (both empty: it is not)."""
+    and what makes it wrong, each as reasons a person can read (both empty: it is not).
+    ``offices``: the reading is cut at the offices a page's sentences give a number for,
+    on a page whose prose is about them, so two that each give a contact are enough."""
     thin: list[str] = []
     wrong: list[str] = []
-    if s.count < MIN_LISTINGS:
+    enough = offices and s.count >= 2 and s.contact >= 1.0 and s.names >= CLEAN_NAMES  # noqa: PLR2004
+    if s.count < MIN_LISTINGS and not enough:
         (thin if s.count >= 2 else wrong).append(f"only {s.count} listing(s)")  # noqa: PLR2004
     if s.names < MIN_NAMES:
         wrong.append("many names look like sentences or page chrome, not names")

@@ -23,7 +23,7 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.profile import DialPlan
 
-__all__ = ["own_campus", "page_region"]
+__all__ = ["canonical_url", "own_campus", "page_region"]
 
 _TLD_REGION: Final = {"uk": "GB"}
 
@@ -131,4 +131,14 @@ def _national_region(text: str) -> str | None:
     best = max(counts, key=lambda r: counts[r])
     if counts[best] >= _SAYS_WHERE and counts[best] >= 2 * max(home, 1):
         return best
+    return None
+
+
+def canonical_url(tree: PageTree) -> str | None:
+    """The page's ``<link rel=canonical>`` URL, when it has an absolute one."""
+    for link in tree.soup.find_all("link"):
+        rels = [str(r).lower() for r in link.get_attribute_list("rel")]
+        href = str(link.get("href") or "").strip()
+        if "canonical" in rels and re.match(r"https?://\S+$", href):
+            return href
     return None

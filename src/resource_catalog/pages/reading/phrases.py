@@ -21,7 +21,7 @@ from resource_catalog.pages.reading.walk import LEADING_TAGS, Frame
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.pages.text import collapse
 
-__all__ = ["name_pattern", "one_per_name", "split_phrases"]
+__all__ = ["REACHED", "name_pattern", "one_per_name", "split_phrases"]
 
 #: Links that are a way to reach a listing, never its name.
 _CONTACT_LINKS: Final = ("mailto:", "tel:", "sms:")
@@ -168,7 +168,7 @@ def _spots(root: Tag, text: str) -> list[tuple[int, int, str]]:
 #: "call Security on 0141 ...", "contact the Night Line at 555-0100", "(County Crisis
 #: Team at 01227 ...)": the office named between an instruction to reach it (or an
 #: opening parenthesis) and its phone number.
-_REACHED: Final = re.compile(
+REACHED: Final = re.compile(
     r"(?:\b(?:call|contact|phone|ring|notify)\s+(?:the\s+)?|\()"
     r"(?P<name>[A-Z][\w&'\u2019+-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'\u2019+-]*))*?)"
     r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{6,}\d)"
@@ -179,7 +179,7 @@ def _with_reached(spots: list[tuple[int, int, str]], text: str) -> list[tuple[in
     """``spots`` with the offices named in plain text between an instruction to reach
     them and their number, where no link or bold phrase is, in page order."""
     found = list(spots)
-    for match in _REACHED.finditer(text):
+    for match in REACHED.finditer(text):
         start, end = match.span("name")
         if match["name"].isupper():
             continue  # "then call DPS at ...": an office the page has named in full

@@ -1,0 +1,208 @@
+"""Office names a page writes inside its sentences, each with a contact cue of its own.
+
+A small prose page names its offices in running text: "Contact the Housing Operations
+Office at 479-968-0376", "call Security on 01227 922355", "the Student Counselling
+Centre offers free sessions; call 519-253-3000 ext 4616". No element repeats there, so
+the readings of repeated structures miss them; :func:`cued_names` finds them with no
+example, as a person would: in each sentence of the content, the office named nearest
+before each phone or e-mail address (a link or bold phrase, the office a sentence says
+to call, or a run of capitalised words). A capitalised phrase with no cue of its own
+(a topic heading, "Residence Hall Staffing Pattern") is no office. The names then seed
+the readings of :mod:`resource_catalog.pages.inference.anchors` (``listings.names``),
+which the scorer weighs as any other reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from bs4 import Tag
+
+from resource_catalog.contacts.fold import fold
+from resource_catalog.contacts.phones import find_phones
+from resource_catalog.models import Listing
+from resource_catalog.pages.inference.structure import PageTree
+from resource_catalog.pages.reading.phrases import REACHED, name_pattern
+from resource_catalog.pages.scoring import is_name
+from resource_catalog.profile import DialPlan
+
+__all__ = ["Cued", "cued_names", "names_topics"]
+
+#: The blocks whose sentences are read.
+_BLOCKS: Final = ("p", "li", "td", "dd")
+#: Blocks longer than this are not prose about a few offices.
+_MAX_TEXT: Final = 2000
+#: A page whose prose blocks name an office with its cue this often is about them.
+_ABOUT: Final = 0.5
+#: At most this many names: a page with more is a listing of another kind.
+_MAX_NAMES: Final = 12
+#: A phone number, or an e-mail address: the cues.
+_CUE: Final = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.]+")
+_SENTENCE: Final = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(])|\n")
+_WORD: Final = r"[A-Z][\w&'\u2019-]*"
+#: A run of capitalised words, with the small words names keep inside them.
+_TITLED: Final = re.compile(rf"{_WORD}(?:\s+(?:of|and|for|the|&|{_WORD}))*")
+#: Words a sentence starts with that open no name ("Contact the ...", "Our ...").
+_OPENERS: Final = frozenset({
+    "a", "after", "an", "and", "at", "before", "by", "call", "contact", "during", "e-mail",
+    "email", "for", "from", "hours", "if", "in", "on", "or", "our", "phone", "please",
+    "reach", "ring", "see", "text", "the", "their", "this", "to", "until", "visit", "we",
+    "you", "your",
+})  # fmt: skip
+#: Last words of what stands before a number and is no office: a time, a building or
+#: an address.
+_NOT_LAST: Final = frozenset({
+    "after", "hours", "road", "rd", "street", "st", "avenue", "ave", "drive", "lane", "way",
+    "hall", "house", "building", "tower", "wing", "floor", "court", "campus",
+})  # fmt: skip
+_SMALL: Final = frozenset({"of", "and", "for", "the", "&"})
+
+
+@dataclass(frozen=True)
+class Cued:
+    """The offices a page names in its sentences, and the share of its prose blocks
+    (paragraphs, items, cells) that name one: a page about them, or a story that
+    mentions a few in passing."""
+
+    names: list[str]
+    share: float
+    blocks: list[Tag] = field(default_factory=list)  # where each name has its cue
+
+    @property
+    def about_them(self) -> bool:
+        """Whether most of the page's prose names an office with its cue."""
+        return bool(self.names) and self.share >= _ABOUT
+
+
+def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
+    """The office names of the page's content that carry their own contact cue (a
+    number the reader reads in ``region`` and ``campus``, or an e-mail address), in
+    page order, each once (none when fewer than two or more than a dozen are found)."""
+    names: dict[str, tuple[str, Tag]] = {}
+    blocks = _blocks(tree)
+    cued = 0
+    for block in blocks:
+        marked = _marked(block)
+        found = [
+            name
+            for sentence in _SENTENCE.split(tree.text(block))
+            for name in _named_in(sentence, marked, region, campus)
+        ]
+        cued += bool(found)
+        for name in found:
+            names.setdefault(fold(name), (name, block))
+    kept = list(names.values()) if 2 <= len(names) <= _MAX_NAMES else []  # noqa: PLR2004
+    share = cued / len(blocks) if blocks else 0.0
+    return Cued([n for n, _ in kept], share, [b for _, b in kept])
+
+
+def names_topics(listings: Sequence[Listing], offices: Cued) -> bool:
+    """Whether most of ``listings`` are named by something else than the office whose
+    number their text gives: a topic heading ("Money Worries") over "talk to the Student
+    Funding Office on ...", or the sentence around the office's name, not the office."""
+    own = {fold(n) for n in offices.names}
+    patterns = [p for n in offices.names if (p := name_pattern(n)) is not None]
+    topics = sum(
+        1
+        for x in listings
+        if fold(x.name) not in own
+        and any(p.search(x.description) or p.search(x.name) for p in patterns)
+    )
+    return bool(listings) and topics * 2 > len(listings)
+
+
+def _blocks(tree: PageTree) -> list[Tag]:
+    """The innermost prose blocks outside the chrome."""
+    found: list[Tag] = []
+    for tag in tree.body.find_all(_BLOCKS):
+        size = tree.size(tag)
+        if not size or size > _MAX_TEXT or tree.is_chrome(tag) or tag.find(_BLOCKS):
+            continue
+        if any(id(t) in tree.builtin for t in (tag, *tag.parents)):
+            continue
+        found.append(tag)
+    return found
+
+
+def _marked(block: Tag) -> list[str]:
+    """The texts of the link and bold phrases of ``block`` that are no way to reach one."""
+    texts = []
+    for tag in block.find_all(["a", "b", "strong"]):
+        href = str(tag.get("href") or "").casefold()
+        text = " ".join(tag.get_text().split())
+        if text and not href.startswith(("mailto:", "tel:", "sms:")) and "@" not in text:
+            texts.append(text)
+    return texts
+
+
+def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | None) -> list[str]:
+    """The name nearest before each cue of ``sentence`` (none for a cue with no name
+    since the last one): a link or bold phrase before any other, then the office it says
+    to call, then a capitalised run (a room or a building may stand between)."""
+    cues = [m.start() for m in _CUE.finditer(sentence) if _is_cue(m.group(), region, campus)]
+    if not cues:
+        return []
+    spans = _spans(sentence, marked)
+    names: list[str] = []
+    after = 0
+    for cue in cues:
+        before = [s for s in spans if after <= s[0] and s[1] <= cue]
+        if before:
+            start, end, _ = max(before, key=lambda s: (-s[2], s[0], s[1] - s[0]))
+            names.append(sentence[start:end])
+            after = end
+    return names
+
+
+def _is_cue(text: str, region: str, campus: DialPlan | None) -> bool:
+    return "@" in text or bool(find_phones(text, region=region, campus=campus))
+
+
+def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int, int]]:
+    """Where a name may stand in ``sentence``, with its rank (0 first): a link or bold
+    phrase, the office it says to call, or a run of two or more capitalised words (less
+    the words that open it)."""
+    spans: list[tuple[int, int, int]] = []
+    for text in marked:
+        at = sentence.find(text)
+        if at >= 0 and _office(text):
+            spans.append((at, at + len(text), 0))
+    spans += [
+        (*m.span("name"), 1)
+        for m in REACHED.finditer(sentence)
+        if not m["name"].isupper() and _office(m["name"])
+    ]
+    for match in _TITLED.finditer(sentence):
+        span = _trimmed(sentence, *match.span())
+        if span is not None:
+            spans.append((*span, 2))
+    return spans
+
+
+def _trimmed(sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """A capitalised run without the words that open a sentence or end on a small word,
+    when two or more capitalised words are left."""
+    words = list(re.finditer(r"\S+", sentence[start:end]))
+    while words and words[0].group().casefold() in _OPENERS | _SMALL:
+        words.pop(0)
+    while words and words[-1].group() in _SMALL:
+        words.pop()
+    if sum(1 for w in words if w.group()[:1].isupper()) < 2:  # noqa: PLR2004
+        return None
+    span = (start + words[0].start(), start + words[-1].end())
+    return span if _office(sentence[span[0] : span[1]]) else None
+
+
+def _office(name: str) -> bool:
+    """Whether ``name`` can name an office: a name, not a label ("Cambridge:"), and not
+    a time or an address ("After Hours", "Marton Road", "Canada K1S")."""
+    last = name.rsplit(maxsplit=1)[-1].casefold().strip(".") if name.split() else ""
+    return (
+        is_name(name)
+        and not name.endswith(":")
+        and last not in _NOT_LAST
+        and not re.search(r"\d", name)
+    )
