@@ -22,9 +22,6 @@ nox.needs_version = ">=2025.2.9"
 # uv makes the environments when it is installed (`pip install 'nox[uv]'`, as the README
 # says): it installs the test dependencies in a third of pip's time; plain venv otherwise.
 nox.options.default_venv_backend = "uv|venv"
-# pip compiles the installed modules to bytecode, uv does not unless asked: without it
-# every test subprocess (and with PYTHONDONTWRITEBYTECODE, every import) compiles them again.
-os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["lint", "typecheck", "tests", "package"]
 
