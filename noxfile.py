@@ -19,9 +19,7 @@ from pathlib import Path
 import nox
 
 nox.needs_version = ">=2025.2.9"
-# uv makes the environments when it is installed (`pip install 'nox[uv]'`, as the README
-# says): it installs the test dependencies in a third of pip's time; plain venv otherwise.
-nox.options.default_venv_backend = "uv|venv"
+nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["lint", "typecheck", "tests", "package"]
 
