@@ -180,11 +180,10 @@ def infer_profile(
     candidates = propose(tree, region, own_campus=own, seeds=seeds)
     read = partial(_read_all, scored, until, html, url, campus, content_phones)
     skipped = read(candidates)
-    first = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
-    tops = [(r.candidate.profile, r.names, r.score) for r in first if not r.coarse]
+    tops = [(r.candidate.profile, r.names, r.score) for r in _ranked(scored) if not r.coarse]
     unions = union_candidates(tree, tops, region, own)  # no sections or details
     read(list(unions))
-    readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    readings = _ranked(scored)
     few = False  # whether two offices the page's prose is about are enough
     if not examples:
         readings, few = _with_cued(scored, readings, tree, (region, own, campus), read)
@@ -193,7 +192,7 @@ def infer_profile(
         readings, unread = _steered(readings, examples)
         if unread:  # read from where the examples stand (``inference.anchors``)
             read(anchored_candidates(tree, examples, region, own))
-            readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+            readings = _ranked(scored)
             readings, unread = _steered(readings, examples)
         # of the readings that list the examples, one that is not wrong in itself first
         readings.sort(key=lambda r: bool(_faults(r)[1]))
@@ -240,7 +239,7 @@ def _with_cued(
     if offices.names:
         given = "the offices given a number"
         read(anchored_candidates(tree, offices.names, region, own, given, offices.blocks))
-    readings = sorted(_coarse(_cut_when_needed(scored)), key=_rank, reverse=True)
+    readings = _ranked(scored)
     # a heading per topic over the offices in its sentences: not a reading of them
     kept = [r for r in readings if not (topics and names_topics(r.reading.listings, offices))]
     return kept or readings, offices.about_them
@@ -286,7 +285,7 @@ def _read_into(
         return
     result = Scored(candidate, reading, score_reading(reading.listings, content_phones))
     # a reading cut at phrases is kept apart: one that reads the same names one to
-    # an element is the simpler profile (:func:`_cut_when_needed`)
+    # an element is the simpler profile (:func:`_ranked`)
     cut = "|" if candidate.profile.listings.phrases or candidate.profile.listings.names else ""
     key = (cut, *(fold(x.name) for x in reading.listings))
     held = scored.get(key)
@@ -305,11 +304,13 @@ def _fragility(scored: Scored) -> float:
     return len(text) + (200 if ":nth-" in text else 0)
 
 
-def _cut_when_needed(scored: dict[tuple[str, ...], Scored]) -> list[Scored]:
-    """The readings, less those that cut elements at their phrases and read no name a
-    reading of one listing to an element does not (they only leave elements out)."""
+def _ranked(scored: dict[tuple[str, ...], Scored]) -> list[Scored]:
+    """The readings best first, marked when coarse (:func:`_coarse`), less those that cut
+    elements at their phrases and read no name a reading of one listing to an element
+    does not (they only leave elements out)."""
     plain = [set(k[1:]) for k in scored if not k[0]]
-    return [s for k, s in scored.items() if not (k[0] and any(set(k[1:]) <= p for p in plain))]
+    kept = [s for k, s in scored.items() if not (k[0] and any(set(k[1:]) <= p for p in plain))]
+    return sorted(_coarse(kept), key=_rank, reverse=True)
 
 
 def _coarse(readings: list[Scored]) -> list[Scored]:
