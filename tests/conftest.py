@@ -21,6 +21,24 @@ CATALOG = ROOT / "catalog"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+#: Slow tests whose every arc a traced test also reaches (``benchmarks/untraced.py``).
+UNTRACED_LIST = Path(__file__).resolve().parent / "untraced.txt"
+
+
+def listed_untraced() -> set[str]:
+    """The test ids ``tests/untraced.txt`` lists (comments and blank lines left out)."""
+    lines = UNTRACED_LIST.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests ``tests/untraced.txt`` lists ``untraced``."""
+    listed = listed_untraced()
+    for item in items:
+        if item.nodeid in listed:
+            item.add_marker(pytest.mark.untraced)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Import every module of the package while coverage traces (so before any test).
 

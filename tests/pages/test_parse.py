@@ -408,3 +408,11 @@ def test_relative_links_need_a_base_url() -> None:
     listing = one(item)
     assert listing.name == "MIT Police"
     assert listing.links == []
+
+
+def test_a_link_urljoin_cannot_read_is_left_out() -> None:
+    # An unclosed IPv6 host makes urljoin raise: the listing keeps its other links.
+    item = '<a href="http://[::1/desk">Help Desk</a>: <a href="https://ist.mit.edu/">IST</a>'
+    listing = one(item, base_url="https://ist.mit.edu/help")
+    assert listing.name == "Help Desk"
+    assert listing.links == [Link(url="https://ist.mit.edu/", label="IST")]
