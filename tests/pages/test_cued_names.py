@@ -79,7 +79,7 @@ def test_two_offices_each_with_a_number_are_not_too_few() -> None:
     ]
 
 
-#: A story that mentions two offices in passing among paragraphs about something else.
+#: A story that mentions two offices, each with its number, among other paragraphs.
 _STORY = """<html><body><main><h1>A quiet lounge opens</h1>
 <p>The new lounge on the fourth floor opened last week after two terms of planning.</p>
 <p>It has two nap pods, a pair of massage chairs and a small kitchen with free tea.</p>
@@ -91,11 +91,36 @@ _STORY = """<html><body><main><h1>A quiet lounge opens</h1>
 </main></body></html>"""
 
 
-def test_a_story_that_mentions_two_offices_in_passing_stays_weak() -> None:
+def test_two_offices_with_their_own_numbers_make_a_page_however_much_prose_is_around() -> None:
     cued = _cued(_STORY)
     assert cued.names == ["Community Wellness", "Student Counselling"]
-    assert not cued.about_them
-    assert infer_profile(_STORY, url=_URL, campus=None).confidence is Confidence.WEAK
+    assert not cued.about_them  # most paragraphs name no office ...
+    inference = infer_profile(_STORY, url=_URL, campus=None)
+    assert inference.confidence is Confidence.OK, inference.reasons  # ... yet two is a page
+    assert [x.name for x in inference.reading.listings] == cued.names
+
+
+def test_a_dated_story_is_about_the_offices_only_when_its_title_names_one() -> None:
+    dated = _STORY.replace(
+        "</h1>", '</h1><p class="byline">By A. Writer, <time>May 2, 2025</time></p>'
+    )
+    assert infer_profile(dated, url=_URL, campus=None).confidence is Confidence.WEAK
+    titled = dated.replace("A quiet lounge opens", "Student Counselling opens a quiet lounge")
+    inference = infer_profile(titled, url=_URL, campus=None)
+    assert inference.confidence is Confidence.OK, inference.reasons
+
+
+#: One office with its number; the other capitalised phrases have none of their own.
+_ONE = """<html><body><main><h1>Spring Formal</h1>
+<p>The Spring Formal returns to Riverside Hall with the Jazz Ensemble and a Photo Booth.</p>
+<p>Tickets go on sale at the Student Union Box Office next Monday.</p>
+<p>Questions about access can go to Disability Services at 479-968-0700.</p>
+</main></body></html>"""
+
+
+def test_one_office_with_a_cue_among_capitalised_phrases_stays_weak() -> None:
+    assert _cued(_ONE).names == []
+    assert infer_profile(_ONE, url=_URL, campus=None).confidence is Confidence.WEAK
 
 
 #: Bullets under topic headings; offices reached by e-mail or by phone.
@@ -118,3 +143,17 @@ def test_bullets_under_topic_headings_read_the_offices_not_the_topics() -> None:
         "Student Funding Office",
         "Multifaith Chaplaincy",
     ]
+
+
+#: A cue given in the sentence after the bold office; a building after "room N of the";
+#: an office of one word reached by "calling"; a web address written out as the cue.
+_LATER = """<html><body><main><h1>Support</h1>
+<p>The <b>Night Listening Line</b> is run by trained students. You will find it in room
+12 of the Old Library Annex, 479-968-0812, or write to listen@example.edu.</p>
+<p>Out of hours, get help by calling Security on 479-968-0999.</p>
+<p>The Writing Centre has guides at https://example.edu/writing for every course.</p>
+</main></body></html>"""
+
+
+def test_a_cue_goes_to_the_office_of_its_block_not_to_the_building_it_is_in() -> None:
+    assert _cued(_LATER).names == ["Night Listening Line", "Security", "Writing Centre"]

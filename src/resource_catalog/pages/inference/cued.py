@@ -5,9 +5,13 @@ Office at 479-968-0376", "call Security on 01227 922355", "the Student Counselli
 Centre offers free sessions; call 519-253-3000 ext 4616". No element repeats there, so
 the readings of repeated structures miss them; :func:`cued_names` finds them with no
 example, as a person would: in each sentence of the content, the office named nearest
-before each phone or e-mail address (a link or bold phrase, the office a sentence says
-to call, or a run of capitalised words). A capitalised phrase with no cue of its own
-(a topic heading, "Residence Hall Staffing Pattern") is no office. The names then seed
+before each phone, e-mail or web address (a link or bold phrase, the office a sentence
+says to call, or a run of capitalised words that is not the building a room is in); a
+sentence that gives a cue and names no office gives it to the link or bold phrase of
+an earlier sentence of its block. A capitalised phrase with no cue of its own (a topic
+heading, "Residence Hall Staffing Pattern") is no office. Two or more offices, each
+with its own cue, are a page's listings (:attr:`Cued.enough`), however much other
+prose stands around them. The names then seed
 the readings of :mod:`resource_catalog.pages.inference.anchors` (``listings.names``),
 which the scorer weighs as any other reading.
 """
@@ -39,8 +43,14 @@ _MAX_TEXT: Final = 2000
 _ABOUT: Final = 0.5
 #: At most this many names: a page with more is a listing of another kind.
 _MAX_NAMES: Final = 12
-#: A phone number, or an e-mail address: the cues.
-_CUE: Final = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.]+")
+#: Class words of a story's publication date ("entry-date", "date-display", "posted-on").
+_DATED: Final = frozenset({"date", "dateline", "pubdate", "published", "posted"})
+#: A year of a date.
+_YEAR: Final = re.compile(r"\b(?:19|20)\d\d\b")
+#: A phone number, an e-mail address or a web address written out: the cues.
+_CUE: Final = re.compile(
+    r"\+?\(?\d[\d\s().-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\b(?:https?://|www\.)[\w-]+\.\S+"
+)
 _SENTENCE: Final = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(])|\n")
 _WORD: Final = r"[A-Z][\w&'\u2019-]*"
 #: A run of capitalised words, with the small words names keep inside them.
@@ -59,6 +69,21 @@ _NOT_LAST: Final = frozenset({
     "hall", "house", "building", "tower", "wing", "floor", "court", "campus",
 })  # fmt: skip
 _SMALL: Final = frozenset({"of", "and", "for", "the", "&"})
+#: "calling Security on ...", "dial our Night Line at ...": the office a sentence says
+#: to reach at a number, by any form of the verb (a single word is enough here).
+_REACHED: Final = re.compile(
+    r"\b(?:call(?:ing)?|contact(?:ing)?|phon(?:e|ing)|ring(?:ing)?|dial(?:l?ing)?|notify"
+    r"|reach(?:ing)?)\s+(?:the\s+|our\s+|your\s+)?"
+    r"(?P<name>[A-Z][\w&'\u2019+-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'\u2019+-]*))*?)"
+    r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{5,}\d)"
+)
+#: What stands before a building or a room's place, not an office: "in room 208 of the
+#: ...", "located in the ...".
+_PLACED: Final = re.compile(
+    r"(?:\b(?:rooms?|suite|floor|level)\s+[\w.-]+\s+(?:of|in|at)|\b(?:located|housed|based)"
+    r"\s+(?:in|at|on)|\bin)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -70,11 +95,21 @@ class Cued:
     names: list[str]
     share: float
     blocks: list[Tag] = field(default_factory=list)  # where each name has its cue
+    story: bool = False  # a dated story whose title names none of the offices
 
     @property
     def about_them(self) -> bool:
         """Whether most of the page's prose names an office with its cue."""
         return bool(self.names) and self.share >= _ABOUT
+
+    @property
+    def enough(self) -> frozenset[str]:
+        """The offices (folded) when they make a page of their own: two or more, each
+        with its own cue in its sentence, are a small prose page's listings, however
+        much other prose stands around them (empty: they do not)."""
+        if len(self.names) < 2 or (self.story and not self.about_them):  # noqa: PLR2004
+            return frozenset()
+        return frozenset(fold(n) for n in self.names)
 
 
 def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
@@ -85,18 +120,34 @@ def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     blocks = _blocks(tree)
     cued = 0
     for block in blocks:
-        marked = _marked(block)
-        found = [
-            name
-            for sentence in _SENTENCE.split(tree.text(block))
-            for name in _named_in(sentence, marked, region, campus)
-        ]
+        found = _named_in_block(tree.text(block), _marked(block), region, campus)
         cued += bool(found)
         for name in found:
             names.setdefault(fold(name), (name, block))
     kept = list(names.values()) if 2 <= len(names) <= _MAX_NAMES else []  # noqa: PLR2004
     share = cued / len(blocks) if blocks else 0.0
-    return Cued([n for n, _ in kept], share, [b for _, b in kept])
+    story = _dated(tree) and not _titled(tree, [n for n, _ in kept])
+    return Cued([n for n, _ in kept], share, [b for _, b in kept], story)
+
+
+def _dated(tree: PageTree) -> bool:
+    """Whether the page's content is a dated story (news, a post): it carries a
+    publication date, a ``<time>`` element or an element classed as a date with a year."""
+    for tag in tree.body.find_all(name=True):
+        if tag.find_parent("aside") or any(id(t) in tree.builtin for t in (tag, *tag.parents)):
+            continue  # a sidebar's or a footer's dates are other pages' (a byline is not)
+        classes = " ".join(str(c) for c in tag.get_attribute_list("class") if c).casefold()
+        dated = _DATED.intersection(re.split(r"[\s_-]+", classes))
+        if tag.name == "time" or (dated and _YEAR.search(tag.get_text())):
+            return True
+    return False
+
+
+def _titled(tree: PageTree, names: list[str]) -> bool:
+    """Whether the page's title or its top heading names one of ``names``: a page about them."""
+    heads = [tree.soup.find("title"), *tree.body.find_all("h1")]
+    text = " ".join(h.get_text(" ") for h in heads if isinstance(h, Tag))
+    return any(p.search(text) for n in names if (p := name_pattern(n)) is not None)
 
 
 def names_topics(listings: Sequence[Listing], offices: Cued) -> bool:
@@ -138,11 +189,36 @@ def _marked(block: Tag) -> list[str]:
     return texts
 
 
+def _named_in_block(
+    text: str, marked: list[str], region: str, campus: DialPlan | None
+) -> list[str]:
+    """The names of ``text`` (a block) that carry a cue (:func:`_named_in`), sentence by
+    sentence; a sentence that gives a cue and names nothing gives it to the link or bold
+    phrase of an earlier sentence of the block that has none yet ("The <b>Peer Support
+    Centre</b> is open at noon. You will find it in room 208, 519-555-0100.")."""
+    names: list[str] = []
+    waiting: list[str] = []  # marked phrases of earlier sentences, no cue given yet
+    for sentence in _SENTENCE.split(text):
+        found = _named_in(sentence, marked, region, campus)
+        if not found and waiting and _cues(sentence, region, campus):
+            found = [waiting[-1]]
+        names += found
+        held = {fold(n) for n in names}
+        phrases = [m for m in marked if m in sentence and _office(m)]
+        waiting = [m for m in [*waiting, *phrases] if fold(m) not in held]
+    return names
+
+
+def _cues(sentence: str, region: str, campus: DialPlan | None) -> list[int]:
+    """Where the cues of ``sentence`` start."""
+    return [m.start() for m in _CUE.finditer(sentence) if _is_cue(m.group(), region, campus)]
+
+
 def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | None) -> list[str]:
     """The name nearest before each cue of ``sentence`` (none for a cue with no name
     since the last one): a link or bold phrase before any other, then the office it says
     to call, then a capitalised run (a room or a building may stand between)."""
-    cues = [m.start() for m in _CUE.finditer(sentence) if _is_cue(m.group(), region, campus)]
+    cues = _cues(sentence, region, campus)
     if not cues:
         return []
     spans = _spans(sentence, marked)
@@ -158,7 +234,9 @@ def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | 
 
 
 def _is_cue(text: str, region: str, campus: DialPlan | None) -> bool:
-    return "@" in text or bool(find_phones(text, region=region, campus=campus))
+    if "@" in text or text.startswith(("http", "www.")):
+        return True
+    return bool(find_phones(text, region=region, campus=campus))
 
 
 def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int, int]]:
@@ -172,12 +250,13 @@ def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int, int]]:
             spans.append((at, at + len(text), 0))
     spans += [
         (*m.span("name"), 1)
-        for m in REACHED.finditer(sentence)
+        for pattern in (REACHED, _REACHED)
+        for m in pattern.finditer(sentence)
         if not m["name"].isupper() and _office(m["name"])
     ]
     for match in _TITLED.finditer(sentence):
         span = _trimmed(sentence, *match.span())
-        if span is not None:
+        if span is not None and not _PLACED.search(sentence[: span[0]]):
             spans.append((*span, 2))
     return spans
 
