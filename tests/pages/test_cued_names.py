@@ -157,3 +157,18 @@ _LATER = """<html><body><main><h1>Support</h1>
 
 def test_a_cue_goes_to_the_office_of_its_block_not_to_the_building_it_is_in() -> None:
     assert _cued(_LATER).names == ["Night Listening Line", "Security", "Writing Centre"]
+
+
+#: Local numbers with no area code; a bold heading and a linked form with no cue.
+_LOCAL = """<html><body><main><h1>Repairs</h1>
+<p><a href="/repairs/form"><b>Repair Request Form</b></a></p>
+<p><b>Who Is On Duty</b><br>In the day, please call the Grounds Desk at 356-2060.
+At night, the Night Porter can be reached at 264-9872.</p>
+</main></body></html>"""
+
+
+def test_local_numbers_are_cues_and_phrases_without_one_are_no_offices() -> None:
+    assert _cued(_LOCAL).names == ["Grounds Desk", "Night Porter"]
+    inference = infer_profile(_LOCAL, url=_URL, campus=None)
+    assert inference.confidence is Confidence.OK, inference.reasons
+    assert [x.name for x in inference.reading.listings] == ["Grounds Desk", "Night Porter"]

@@ -63,7 +63,9 @@ def anchored_candidates(
     root = tree.content_root(list(group.members))
     names = list(dict.fromkeys(examples))
     candidates: list[Candidate] = []
-    for marked in (False, True):
+    # offices found by their cues (``found``) are all the names: a link or bold phrase
+    # with no cue of its own is no office
+    for marked in (False,) if found else (False, True):
         rules: dict[str, Any] = {
             "version": 5,
             "listings": {"group": "items", "selector": selector, "names": names, "phrases": marked},

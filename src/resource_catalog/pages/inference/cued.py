@@ -45,6 +45,11 @@ _ABOUT: Final = 0.5
 _MAX_NAMES: Final = 12
 #: Class words of a story's publication date ("entry-date", "date-display", "posted-on").
 _DATED: Final = frozenset({"date", "dateline", "pubdate", "published", "posted"})
+#: Local numbers written without an area code, by the countries that write them so.
+_LOCAL: Final = (
+    (frozenset({"US", "CA"}), re.compile(r"[2-9]\d\d[-.\s]\d{4}")),
+    (frozenset({"AU"}), re.compile(r"[2-9]\d{3}\s?\d{4}")),
+)
 #: A year of a date.
 _YEAR: Final = re.compile(r"\b(?:19|20)\d\d\b")
 #: A phone number, an e-mail address or a web address written out: the cues.
@@ -216,8 +221,9 @@ def _cues(sentence: str, region: str, campus: DialPlan | None) -> list[int]:
 
 def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | None) -> list[str]:
     """The name nearest before each cue of ``sentence`` (none for a cue with no name
-    since the last one): a link or bold phrase before any other, then the office it says
-    to call, then a capitalised run (a room or a building may stand between)."""
+    since the last one): the office it says to call at the number before any other, then
+    a link or bold phrase (a label over the sentence too), then a capitalised run (a
+    room or a building may stand between)."""
     cues = _cues(sentence, region, campus)
     if not cues:
         return []
@@ -234,22 +240,28 @@ def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | 
 
 
 def _is_cue(text: str, region: str, campus: DialPlan | None) -> bool:
+    """Whether ``text`` is a way to reach an office: an e-mail or web address, a number
+    the reader reads, or a local number written without its area code ("call 486-4705"
+    on a North American page, "on 9479 2222" on an Australian one), which the reader
+    cannot complete but a person dials from the campus."""
     if "@" in text or text.startswith(("http", "www.")):
+        return True
+    if any(p.fullmatch(text.strip()) for r, p in _LOCAL if region in r):
         return True
     return bool(find_phones(text, region=region, campus=campus))
 
 
 def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int, int]]:
-    """Where a name may stand in ``sentence``, with its rank (0 first): a link or bold
-    phrase, the office it says to call, or a run of two or more capitalised words (less
+    """Where a name may stand in ``sentence``, with its rank (0 first): the office it
+    says to call at a number, a link or bold phrase, or a run of two or more capitalised words (less
     the words that open it)."""
     spans: list[tuple[int, int, int]] = []
     for text in marked:
         at = sentence.find(text)
         if at >= 0 and _office(text):
-            spans.append((at, at + len(text), 0))
+            spans.append((at, at + len(text), 1))
     spans += [
-        (*m.span("name"), 1)
+        (*m.span("name"), 0)
         for pattern in (REACHED, _REACHED)
         for m in pattern.finditer(sentence)
         if not m["name"].isupper() and _office(m["name"])
