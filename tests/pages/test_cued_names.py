@@ -172,3 +172,16 @@ def test_local_numbers_are_cues_and_phrases_without_one_are_no_offices() -> None
     inference = infer_profile(_LOCAL, url=_URL, campus=None)
     assert inference.confidence is Confidence.OK, inference.reasons
     assert [x.name for x in inference.reading.listings] == ["Grounds Desk", "Night Porter"]
+
+
+#: Offices reached through their links, a room, and a three-digit emergency line.
+_REACHED = """<html><body><main><h1>Lost property</h1>
+<p>If you lose something, contact the <a href="/safety/desk">Safety Desk</a> straight away.
+Read our <a href="/terms">Terms of Use</a> first.</p>
+<ul><li>Collect items from <strong>Porters Lodge</strong> in Kings Building, Room 108.</li>
+<li>In danger, call Campus Patrol on 479-968-0333 or Town Police on 911.</li></ul>
+</main></body></html>"""
+
+
+def test_a_link_one_is_told_to_reach_a_room_and_an_emergency_line_are_cues() -> None:
+    assert _cued(_REACHED).names == ["Safety Desk", "Porters Lodge", "Campus Patrol", "Town Police"]

@@ -45,6 +45,15 @@ _ABOUT: Final = 0.5
 _MAX_NAMES: Final = 12
 #: Class words of a story's publication date ("entry-date", "date-display", "posted-on").
 _DATED: Final = frozenset({"date", "dateline", "pubdate", "published", "posted"})
+#: The words that send one to an office, just before its linked name.
+_TO_REACH: Final = re.compile(
+    r"\b(?:contact|go to|get in touch with|reach out to|reach|visit|speak to|talk to|call"
+    r"|e-?mail|write to|report (?:it |this |them )?to|turn to)\s+(?:the\s+|our\s+|your\s+)?"
+    r"(?:office of\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+#: Emergency and health lines dialled as three digits.
+_EMERGENCY: Final = frozenset({"000", "911", "999", "111", "112"})
 #: Local numbers written without an area code, by the countries that write them so.
 _LOCAL: Final = (
     (frozenset({"US", "CA"}), re.compile(r"[2-9]\d\d[-.\s]\d{4}")),
@@ -55,6 +64,7 @@ _YEAR: Final = re.compile(r"\b(?:19|20)\d\d\b")
 #: A phone number, an e-mail address or a web address written out: the cues.
 _CUE: Final = re.compile(
     r"\+?\(?\d[\d\s().-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\b(?:https?://|www\.)[\w-]+\.\S+"
+    r"|\b(?:[Rr]oom|Rm\.?|Suite)\s+[A-Z]?-?\d+[A-Z]?\b|(?<![\w.])(?:000|911|999|111|112)(?!\w|\.\d)"
 )
 _SENTENCE: Final = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(])|\n")
 _WORD: Final = r"[A-Z][\w&'\u2019-]*"
@@ -80,7 +90,7 @@ _REACHED: Final = re.compile(
     r"\b(?:call(?:ing)?|contact(?:ing)?|phon(?:e|ing)|ring(?:ing)?|dial(?:l?ing)?|notify"
     r"|reach(?:ing)?)\s+(?:the\s+|our\s+|your\s+)?"
     r"(?P<name>[A-Z][\w&'\u2019+-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'\u2019+-]*))*?)"
-    r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{5,}\d)"
+    r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{5,}\d|(?:000|911|999|111|112)\b)"
 )
 #: What stands before a building or a room's place, not an office: "in room 208 of the
 #: ...", "located in the ...".
@@ -125,7 +135,7 @@ def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     blocks = _blocks(tree)
     cued = 0
     for block in blocks:
-        found = _named_in_block(tree.text(block), _marked(block), region, campus)
+        found = _named_in_block(tree.text(block), _marked(block), region, campus, _linked(block))
         cued += bool(found)
         for name in found:
             names.setdefault(fold(name), (name, block))
@@ -195,23 +205,52 @@ def _marked(block: Tag) -> list[str]:
 
 
 def _named_in_block(
-    text: str, marked: list[str], region: str, campus: DialPlan | None
+    text: str,
+    marked: list[str],
+    region: str,
+    campus: DialPlan | None,
+    linked: Sequence[str] = (),
 ) -> list[str]:
     """The names of ``text`` (a block) that carry a cue (:func:`_named_in`), sentence by
     sentence; a sentence that gives a cue and names nothing gives it to the link or bold
     phrase of an earlier sentence of the block that has none yet ("The <b>Peer Support
-    Centre</b> is open at noon. You will find it in room 208, 519-555-0100.")."""
+    Centre</b> is open at noon. You will find it in room 208, 519-555-0100."). A
+    ``linked`` phrase the sentence tells one to reach ("contact the <a>Security
+    team</a>", "go to <a>Security</a>") is an office too: its link is its cue."""
     names: list[str] = []
     waiting: list[str] = []  # marked phrases of earlier sentences, no cue given yet
     for sentence in _SENTENCE.split(text):
         found = _named_in(sentence, marked, region, campus)
         if not found and waiting and _cues(sentence, region, campus):
             found = [waiting[-1]]
-        names += found
+        found += [t for t in _reached_links(sentence, linked) if t not in found]
+        names += sorted(found, key=sentence.find)
         held = {fold(n) for n in names}
         phrases = [m for m in marked if m in sentence and _office(m)]
         waiting = [m for m in [*waiting, *phrases] if fold(m) not in held]
     return names
+
+
+def _linked(block: Tag) -> list[str]:
+    """The texts of the links of ``block`` to other pages (no anchor on this page, no
+    address or number)."""
+    texts = []
+    for tag in block.find_all("a", href=True):
+        href = str(tag.get("href") or "").strip().casefold()
+        text = " ".join(tag.get_text().split())
+        if text and href and not href.startswith(("#", "mailto:", "tel:", "sms:", "javascript:")):
+            texts.append(text)
+    return texts
+
+
+def _reached_links(sentence: str, linked: Sequence[str]) -> list[str]:
+    """The linked phrases of ``sentence`` that it tells one to reach, in order."""
+    found = []
+    for text in linked:
+        at = sentence.find(text)
+        if at >= 0 and _TO_REACH.search(sentence[:at]) and _office(text):
+            found.append(text)
+    return found
 
 
 def _cues(sentence: str, region: str, campus: DialPlan | None) -> list[int]:
@@ -244,7 +283,9 @@ def _is_cue(text: str, region: str, campus: DialPlan | None) -> bool:
     the reader reads, or a local number written without its area code ("call 486-4705"
     on a North American page, "on 9479 2222" on an Australian one), which the reader
     cannot complete but a person dials from the campus."""
-    if "@" in text or text.startswith(("http", "www.")):
+    if "@" in text or text.startswith(("http", "www.", "Room", "room", "Rm", "Suite")):
+        return True
+    if text in _EMERGENCY:
         return True
     if any(p.fullmatch(text.strip()) for r, p in _LOCAL if region in r):
         return True
