@@ -185,3 +185,13 @@ Read our <a href="/terms">Terms of Use</a> first.</p>
 
 def test_a_link_one_is_told_to_reach_a_room_and_an_emergency_line_are_cues() -> None:
     assert _cued(_REACHED).names == ["Safety Desk", "Porters Lodge", "Campus Patrol", "Town Police"]
+
+
+def test_seven_digit_numbers_take_the_area_code_of_the_page_s_full_numbers() -> None:
+    page = _LOCAL.replace(
+        "</main>", "</main><footer><p>Main switchboard (479) 968-0389</p></footer>"
+    )
+    inference = infer_profile(page, url=_URL)  # the catalog's campus: another area code
+    assert inference.confidence is Confidence.OK, inference.reasons
+    found = {x.name: [p.number for p in x.phones] for x in inference.reading.listings}
+    assert found == {"Grounds Desk": ["+14793562060"], "Night Porter": ["+14792649872"]}

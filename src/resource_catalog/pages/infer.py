@@ -237,7 +237,8 @@ def _with_cued(
         return readings, frozenset()
     if offices.names:
         given = "the offices given a number"
-        read(anchored_candidates(tree, offices.names, region, own, given, offices.blocks))
+        at = (given, offices.blocks, offices.plan)
+        read(anchored_candidates(tree, offices.names, region, own, *at))
     readings = _ranked(scored)
     # a heading per topic over the offices in its sentences: not a reading of them
     kept = [r for r in readings if not (topics and names_topics(r.reading.listings, offices))]
