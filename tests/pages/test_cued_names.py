@@ -195,3 +195,29 @@ def test_seven_digit_numbers_take_the_area_code_of_the_page_s_full_numbers() -> 
     assert inference.confidence is Confidence.OK, inference.reasons
     found = {x.name: [p.number for p in x.phones] for x in inference.reading.listings}
     assert found == {"Grounds Desk": ["+14793562060"], "Night Porter": ["+14792649872"]}
+
+
+#: Offices named in full once with their acronyms, then given numbers by the acronym
+#: in bullets under topic headings.
+_ACRONYMS = """<html><body><main><h1>Reporting an emergency</h1>
+<h2>Overview</h2>
+<p>The Global Learners Office (GLO) works with the Campus Patrol Unit (CPU) when a
+student abroad is in trouble.</p>
+<h3>In Office Hours</h3>
+<ul><li>Phone the GLO desk at 479-968-0420 and ask for an adviser.</li>
+<li>Plan your call: have the student's name ready.</li></ul>
+<h3>At Night</h3>
+<ul><li>If it cannot wait, call CPU at 479-968-0911.</li>
+<li>Write down what happened as soon as you can.</li></ul>
+</main></body></html>"""
+
+
+def test_an_acronym_given_a_number_is_the_office_it_stands_for() -> None:
+    assert _cued(_ACRONYMS).names == ["Global Learners Office (GLO)", "Campus Patrol Unit (CPU)"]
+    inference = infer_profile(_ACRONYMS, url=_URL, campus=None)
+    assert inference.confidence is Confidence.OK, inference.reasons
+    found = {x.name: [p.number for p in x.phones] for x in inference.reading.listings}
+    assert found == {
+        "Global Learners Office (GLO)": ["+14799680420"],
+        "Campus Patrol Unit (CPU)": ["+14799680911"],
+    }

@@ -232,18 +232,17 @@ def _with_cued(
     region, own, campus = where
     offices = cued_names(tree, region, campus if own else None)
     best = readings[0].reading.listings if readings else []
-    topics = offices.about_them and names_topics(best, offices)
+    topics = bool(offices.enough) and names_topics(best, offices)
     if best and not topics and not any(_faults(readings[0])):
         return readings, frozenset()
     if offices.names:
-        given = "the offices given a number"
-        at = (given, offices.blocks, offices.plan)
+        at = ("the offices given a number", offices.blocks, offices.plan)
         read(anchored_candidates(tree, offices.names, region, own, *at))
     readings = _ranked(scored)
     # a heading per topic over the offices in its sentences: not a reading of them
     kept = [r for r in readings if not (topics and names_topics(r.reading.listings, offices))]
     kept, few = kept or readings, offices.enough
-    if few and any(_faults(kept[0], few)):  # a weak best gives way to a reading of the offices
+    if few and (topics or any(_faults(kept[0], few))):  # a weak best gives way to the offices
         kept.sort(key=lambda r: not (_offices(r, few) and not any(_faults(r, few))))
     return kept, few
 
@@ -361,7 +360,7 @@ def _judge(
         runner_up is not None
         and runner_up.score >= CLOSE * best.score
         and not _faults(runner_up)[1]
-        and not (few and any(_faults(runner_up, few)))  # with the offices, a thin one is worse
+        and not (few and _worse(best, runner_up, few))
     ):
         close = (
             f"another reading scores close ({runner_up.score:.2f} against {best.score:.2f}): "
@@ -388,6 +387,12 @@ def _faults(scored: Scored, few: frozenset[str] = frozenset()) -> tuple[list[str
     if offices and scored.signals.count >= 2:  # noqa: PLR2004
         thin = [w for w in thin if not w.startswith("only ")]  # each office has its own cue
     return thin, wrong
+
+
+def _worse(best: Scored, other: Scored, few: frozenset[str]) -> bool:
+    """Whether ``other`` is no rival of ``best`` on a page of the offices ``few``: it is
+    thin beside them, or it reads something else while ``best`` reads the offices."""
+    return any(_faults(other, few)) or (_offices(best, few) and not _offices(other, few))
 
 
 def _offices(scored: Scored, few: frozenset[str]) -> bool:

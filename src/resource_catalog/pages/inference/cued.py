@@ -19,7 +19,7 @@ which the scorer weighs as any other reading.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -30,7 +30,7 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.models import Listing
 from resource_catalog.pages.inference.dialling import page_plan
 from resource_catalog.pages.inference.structure import PageTree
-from resource_catalog.pages.reading.phrases import REACHED, name_pattern
+from resource_catalog.pages.reading.phrases import REACHED, acronym_of, name_pattern
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.profile import DialPlan
 
@@ -135,11 +135,13 @@ def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     page order, each once (none when fewer than two or more than a dozen are found)."""
     names: dict[str, tuple[str, Tag]] = {}
     blocks = _blocks(tree)
+    full = _acronyms(" ".join(tree.text(b) for b in blocks))
     cued = 0
     for block in blocks:
-        found = _named_in_block(tree.text(block), _marked(block), region, campus, _linked(block))
+        text = tree.text(block)
+        found = _named_in_block(text, _marked(block), region, campus, _linked(block), full)
         cued += bool(found)
-        for name in found:
+        for name in (full.get(n, n) for n in found):  # "call UPD at ...": named in full
             names.setdefault(fold(name), (name, block))
     kept = list(names.values()) if 2 <= len(names) <= _MAX_NAMES else []  # noqa: PLR2004
     share = cued / len(blocks) if blocks else 0.0
@@ -147,6 +149,24 @@ def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     content = "\n".join(tree.text(b) for _, b in kept)
     plan = page_plan(tree.soup.get_text(" "), content, region, campus) if kept else None
     return Cued([n for n, _ in kept], share, [b for _, b in kept], story, plan)
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """The acronyms ``text`` defines, each with the name it stands for, the acronym kept
+    ("University Police Department (UPD)"): the capitalised words before it in
+    parentheses whose initials spell it (small words and the words before left out)."""
+    found: dict[str, str] = {}
+    for match in re.finditer(rf"({_TITLED.pattern})\s*\(([A-Z][A-Z&]{{1,5}})\)", text):
+        words, acronym = match[1].split(), match[2]
+        for start in range(len(words)):
+            initials = "".join(w[0] for w in words[start:] if w.casefold() not in _SMALL)
+            if (
+                initials.upper() == acronym.replace("&", "")
+                and words[start].casefold() not in _SMALL
+            ):
+                found.setdefault(acronym, f"{' '.join(words[start:])} ({acronym})")
+                break
+    return found
 
 
 def _dated(tree: PageTree) -> bool:
@@ -175,6 +195,7 @@ def names_topics(listings: Sequence[Listing], offices: Cued) -> bool:
     Funding Office on ...", or the sentence around the office's name, not the office."""
     own = {fold(n) for n in offices.names}
     patterns = [p for n in offices.names if (p := name_pattern(n)) is not None]
+    patterns += [re.compile(rf"(?<!\w){a}(?!\w)") for n in offices.names if (a := acronym_of(n))]
     topics = sum(
         1
         for x in listings
@@ -214,6 +235,7 @@ def _named_in_block(
     region: str,
     campus: DialPlan | None,
     linked: Sequence[str] = (),
+    acronyms: Collection[str] = (),
 ) -> list[str]:
     """The names of ``text`` (a block) that carry a cue (:func:`_named_in`), sentence by
     sentence; a sentence that gives a cue and names nothing gives it to the link or bold
@@ -224,7 +246,7 @@ def _named_in_block(
     names: list[str] = []
     waiting: list[str] = []  # marked phrases of earlier sentences, no cue given yet
     for sentence in _SENTENCE.split(text):
-        found = _named_in(sentence, marked, region, campus)
+        found = _named_in(sentence, marked, region, campus, acronyms)
         if not found and waiting and _cues(sentence, region, campus):
             found = [waiting[-1]]
         found += [t for t in _reached_links(sentence, linked) if t not in found]
@@ -262,7 +284,13 @@ def _cues(sentence: str, region: str, campus: DialPlan | None) -> list[int]:
     return [m.start() for m in _CUE.finditer(sentence) if _is_cue(m.group(), region, campus)]
 
 
-def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | None) -> list[str]:
+def _named_in(
+    sentence: str,
+    marked: list[str],
+    region: str,
+    campus: DialPlan | None,
+    acronyms: Collection[str] = (),
+) -> list[str]:
     """The name nearest before each cue of ``sentence`` (none for a cue with no name
     since the last one): the office it says to call at the number before any other, then
     a link or bold phrase (a label over the sentence too), then a capitalised run (a
@@ -270,7 +298,7 @@ def _named_in(sentence: str, marked: list[str], region: str, campus: DialPlan | 
     cues = _cues(sentence, region, campus)
     if not cues:
         return []
-    spans = _spans(sentence, marked)
+    spans = _spans(sentence, marked, acronyms)
     names: list[str] = []
     after = 0
     for cue in cues:
@@ -296,10 +324,12 @@ def _is_cue(text: str, region: str, campus: DialPlan | None) -> bool:
     return bool(find_phones(text, region=region, campus=campus))
 
 
-def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int, int]]:
+def _spans(
+    sentence: str, marked: list[str], acronyms: Collection[str] = ()
+) -> list[tuple[int, int, int]]:
     """Where a name may stand in ``sentence``, with its rank (0 first): the office it
-    says to call at a number, a link or bold phrase, or a run of two or more capitalised words (less
-    the words that open it)."""
+    says to call at a number, a link or bold phrase or one of the page's ``acronyms``,
+    or a run of two or more capitalised words (less the words that open it)."""
     spans: list[tuple[int, int, int]] = []
     for text in marked:
         at = sentence.find(text)
@@ -311,6 +341,9 @@ def _spans(sentence: str, marked: list[str]) -> list[tuple[int, int, int]]:
         for m in pattern.finditer(sentence)
         if not m["name"].isupper() and _office(m["name"])
     ]
+    for acronym in acronyms:  # "call UPD at ...", not the "(UPD)" that defines it
+        for m in re.finditer(rf"(?<![\w(]){re.escape(acronym)}(?![\w)])", sentence):
+            spans.append((*m.span(), 1))
     for match in _TITLED.finditer(sentence):
         span = _trimmed(sentence, *match.span())
         if span is not None and not _PLACED.search(sentence[: span[0]]):
