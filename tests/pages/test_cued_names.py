@@ -221,3 +221,23 @@ def test_an_acronym_given_a_number_is_the_office_it_stands_for() -> None:
         "Global Learners Office (GLO)": ["+14799680420"],
         "Campus Patrol Unit (CPU)": ["+14799680911"],
     }
+
+
+#: A second linked office joined by "or"; a role with "a"; an office in lower case; a
+#: verb that opens the next line; a bare div as a block of prose.
+_JOINS = """<html><body><main><h1>Help</h1>
+<p>Get in touch with the <a href="/ombuds">Graduate Ombuds</a> or with the office of
+<a href="/equity">Equity and Inclusion Programs</a>.</p>
+<p>Reach a Resolution Officer by phone 479-968-0441 if you are unsure.</p>
+<ul><li>Night Crisis Support Line<br>Call 479-968-0442 at any hour.</li></ul>
+<div>If anyone is hurt, call campus police at 911 straight away.</div>
+</main></body></html>"""
+
+
+def test_joined_links_roles_lower_case_offices_and_verbs_of_the_next_line() -> None:
+    assert _cued(_JOINS).names == [
+        "Graduate Ombuds",
+        "Equity and Inclusion Programs",
+        "Night Crisis Support Line",
+        "campus police",
+    ]

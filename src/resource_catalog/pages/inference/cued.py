@@ -37,7 +37,7 @@ from resource_catalog.profile import DialPlan
 __all__ = ["Cued", "cued_names", "names_topics"]
 
 #: The blocks whose sentences are read.
-_BLOCKS: Final = ("p", "li", "td", "dd")
+_BLOCKS: Final = ("p", "li", "td", "dd", "div")
 #: Blocks longer than this are not prose about a few offices.
 _MAX_TEXT: Final = 2000
 #: A page whose prose blocks name an office with its cue this often is about them.
@@ -55,6 +55,14 @@ _TO_REACH: Final = re.compile(
 )
 #: Emergency and health lines dialled as three digits.
 _EMERGENCY: Final = frozenset({"000", "911", "999", "111", "112"})
+#: What joins a second office to one a sentence sends one to.
+_JOINED: Final = re.compile(
+    r"[\s,]*(?:or|and)\s+(?:with\s+|to\s+)?(?:the\s+)?(?:office of\s+(?:the\s+)?)?",
+    re.IGNORECASE,
+)
+#: Words before a capitalised run that make it a role anyone may hold ("a Resolution
+#: Officer", "any Resident Assistant"), not an office.
+_ROLE: Final = re.compile(r"\b(?:a|an|any|each|every|one of our)\s+$", re.IGNORECASE)
 #: Local numbers written without an area code, by the countries that write them so.
 _LOCAL: Final = (
     (frozenset({"US", "CA"}), re.compile(r"[2-9]\d\d[-.\s]\d{4}")),
@@ -91,6 +99,14 @@ _REACHED: Final = re.compile(
     r"\b(?:call(?:ing)?|contact(?:ing)?|phon(?:e|ing)|ring(?:ing)?|dial(?:l?ing)?|notify"
     r"|reach(?:ing)?)\s+(?:the\s+|our\s+|your\s+)?"
     r"(?P<name>[A-Z][\w&'\u2019+-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'\u2019+-]*))*?)"
+    r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{5,}\d|(?:000|911|999|111|112)\b)"
+)
+#: "call campus police at 911": an office written in lower case, reached at a number,
+#: of two or three words that end on what offices are called.
+_REACHED_LOWER: Final = re.compile(
+    r"\b(?:call(?:ing)?|contact(?:ing)?|phon(?:e|ing)|ring(?:ing)?|dial(?:l?ing)?)\s+(?:the\s+)?"
+    r"(?P<name>[a-z][a-z-]+\s+(?:[a-z][a-z-]+\s+)?(?:police|security|office|centre|center"
+    r"|service|services|desk|team|helpline|clinic|practice))"
     r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{5,}\d|(?:000|911|999|111|112)\b)"
 )
 #: What stands before a building or a room's place, not an office: "in room 208 of the
@@ -270,12 +286,19 @@ def _linked(block: Tag) -> list[str]:
 
 
 def _reached_links(sentence: str, linked: Sequence[str]) -> list[str]:
-    """The linked phrases of ``sentence`` that it tells one to reach, in order."""
-    found = []
-    for text in linked:
+    """The linked phrases of ``sentence`` that it tells one to reach, in order, and
+    those joined to one by "or" or "and" ("get in touch with the <a>X</a> or with the
+    office of <a>Y</a>")."""
+    found: list[str] = []
+    last = -1  # where the last phrase one is told to reach ends
+    for text in sorted(linked, key=sentence.find):
         at = sentence.find(text)
-        if at >= 0 and _TO_REACH.search(sentence[:at]) and _office(text):
+        if at < 0 or not _office(text):
+            continue
+        joined = last >= 0 and _JOINED.fullmatch(sentence[last:at])
+        if joined or _TO_REACH.search(sentence[:at]):
             found.append(text)
+            last = at + len(text)
     return found
 
 
@@ -337,7 +360,7 @@ def _spans(
             spans.append((at, at + len(text), 1))
     spans += [
         (*m.span("name"), 0)
-        for pattern in (REACHED, _REACHED)
+        for pattern in (REACHED, _REACHED, _REACHED_LOWER)
         for m in pattern.finditer(sentence)
         if not m["name"].isupper() and _office(m["name"])
     ]
@@ -357,11 +380,13 @@ def _trimmed(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     words = list(re.finditer(r"\S+", sentence[start:end]))
     while words and words[0].group().casefold() in _OPENERS | _SMALL:
         words.pop(0)
-    while words and words[-1].group() in _SMALL:
-        words.pop()
+    while words and (words[-1].group() in _SMALL or words[-1].group().casefold() in _OPENERS):
+        words.pop()  # "... Mental Health Services Call 931-...": the verb is the next line's
     if sum(1 for w in words if w.group()[:1].isupper()) < 2:  # noqa: PLR2004
         return None
     span = (start + words[0].start(), start + words[-1].end())
+    if _ROLE.search(sentence[: span[0]]):
+        return None  # "reach a Resolution Officer": anyone in a role, not an office
     return span if _office(sentence[span[0] : span[1]]) else None
 
 
