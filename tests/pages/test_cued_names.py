@@ -241,3 +241,15 @@ def test_joined_links_roles_lower_case_offices_and_verbs_of_the_next_line() -> N
         "Night Crisis Support Line",
         "campus police",
     ]
+
+
+#: Numbers that name their service after them, and one that only gives a purpose.
+_AFTER = """<html><body><main><h1>In an emergency</h1>
+<ol><li>Call 911 for police, fire crews or ambulance.</li>
+<li>Then ring 1-800-555-0134 (1-800-555-HELP) - our student emergency line.</li>
+<li>Call 479-968-0500 for more information about the procedure.</li></ol>
+</main></body></html>"""
+
+
+def test_a_number_with_no_name_before_it_names_its_service_after_it() -> None:
+    assert _cued(_AFTER).names == ["police, fire crews or ambulance", "student emergency line"]

@@ -26,8 +26,8 @@ from typing import Final
 from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
-from resource_catalog.contacts.phones import find_phones
 from resource_catalog.models import Listing
+from resource_catalog.pages.inference.cues import cues, service_after
 from resource_catalog.pages.inference.dialling import page_plan
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.reading.phrases import REACHED, acronym_of, name_pattern
@@ -53,8 +53,6 @@ _TO_REACH: Final = re.compile(
     r"(?:office of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
-#: Emergency and health lines dialled as three digits.
-_EMERGENCY: Final = frozenset({"000", "911", "999", "111", "112"})
 #: What joins a second office to one a sentence sends one to.
 _JOINED: Final = re.compile(
     r"[\s,]*(?:or|and)\s+(?:with\s+|to\s+)?(?:the\s+)?(?:office of\s+(?:the\s+)?)?",
@@ -63,18 +61,8 @@ _JOINED: Final = re.compile(
 #: Words before a capitalised run that make it a role anyone may hold ("a Resolution
 #: Officer", "any Resident Assistant"), not an office.
 _ROLE: Final = re.compile(r"\b(?:a|an|any|each|every|one of our)\s+$", re.IGNORECASE)
-#: Local numbers written without an area code, by the countries that write them so.
-_LOCAL: Final = (
-    (frozenset({"US", "CA"}), re.compile(r"[2-9]\d\d[-.\s]\d{4}")),
-    (frozenset({"AU"}), re.compile(r"[2-9]\d{3}\s?\d{4}")),
-)
 #: A year of a date.
 _YEAR: Final = re.compile(r"\b(?:19|20)\d\d\b")
-#: A phone number, an e-mail address or a web address written out: the cues.
-_CUE: Final = re.compile(
-    r"\+?\(?\d[\d\s().-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\b(?:https?://|www\.)[\w-]+\.\S+"
-    r"|\b(?:[Rr]oom|Rm\.?|Suite)\s+[A-Z]?-?\d+[A-Z]?\b|(?<![\w.])(?:000|911|999|111|112)(?!\w|\.\d)"
-)
 _SENTENCE: Final = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(])|\n")
 _WORD: Final = r"[A-Z][\w&'\u2019-]*"
 #: A run of capitalised words, with the small words names keep inside them.
@@ -263,7 +251,7 @@ def _named_in_block(
     waiting: list[str] = []  # marked phrases of earlier sentences, no cue given yet
     for sentence in _SENTENCE.split(text):
         found = _named_in(sentence, marked, region, campus, acronyms)
-        if not found and waiting and _cues(sentence, region, campus):
+        if not found and waiting and cues(sentence, region, campus):
             found = [waiting[-1]]
         found += [t for t in _reached_links(sentence, linked) if t not in found]
         names += sorted(found, key=sentence.find)
@@ -302,11 +290,6 @@ def _reached_links(sentence: str, linked: Sequence[str]) -> list[str]:
     return found
 
 
-def _cues(sentence: str, region: str, campus: DialPlan | None) -> list[int]:
-    """Where the cues of ``sentence`` start."""
-    return [m.start() for m in _CUE.finditer(sentence) if _is_cue(m.group(), region, campus)]
-
-
 def _named_in(
     sentence: str,
     marked: list[str],
@@ -317,34 +300,25 @@ def _named_in(
     """The name nearest before each cue of ``sentence`` (none for a cue with no name
     since the last one): the office it says to call at the number before any other, then
     a link or bold phrase (a label over the sentence too), then a capitalised run (a
-    room or a building may stand between)."""
-    cues = _cues(sentence, region, campus)
-    if not cues:
+    room or a building may stand between). A number with no name before it may name
+    its service after it: "Call 000 for police or ambulance", "1800 333 732 - our
+    emergency assistance line"."""
+    found = cues(sentence, region, campus)
+    if not found:
         return []
     spans = _spans(sentence, marked, acronyms)
     names: list[str] = []
     after = 0
-    for cue in cues:
+    for cue, cue_end in found:
         before = [s for s in spans if after <= s[0] and s[1] <= cue]
         if before:
             start, end, _ = max(before, key=lambda s: (-s[2], s[0], s[1] - s[0]))
             names.append(sentence[start:end])
             after = end
+        elif (service := service_after(sentence, cue_end)) is not None:
+            names.append(service)
+            after = sentence.index(service, cue_end) + len(service)
     return names
-
-
-def _is_cue(text: str, region: str, campus: DialPlan | None) -> bool:
-    """Whether ``text`` is a way to reach an office: an e-mail or web address, a number
-    the reader reads, or a local number written without its area code ("call 486-4705"
-    on a North American page, "on 9479 2222" on an Australian one), which the reader
-    cannot complete but a person dials from the campus."""
-    if "@" in text or text.startswith(("http", "www.", "Room", "room", "Rm", "Suite")):
-        return True
-    if text in _EMERGENCY:
-        return True
-    if any(p.fullmatch(text.strip()) for r, p in _LOCAL if region in r):
-        return True
-    return bool(find_phones(text, region=region, campus=campus))
 
 
 def _spans(
