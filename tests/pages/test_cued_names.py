@@ -253,3 +253,27 @@ _AFTER = """<html><body><main><h1>In an emergency</h1>
 
 def test_a_number_with_no_name_before_it_names_its_service_after_it() -> None:
     assert _cued(_AFTER).names == ["police, fire crews or ambulance", "student emergency line"]
+
+
+#: Topic headings over a page whose sentences reach three offices; a bold label line and
+#: a linked list with no office of their own.
+_TOPICS = """<html><body><main><h1>Help after an assault</h1>
+<p>The College will not tolerate harassment of any kind.</p>
+<h2>Getting advice</h2>
+<p>If it happens to you, get in touch with the
+<a href="https://example.edu/safe">Safe Campus Team</a> for support.</p>
+<p><strong>Phone:</strong>&nbsp;&nbsp; 479-968-0555<br><strong>Bookings:</strong>&nbsp;
+<a href="https://example.edu/book">Book an adviser</a></p>
+<p>For help straight away, call Campus Patrol on 479-968-0666 or Town Police on 911.</p>
+<p>See also our <a href="https://example.edu/numbers">list of useful numbers</a>.</p>
+<h2>Reporting to the College</h2>
+<p>The Safe Campus Team takes reports of every kind of behaviour that worries you.</p>
+<h2>Reporting to Town Police</h2>
+<p>You have the right to report to the police at any time.</p>
+</main></body></html>"""
+
+
+def test_topic_headings_over_the_offices_of_their_sentences_give_way_to_the_offices() -> None:
+    inference = infer_profile(_TOPICS, url=_URL, campus=None)
+    assert inference.confidence is Confidence.OK, inference.reasons
+    assert inference.best.names == ["Safe Campus Team", "Campus Patrol", "Town Police"]

@@ -31,7 +31,7 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.inference.anchors import anchored_candidates
 from resource_catalog.pages.inference.candidates import Candidate, propose
-from resource_catalog.pages.inference.cued import cued_names, names_topics
+from resource_catalog.pages.inference.cued import cued_names, names_topics, reads_offices
 from resource_catalog.pages.inference.examples import different, example_groups, located, steered
 from resource_catalog.pages.inference.judging import faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
@@ -227,13 +227,15 @@ def _with_cued(
     read: Callable[[list[Candidate]], int],
 ) -> tuple[list[Scored], frozenset[str]]:
     """The readings, and those at the offices the sentences give a cue for when none
-    holds or the best names topics over them (first, when the best is weak and one of
-    them is not); the offices, folded, when two or more are found."""
+    holds, the best names topics over them or a rival scores close (then the offices'
+    reading first, when not weak); the offices, folded, when two or more are found."""
     region, own, campus = where
     offices = cued_names(tree, region, campus if own else None)
     best = readings[0].reading.listings if readings else []
+    best_names, top = [x.name for x in best], readings[0].score if readings else 0.0
     topics = bool(offices.enough) and names_topics(best, offices)
-    if best and not topics and not any(_faults(readings[0])):
+    torn = any(different(r.names, best_names) and r.score >= CLOSE * top for r in readings[1:2])
+    if best and not topics and not torn and not any(_faults(readings[0])):
         return readings, frozenset()
     if offices.names:
         at = ("the offices given a number", offices.blocks, offices.plan)
@@ -242,8 +244,10 @@ def _with_cued(
     # a heading per topic over the offices in its sentences: not a reading of them
     kept = [r for r in readings if not (topics and names_topics(r.reading.listings, offices))]
     kept, few = kept or readings, offices.enough
-    if few and (topics or any(_faults(kept[0], few))):  # a weak best gives way to the offices
-        kept.sort(key=lambda r: not (_offices(r, few) and not any(_faults(r, few))))
+    if few and (
+        topics or torn or any(_faults(kept[0], few))
+    ):  # a weak best gives way to the offices
+        kept.sort(key=lambda r: not (reads_offices(r.names, few) and not any(_faults(r, few))))
     return kept, few
 
 
@@ -378,7 +382,7 @@ def _faults(scored: Scored, few: frozenset[str] = frozenset()) -> tuple[list[str
     ``few`` (the offices the page's sentences give a cue for), a reading of two or more
     of those offices, or cut from sentences, each with its contact, is not thin."""
     rule = scored.candidate.profile.listings
-    offices = _offices(scored, few)
+    offices = reads_offices(scored.names, few)
     cut = offices or (bool(few) and bool(rule.names or rule.phrases))
     thin, wrong = faults(scored.signals, scored.reading.listings, cut)
     if rule.names:
@@ -392,9 +396,5 @@ def _faults(scored: Scored, few: frozenset[str] = frozenset()) -> tuple[list[str
 def _worse(best: Scored, other: Scored, few: frozenset[str]) -> bool:
     """Whether ``other`` is no rival of ``best`` on a page of the offices ``few``: it is
     thin beside them, or it reads something else while ``best`` reads the offices."""
-    return any(_faults(other, few)) or (_offices(best, few) and not _offices(other, few))
-
-
-def _offices(scored: Scored, few: frozenset[str]) -> bool:
-    """Whether ``scored`` reads only offices that the page's sentences give a cue for."""
-    return bool(few) and all(fold(n) in few for n in scored.names)
+    mine, theirs = reads_offices(best.names, few), reads_offices(other.names, few)
+    return any(_faults(other, few)) or (mine and not theirs)

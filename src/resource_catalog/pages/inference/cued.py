@@ -34,7 +34,7 @@ from resource_catalog.pages.reading.phrases import REACHED, acronym_of, name_pat
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.profile import DialPlan
 
-__all__ = ["Cued", "cued_names", "names_topics"]
+__all__ = ["Cued", "cued_names", "names_topics", "reads_offices"]
 
 #: The blocks whose sentences are read.
 _BLOCKS: Final = ("p", "li", "td", "dd", "div")
@@ -191,6 +191,11 @@ def _titled(tree: PageTree, names: list[str]) -> bool:
     heads = [tree.soup.find("title"), *tree.body.find_all("h1")]
     text = " ".join(h.get_text(" ") for h in heads if isinstance(h, Tag))
     return any(p.search(text) for n in names if (p := name_pattern(n)) is not None)
+
+
+def reads_offices(names: Sequence[str], offices: frozenset[str]) -> bool:
+    """Whether a reading listing ``names`` reads only ``offices`` (:attr:`Cued.enough`)."""
+    return bool(offices) and all(fold(n) in offices for n in names)
 
 
 def names_topics(listings: Sequence[Listing], offices: Cued) -> bool:
