@@ -277,3 +277,19 @@ def test_topic_headings_over_the_offices_of_their_sentences_give_way_to_the_offi
     inference = infer_profile(_TOPICS, url=_URL, campus=None)
     assert inference.confidence is Confidence.OK, inference.reasons
     assert inference.best.names == ["Safe Campus Team", "Campus Patrol", "Town Police"]
+
+
+#: Linked offices inside a sentence, named as offices are; a linked page that is not one;
+#: a menu of links.
+_LINKED = """<html><body><main><h1>Out of hours</h1>
+<ul class="subnav"><li><a href="/advice">Advice Service</a></li></ul>
+<p>Our partners work alongside in-house teams such as the
+<a href="/advice">Advice Service</a> and the <a href="/access">Access Centre</a>.</p>
+<p>Read the <a href="/guide">Student Guide</a> before term.</p>
+</main></body></html>"""
+
+
+def test_a_linked_office_inside_a_sentence_is_an_office_a_menu_link_is_not() -> None:
+    cued = _cued(_LINKED)
+    assert cued.names == ["Advice Service", "Access Centre"]
+    assert [b.name for b in cued.blocks] == ["p", "p"]

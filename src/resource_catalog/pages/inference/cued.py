@@ -53,6 +53,11 @@ _TO_REACH: Final = re.compile(
     r"(?:office of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
+#: The last words of a linked phrase that names an office by itself.
+_OFFICE_WORDS: Final = frozenset({
+    "Service", "Services", "Office", "Centre", "Center", "Team", "Helpline", "Line", "Desk",
+    "Clinic", "Police", "Security", "Unit", "Programme", "Program", "Hotline", "Lifeline",
+})  # fmt: skip
 #: What joins a second office to one a sentence sends one to.
 _JOINED: Final = re.compile(
     r"[\s,]*(?:or|and)\s+(?:with\s+|to\s+)?(?:the\s+)?(?:office of\s+(?:the\s+)?)?",
@@ -279,9 +284,10 @@ def _linked(block: Tag) -> list[str]:
 
 
 def _reached_links(sentence: str, linked: Sequence[str]) -> list[str]:
-    """The linked phrases of ``sentence`` that it tells one to reach, in order, and
-    those joined to one by "or" or "and" ("get in touch with the <a>X</a> or with the
-    office of <a>Y</a>")."""
+    """The linked phrases of ``sentence`` that it tells one to reach, in order, those
+    joined to one by "or" or "and" ("get in touch with the <a>X</a> or with the office
+    of <a>Y</a>"), and those named as offices are ("the <a>Advice Service</a>") inside
+    a sentence (not alone in a menu's item): their link is their cue."""
     found: list[str] = []
     last = -1  # where the last phrase one is told to reach ends
     for text in sorted(linked, key=sentence.find):
@@ -289,7 +295,11 @@ def _reached_links(sentence: str, linked: Sequence[str]) -> list[str]:
         if at < 0 or not _office(text):
             continue
         joined = last >= 0 and _JOINED.fullmatch(sentence[last:at])
-        if joined or _TO_REACH.search(sentence[:at]):
+        # "such as the <a>Counselling Service</a>": a link inside a sentence, not a menu's
+        titled = text.rsplit(maxsplit=1)[-1] in _OFFICE_WORDS and len(sentence.split()) > 2 * len(
+            text.split()
+        )
+        if joined or titled or _TO_REACH.search(sentence[:at]):
             found.append(text)
             last = at + len(text)
     return found
