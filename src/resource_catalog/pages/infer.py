@@ -244,9 +244,8 @@ def _with_cued(
     # a heading per topic over the offices in its sentences: not a reading of them
     kept = [r for r in readings if not (topics and names_topics(r.reading.listings, offices))]
     kept, few = kept or readings, offices.enough
-    if few and (
-        topics or torn or any(_faults(kept[0], few))
-    ):  # a weak best gives way to the offices
+    # a weak best, a reading of topics or a close rival gives way to the offices' reading
+    if few and (topics or torn or any(any(_faults(r, few)) for r in kept[:1])):
         kept.sort(key=lambda r: not (reads_offices(r.names, few) and not any(_faults(r, few))))
     return kept, few
 
