@@ -10,10 +10,11 @@ says to call, or a run of capitalised words that is not the building a room is i
 sentence that gives a cue and names no office gives it to the link or bold phrase of
 an earlier sentence of its block. A capitalised phrase with no cue of its own (a topic
 heading, "Residence Hall Staffing Pattern") is no office. Two or more offices, each
-with its own cue, are a page's listings (:attr:`Cued.enough`), however much other
-prose stands around them. The names then seed
-the readings of :mod:`resource_catalog.pages.inference.anchors` (``listings.names``),
-which the scorer weighs as any other reading.
+with its own cue (:mod:`resource_catalog.pages.inference.cues`), are a page's
+listings (:attr:`Cued.enough`), however much other prose stands around them; an
+acronym given a number is the office the page defines it for. The names then seed the
+readings of :mod:`resource_catalog.pages.inference.anchors` (``listings.names``), which
+the scorer weighs as any other reading.
 """
 
 from __future__ import annotations
@@ -140,8 +141,9 @@ class Cued:
 
 def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     """The office names of the page's content that carry their own contact cue (a
-    number the reader reads in ``region`` and ``campus``, or an e-mail address), in
-    page order, each once (none when fewer than two or more than a dozen are found)."""
+    number read in ``region`` and ``campus``, a local or emergency number, an e-mail or
+    web address, a room or the office's link), in page order, each once (none when
+    fewer than two or more than a dozen are found)."""
     names: dict[str, tuple[str, Tag]] = {}
     blocks = _blocks(tree)
     full = _acronyms(" ".join(tree.text(b) for b in blocks))
