@@ -31,8 +31,8 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.errors import ParseError
 from resource_catalog.pages.inference.anchors import anchored_candidates
 from resource_catalog.pages.inference.candidates import Candidate, propose
-from resource_catalog.pages.inference.cued import cued_names, names_topics
-from resource_catalog.pages.inference.examples import example_groups, located
+from resource_catalog.pages.inference.cued import cued_names, names_topics, reads_offices
+from resource_catalog.pages.inference.examples import different, example_groups, located, steered
 from resource_catalog.pages.inference.judging import faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
 from resource_catalog.pages.inference.region import canonical_url, own_campus, page_region
@@ -54,8 +54,6 @@ INFER_SECONDS: Final = 60.0
 CLOSE: Final = 0.85
 #: The score factor of a reading whose names are a finer reading's sections.
 COARSE: Final = 0.4
-#: Readings sharing more than this share of their names are variants of one reading.
-SAME_READING: Final = 0.5
 
 
 class Confidence(StrEnum):
@@ -184,16 +182,16 @@ def infer_profile(
     unions = union_candidates(tree, tops, region, own)  # no sections or details
     read(list(unions))
     readings = _ranked(scored)
-    few = False  # whether two offices the page's prose is about are enough
+    few: frozenset[str] = frozenset()  # the offices the page's sentences give a cue for
     if not examples:
         readings, few = _with_cued(scored, readings, tree, (region, own, campus), read)
     unread: list[str] = []
     if examples:
-        readings, unread = _steered(readings, examples)
+        readings, unread = steered(readings, examples)
         if unread:  # read from where the examples stand (``inference.anchors``)
             read(anchored_candidates(tree, examples, region, own))
             readings = _ranked(scored)
-            readings, unread = _steered(readings, examples)
+            readings, unread = steered(readings, examples)
         # of the readings that list the examples, one that is not wrong in itself first
         readings.sort(key=lambda r: bool(_faults(r)[1]))
     if not readings and skipped:
@@ -201,7 +199,7 @@ def infer_profile(
     if not readings or readings[0].score <= 0:
         raise ParseError("page not recognised: no repeated structure of the page reads as listings")
     best = readings[0]
-    runner_up = next((r for r in readings[1:] if _different(r, best)), None)
+    runner_up = next((r for r in readings[1:] if different(r.names, best.names)), None)
     confidence, reasons = _judge(best, runner_up, bool(examples) and not unread, few)
     second = _judge(runner_up, None, steered=False)[1] if runner_up is not None else []
     if skipped:
@@ -227,22 +225,29 @@ def _with_cued(
     tree: PageTree,
     where: tuple[str, bool, DialPlan | None],
     read: Callable[[list[Candidate]], int],
-) -> tuple[list[Scored], bool]:
-    """The readings, and those at the offices the sentences give a number for when none
-    holds or the best names topics over them; whether the page's prose is about them."""
+) -> tuple[list[Scored], frozenset[str]]:
+    """The readings, and those at the offices the sentences give a cue for when none
+    holds, the best names topics over them or a rival scores close (then the offices'
+    reading first, when not weak); the offices, folded, when two or more are found."""
     region, own, campus = where
     offices = cued_names(tree, region, campus if own else None)
     best = readings[0].reading.listings if readings else []
-    topics = offices.about_them and names_topics(best, offices)
-    if best and not topics and not any(_faults(readings[0])):
-        return readings, False
+    best_names, top = [x.name for x in best], readings[0].score if readings else 0.0
+    topics = bool(offices.enough) and names_topics(best, offices)
+    torn = any(different(r.names, best_names) and r.score >= CLOSE * top for r in readings[1:2])
+    if best and not topics and not torn and not any(_faults(readings[0])):
+        return readings, frozenset()
     if offices.names:
-        given = "the offices given a number"
-        read(anchored_candidates(tree, offices.names, region, own, given, offices.blocks))
+        at = ("the offices given a number", offices.blocks, offices.plan)
+        read(anchored_candidates(tree, offices.names, region, own, *at))
     readings = _ranked(scored)
     # a heading per topic over the offices in its sentences: not a reading of them
     kept = [r for r in readings if not (topics and names_topics(r.reading.listings, offices))]
-    return kept or readings, offices.about_them
+    kept, few = kept or readings, offices.enough
+    # a weak best, a reading of topics or a close rival gives way to the offices' reading
+    if few and (topics or torn or any(any(_faults(r, few)) for r in kept[:1])):
+        kept.sort(key=lambda r: not (reads_offices(r.names, few) and not any(_faults(r, few))))
+    return kept, few
 
 
 def _read_all(
@@ -330,34 +335,16 @@ def _coarse(readings: list[Scored]) -> list[Scored]:
     ]
 
 
-def _steered(readings: list[Scored], examples: Sequence[str]) -> tuple[list[Scored], list[str]]:
-    """The readings that list the most examples (all of them, when any reading does),
-    best first, and the examples those readings do not list."""
-    wanted = {fold(e): e for e in examples if fold(e)}
-    if not readings:
-        return readings, list(wanted.values())
-    hits = [len(wanted.keys() & {fold(n) for n in r.names}) for r in readings]
-    most = max(hits)
-    kept = [r for r, h in zip(readings, hits, strict=True) if h == most]
-    held = set().union(*({fold(n) for n in r.names} for r in kept))
-    return kept, [e for f, e in wanted.items() if f not in held or most < len(wanted)]
-
-
-def _different(other: Scored, best: Scored) -> bool:
-    a = {fold(n) for n in best.names}
-    b = {fold(n) for n in other.names}
-    return len(a & b) <= SAME_READING * max(len(a), len(b))
-
-
 def _judge(
-    best: Scored, runner_up: Scored | None, steered: bool, few: bool = False
+    best: Scored, runner_up: Scored | None, steered: bool, few: frozenset[str] = frozenset()
 ) -> tuple[Confidence, list[str]]:
     """How sure the best reading is. Examples (``steered``) vouch for a reading that is
     only thin (few listings, few numbers, a low score), never for one that reads
     sections, events or repeated names. A runner-up that scores close makes the choice
     ambiguous unless it is wrong in itself (one listing, sentences for names, events,
     repeated names): that is no other reading of the page, only a worse one. ``few``:
-    the page's prose is about the offices it names with a number, so two are enough."""
+    the offices the page's sentences give a cue for; two are enough, and a runner-up
+    that is thin beside them is a worse reading too."""
     thin, wrong = _faults(best, few)
     s = best.signals
     about = (
@@ -376,6 +363,7 @@ def _judge(
         runner_up is not None
         and runner_up.score >= CLOSE * best.score
         and not _faults(runner_up)[1]
+        and not (few and _worse(best, runner_up, few))
     ):
         close = (
             f"another reading scores close ({runner_up.score:.2f} against {best.score:.2f}): "
@@ -386,15 +374,26 @@ def _judge(
     return Confidence.OK, [about]
 
 
-def _faults(scored: Scored, few: bool = False) -> tuple[list[str], list[str]]:
+def _faults(scored: Scored, few: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """What makes ``scored`` thin, and what makes it wrong (:func:`faults`). A reading
     at the names a person gave (``listings.names``) has the names they chose: neither
     their look nor their number (one example, one listing) makes it wrong. With
-    ``few``, two offices cut from sentences, each with its contact, are not thin."""
+    ``few`` (the offices the page's sentences give a cue for), a reading of two or more
+    of those offices, or cut from sentences, each with its contact, is not thin."""
     rule = scored.candidate.profile.listings
-    cut = few and bool(rule.names or rule.phrases)
+    offices = reads_offices(scored.names, few)
+    cut = offices or (bool(few) and bool(rule.names or rule.phrases))
     thin, wrong = faults(scored.signals, scored.reading.listings, cut)
     if rule.names:
         thin += [w for w in wrong if w.startswith("only ")]
         wrong = [w for w in wrong if not w.startswith(("only ", "many names look"))]
+    if offices and scored.signals.count >= 2:  # noqa: PLR2004
+        thin = [w for w in thin if not w.startswith("only ")]  # each office has its own cue
     return thin, wrong
+
+
+def _worse(best: Scored, other: Scored, few: frozenset[str]) -> bool:
+    """Whether ``other`` is no rival of ``best`` on a page of the offices ``few``: it is
+    thin beside them, or it reads something else while ``best`` reads the offices."""
+    mine, theirs = reads_offices(best.names, few), reads_offices(other.names, few)
+    return any(_faults(other, few)) or (mine and not theirs)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol, TypeVar
 
 from bs4 import Tag
 
@@ -27,7 +27,13 @@ from resource_catalog.pages.inference.anchors import example_holder
 from resource_catalog.pages.inference.structure import Group, PageTree, lowest_common_ancestor
 from resource_catalog.pages.text import text_of
 
-__all__ = ["Found", "closest_texts", "example_groups", "locate", "located"]
+__all__ = [
+    "SAME_READING", "Found", "Named", "closest_texts", "different", "example_groups", "locate",
+    "located", "steered",
+]  # fmt: skip
+
+#: Readings sharing more than this share of their names are variants of one reading.
+SAME_READING: Final = 0.5
 
 #: Elements that may hold a listing's name.
 _HOLDERS: Final = frozenset(
@@ -191,3 +197,33 @@ def located(tree: PageTree, examples: Sequence[str]) -> list[Found]:
             raise ParseError(f"the example {example!r} is not on the page{hint}")
         found.append(spot)
     return found
+
+
+class Named(Protocol):
+    """A reading of a page, as far as steering needs it: the names it lists."""
+
+    @property
+    def names(self) -> list[str]: ...
+
+
+_R = TypeVar("_R", bound=Named)
+
+
+def steered(readings: list[_R], examples: Sequence[str]) -> tuple[list[_R], list[str]]:
+    """The readings that list the most examples (all of them, when any reading does),
+    best first, and the examples those readings do not list."""
+    wanted = {fold(e): e for e in examples if fold(e)}
+    if not readings:
+        return readings, list(wanted.values())
+    hits = [len(wanted.keys() & {fold(n) for n in r.names}) for r in readings]
+    most = max(hits)
+    kept = [r for r, h in zip(readings, hits, strict=True) if h == most]
+    held = set().union(*({fold(n) for n in r.names} for r in kept))
+    return kept, [e for f, e in wanted.items() if f not in held or most < len(wanted)]
+
+
+def different(other: Sequence[str], best: Sequence[str]) -> bool:
+    """Whether two readings listing these names are two readings, not variants of one."""
+    a = {fold(n) for n in best}
+    b = {fold(n) for n in other}
+    return len(a & b) <= SAME_READING * max(len(a), len(b))

@@ -21,7 +21,7 @@ from resource_catalog.pages.reading.walk import LEADING_TAGS, Frame
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.pages.text import collapse
 
-__all__ = ["REACHED", "name_pattern", "one_per_name", "split_phrases"]
+__all__ = ["REACHED", "acronym_of", "name_pattern", "one_per_name", "split_phrases"]
 
 #: Links that are a way to reach a listing, never its name.
 _CONTACT_LINKS: Final = ("mailto:", "tel:", "sms:")
@@ -45,6 +45,8 @@ def split_phrases(
     says whether link and bold phrases count."""
     patterns = [(name, p) for name in given if (p := name_pattern(name)) is not None]
     whole = _whole_kinds(frames, patterns)
+    # "University Police Department (UPD)" also stands wherever "UPD" does
+    patterns += [(n, re.compile(rf"(?<!\w){a}(?!\w)")) for n in given if (a := acronym_of(n))]
     cut: list[Frame] = []
     for frame in frames:
         text = "".join(frame.pieces)
@@ -112,6 +114,14 @@ def _whole_kinds(frames: list[Frame], patterns: list[tuple[str, re.Pattern[str]]
         if any(p.fullmatch(text) for _, p in patterns) and frame.tag.name:
             kinds.add(frame.tag.name)
     return kinds
+
+
+def acronym_of(name: str) -> str | None:
+    """The acronym a name ends with, in parentheses ("International Student Services
+    (ISS)": "ISS"), when it is one: two to six capitals (a digit or ``&`` may stand
+    among them), none when there is none."""
+    match = re.search(r"\(([A-Z][A-Z&\d]{1,5})\)$", name.strip())
+    return match[1] if match and name.strip() != match[0] else None
 
 
 def name_pattern(name: str) -> re.Pattern[str] | None:
