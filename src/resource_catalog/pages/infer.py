@@ -235,7 +235,8 @@ def _with_cued(
     region, own, campus = where
     offices = cued_names(tree, region, campus if own else None)
     best = readings[0].reading.listings if readings else []
-    topics = bool(offices.names) and names_topics(best, offices)
+    many = offices.about_them or len(offices.names) > 2  # noqa: PLR2004 (two may be passing)
+    topics = many and names_topics(best, offices)
     if best and not topics and not any(_faults(readings[0])):
         return readings, False
     if offices.names:
