@@ -97,3 +97,31 @@ def test_two_offices_are_thin_when_cut_from_sentences_or_leaving_numbers_out() -
     partial = score_reading(pair, {"5037254500", "5037254270", "5037254999"})
     assert faults(partial, pair, rule=elements)[0] == ["only 2 listing(s)"]
     assert faults(held, pair)[0] == ["only 2 listing(s)"]  # no rule said: as before
+
+
+_LINKED = (
+    "<html><body><main><h1>Help</h1>"
+    "<p>Graduate study is hard at times, and many have been where you are.</p>"
+    "<h2>In a Crisis?</h2><p>For help the same day, call 503-555-0144 at any hour.</p>"
+    "<h2>Disputes and Support</h2><ul>"
+    '<li><a href="/mediation">Mediation Office</a> \u2013 a confidential place to talk a dispute'
+    " through and choose a next step.</li>"
+    '<li><a href="/care">Care Team</a> - links students with help across many parts of'
+    " life.</li>"
+    '<li><a href="/conduct">Conduct Office</a> \u2013 helps students settle conflicts with each'
+    " other.</li>"
+    '<li><a href="/law">Student Law Clinic</a> - helps students sort out a legal problem.</li>'
+    "</ul><h2>Study Concerns</h2><p>Talk first to the people involved; if that fails, write"
+    ' to <a href="mailto:grad@example.edu">grad@example.edu</a>.</p>'
+    "</main></body></html>"
+)
+
+
+def test_a_heading_over_a_list_of_described_links_is_their_section_not_an_office() -> None:
+    inference = infer_profile(_LINKED, url="https://example.edu/help")
+    assert inference.best.names == [
+        "Mediation Office",
+        "Care Team",
+        "Conduct Office",
+        "Student Law Clinic",
+    ]
