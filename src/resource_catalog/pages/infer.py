@@ -32,6 +32,7 @@ from resource_catalog.errors import ParseError
 from resource_catalog.pages.inference.anchors import anchored_candidates
 from resource_catalog.pages.inference.candidates import Candidate, propose
 from resource_catalog.pages.inference.cued import cued_names, names_topics, reads_offices
+from resource_catalog.pages.inference.dialing import on_plan, page_plan
 from resource_catalog.pages.inference.examples import different, example_groups, located, steered
 from resource_catalog.pages.inference.judging import faults
 from resource_catalog.pages.inference.nesting import Nest, coarse_readings
@@ -169,14 +170,15 @@ def infer_profile(
     tree = PageTree(page_soup(html))
     text = tree.text(tree.body)
     region = page_region(url, tree, text)
-    own = own_campus(text, region, campus)
+    plan = page_plan(tree, region, campus)  # another campus's numbers, written short
+    campus, own = (plan, True) if plan else (campus, own_campus(text, region, campus))
     content_phones = {
         p.number[-10:] for p in find_phones(text, region=region, campus=campus if own else None)
     } | numbers_in(text)
     scored: dict[tuple[str, ...], Scored] = {}
     seeds = example_groups(tree, located(tree, examples)) if examples else []
     candidates = propose(tree, region, own_campus=own, seeds=seeds)
-    read = partial(_read_all, scored, until, html, url, campus, content_phones)
+    read = partial(_read_all, scored, until, html, url, campus, content_phones, plan)
     skipped = read(candidates)
     tops = [(r.candidate.profile, r.names, r.score) for r in _ranked(scored) if not r.coarse]
     unions = union_candidates(tree, tops, region, own)  # no sections or details
@@ -257,12 +259,13 @@ def _read_all(
     url: str | None,
     campus: DialPlan | None,
     content_phones: set[str],
+    plan: DialPlan | None,
     candidates: list[Candidate],
 ) -> int:
     """Read the page through each of ``candidates`` into ``scored`` while time is left;
     how many were left unread."""
     skipped = 0
-    for candidate in candidates:
+    for candidate in on_plan(candidates, plan):
         left = None if until is None else until - time.monotonic()
         if left is not None and left <= 0:
             skipped += 1
@@ -299,14 +302,9 @@ def _read_into(
 
 
 def _rank(scored: Scored) -> tuple[float, float]:
-    return (round(scored.score, 6), -_fragility(scored))
-
-
-def _fragility(scored: Scored) -> float:
-    """Smaller for profiles that say less and name elements by class, not position."""
-    profile = scored.candidate.profile
-    text = profile.model_dump_json(exclude_defaults=True)
-    return len(text) + (200 if ":nth-" in text else 0)
+    """The score, then the profile that says less and names elements by class, not position."""
+    text = scored.candidate.profile.model_dump_json(exclude_defaults=True)
+    return (round(scored.score, 6), -len(text) - (200 if ":nth-" in text else 0))
 
 
 def _ranked(scored: dict[tuple[str, ...], Scored]) -> list[Scored]:
@@ -383,7 +381,7 @@ def _faults(scored: Scored, few: frozenset[str] = frozenset()) -> tuple[list[str
     rule = scored.candidate.profile.listings
     offices = reads_offices(scored.names, few)
     cut = offices or (bool(few) and bool(rule.names or rule.phrases))
-    thin, wrong = faults(scored.signals, scored.reading.listings, cut)
+    thin, wrong = faults(scored.signals, scored.reading.listings, cut, rule)
     if rule.names:
         thin += [w for w in wrong if w.startswith("only ")]
         wrong = [w for w in wrong if not w.startswith(("only ", "many names look"))]

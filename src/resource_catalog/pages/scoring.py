@@ -119,7 +119,9 @@ _TIME_WORDS: Final = frozenset(
         "november", "december", "spring", "summer", "fall", "autumn", "winter", "term",
         "terms", "semester", "semesters", "session", "sessions", "intersession",
         "intersessions", "holiday", "holidays", "hours", "noon", "midnight", "am", "pm",
-        "a", "m", "p", "to", "through", "and", "until", "from", "closed", "open",
+        "a", "m", "p", "to", "through", "and", "until", "from", "closed", "open", "during",
+        "outside", "of", "after", "before", "business", "daytime", "evening",
+        "evenings", "night", "nights", "overnight", "normal", "regular",
     }
 )  # fmt: skip
 #: Words enough for a name in sentence case ("Community legal services").

@@ -15,6 +15,7 @@ from typing import Final
 
 from resource_catalog.models import Listing
 from resource_catalog.pages.scoring import Signals, distinct_places
+from resource_catalog.profile import ListingRule
 
 __all__ = ["faults"]
 
@@ -30,20 +31,31 @@ CLEAN_NAMES: Final = 0.85
 MAX_DATED: Final = 0.5
 MAX_CROWDED: Final = 0.5
 MIN_DISTINCT: Final = 0.9
+#: The share of the content's phones two clean, reachable listings hold to stand alone.
+MIN_COVERED: Final = 0.9
 #: Characters of description that say what a listing without contacts does.
 DESCRIBED: Final = 20
 
 
 def faults(
-    s: Signals, listings: Sequence[Listing], offices: bool = False
+    s: Signals,
+    listings: Sequence[Listing],
+    offices: bool = False,
+    rule: ListingRule | None = None,
 ) -> tuple[list[str], list[str]]:
     """Why the reading of ``listings`` (with signals ``s``) is weak: what makes it thin
     and what makes it wrong, each as reasons a person can read (both empty: it is not).
     ``offices``: the reading is cut at the offices a page's sentences give a number for,
-    on a page whose prose is about them, so two that each give a contact are enough."""
+    on a page whose prose is about them, so two that each give a contact are enough.
+    ``rule``: how the reading cuts the page; when each listing is an element of its own
+    (not a phrase cut from a sentence), two that each give a contact and hold the
+    content's numbers are enough too: the page lists no more (a story naming two
+    offices in passing is cut from its sentences, and stays thin)."""
+    elements = rule is not None and not (rule.names or rule.phrases)
     thin: list[str] = []
     wrong: list[str] = []
-    enough = offices and s.count >= 2 and s.contact >= 1.0 and s.names >= CLEAN_NAMES  # noqa: PLR2004
+    pair = s.count >= 2 and s.contact >= 1.0 and s.names >= CLEAN_NAMES  # noqa: PLR2004
+    enough = pair and (offices or (elements and s.coverage >= MIN_COVERED))
     if s.count < MIN_LISTINGS and not enough:
         (thin if s.count >= 2 else wrong).append(f"only {s.count} listing(s)")  # noqa: PLR2004
     if s.names < MIN_NAMES:

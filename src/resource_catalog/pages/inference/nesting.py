@@ -38,6 +38,8 @@ COARSE_BEATEN: Final = 0.3
 FINER_NAMES: Final = 0.8
 #: Listings enough for a reading of records (below, a reading is thin).
 _RECORDS: Final = ENOUGH - 1
+#: Characters of description that, with a link, make a listing a described resource.
+_DESCRIBED: Final = 20
 #: Characters into a description within which a finer reading's name starts, when the
 #: description is that listing's body (its first words name it).
 _BODY_LEAD: Final = 12
@@ -77,8 +79,19 @@ class Nest:
 
     @cached_property
     def reached(self) -> list[str]:
-        """The folded names of the listings that give a contact of their own."""
-        return [k for k, x in zip(self.keys, self.listings, strict=True) if k and has_contact(x)]
+        """The folded names of the listings that give a contact of their own, or a link
+        and a description (a resource reached through its site)."""
+        return [
+            k
+            for k, x in zip(self.keys, self.listings, strict=True)
+            if k and (has_contact(x) or (x.links and _described(x)))
+        ]
+
+
+def _described(listing: Listing) -> bool:
+    """Whether a listing says what it does besides its name ("Ombuds Office - a
+    confidential place to talk through concerns"): a resource, not a bare link."""
+    return len(listing.description.replace(listing.name, "").strip()) >= _DESCRIBED
 
 
 def heading_key(section: str) -> str:
@@ -89,8 +102,10 @@ def heading_key(section: str) -> str:
 
 def holds_listings(outer: Nest, inner: Nest) -> bool:
     """Whether one listing of ``outer`` holds most of the listings of ``inner``, at least
-    three of them, each with a contact of its own: that listing is a section of listings
-    ("Hotlines" over a list of named lines), not one office."""
+    three of them, each with a contact of its own (or a link and words on what it does):
+    that listing is a section of listings ("Hotlines" over a list of named lines, a
+    topic heading over "<a>Ombuds Office</a> - a confidential place to ..."), not one
+    office."""
     own = inner.reached
     count = len(inner.listings)
     if len(own) < _RECORDS or len(own) * 2 <= count:

@@ -64,7 +64,7 @@ _LAYOUT_WORDS: Final = frozenset(
         "wrapper", "wrap", "container", "dynamic", "content", "links", "link", "list", "posts",
         "text", "buttons", "icons", "bar", "section", "zone", "col", "column", "items", "item",
         "fluid", "layout", "mobile", "desktop", "has", "with", "box", "panel", "sub",
-        "level", "default", "full", "width", "header", "row", "holder",
+        "level", "default", "full", "width", "header", "row", "holder", "side",
     }
 )  # fmt: skip
 _WORD: Final = re.compile(r"[a-z]+")
