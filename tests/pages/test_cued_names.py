@@ -293,3 +293,15 @@ def test_a_linked_office_inside_a_sentence_is_an_office_a_menu_link_is_not() -> 
     cued = _cued(_LINKED)
     assert cued.names == ["Advice Service", "Access Centre"]
     assert [b.name for b in cued.blocks] == ["p", "p"]
+
+
+def test_a_number_in_parentheses_after_the_name_is_its_cue() -> None:
+    # "the Grounds Desk (479-968-0455)": the parenthesis opens the number, it does not
+    # start a note after it, so the office keeps its cue.
+    html = (
+        "<html><body><main><h1>Storm season</h1>"
+        "<p>If a tree falls near your hall, tell the Grounds Desk (479-968-0455) right away.</p>"
+        "<p>For injuries, call the Campus Clinic at 479-968-0270.</p></main></body></html>"
+    )
+    found = cued_names(PageTree(page_soup(html)), "US", None)
+    assert {"Grounds Desk", "Campus Clinic"} <= set(found.names)

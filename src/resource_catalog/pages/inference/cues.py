@@ -49,14 +49,18 @@ _CUE: Final = re.compile(
 
 def cues(sentence: str, region: str, campus: DialPlan | None) -> list[tuple[int, int]]:
     """Where the cues of ``sentence`` stand (a number's opening parenthesis with no
-    close is left to the words after it: "1800 333 732 (1800 FED SEC)")."""
+    close is left to the words after it: "1800 333 732 (1800 FED SEC)"; a number that
+    opens with one stands inside it: "the Housing Desk (725-4180)")."""
     spans = []
     for m in _CUE.finditer(sentence):
-        text = m.group()
+        text, start = m.group(), m.start()
         if text.count("(") > text.count(")"):
-            text = text[: text.rindex("(")].rstrip()
+            if text.startswith("("):  # a number in parentheses: "the Desk (725-4180)"
+                text, start = text[1:], start + 1
+            else:
+                text = text[: text.rindex("(")].rstrip()
         if text and is_cue(text, region, campus):
-            spans.append((m.start(), m.start() + len(text)))
+            spans.append((start, start + len(text)))
     return spans
 
 
