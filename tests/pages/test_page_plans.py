@@ -40,12 +40,22 @@ def _plan(html: str) -> DialPlan | None:
 def test_a_page_that_writes_its_own_exchange_short_gets_a_plan_of_it() -> None:
     plan = _plan(_TOPICS)
     assert plan is not None
-    assert (plan.area_code, plan.prefixes) == ("503", {"5": "725"})
+    assert (plan.area_code, plan.prefixes) == ("503", {"7": "725"})
 
 
-def test_no_plan_without_short_numbers_of_the_exchange_or_on_the_campus_s_own() -> None:
+def test_each_short_exchange_is_read_under_its_first_digit_with_the_pages_area_code() -> None:
+    # offices in other exchanges than the switchboard's are dialled in its area code too
+    plan = _plan(_page("<p>Call 356-2060 or 264-9871; the night line is 264-9872.</p>"))
+    assert plan is not None
+    assert (plan.area_code, plan.prefixes) == ("503", {"3": "356", "2": "264"})
+    # two exchanges with one first digit: that digit cannot say which one was meant
+    assert _plan(_page("<p>Call 356-2060 or 377-1000.</p>")) is None
+
+
+def test_no_plan_without_short_numbers_abroad_or_on_the_campus_s_own() -> None:
     assert _plan(_page("<p>Call the Patrol Office at 503-725-4411.</p>")) is None
-    assert _plan(_page("<p>Call the Patrol Office at 331-4411.</p>")) is None  # another one
+    tree = PageTree(page_soup(_page("<p>Call the Patrol Office at 725-4411.</p>")))
+    assert page_plan(tree, "GB", None) is None
     mit = "<footer><p>Main: 617-253-1000</p></footer>"
     assert _plan(_page("<p>Call the Patrol Office at 253-4411.</p>", mit)) is None
     assert _plan(_page("<p>Call the Patrol Office at 725-4411.</p>", "")) is None  # no full one

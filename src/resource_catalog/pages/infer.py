@@ -240,7 +240,7 @@ def _with_cued(
     if best and not topics and not torn and not any(_faults(readings[0])):
         return readings, frozenset()
     if offices.names:
-        at = ("the offices given a number", offices.blocks, offices.plan)
+        at = ("the offices given a number", offices.blocks)
         read(anchored_candidates(tree, offices.names, region, own, *at))
     readings = _ranked(scored)
     # a heading per topic over the offices in its sentences: not a reading of them

@@ -25,7 +25,6 @@ from resource_catalog.pages.inference.scope import scoped_profile
 from resource_catalog.pages.inference.structure import Group, PageTree
 from resource_catalog.pages.reading.phrases import name_pattern
 from resource_catalog.pages.text import text_of
-from resource_catalog.profile import DialPlan
 
 __all__ = ["anchored_candidates", "example_holder"]
 
@@ -47,14 +46,13 @@ def anchored_candidates(
     own_campus: bool,
     given: str = "the examples",
     found: Sequence[Tag] = (),
-    plan: DialPlan | None = None,
 ) -> list[Candidate]:
     """Profiles that read every example from the blocks that hold them (none when an
     example stands in no such block outside the page's navigation); ``given`` says what
     the names are, for the descriptions, and ``found`` are those blocks when the caller
-    knows them (the sentence that gives an office its number, not a heading of it);
-    ``plan`` is the page's own dial plan (:mod:`~resource_catalog.pages.inference.dialling`),
-    which the profiles then carry as their campus."""
+    knows them (the sentence that gives an office its number, not a heading of it).
+    The inference gives them the page's own dial plan, if any
+    (:func:`~resource_catalog.pages.inference.dialing.on_plan`)."""
     holders: list[Tag] = list(found)
     for example in examples if not found else ():
         holder = example_holder(tree, example)
@@ -74,9 +72,7 @@ def anchored_candidates(
             "version": 5,
             "listings": {"group": "items", "selector": selector, "names": names, "phrases": marked},
         }
-        if plan is not None:
-            rules["campus"] = plan.model_dump()
-        profile = scoped_profile(tree, group, root, rules, region, own_campus or plan is not None)
+        profile = scoped_profile(tree, group, root, rules, region, own_campus)
         if profile is not None:
             what = f"{given} and link or bold phrases" if marked else given
             candidates.append(Candidate(profile, f"{selector} elements cut at {what}"))

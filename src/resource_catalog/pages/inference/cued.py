@@ -29,7 +29,6 @@ from bs4 import Tag
 from resource_catalog.contacts.fold import fold
 from resource_catalog.models import Listing
 from resource_catalog.pages.inference.cues import cues, service_after
-from resource_catalog.pages.inference.dialling import page_plan
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.reading.phrases import REACHED, acronym_of, name_pattern
 from resource_catalog.pages.scoring import is_name
@@ -122,7 +121,6 @@ class Cued:
     share: float
     blocks: list[Tag] = field(default_factory=list)  # where each name has its cue
     story: bool = False  # a dated story whose title names none of the offices
-    plan: DialPlan | None = None  # the page's own, when it writes seven-digit numbers
 
     @property
     def about_them(self) -> bool:
@@ -157,9 +155,7 @@ def cued_names(tree: PageTree, region: str, campus: DialPlan | None) -> Cued:
     kept = list(names.values()) if 2 <= len(names) <= _MAX_NAMES else []  # noqa: PLR2004
     share = cued / len(blocks) if blocks else 0.0
     story = _dated(tree) and not _titled(tree, [n for n, _ in kept])
-    content = "\n".join(tree.text(b) for _, b in kept)
-    plan = page_plan(tree.soup.get_text(" "), content, region, campus) if kept else None
-    return Cued([n for n, _ in kept], share, [b for _, b in kept], story, plan)
+    return Cued([n for n, _ in kept], share, [b for _, b in kept], story)
 
 
 def _acronyms(text: str) -> dict[str, str]:
