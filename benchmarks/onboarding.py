@@ -63,6 +63,7 @@ CORPORA = {
     "realpages-blind2": ROOT / "tests" / "data" / "realpages-blind2",
     "realpages-blind3": ROOT / "tests" / "data" / "realpages-blind3",
     "realpages-blind4": ROOT / "tests" / "data" / "realpages-blind4",
+    "realpages-blind5": ROOT / "tests" / "data" / "realpages-blind5",
 }
 RESULTS = HERE / "results.md"
 START, END = "<!-- onboarding:start -->", "<!-- onboarding:end -->"
