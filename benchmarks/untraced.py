@@ -40,7 +40,7 @@ _DURATION = re.compile(r"^([\d.]+)s (call|setup|teardown)\s+(\S+)")
 
 def measure(workdir: Path) -> tuple[dict[str, set[tuple[int, int, int]]], dict[str, float]]:
     """Arcs reached per test (``""``: during collection) and seconds per test, from one run."""
-    data = workdir / ".coverage"
+    data = ROOT / ".coverage"  # where pytest-cov combines the workers' data (as nox -s tests)
     run = subprocess.run(
         [
             sys.executable,
@@ -53,20 +53,20 @@ def measure(workdir: Path) -> tuple[dict[str, set[tuple[int, int, int]]], dict[s
             "no:randomly",
             "--cov",
             "--cov-context=test",
-            "--cov-report=",
+            "--cov-report=term",
             "--durations=0",
             "-o",
             f"cache_dir={workdir / 'cache'}",
         ],
         cwd=ROOT,
-        env={**os.environ, "COVERAGE_FILE": str(data)},
+        env={k: v for k, v in os.environ.items() if k != "COVERAGE_FILE"},
         capture_output=True,
         text=True,
         check=False,
     )
     if run.returncode != 0:
         raise SystemExit(f"the suite failed; fix it first:\n{run.stdout[-3000:]}")
-    seconds: collections.Counter[str] = collections.Counter()
+    seconds: dict[str, float] = collections.defaultdict(float)
     for line in run.stdout.splitlines():
         if found := _DURATION.match(line):
             seconds[found[3]] += float(found[1])
