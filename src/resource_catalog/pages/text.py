@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Final
 
 from bs4 import Tag
@@ -94,14 +95,17 @@ def events(root: Tag, budget: Budget | None = None) -> Iterator[tuple[PageElemen
     """``(node, True)`` for every node of ``root``'s subtree (``root`` included) in document
     order, and ``(tag, False)`` when a tag's subtree has been walked. Linear, iterative."""
     stack: list[tuple[PageElement, bool]] = [(root, True)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    tick = budget.tick if budget is not None else None
     while stack:
-        node, entering = stack.pop()
-        if budget is not None:
-            budget.tick()
+        node, entering = pop()
+        if tick is not None:
+            tick()
         yield node, entering
         if entering and isinstance(node, Tag):
-            stack.append((node, False))
-            stack.extend((child, True) for child in reversed(node.contents))
+            push((node, False))
+            if node.contents:  # children pushed last first, so they come out in order
+                extend(zip(reversed(node.contents), repeat(True)))  # noqa: FBT003 (entering)
 
 
 def spans(root: Tag, budget: Budget | None = None) -> dict[int, tuple[int, int]]:
