@@ -17,6 +17,7 @@ from benchmarks.steps import clear_caches
 
 from resource_catalog.models import Link, Listing
 from resource_catalog.pages.parse import parse_page
+from resource_catalog.pages.text import clean_page_text
 
 PAGE = """<html><body><main>
 <h2>Help</h2>
@@ -72,3 +73,14 @@ def test_a_page_of_listings_is_read_within_its_memory_budget() -> None:
     assert len(listings) == count
     assert (kept - start) / count < 3_400  # about 2,900 (4,000 when each part was its own)
     assert (peak - start) / count < 24_000  # about 18,800: BeautifulSoup's tree of the page
+
+
+def test_a_clean_page_is_not_copied_and_a_dirty_one_is_cleaned() -> None:
+    page = "<p>Caf\u00e9 \u2013 617-253-1212</p>\n" * 50
+    assert clean_page_text(page) is page
+    assert clean_page_text("a\x00b\x1b[0m\x85c") == "ab[0mc"
+    # a lone surrogate reads as replacement characters, as UTF-8 decoding reads it
+    lone = "x\ud800y\udfff\ud83d\ude00\x07z"
+    expected = lone.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    assert clean_page_text(lone) == expected.replace("\x07", "")
+    assert "\ufffd" in clean_page_text(lone)

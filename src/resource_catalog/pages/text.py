@@ -52,9 +52,17 @@ BLOCK_TAGS: Final = frozenset(
 _CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
+_SURROGATES: Final = re.compile(r"[\ud800-\udfff]")
+
+
 def clean_page_text(html: str) -> str:
-    """The page with control characters removed and lone surrogates read as U+FFFD."""
-    html = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    """The page with control characters removed and lone surrogates read as U+FFFD.
+
+    A page with neither is returned as it is, not copied: a directory page can be
+    tens of megabytes, and its copies would be held while its tree is built.
+    """
+    if _SURROGATES.search(html):
+        html = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return _CONTROLS.sub("", html)
 
 

@@ -97,7 +97,9 @@ class Reader:
                 else:
                     leave(node)
             elif entering and is_text(node):
-                text(str(node))
+                # the tree's own string (a str), not a copy: the pieces of every
+                # listing are held until the listings are built
+                text(node)  # type: ignore[arg-type]
         for frame in self.ranges:
             self._finish(frame)
         self.ranges.clear()
