@@ -281,7 +281,13 @@ def _location(
         worded = fields.get("kw") or m.group().lower().startswith(("building", "bldg"))
         if not building[0].isalpha() and not worded:
             return None
-    return Location(building=building, room=room, floor=_floor(fields))
+    return _location_model(building, room, _floor(fields))
+
+
+@functools.lru_cache(maxsize=4096)
+def _location_model(building: str, room: str | None, floor: str | None) -> Location:
+    """One validated, frozen :class:`Location` per value, shared by every text that has it."""
+    return Location(building=building, room=room, floor=floor)
 
 
 def _candidates(text: str, registry: BuildingRegistry) -> Iterator[list[_Candidate]]:

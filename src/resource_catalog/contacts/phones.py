@@ -256,7 +256,14 @@ _Candidate = tuple[int, int, Phone]
 
 
 def _phone(text: str, start: int, end: int, e164: str, ext: str | None = None) -> _Candidate:
-    return start, end, Phone(number=e164, extension=ext, kind=_kind_near(text, start, end))
+    return start, end, _phone_model(e164, ext, _kind_near(text, start, end))
+
+
+@functools.lru_cache(maxsize=4096)
+def _phone_model(e164: str, ext: str | None, kind: PhoneKind) -> Phone:
+    """One validated, frozen :class:`Phone` per value, shared by every text that has it:
+    a directory of 10^5 listings writes the same few thousand numbers again and again."""
+    return Phone(number=e164, extension=ext, kind=kind)
 
 
 def _nanp_numbers(text: str, lowered: str) -> list[_Candidate]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Final
 
 from bs4 import Tag
@@ -51,9 +52,17 @@ BLOCK_TAGS: Final = frozenset(
 _CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
+_SURROGATES: Final = re.compile(r"[\ud800-\udfff]")
+
+
 def clean_page_text(html: str) -> str:
-    """The page with control characters removed and lone surrogates read as U+FFFD."""
-    html = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    """The page with control characters removed and lone surrogates read as U+FFFD.
+
+    A page with neither is returned as it is, not copied: a directory page can be
+    tens of megabytes, and its copies would be held while its tree is built.
+    """
+    if _SURROGATES.search(html):
+        html = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return _CONTROLS.sub("", html)
 
 
@@ -94,14 +103,17 @@ def events(root: Tag, budget: Budget | None = None) -> Iterator[tuple[PageElemen
     """``(node, True)`` for every node of ``root``'s subtree (``root`` included) in document
     order, and ``(tag, False)`` when a tag's subtree has been walked. Linear, iterative."""
     stack: list[tuple[PageElement, bool]] = [(root, True)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    tick = budget.tick if budget is not None else None
     while stack:
-        node, entering = stack.pop()
-        if budget is not None:
-            budget.tick()
+        node, entering = pop()
+        if tick is not None:
+            tick()
         yield node, entering
         if entering and isinstance(node, Tag):
-            stack.append((node, False))
-            stack.extend((child, True) for child in reversed(node.contents))
+            push((node, False))
+            if node.contents:  # children pushed last first, so they come out in order
+                extend(zip(reversed(node.contents), repeat(True)))  # noqa: FBT003 (entering)
 
 
 def spans(root: Tag, budget: Budget | None = None) -> dict[int, tuple[int, int]]:

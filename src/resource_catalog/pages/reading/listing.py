@@ -8,8 +8,10 @@ phones, rooms and links found in it, as the profile says (see
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -29,6 +31,10 @@ from resource_catalog.profile import DialPlan, Grouping, Profile, SectionFrom
 __all__ = ["Contacts", "leading_phrase", "make_listing"]
 
 _URL: Final = re.compile(URL_PATTERN)
+#: The fields every listing and link the reader builds is given (see make_listing):
+#: one set shared by all of them, never changed (a frozen model's set is only copied).
+_LISTING_FIELDS: Final = set(Listing.model_fields)
+_LINK_FIELDS: Final = set(Link.model_fields)
 #: Verbs a sentence about resources uses, which no name holds.
 _VERBS: Final = frozenset(
     {
@@ -111,8 +117,12 @@ def make_listing(
         name = _ARTICLE.sub("", name)
         if profile.version >= 2:  # noqa: PLR2004
             name = _INDEFINITE.sub("", name)  # "An after-hours line": a phrase of a sentence
-    section = collapse(section or "") or fallback
-    return Listing(
+    section = sys.intern(collapse(section or "") or fallback)  # one string per section
+    # Every value is of its field's type already (strings; phones, locations and links
+    # validated as they were built), so the listing is not validated again, and it
+    # shares one set of the fields given (a set of six is 728 bytes a listing).
+    return Listing.model_construct(
+        _LISTING_FIELDS,
         name=name,
         section=section,
         description=description,
@@ -125,8 +135,10 @@ def make_listing(
 def _lead_in(frame: Frame, description: str) -> bool:
     """Whether the record is only words ending in a colon or a dash ("Free hotlines
     include:", "Policies -"), with nothing after and no link: it introduces what follows."""
+    if frame.anchors:
+        return False
     whole = collapse("".join(frame.pieces))
-    if frame.anchors or description not in ("", whole):
+    if description not in ("", whole):
         return False
     return whole.endswith((":", " -", "\u2013", "\u2014"))
 
@@ -307,11 +319,16 @@ def _links(frame: Frame, base_url: str | None) -> list[Link]:
         url = _absolute(href, base_url)
         if url is not None and url not in links:
             label = collapse("".join(frame.pieces[start:end])) if end >= 0 else ""
-            links[url] = Link(url=url, label=label or None)
+            # _absolute checked the URL as Link's own type does (its pattern, its
+            # length, url_problem): built without checking it a second time
+            links[url] = Link.model_construct(_LINK_FIELDS, url=url, label=label or None)
     return list(links.values())
 
 
+@functools.lru_cache(maxsize=4096)
 def _absolute(href: str, base_url: str | None) -> str | None:
+    """``href`` made absolute against ``base_url``, when it is a URL the catalog
+    accepts; cached, as a directory page links the same few pages from many listings."""
     href = href.strip()
     if not href or href.startswith("#"):
         return None

@@ -89,14 +89,17 @@ class Reader:
     # -- the walk -------------------------------------------------------------------
 
     def run(self) -> None:
+        enter, leave, text = self._enter, self._leave, self._text
         for node, entering in events(self.root, self.budget):
             if isinstance(node, Tag):
                 if entering:
-                    self._enter(node)
+                    enter(node)
                 else:
-                    self._leave(node)
+                    leave(node)
             elif entering and is_text(node):
-                self._text(str(node))
+                # the tree's own string (a str), not a copy: the pieces of every
+                # listing are held until the listings are built
+                text(node)  # type: ignore[arg-type]
         for frame in self.ranges:
             self._finish(frame)
         self.ranges.clear()
