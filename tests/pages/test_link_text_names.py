@@ -29,7 +29,7 @@ def test_link_text_and_clauses_are_no_names(name: str) -> None:
     assert name_quality(name) < 0.3
 
 
-@pytest.mark.parametrize("name", ["At 12am", "Available 24/7", "Every day"])
+@pytest.mark.parametrize("name", ["At 12am", "Available 24/7", "Every day", "Non-urgent", "Urgent"])
 def test_a_time_reads_as_no_name(name: str) -> None:
     assert name_quality(name) < 0.5
 

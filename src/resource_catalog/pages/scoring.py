@@ -122,7 +122,7 @@ _TIME_WORDS: Final = frozenset(
         "a", "m", "p", "to", "through", "and", "until", "from", "closed", "open", "during",
         "outside", "of", "after", "before", "business", "daytime", "evening",
         "evenings", "night", "nights", "overnight", "normal", "regular", "at", "available",
-        "anytime", "every", "day", "days", "hour", "around", "clock",
+        "anytime", "every", "day", "days", "hour", "around", "clock", "urgent", "non",
     }
 )  # fmt: skip
 #: Words enough for a name in sentence case ("Community legal services").
