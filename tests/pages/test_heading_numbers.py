@@ -1,6 +1,7 @@
 """Headings that carry their own number: after the name with only a space ("Nurse Line
 617-555-0131"), with an extension, or before it with a dash ("0800 555 123 - Night
-Patrol"). The name is the heading without the number; the number is the listing's."""
+Patrol"). The name is the heading without the number; the number is the listing's. A
+line that names its office before a lone dash is named by the words before it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from resource_catalog.pages.infer import infer_profile
 from resource_catalog.pages.reading.listing import _phone_out_of_name
+from resource_catalog.pages.reading.names import leading_phrase
 
 _AFTER = (
     "<html><body><main><h1>Urgent help</h1><h2>On campus</h2>"
@@ -60,3 +62,9 @@ def test_a_hyphen_inside_a_number_is_no_separator() -> None:
         "Health Services",
         "519-661-3030",
     )
+
+
+def test_a_literal_bullet_line_is_named_before_its_dash() -> None:
+    # "• Night Patrol - Police, Fire or Ambulance": the name ends at the lone dash
+    assert leading_phrase("Night Patrol - Police, Fire or Ambulance (dial 111)") == "Night Patrol"
+    assert leading_phrase("Night Patrol Police Fire") == "Night Patrol Police Fire"
