@@ -121,7 +121,8 @@ _TIME_WORDS: Final = frozenset(
         "intersessions", "holiday", "holidays", "hours", "noon", "midnight", "am", "pm",
         "a", "m", "p", "to", "through", "and", "until", "from", "closed", "open", "during",
         "outside", "of", "after", "before", "business", "daytime", "evening",
-        "evenings", "night", "nights", "overnight", "normal", "regular",
+        "evenings", "night", "nights", "overnight", "normal", "regular", "at", "available",
+        "anytime", "every", "day", "days", "hour", "around", "clock", "urgent", "non",
     }
 )  # fmt: skip
 #: Words enough for a name in sentence case ("Community legal services").
@@ -144,6 +145,19 @@ _NOT_IN_NAMES: Final = frozenset(
     }
 )  # fmt: skip
 _MAX_NAME_CHARS: Final = 90
+#: Link text that says where a link goes or what to do, never whose it is: an
+#: instruction before an article ("Visit the housing website", "Read our guide"),
+#: generic link words ("information here", "more information"), a document ("Guide
+#: (PDF 2MB)"), or a clause with a pronoun for its subject ("You can reach us ...").
+_LINK_TEXT: Final = re.compile(
+    r"^(?:(?:visit|read|see|view|download|find|learn|check|go|click|follow|explore|watch)"
+    r"\s+(?:the|our|your|a|an|this|these|more|out|up|to|on|here)\b"
+    r"|(?:(?:more|further|full)\s+)?(?:information|info|details)(?:\s+here)?$"
+    r"|(?:\w+\s+){0,3}here$"
+    r"|.*\((?:pdf|docx?|xlsx?)\b)"
+    r"|(?-i:(?:You|We|They|I|It|He|She)\s+[a-z])",
+    re.I,
+)
 #: What a link is worth as a contact cue, against a phone, room or e-mail address: a
 #: resource named by the link to its site is reachable, if less plainly.
 _LINK_WORTH: Final = 0.5
@@ -181,17 +195,7 @@ def name_quality(name: str) -> float:
     words = name.split()
     if len(words) > _MAX_NAME_WORDS or len(name) > _MAX_NAME_CHARS:
         return 0.1
-    quality = 1.0
-    if _SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name):
-        quality *= 0.3
-    if name.endswith((":", "-", "\u2013", "\u2014", ",")):
-        quality *= 0.5
-    if re.match(r"[\d(+]", name) and re.search(r"\d{3}", name):
-        quality *= 0.2  # a phone number or a room, not a name
-    if _PERSON.match(name):
-        quality *= 0.5
-    if _is_time(name):
-        quality *= 0.3
+    quality = _shape(name)
     long_words = [w for w in words if w.lower().strip("()") not in _SMALL_WORDS]
     if long_words:
         capital = sum(1 for w in long_words if w[:1].isupper() or w[:1].isdigit() or w[:2] == "(S")
@@ -203,6 +207,25 @@ def name_quality(name: str) -> float:
         quality *= 0.55 + 0.45 * share
     if len(words) > 8:  # noqa: PLR2004
         quality *= 0.7
+    return quality
+
+
+def _shape(name: str) -> float:
+    """The factor for what ``name`` looks like besides a name: a sentence, a lead-in,
+    a number, a person, a time, or link text ("Visit the UniStays website": where a
+    link goes, not whose it is)."""
+    factors = (
+        (_SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name), 0.3),
+        (name.endswith((":", "-", "\u2013", "\u2014", ",")), 0.5),
+        (re.match(r"[\d(+]", name) and re.search(r"\d{3}", name), 0.2),  # a phone or a room
+        (_PERSON.match(name), 0.5),
+        (_is_time(name), 0.3),
+        (_LINK_TEXT.match(name), 0.2),
+    )
+    quality = 1.0
+    for applies, factor in factors:
+        if applies:
+            quality *= factor
     return quality
 
 
@@ -239,8 +262,8 @@ def is_name(name: str) -> bool:
         return False
     if name.startswith(_ARROWS) or _DATE.fullmatch(name.rstrip(".,:")):
         return False  # "» Back to news" is a way around the site; "Oct 9th" is a date
-    if _DIAL.fullmatch(name.rstrip(".,:")):
-        return False
+    if _DIAL.fullmatch(name.rstrip(".,:")) or _LINK_TEXT.match(name):
+        return False  # "Call 911"; "information here", "Visit the X website", "You can ..."
     if len(name.split()) > _MAX_NAME_WORDS:
         return False
     return not (_SENTENCE_END.search(name) and not re.search(r"\b[A-Z][a-z]{0,3}\.$", name))

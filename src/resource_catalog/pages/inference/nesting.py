@@ -110,11 +110,23 @@ def holds_listings(outer: Nest, inner: Nest) -> bool:
     count = len(inner.listings)
     if len(own) < _RECORDS or len(own) * 2 <= count:
         return False
-    for text in outer.texts:
-        held = sum(1 for name in own if f" {name} " in text)
+    written = {fold(x.name): x.name for x in inner.listings}
+    for text, listing in zip(outer.texts, outer.listings, strict=True):
+        held = sum(
+            1
+            for name in own
+            if f" {name} " in text and _as_written(written[name], listing.description)
+        )
         if held >= _RECORDS and held * 2 >= count:
             return True
     return False
+
+
+def _as_written(name: str, description: str) -> bool:
+    """Whether the first word of ``name`` occurs in ``description`` with the capitals it
+    is written with, when it has any: "Urgent" (a label) is not held by "... your
+    concern is urgent"."""
+    return name == name.lower() or name.split(maxsplit=1)[0] in description
 
 
 def reads_bodies(inner: Nest, outer: Nest) -> bool:

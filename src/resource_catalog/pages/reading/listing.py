@@ -222,19 +222,50 @@ def _inline_name(frame: Frame) -> str:
 _LEADER: Final = re.compile(r"\s*(?:(?:\.[ \u00a0]?){4,}|\u2026{2,})\s*")
 _PHONE_AT_END: Final = re.compile(
     r"^(?P<name>.*?[^\s(:\u2013\u2014-])\s*"
-    r"(?:\((?P<a>\+?[\d][\d\s().\u2011-]{5,18}\d)\)|[:\u2013\u2014-]\s*(?P<b>\+?\(?\d[\d\s().\u2011-]{5,18}\d))"
+    r"(?:\((?P<a>\+?[\d][\d\s().\u2011-]{5,18}\d)\)|(?::|[\u2013\u2014]|\s-)\s*(?P<b>\+?\(?\d[\d\s().\u2011-]{5,18}\d))"
     r"\s*$"
 )
 
 
+#: A full number (seven digits or more) after the name with only a space between, and
+#: its extension: "Student Health 519-661-3030", "Support Line 555-010-2111 Ext. 87085".
+_PHONE_SPACED: Final = re.compile(
+    r"^(?P<name>.*?[A-Za-z)])\s+(?P<phone>\+?\(?\d[\d\s().\u2011-]{5,18}\d"
+    r"(?:,?\s*(?:ext|extension|x)\.?\s*\d{1,6})?)\s*$",
+    re.I,
+)
+#: One number (three digits or more, or a star code) written before the name, or
+#: several joined by "or", then a dash: "0800 479 5000 - Campus Watch", "111 or *555 - Police".
+_ONE_NUMBER: Final = r"(?:\*\d{2,6}|\+?\(?\d[\d\s().\u2011-]{1,18}\d)"
+_PHONE_FIRST: Final = re.compile(
+    rf"^(?P<phone>{_ONE_NUMBER}(?:\s+or\s+{_ONE_NUMBER})*)\s*[\u2013\u2014-]\s+(?P<name>[^\W\d].*)$"
+)
+#: A year before a dash is a date ("2024 - Annual report"), not a number to call.
+_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+
+
 def _phone_out_of_name(name: str, description: str) -> tuple[str, str]:
-    """A heading that carries its own number ("Care Line (555-0100)"): the name is the
-    text before it, and the number is the listing's first phone."""
+    """A heading that carries its own number ("Care Line (555-0100)", "Care Line
+    555-0100", "555-0100 - Care Line"): the name is the text around it, and the number
+    is the listing's first phone."""
     match = _PHONE_AT_END.match(name)
-    if match is None:
-        return name, description
-    phone = match["a"] or match["b"] or ""
-    return match["name"].strip(), collapse(f"{phone} {description}")
+    if match is not None:
+        phone = match["a"] or match["b"] or ""
+        return match["name"].strip(), collapse(f"{phone} {description}")
+    spaced = _PHONE_SPACED.match(name)
+    if spaced is not None and sum(c.isdigit() for c in spaced["phone"]) >= _FULL_DIGITS:
+        return spaced["name"].strip(), collapse(f"{spaced['phone']} {description}")
+    first = _PHONE_FIRST.match(name)
+    if first is not None and not _YEAR.fullmatch(first["phone"]):
+        digits = sum(c.isdigit() for c in first["phone"])
+        if digits >= _SHORT_DIGITS:
+            return first["name"].strip(), collapse(f"{first['phone']} {description}")
+    return name, description
+
+
+#: Digits of a full number, and of the shortest number a heading may start with.
+_FULL_DIGITS: Final = 7
+_SHORT_DIGITS: Final = 3
 
 
 def _position(text: str, sep: str) -> int:

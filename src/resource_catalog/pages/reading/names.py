@@ -33,6 +33,8 @@ _NOT_NAMES: Final = frozenset(
         "everybody", "anyone", "anybody", "someone", "somebody", "both", "either", "neither",
     }
 )  # fmt: skip
+#: A dash standing alone between a name and what it says ("Emergency Services - Police").
+_DASHES: Final = frozenset({"-", "\u2013", "\u2014"})
 _ACRONYM: Final = re.compile(r"(\([A-Z][A-Za-z0-9&]{1,9}\))[,;:.]?")
 
 
@@ -67,9 +69,12 @@ def leading_phrase(text: str) -> str:
     if len(taken) == 1 and rest[0][:1].islower():
         return ""  # one capitalised word and then lower case: a sentence, not a name
     if not (
-        rest[0][:1] in "([" or rest[0][:1].islower() or text.split()[len(taken) - 1][-1:] in ","
+        rest[0][:1] in "(["
+        or rest[0][:1].islower()
+        or rest[0] in _DASHES
+        or text.split()[len(taken) - 1][-1:] in ","
     ):
-        return ""  # a name ends before a parenthesis, a comma or the words after it
+        return ""  # a name ends before a parenthesis, a comma, a dash or the words after it
     return " ".join(taken)
 
 
