@@ -28,7 +28,7 @@ from bs4 import Tag
 
 from resource_catalog.contacts.fold import fold
 from resource_catalog.models import Listing
-from resource_catalog.pages.inference.cues import cues, service_after
+from resource_catalog.pages.inference.cues import EMERGENCY_LINES, cues, service_after
 from resource_catalog.pages.inference.structure import PageTree
 from resource_catalog.pages.reading.phrases import REACHED, acronym_of, name_pattern
 from resource_catalog.pages.scoring import is_name
@@ -86,13 +86,15 @@ _NOT_LAST: Final = frozenset({
     "hall", "house", "building", "tower", "wing", "floor", "court", "campus",
 })  # fmt: skip
 _SMALL: Final = frozenset({"of", "and", "for", "the", "&"})
+#: What follows "on"/"at" when a number comes next: a written number or an emergency line.
+_AT_NUMBER: Final = r"(?=\+?\(?\d[\d\s().-]{5,}\d|(?:" + EMERGENCY_LINES + r")\b)"
 #: "calling Security on ...", "dial our Night Line at ...": the office a sentence says
 #: to reach at a number, by any form of the verb (a single word is enough here).
 _REACHED: Final = re.compile(
     r"\b(?:call(?:ing)?|contact(?:ing)?|phon(?:e|ing)|ring(?:ing)?|dial(?:l?ing)?|notify"
     r"|reach(?:ing)?)\s+(?:the\s+|our\s+|your\s+)?"
     r"(?P<name>[A-Z][\w&'\u2019+-]*(?:\s+(?:of|and|for|the|&|[A-Z][\w&'\u2019+-]*))*?)"
-    r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{5,}\d|(?:000|911|999|111|112)\b)"
+    r"\s+(?:on|at)\s+" + _AT_NUMBER
 )
 #: "call campus police at 911": an office written in lower case, reached at a number,
 #: of two or three words that end on what offices are called.
@@ -100,7 +102,7 @@ _REACHED_LOWER: Final = re.compile(
     r"\b(?:call(?:ing)?|contact(?:ing)?|phon(?:e|ing)|ring(?:ing)?|dial(?:l?ing)?)\s+(?:the\s+)?"
     r"(?P<name>[a-z][a-z-]+\s+(?:[a-z][a-z-]+\s+)?(?:police|security|office|centre|center"
     r"|service|services|desk|team|helpline|clinic|practice))"
-    r"\s+(?:on|at)\s+(?=\+?\(?\d[\d\s().-]{5,}\d|(?:000|911|999|111|112)\b)"
+    r"\s+(?:on|at)\s+" + _AT_NUMBER
 )
 #: What stands before a building or a room's place, not an office: "in room 208 of the
 #: ...", "located in the ...".

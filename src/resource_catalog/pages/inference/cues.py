@@ -17,10 +17,12 @@ from resource_catalog.contacts.phones import find_phones
 from resource_catalog.pages.scoring import is_name
 from resource_catalog.profile import DialPlan
 
-__all__ = ["cues", "is_cue", "service_after"]
+__all__ = ["EMERGENCY_LINES", "cues", "is_cue", "service_after"]
 
 #: Emergency and health lines dialled as three digits.
 _EMERGENCY: Final = frozenset({"000", "911", "999", "111", "112"})
+#: The same lines as a regular expression's alternatives.
+EMERGENCY_LINES: Final = "|".join(sorted(_EMERGENCY))
 #: What a number is for, named after it: "for X" or " - our X", up to the end of the
 #: clause.
 _FOR: Final = re.compile(
@@ -43,7 +45,9 @@ _LOCAL: Final = (
 #: A phone number, an e-mail address or a web address written out: the cues.
 _CUE: Final = re.compile(
     r"\+?\(?\d[\d\s().-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\b(?:https?://|www\.)[\w-]+\.\S+"
-    r"|\b(?:[Rr]oom|Rm\.?|Suite)\s+[A-Z]?-?\d+[A-Z]?\b|(?<![\w.])(?:000|911|999|111|112)(?!\w|\.\d)"
+    r"|\b(?:[Rr]oom|Rm\.?|Suite)\s+[A-Z]?-?\d+[A-Z]?\b|(?<![\w.])(?:"
+    + EMERGENCY_LINES
+    + r")(?!\w|\.\d)"
 )
 
 
