@@ -165,6 +165,9 @@ _LINK_WORTH: Final = 0.5
 CROWDED: Final = 3
 #: Listings enough for a reading to stand on its own.
 ENOUGH: Final = 4
+#: Characters of description that say what a listing does (one without contacts, or
+#: one reached only through its link, is a resource when it says this much).
+DESCRIBED: Final = 20
 #: Digits of a short emergency number, which coverage leaves out.
 _EMERGENCY_DIGITS: Final = 3
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from resource_catalog.models import Listing
-from resource_catalog.pages.scoring import Signals, distinct_places
+from resource_catalog.pages.scoring import DESCRIBED, Signals, distinct_places
 from resource_catalog.profile import ListingRule
 
 __all__ = ["faults"]
@@ -33,8 +33,6 @@ MAX_CROWDED: Final = 0.5
 MIN_DISTINCT: Final = 0.9
 #: The share of the content's phones two clean, reachable listings hold to stand alone.
 MIN_COVERED: Final = 0.9
-#: Characters of description that say what a listing without contacts does.
-DESCRIBED: Final = 20
 
 
 def faults(

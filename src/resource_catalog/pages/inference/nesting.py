@@ -18,7 +18,7 @@ from typing import Final
 
 from resource_catalog.contacts.fold import fold
 from resource_catalog.models import Listing
-from resource_catalog.pages.scoring import ENOUGH, has_contact
+from resource_catalog.pages.scoring import DESCRIBED, ENOUGH, has_contact
 
 __all__ = [
     "COARSE_BEATEN",
@@ -38,8 +38,6 @@ COARSE_BEATEN: Final = 0.3
 FINER_NAMES: Final = 0.8
 #: Listings enough for a reading of records (below, a reading is thin).
 _RECORDS: Final = ENOUGH - 1
-#: Characters of description that, with a link, make a listing a described resource.
-_DESCRIBED: Final = 20
 #: Characters into a description within which a finer reading's name starts, when the
 #: description is that listing's body (its first words name it).
 _BODY_LEAD: Final = 12
@@ -91,7 +89,7 @@ class Nest:
 def _described(listing: Listing) -> bool:
     """Whether a listing says what it does besides its name ("Ombuds Office - a
     confidential place to talk through concerns"): a resource, not a bare link."""
-    return len(listing.description.replace(listing.name, "").strip()) >= _DESCRIBED
+    return len(listing.description.replace(listing.name, "").strip()) >= DESCRIBED
 
 
 def heading_key(section: str) -> str:
